@@ -1,0 +1,128 @@
+"""``twelvecheck check``: merge configuration with the command line, run, report, exit."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from twelvecheck.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _split, write_atomically
+from twelvecheck.config import ConfigError, FileConfig, find_config, load_config
+from twelvecheck.findings import Severity
+from twelvecheck.selection import SelectorError, expand
+
+
+def _error(message: str) -> None:
+    click.echo(f"twelvecheck: error: {message}", err=True)
+
+
+def run_check(paths: list[str], options: dict[str, Any]) -> int:
+    try:
+        return _run_check(paths, options)
+    except (ConfigError, SelectorError) as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except Exception as exc:  # a bug in twelvecheck: say so, never dump a traceback on users
+        _error(f"internal error: {type(exc).__name__}: {exc}")
+        if os.environ.get("TWELVECHECK_DEBUG"):
+            traceback.print_exc()
+        else:
+            click.echo("(set TWELVECHECK_DEBUG=1 for the traceback)", err=True)
+        return EXIT_ERROR
+
+
+def _load_file_config(paths: list[str], options: dict[str, Any], cwd: Path) -> FileConfig:
+    if options["isolated"]:
+        return FileConfig()
+    if options["config_file"]:
+        path = Path(options["config_file"])
+        if not path.is_file():
+            raise ConfigError("configuration file does not exist", path)
+        return load_config(path)
+    start = paths[0] if paths and paths[0] != "-" else (options["stdin_filename"] or ".")
+    start_path = Path(start) if Path(start).is_absolute() else cwd / start
+    if not start_path.exists():
+        start_path = cwd
+    found = find_config(start_path)
+    return load_config(found) if found else FileConfig()
+
+
+def _run_check(paths: list[str], options: dict[str, Any]) -> int:
+    from twelvecheck.report import render_json, render_text
+    from twelvecheck.runner import Settings, run
+
+    cwd = Path.cwd()
+    config = _load_file_config(paths, options, cwd)
+    file_values = config.values
+
+    def pick(option: str, key: str, default: Any) -> Any:
+        value = options.get(option)
+        if value is not None and value != () and value is not False:
+            return value
+        return file_values.get(key, default)
+
+    for option in ("select", "extend_select", "ignore"):
+        for selector in _split(options[option]):
+            expand(selector)  # an unknown selector is a usage error (exit 2)
+
+    settings = Settings(cwd=cwd, root=config.root or cwd)
+    settings.paths = paths or ["."]
+    settings.select = _split(options["select"]) or file_values.get("select")
+    settings.extend_select = [*file_values.get("extend-select", []), *_split(options["extend_select"])]
+    settings.ignore = [*file_values.get("ignore", []), *_split(options["ignore"])]
+    if options["exclude"]:
+        settings.exclude = _split(options["exclude"])
+    elif "exclude" in file_values:
+        settings.exclude = list(file_values["exclude"])
+    settings.extend_exclude = [*file_values.get("extend-exclude", []), *_split(options["extend_exclude"])]
+    settings.force_exclude = bool(pick("force_exclude", "force-exclude", False))
+    settings.respect_gitignore = False if options["no_respect_gitignore"] else file_values.get("respect-gitignore", True)
+    settings.per_file_ignores = file_values.get("per-file-ignores", {})
+    settings.severity = file_values.get("severity", {})
+    settings.jobs = pick("jobs", "jobs", 0)
+
+    if settings.paths == ["-"]:
+        settings.stdin_source = sys.stdin.buffer.read()
+        settings.stdin_filename = options["stdin_filename"]
+    elif "-" in settings.paths:
+        raise click.UsageError("'-' (standard input) cannot be combined with other paths")
+
+    fail_on = Severity.parse(pick("fail_on", "fail-on", "warning"))
+    exit_zero = bool(pick("exit_zero", "exit-zero", False))
+    format_ = pick("format_", "format", "text")
+    output = pick("output", "output", None)
+    statistics = bool(pick("statistics", "statistics", False))
+    quiet = bool(pick("quiet", "quiet", False))
+
+    result = run(settings)
+
+    for error in result.errors:
+        _error(str(error))
+    if format_ == "json":
+        text = render_json(result)
+    else:
+        color = options["color"]
+        if color is None:
+            color = file_values.get("color")
+        if color is None:
+            color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        text = render_text(result, color=bool(color) and output is None, statistics=statistics, quiet=quiet)
+    if output:
+        try:
+            write_atomically(output, text)
+        except OSError as exc:
+            _error(f"cannot write {output}: {exc.strerror or exc}")
+            return EXIT_ERROR
+    else:
+        click.echo(text, nl=False, color=True)
+
+    if result.errors:
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_OK
+    failing = any(finding.severity >= fail_on for finding in result.findings)
+    return EXIT_FINDINGS if failing else EXIT_OK

@@ -1,0 +1,148 @@
+"""The command line: ``twelvecheck [PATHS]...`` (= ``twelvecheck check``), ``rules``, ``explain``.
+
+When the first argument is both a subcommand name and an existing path (this repository
+has a ``rules/`` folder), the subcommand wins: write ``twelvecheck check rules`` or
+``twelvecheck ./rules`` to check the folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from twelvecheck import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _DefaultToCheck(click.Group):
+    """Routes anything that is not a subcommand (or --help/--version) to ``check``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="twelvecheck")
+def cli() -> None:
+    """Check a codebase against the Twelve-Factor process model.
+
+    `twelvecheck [OPTIONS] [PATHS]...` is `twelvecheck check`; see
+    `twelvecheck check --help` for its options.
+    """
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _selector_option(*names: str, help: str):
+    return click.option(*names, multiple=True, metavar="SELECTORS", help=help)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "format_", type=click.Choice(["text", "json"]), default=None,
+              help="Report format (default: text).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Write the report to FILE (atomically) instead of standard output.")
+@_selector_option("--select", help="Enable only these codes, prefixes (TWC2) or families (logging); comma-separated.")
+@_selector_option("--extend-select", help="Enable these in addition to the selected rules.")
+@_selector_option("--ignore", help="Disable these codes, prefixes or families.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"], case_sensitive=False), default=None,
+              help="Lowest severity that makes the exit code 1 (default: warning).")
+@click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when there are findings.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Use this configuration file instead of searching for one.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--statistics", is_flag=True, default=None, help="Show counts per rule instead of each finding.")
+@click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only, no summary line.")
+@click.option("--color/--no-color", default=None,
+              help="Force or disable colors (default: on for a terminal unless NO_COLOR is set).")
+@click.option("--stdin-filename", default=None, help="Name to report when the path is '-' (standard input).")
+@click.option("--exclude", multiple=True, metavar="PATTERNS", help="Replace the default excludes (gitignore syntax).")
+@click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Exclude these as well.")
+@click.option("--force-exclude", is_flag=True, default=None, help="Apply excludes to paths named on the command line too.")
+@click.option("--no-respect-gitignore", is_flag=True, default=False, help="Check files that .gitignore ignores.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, help="Worker processes (default: one per core).")
+def check(paths: tuple[str, ...], **options: Any) -> None:
+    """Check PATHS (default: the current directory)."""
+    from twelvecheck.checking import run_check
+
+    sys.exit(run_check(list(paths), options))
+
+
+@cli.command("rules")
+@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text")
+def rules_command(format_: str) -> None:
+    """List every rule: code, name, family, default severity."""
+    from twelvecheck.ruledocs import load_rule_docs
+
+    docs = load_rule_docs()
+    if format_ == "json":
+        click.echo(json.dumps([
+            {"code": d.code, "name": d.name, "family": d.family, "severity": str(d.severity),
+             "default_enabled": d.default_enabled, "fixable": d.fixable, "summary": d.summary,
+             "help_uri": d.help_uri}
+            for d in docs.values()
+        ], indent=2))
+        return
+    width = max(len(d.name) for d in docs.values())
+    click.echo(f"{'CODE':<7} {'NAME':<{width}} {'FAMILY':<9} {'SEVERITY':<8} SUMMARY")
+    for d in docs.values():
+        marker = "" if d.default_enabled else " (off by default)"
+        click.echo(f"{d.code:<7} {d.name:<{width}} {d.family:<9} {str(d.severity):<8} {d.summary}{marker}")
+
+
+@cli.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Print the document of RULE (a code such as TWC201 or a name such as file-log-handler)."""
+    from twelvecheck.engine import resolve_code
+    from twelvecheck.ruledocs import load_rule_docs
+
+    docs = load_rule_docs()
+    code = resolve_code(rule)
+    if code is None:
+        close = difflib.get_close_matches(rule.upper(), list(docs), n=1) or difflib.get_close_matches(
+            rule.lower(), [d.name for d in docs.values()], n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise click.UsageError(f"no rule named {rule!r}{hint} (see `twelvecheck rules`)")
+    doc = docs[code]
+    state = "enabled by default" if doc.default_enabled else "off by default"
+    click.echo(f"{doc.code} {doc.name}  [family: {doc.family}, severity: {doc.severity}, {state}, "
+               f"fixable: {'yes' if doc.fixable else 'no'}]\n")
+    click.echo(doc.text)
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write to a temporary file beside ``path`` and rename it over: never half a report."""
+    target = Path(path)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="twelvecheck")
+    except KeyboardInterrupt:
+        click.echo("twelvecheck: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,193 @@
+"""Which files to check: walk the given paths, honour excludes and .gitignore.
+
+Patterns (``exclude``, ``extend-exclude``, ``.gitignore``) use gitignore syntax through
+pathspec, the library pip, black and hatch use for the same job. Directory symlinks are not
+followed and file symlinks are only read when they point inside the tree being walked, so a
+repository cannot make twelvecheck read outside the paths it was given.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from twelvecheck.findings import ToolError
+
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".bzr", "_darcs", ".jj",
+    "__pycache__", "node_modules", "build", "dist", "site-packages",
+    ".tox", ".nox", ".venv", "venv", ".eggs", "*.egg-info", ".direnv",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".twelvecheck_cache",
+)
+PYTHON_SUFFIXES = (".py", ".pyw")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    display: str
+    kind: str  # "python" or a logging config kind: "ini", "yaml", "json"
+    explicit: bool = False
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    errors: list[ToolError] = field(default_factory=list)
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    absolute = path if path.is_absolute() else cwd / path
+    try:
+        return Path(os.path.relpath(absolute, cwd)).as_posix() if _inside(absolute, cwd) else absolute.as_posix()
+    except ValueError:  # another drive on Windows
+        return absolute.as_posix()
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        Path(os.path.normpath(path)).relative_to(os.path.normpath(root))
+        return True
+    except ValueError:
+        return False
+
+
+def _kind_of(path: Path, include_configs: bool) -> str | None:
+    if path.suffix in PYTHON_SUFFIXES:
+        return "python"
+    if include_configs:
+        from twelvecheck.configfiles import config_kind
+
+        return config_kind(path)
+    return None
+
+
+class _Ignorer:
+    """Exclude patterns relative to the project root plus .gitignore files on the way."""
+
+    def __init__(self, root: Path, patterns: list[str], respect_gitignore: bool) -> None:
+        self.root = root
+        self.spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        self.respect_gitignore = respect_gitignore
+        self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._git_dirs_cache: dict[Path, list[Path]] = {}
+
+    def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+        if directory not in self._gitignores:
+            spec = None
+            try:
+                text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
+                spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+            except OSError:
+                pass
+            self._gitignores[directory] = spec
+        return self._gitignores[directory]
+
+    def _git_dirs(self, path: Path) -> list[Path]:
+        """Directories whose .gitignore applies to ``path``: up to the repository root."""
+        cached = self._git_dirs_cache.get(path.parent)
+        if cached is not None:
+            return cached
+        dirs = self._git_dirs_cache[path.parent] = []
+        directory = path.parent
+        while True:
+            dirs.append(directory)
+            if (directory / ".git").exists() or directory.parent == directory:
+                break
+            directory = directory.parent
+        return dirs
+
+    def ignored(self, path: Path, is_dir: bool, walk_base: Path) -> bool:
+        suffix = "/" if is_dir else ""
+        base = self.root if _inside(path, self.root) else walk_base
+        relative = Path(os.path.relpath(path, base)).as_posix()
+        if relative != "." and self.spec.match_file(relative + suffix):
+            return True
+        if self.respect_gitignore:
+            for directory in self._git_dirs(path):
+                spec = self._gitignore(directory)
+                if spec is not None and spec.match_file(Path(os.path.relpath(path, directory)).as_posix() + suffix):
+                    return True
+        return False
+
+
+def discover(
+    paths: list[str],
+    *,
+    cwd: Path,
+    root: Path,
+    exclude: list[str],
+    force_exclude: bool = False,
+    respect_gitignore: bool = True,
+    include_configs: bool = True,
+) -> Discovery:
+    found = Discovery()
+    ignorer = _Ignorer(root, exclude, respect_gitignore)
+    seen: set[Path] = set()
+
+    def add(path: Path, kind: str, explicit: bool) -> None:
+        key = Path(os.path.normpath(cwd / path))
+        if key not in seen:
+            seen.add(key)
+            found.files.append(SourceFile(path, display_path(path, cwd), kind, explicit))
+
+    for argument in paths:
+        path = Path(argument)
+        absolute = path if path.is_absolute() else cwd / path
+        if not absolute.exists():
+            reason = "is a broken symbolic link" if absolute.is_symlink() else "does not exist"
+            found.errors.append(ToolError(f"path {reason}", argument))
+            continue
+        if absolute.is_dir():
+            if force_exclude and ignorer.ignored(absolute, True, absolute):
+                continue
+            for file_path, kind in _walk(absolute, ignorer, include_configs):
+                add(_shown(file_path, path, absolute), kind, False)
+            continue
+        if force_exclude and ignorer.ignored(absolute, False, absolute.parent):
+            continue
+        kind = _kind_of(path, include_configs) or "python"
+        add(path, kind, True)
+    found.files.sort(key=lambda f: f.display)
+    return found
+
+
+def _shown(file_path: Path, argument: Path, absolute: Path) -> Path:
+    """The file's path spelled from the argument the user gave (relative stays relative)."""
+    return argument / file_path.relative_to(absolute)
+
+
+def _walk(top: Path, ignorer: _Ignorer, include_configs: bool):
+    real_top = Path(os.path.realpath(top))
+    stack = [top]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            continue  # unreadable directory: nothing in it can be listed
+        subdirs = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_link = entry.is_symlink()
+            except OSError:
+                continue
+            if is_dir:
+                if ignorer.ignored(path, True, top) or (path / "pyvenv.cfg").exists():
+                    continue
+                subdirs.append(path)
+                continue
+            kind = _kind_of(path, include_configs)
+            if kind is None or ignorer.ignored(path, False, top):
+                continue
+            if is_link:
+                target = Path(os.path.realpath(path))
+                if target.exists() and (not _inside(target, real_top) or target.is_dir()):
+                    continue
+            yield path, kind
+        stack.extend(reversed(subdirs))

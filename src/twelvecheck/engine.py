@@ -1,0 +1,287 @@
+"""Analyze one file: read it once, parse it once, run every enabled rule in one traversal.
+
+Positions are the expensive libcst metadata (about four parses): they are computed only
+for files where a rule reported something, and only the reported nodes are looked up.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from twelvecheck import checks  # noqa: F401  (registers every rule)
+from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError
+from twelvecheck.names import ImportTable, collect_module_bindings, module_name_from_path
+from twelvecheck.rule import REGISTRY, Candidate, Rule
+from twelvecheck.ruledocs import load_rule_docs
+from twelvecheck.source import SourceError, decode_source
+from twelvecheck.suppressions import Suppressions
+
+PARSE_ERROR = "TWC001"
+UNUSED_SUPPRESSION = "TWC002"
+META_CODES = frozenset({PARSE_ERROR, UNUSED_SUPPRESSION})
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """Everything a worker process needs to analyze one file (picklable)."""
+
+    path: str  # file system path
+    display_path: str  # path as reported (relative to the working directory, '/')
+    report: frozenset[str]  # codes whose findings are reported
+    severities: tuple[tuple[str, Severity], ...] = ()
+    source: bytes | None = None  # the bytes read from standard input, for "-"
+    kind: str = "python"
+
+
+class FileContext:
+    """What rules see of the file being analyzed."""
+
+    def __init__(self, module: cst.Module, text: str, module_name: str, is_package: bool) -> None:
+        self.module = module
+        self.text = text
+        self.module_name = module_name
+        self.imports = ImportTable(module_name, is_package)
+        self.candidates: list[Candidate] = []
+        self.statements: list[cst.CSTNode] = []
+        self.functions: list[cst.FunctionDef] = []
+        self.classes: list[cst.ClassDef] = []
+        self.facts: dict[str, Any] = {}
+
+    def qualify(self, node: cst.BaseExpression) -> str | None:
+        return self.imports.qualify(node)
+
+    def add_candidate(self, code: str, node: cst.CSTNode, fields: dict[str, Any]) -> None:
+        statement = self.statements[-1] if self.statements else None
+        self.candidates.append(Candidate(code, node, fields, statement))
+
+
+@lru_cache(maxsize=None)
+def _dispatch_names(rule_class: type[Rule]) -> tuple[tuple[str, str], ...]:
+    """(node type name, method name) pairs for every visit_/leave_ method of a rule."""
+    pairs = []
+    for attr in dir(rule_class):
+        for prefix in ("visit_", "leave_"):
+            if attr.startswith(prefix) and callable(getattr(rule_class, attr)):
+                pairs.append((prefix + attr[len(prefix):], attr))
+    return tuple(pairs)
+
+
+class _BatchedVisitor(cst.CSTVisitor):
+    """Keeps scopes, imports and the statement stack, then calls every rule's methods."""
+
+    def __init__(self, ctx: FileContext, rules: list[Rule], on_error: Callable[[Rule, BaseException], None]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.on_error = on_error
+        self.visitors: dict[str, list[tuple[Rule, Callable]]] = {}
+        self.leavers: dict[str, list[tuple[Rule, Callable]]] = {}
+        for rule in rules:
+            for key, attr in _dispatch_names(type(rule)):
+                table = self.visitors if key.startswith("visit_") else self.leavers
+                table.setdefault(key.split("_", 1)[1], []).append((rule, getattr(rule, attr)))
+        self.broken: set[int] = set()
+
+    def _call(self, handlers: list[tuple[Rule, Callable]], node: cst.CSTNode) -> None:
+        for rule, method in handlers:
+            if id(rule) in self.broken:
+                continue
+            try:
+                method(node)
+            except Exception as exc:  # a rule bug must not cost the other rules
+                self.broken.add(id(rule))
+                self.on_error(rule, exc)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        ctx = self.ctx
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            ctx.statements.append(node)
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            ctx.imports.add_import(node)
+        elif isinstance(node, cst.FunctionDef):
+            ctx.imports.bind_definition(node.name.value)
+            ctx.imports.push("function")
+            ctx.functions.append(node)
+        elif isinstance(node, cst.ClassDef):
+            ctx.imports.bind_definition(node.name.value)
+            ctx.imports.push("class")
+            ctx.classes.append(node)
+        handlers = self.visitors.get(type(node).__name__)
+        if handlers:
+            self._call(handlers, node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        handlers = self.leavers.get(type(original_node).__name__)
+        if handlers:
+            self._call(handlers, original_node)
+        ctx = self.ctx
+        if isinstance(original_node, cst.FunctionDef):
+            ctx.imports.pop()
+            ctx.functions.pop()
+        elif isinstance(original_node, cst.ClassDef):
+            ctx.imports.pop()
+            ctx.classes.pop()
+        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            ctx.statements.pop()
+
+
+class _FindingFactory:
+    def __init__(self, task: FileTask, lines: list[str]) -> None:
+        self.task = task
+        self.lines = lines
+        self.docs = load_rule_docs()
+        self.severities = dict(task.severities)
+
+    def make(self, code: str, span: Span, fields: dict[str, Any] | None = None, message: str | None = None) -> Finding:
+        doc = self.docs[code]
+        if message is None:
+            message = doc.message.format_map(_Fields(fields or {}))
+        anchor = " ".join(" ".join(self.lines[span.line - 1: span.end_line]).split())[:500]
+        return Finding(
+            code=code,
+            name=doc.name,
+            family=doc.family,
+            severity=self.severities.get(code, doc.severity),
+            message=message,
+            path=self.task.display_path,
+            span=span,
+            help_uri=doc.help_uri,
+            anchor_text=anchor,
+        )
+
+
+class _Fields(dict):
+    """Leaves an unknown placeholder visible instead of raising KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def resolve_code(text: str) -> str | None:
+    """A rule code or slug as written in a suppression or config -> the code."""
+    docs = load_rule_docs()
+    upper = text.upper()
+    if upper in docs:
+        return upper
+    for doc in docs.values():
+        if doc.name == text.lower():
+            return doc.code
+    return None
+
+
+def analyze_file(task: FileTask) -> FileResult:
+    result = FileResult(task.display_path)
+    try:
+        _analyze_into(task, result)
+    except Exception as exc:  # never a traceback for the user; the run goes on
+        result.errors.append(ToolError(
+            f"internal error: {type(exc).__name__}: {exc} "
+            f"(at {traceback.extract_tb(exc.__traceback__)[-1].name})",
+            task.display_path,
+        ))
+    return result
+
+
+def _analyze_into(task: FileTask, result: FileResult) -> None:
+    if task.source is not None:
+        data = task.source
+    else:
+        try:
+            data = Path(task.path).read_bytes()
+        except OSError as exc:
+            _parse_error(task, result, [], f"cannot read file: {exc.strerror or exc}", 1, 1)
+            return
+    try:
+        text = decode_source(data)
+    except SourceError as exc:
+        _parse_error(task, result, [], exc.message, exc.line, exc.column)
+        return
+    lines = text.splitlines()
+    if task.kind != "python":
+        from twelvecheck.configfiles import analyze_config_file
+
+        analyze_config_file(task, text, lines, result, _FindingFactory(task, lines))
+        return
+    _analyze_python(task, text, lines, result)
+
+
+def _parse_error(task: FileTask, result: FileResult, lines: list[str], message: str, line: int, column: int) -> None:
+    if PARSE_ERROR not in task.report:
+        return
+    span = Span(line, column, line, column + 1)
+    result.findings.append(_FindingFactory(task, lines).make(PARSE_ERROR, span, {"reason": message}))
+
+
+def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileResult) -> None:
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        message = str(exc.message) if hasattr(exc, "message") else str(exc)
+        _parse_error(task, result, lines, f"not valid Python: {message}", exc.raw_line, exc.raw_column + 1)
+        return
+    except RecursionError:
+        _parse_error(task, result, lines, "too deeply nested for the parser", 1, 1)
+        return
+    except Exception as exc:  # libcst's native parser can fail in other ways
+        _parse_error(task, result, lines, f"the parser failed: {type(exc).__name__}: {exc}", 1, 1)
+        return
+    result.parsed = True
+    path = Path(task.path)
+    module_name, is_package = module_name_from_path(path) if task.source is None else (path.stem, False)
+    ctx = FileContext(module, text, module_name, is_package)
+    collect_module_bindings(module, ctx.imports)
+
+    suppressions = Suppressions.scan(text, resolve_code)
+    # To tell whether a suppression is used, the rules it names must run even if they
+    # are not reported.
+    run_codes = set(task.report) - META_CODES
+    if UNUSED_SUPPRESSION in task.report:
+        run_codes |= {code for item in suppressions.items for code in item.resolved.values() if code}
+        if any(not item.written for item in suppressions.items):
+            run_codes |= set(REGISTRY) - META_CODES
+    rules = [REGISTRY[code](ctx) for code in sorted(run_codes) if code in REGISTRY]
+
+    def on_error(rule: Rule, exc: BaseException) -> None:
+        result.errors.append(ToolError(
+            f"internal error in rule {rule.code}: {type(exc).__name__}: {exc}", task.display_path
+        ))
+
+    try:
+        module.visit(_BatchedVisitor(ctx, rules, on_error))
+    except RecursionError:
+        _parse_error(task, result, lines, "too deeply nested to analyze", 1, 1)
+        return
+    result.facts = {"module": module_name, **ctx.facts}
+
+    factory = _FindingFactory(task, lines)
+    if ctx.candidates:
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        seen: set[tuple[str, int, int]] = set()
+        for candidate in ctx.candidates:
+            span = _span(positions[candidate.node])
+            key = (candidate.code, span.line, span.column)
+            if key in seen:
+                continue
+            seen.add(key)
+            statement_line = span.line
+            if candidate.statement is not None:
+                statement_line = positions[candidate.statement].start.line
+            if suppressions.suppresses(candidate.code, span.line, span.end_line, statement_line):
+                continue
+            if candidate.code in task.report:
+                result.findings.append(factory.make(candidate.code, span, candidate.fields))
+    if UNUSED_SUPPRESSION in task.report:
+        for item, reason in suppressions.unused({rule.code for rule in rules}):
+            span = Span(item.line, item.column, item.line, item.column + 1)
+            result.findings.append(factory.make(UNUSED_SUPPRESSION, span, {"reason": reason}))
+
+
+def _span(position) -> Span:
+    return Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)

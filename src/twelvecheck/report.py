@@ -1,0 +1,91 @@
+"""Reports: text for terminals, JSON (schema_version 1) for machines."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import click
+
+from twelvecheck import __version__
+from twelvecheck.findings import Finding, Severity
+from twelvecheck.ruledocs import load_rule_docs
+from twelvecheck.runner import RunResult
+
+JSON_SCHEMA_VERSION = 1
+_SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(result: RunResult) -> dict[str, Any]:
+    by_severity = Counter(str(f.severity) for f in result.findings)
+    by_code = Counter(f.code for f in result.findings)
+    return {
+        "files_scanned": result.files_scanned,
+        "findings": len(result.findings),
+        "by_severity": {name: by_severity.get(name, 0) for name in ("error", "warning", "info")},
+        "by_code": dict(sorted(by_code.items())),
+        "errors": len(result.errors),
+    }
+
+
+def render_json(result: RunResult) -> str:
+    document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": {"name": "twelvecheck", "version": __version__},
+        "summary": summary(result),
+        "findings": [finding.to_json() for finding in result.findings],
+        "errors": [error.to_json() for error in result.errors],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def format_finding(finding: Finding, color: bool) -> str:
+    location = f"{finding.path}:{finding.line}:{finding.column}:"
+    code = finding.code
+    severity = f"[{finding.severity}]"
+    if color:
+        location = click.style(location, bold=True)
+        code = click.style(code, fg=_SEVERITY_COLORS[finding.severity], bold=True)
+        severity = click.style(severity, fg=_SEVERITY_COLORS[finding.severity])
+    return f"{location} {code} {severity} {finding.message} ({finding.name})"
+
+
+def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool) -> str:
+    lines = []
+    if statistics:
+        lines.extend(_statistics(result, color))
+    else:
+        lines.extend(format_finding(finding, color) for finding in result.findings)
+    if not quiet:
+        if lines:
+            lines.append("")
+        lines.append(_summary_line(result, color))
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _statistics(result: RunResult, color: bool) -> list[str]:
+    docs = load_rule_docs()
+    counts = Counter(f.code for f in result.findings)
+    rows = []
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        severity = str(next(f.severity for f in result.findings if f.code == code))
+        name = docs[code].name
+        code_text = click.style(code, bold=True) if color else code
+        rows.append(f"{count:>6}  {code_text}  {severity:<7}  {name}")
+    return rows
+
+
+def _summary_line(result: RunResult, color: bool) -> str:
+    files = _plural(result.files_scanned, "file")
+    if not result.findings:
+        text = f"No findings in {files}."
+        return click.style(text, fg="green") if color else text
+    counts = Counter(f.severity for f in result.findings)
+    parts = [_plural(counts[s], str(s)) for s in sorted(counts, reverse=True)]
+    text = f"Found {_plural(len(result.findings), 'finding')} ({', '.join(parts)}) in {files}."
+    return click.style(text, bold=True) if color else text

@@ -1,0 +1,89 @@
+"""The rule API: one rule is one small class; one traversal runs all of them.
+
+A rule subclasses :class:`Rule`, sets ``code`` (its metadata comes from
+``rules/<code>.md``), and defines ``visit_<Node>`` / ``leave_<Node>`` methods that the
+engine's single batched visitor dispatches to. ``VALID`` and ``INVALID`` hold the cases
+that must not and must fire; ``tests/test_rule_cases.py`` turns every one into a test.
+
+Rules resolve names with ``self.ctx.qualify(expr)`` (import table, see names.py) and
+report with ``self.report(node, **message_fields)``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import libcst as cst
+
+from twelvecheck.ruledocs import RuleDoc, load_rule_docs
+
+if TYPE_CHECKING:
+    from twelvecheck.engine import FileContext
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Source that must produce no finding of the rule."""
+
+    code: str
+    filename: str = "app.py"
+
+    @property
+    def source(self) -> str:
+        return textwrap.dedent(self.code).lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Source that must produce findings of the rule on exactly ``lines`` (1-based)."""
+
+    code: str
+    lines: tuple[int, ...] = ()
+    filename: str = "app.py"
+
+    @property
+    def source(self) -> str:
+        return textwrap.dedent(self.code).lstrip("\n")
+
+
+REGISTRY: dict[str, type["Rule"]] = {}
+
+
+class Rule:
+    code: ClassVar[str]
+    # Literal tokens without which the rule cannot fire (the prefilter reads them).
+    tokens: ClassVar[tuple[str, ...]] = ()
+    VALID: ClassVar[list[Valid]] = []
+    INVALID: ClassVar[list[Invalid]] = []
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        code = cls.__dict__.get("code")
+        if code is None:
+            return  # an abstract helper base
+        if code in REGISTRY and REGISTRY[code] is not cls:
+            raise TypeError(f"rule code {code} registered twice: {REGISTRY[code]} and {cls}")
+        REGISTRY[code] = cls
+
+    def __init__(self, ctx: "FileContext") -> None:
+        self.ctx = ctx
+
+    @classmethod
+    def doc(cls) -> RuleDoc:
+        return load_rule_docs()[cls.code]
+
+    def report(self, node: cst.CSTNode, **fields: Any) -> None:
+        self.ctx.add_candidate(self.code, node, fields)
+
+
+@dataclass
+class Candidate:
+    """A finding before positions and suppressions are applied."""
+
+    code: str
+    node: cst.CSTNode
+    fields: dict[str, Any]
+    statement: cst.CSTNode | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

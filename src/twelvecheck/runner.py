@@ -1,0 +1,136 @@
+"""One run: settings in, discovered files analyzed (in parallel), findings out."""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from twelvecheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover
+from twelvecheck.engine import FileTask, analyze_file
+from twelvecheck.findings import FileResult, Finding, Severity, ToolError, assign_fingerprints
+from twelvecheck.selection import expand, resolve
+
+# Below this many files a process pool costs more than it saves.
+_PARALLEL_THRESHOLD = 24
+
+
+@dataclass
+class Settings:
+    paths: list[str] = field(default_factory=lambda: ["."])
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDES))
+    extend_exclude: list[str] = field(default_factory=list)
+    force_exclude: bool = False
+    respect_gitignore: bool = True
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)
+    jobs: int = 0  # 0: one per core
+    root: Path = field(default_factory=Path.cwd)  # config directory: patterns are relative to it
+    cwd: Path = field(default_factory=Path.cwd)
+    stdin_filename: str | None = None
+    stdin_source: bytes | None = None
+
+
+@dataclass
+class RunResult:
+    files_scanned: int
+    findings: list[Finding]
+    errors: list[ToolError]
+    enabled: set[str]
+    facts: dict[str, dict] = field(default_factory=dict)
+
+
+def _severity_overrides(settings: Settings) -> tuple[tuple[str, Severity], ...]:
+    overrides = {}
+    for selector, level in settings.severity.items():
+        for code in expand(selector):
+            overrides[code] = Severity.parse(level)
+    return tuple(sorted(overrides.items()))
+
+
+class _PerFileIgnores:
+    def __init__(self, settings: Settings) -> None:
+        self.root = settings.root
+        self.rules = [
+            (pathspec.GitIgnoreSpec.from_lines([pattern]), set().union(*(expand(s) for s in selectors)))
+            for pattern, selectors in settings.per_file_ignores.items()
+        ]
+
+    def codes_for(self, path: Path, cwd: Path) -> set[str]:
+        if not self.rules:
+            return set()
+        absolute = path if path.is_absolute() else cwd / path
+        try:
+            relative = Path(os.path.relpath(absolute, self.root)).as_posix()
+        except ValueError:
+            relative = absolute.as_posix()
+        ignored: set[str] = set()
+        for spec, codes in self.rules:
+            if spec.match_file(relative):
+                ignored |= codes
+        return ignored
+
+
+def run(settings: Settings) -> RunResult:
+    enabled = resolve(settings.select, settings.extend_select, settings.ignore)
+    severities = _severity_overrides(settings)
+    per_file = _PerFileIgnores(settings)
+    errors: list[ToolError] = []
+
+    if settings.stdin_source is not None:
+        name = settings.stdin_filename or "-"
+        files = [SourceFile(Path(name), name if settings.stdin_filename else "-", "python", True)]
+    else:
+        found = discover(
+            settings.paths,
+            cwd=settings.cwd,
+            root=settings.root,
+            exclude=[*settings.exclude, *settings.extend_exclude],
+            force_exclude=settings.force_exclude,
+            respect_gitignore=settings.respect_gitignore,
+            include_configs="TWC203" in enabled,
+        )
+        files, errors = found.files, list(found.errors)
+
+    tasks = []
+    for source in files:
+        report = frozenset(enabled - per_file.codes_for(source.path, settings.cwd))
+        if not report:
+            continue
+        tasks.append(FileTask(
+            path=str(source.path if source.path.is_absolute() else settings.cwd / source.path),
+            display_path=source.display,
+            report=report,
+            severities=severities,
+            source=settings.stdin_source,
+            kind=source.kind,
+        ))
+
+    results = _analyze_all(tasks, settings.jobs)
+    findings = [finding for result in results for finding in result.findings]
+    for result in results:
+        errors.extend(result.errors)
+    assign_fingerprints(findings)
+    findings.sort(key=Finding.sort_key)
+    facts = {result.path: result.facts for result in results if result.facts}
+    return RunResult(len(tasks), findings, errors, enabled, facts)
+
+
+def _analyze_all(tasks: list[FileTask], jobs: int) -> list[FileResult]:
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1 or len(tasks) < _PARALLEL_THRESHOLD:
+        return [analyze_file(task) for task in tasks]
+    chunksize = max(1, len(tasks) // (workers * 8))
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+            return list(pool.map(analyze_file, tasks, chunksize=chunksize))
+    except (OSError, RuntimeError) as exc:  # no fork/semaphores here: do it in-process
+        print(f"twelvecheck: parallel run unavailable ({exc}); continuing in one process", file=sys.stderr)
+        return [analyze_file(task) for task in tasks]
