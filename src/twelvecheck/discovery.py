@@ -74,6 +74,7 @@ class _Ignorer:
         self.respect_gitignore = respect_gitignore
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self._git_dirs_cache: dict[Path, list[Path]] = {}
+        self._named_root_ignored: dict[tuple[Path, Path], bool] = {}
 
     def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._gitignores:
@@ -109,9 +110,25 @@ class _Ignorer:
         if self.respect_gitignore:
             for directory in self._git_dirs(path):
                 spec = self._gitignore(directory)
-                if spec is not None and spec.match_file(Path(os.path.relpath(path, directory)).as_posix() + suffix):
+                if spec is None or self._ignores_named_root(directory, spec, walk_base):
+                    continue
+                if spec.match_file(Path(os.path.relpath(path, directory)).as_posix() + suffix):
                     return True
         return False
+
+    def _ignores_named_root(self, directory: Path, spec: pathspec.GitIgnoreSpec, walk_base: Path) -> bool:
+        """A .gitignore above a path the user named that ignores that path itself.
+
+        The user asked for it explicitly, so that .gitignore must not hide its contents
+        (pyenv's checkout ignores /versions/, which holds the standard library).
+        """
+        if directory == walk_base or not _inside(walk_base, directory):
+            return False
+        key = (directory, walk_base)
+        if key not in self._named_root_ignored:
+            relative = Path(os.path.relpath(walk_base, directory)).as_posix()
+            self._named_root_ignored[key] = spec.match_file(relative + "/")
+        return self._named_root_ignored[key]
 
 
 def discover(

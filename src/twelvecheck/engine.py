@@ -6,6 +6,8 @@ for files where a rule reported something, and only the reported nodes are looke
 
 from __future__ import annotations
 
+import ast
+import sys
 import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -38,6 +40,8 @@ class FileTask:
     severities: tuple[tuple[str, Severity], ...] = ()
     source: bytes | None = None  # the bytes read from standard input, for "-"
     kind: str = "python"
+    # Skip the libcst parse when no enabled rule's tokens occur in the file.
+    prefilter: bool = True
 
 
 class FileContext:
@@ -176,7 +180,15 @@ def resolve_code(text: str) -> str | None:
     return None
 
 
+# libcst's visitor recurses once per tree level; long implicit string concatenations
+# (pydoc_data/topics.py) nest thousands deep. Python-to-Python calls do not use the C stack
+# on 3.11+, so a higher limit is safe there.
+_RECURSION_LIMIT = 20_000 if sys.version_info >= (3, 11) else 8_000
+
+
 def analyze_file(task: FileTask) -> FileResult:
+    if sys.getrecursionlimit() < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
     result = FileResult(task.display_path)
     try:
         _analyze_into(task, result)
@@ -189,7 +201,14 @@ def analyze_file(task: FileTask) -> FileResult:
     return result
 
 
+# Logging configuration files larger than this are data, not configuration.
+MAX_CONFIG_BYTES = 2 * 1024 * 1024
+
+
 def _analyze_into(task: FileTask, result: FileResult) -> None:
+    if task.kind != "python":
+        _analyze_config(task, result)
+        return
     if task.source is not None:
         data = task.source
     else:
@@ -203,13 +222,29 @@ def _analyze_into(task: FileTask, result: FileResult) -> None:
     except SourceError as exc:
         _parse_error(task, result, [], exc.message, exc.line, exc.column)
         return
-    lines = text.splitlines()
-    if task.kind != "python":
-        from twelvecheck.configfiles import analyze_config_file
+    _analyze_python(task, text, text.splitlines(), result)
 
-        analyze_config_file(task, text, lines, result, _FindingFactory(task, lines))
+
+def _analyze_config(task: FileTask, result: FileResult) -> None:
+    """A possible logging config (ini/yaml/json). Such files are not ours to judge as a
+    whole: one that is unreadable, binary or not UTF-8 is passed over without a finding."""
+    from twelvecheck.configfiles import analyze_config_file
+
+    path = Path(task.path)
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            return
+        data = path.read_bytes()
+    except OSError:
         return
-    _analyze_python(task, text, lines, result)
+    if b"\x00" in data:
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return
+    lines = text.splitlines()
+    analyze_config_file(task, text, lines, result, _FindingFactory(task, lines))
 
 
 def _parse_error(task: FileTask, result: FileResult, lines: list[str], message: str, line: int, column: int) -> None:
@@ -219,12 +254,56 @@ def _parse_error(task: FileTask, result: FileResult, lines: list[str], message: 
     result.findings.append(_FindingFactory(task, lines).make(PARSE_ERROR, span, {"reason": message}))
 
 
+def _codes_to_run(task: FileTask, suppressions: Suppressions) -> set[str]:
+    run_codes = set(task.report) - META_CODES
+    if UNUSED_SUPPRESSION in task.report:
+        # To tell whether a suppression is used, the rules it names must run even if
+        # they are not reported.
+        run_codes |= {code for item in suppressions.items for code in item.resolved.values() if code}
+        if any(not item.written for item in suppressions.items):
+            run_codes |= set(REGISTRY) - META_CODES
+    return run_codes
+
+
+def may_fire(text: str, rule_classes: list[type[Rule]]) -> bool:
+    """Whether any rule could fire: each declares tokens it cannot fire without."""
+    for rule_class in rule_classes:
+        if not rule_class.tokens or any(token in text for token in rule_class.tokens):
+            return True
+    return False
+
+
+def _check_syntax(task: FileTask, text: str, lines: list[str], result: FileResult) -> None:
+    """For files the prefilter lets skip libcst: still report invalid Python (TWC001)."""
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        _parse_error(task, result, lines, f"not valid Python: {error.msg}", error.lineno or 1, max(error.offset or 1, 1))
+    except (RecursionError, MemoryError):
+        _parse_error(task, result, lines, "too deeply nested for the parser", 1, 1)
+    except ValueError as error:
+        _parse_error(task, result, lines, f"not valid Python: {error}", 1, 1)
+
+
 def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileResult) -> None:
+    suppressions = Suppressions.scan(text, resolve_code)
+    rule_classes = [REGISTRY[code] for code in sorted(_codes_to_run(task, suppressions)) if code in REGISTRY]
+    path = Path(task.path)
+    module_name, is_package = module_name_from_path(path) if task.source is None else (path.stem, False)
+    if task.prefilter and not may_fire(text, rule_classes):
+        if PARSE_ERROR in task.report:
+            _check_syntax(task, text, lines, result)
+        _report_unused(task, suppressions, {rule.code for rule in rule_classes}, _FindingFactory(task, lines), result)
+        result.facts = {"module": module_name}
+        return
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        message = str(exc.message) if hasattr(exc, "message") else str(exc)
-        _parse_error(task, result, lines, f"not valid Python: {message}", exc.raw_line, exc.raw_column + 1)
+        details = _syntax_error_details(text, exc)
+        # Valid Python that libcst cannot read matters only where a rule might fire; this
+        # also keeps the findings the same with and without the prefilter.
+        if details is not None and (details[0].startswith("not valid") or may_fire(text, rule_classes)):
+            _parse_error(task, result, lines, *details)
         return
     except RecursionError:
         _parse_error(task, result, lines, "too deeply nested for the parser", 1, 1)
@@ -233,20 +312,9 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
         _parse_error(task, result, lines, f"the parser failed: {type(exc).__name__}: {exc}", 1, 1)
         return
     result.parsed = True
-    path = Path(task.path)
-    module_name, is_package = module_name_from_path(path) if task.source is None else (path.stem, False)
     ctx = FileContext(module, text, module_name, is_package)
     collect_module_bindings(module, ctx.imports)
-
-    suppressions = Suppressions.scan(text, resolve_code)
-    # To tell whether a suppression is used, the rules it names must run even if they
-    # are not reported.
-    run_codes = set(task.report) - META_CODES
-    if UNUSED_SUPPRESSION in task.report:
-        run_codes |= {code for item in suppressions.items for code in item.resolved.values() if code}
-        if any(not item.written for item in suppressions.items):
-            run_codes |= set(REGISTRY) - META_CODES
-    rules = [REGISTRY[code](ctx) for code in sorted(run_codes) if code in REGISTRY]
+    rules = [rule_class(ctx) for rule_class in rule_classes]
 
     def on_error(rule: Rule, exc: BaseException) -> None:
         result.errors.append(ToolError(
@@ -277,10 +345,34 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
                 continue
             if candidate.code in task.report:
                 result.findings.append(factory.make(candidate.code, span, candidate.fields))
-    if UNUSED_SUPPRESSION in task.report:
-        for item, reason in suppressions.unused({rule.code for rule in rules}):
-            span = Span(item.line, item.column, item.line, item.column + 1)
-            result.findings.append(factory.make(UNUSED_SUPPRESSION, span, {"reason": reason}))
+    _report_unused(task, suppressions, {rule.code for rule in rules}, factory, result)
+
+
+def _report_unused(task: FileTask, suppressions: Suppressions, ran: set[str], factory: "_FindingFactory",
+                   result: FileResult) -> None:
+    if UNUSED_SUPPRESSION not in task.report:
+        return
+    for item, reason in suppressions.unused(ran):
+        span = Span(item.line, item.column, item.line, item.column + 1)
+        result.findings.append(factory.make(UNUSED_SUPPRESSION, span, {"reason": reason}))
+
+
+def _syntax_error_details(text: str, exc: cst.ParserSyntaxError) -> tuple[str, int, int]:
+    """CPython's own wording when it agrees the file is invalid (it names the problem,
+    e.g. "Missing parentheses in call to 'print'"); libcst's otherwise. Runs only for
+    files that failed to parse."""
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        if error.lineno:
+            return f"not valid Python: {error.msg}", error.lineno, max(error.offset or 1, 1)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    message = str(exc.message)
+    if "expected one of" in message:
+        message = message.split(": expected one of", 1)[0] + ": invalid syntax"
+    # CPython accepts the file: it is libcst that cannot read it.
+    return f"valid Python that libcst cannot parse ({message})", exc.raw_line, exc.raw_column + 1
 
 
 def _span(position) -> Span:

@@ -87,6 +87,9 @@ def is_devnull(node: cst.BaseExpression | None, ctx: "FileContext") -> bool:
         return False
     if string_value(node) in DEVNULL_STRINGS:
         return True
+    if isinstance(node, cst.Call) and ctx.qualify(node.func) == "builtins.getattr":
+        # getattr(os, "devnull", "/dev/null")
+        return string_value(argument(node, 1)) == "devnull"
     return ctx.qualify(node) == "os.devnull" if isinstance(node, (cst.Name, cst.Attribute)) else False
 
 

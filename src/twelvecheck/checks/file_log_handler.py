@@ -11,7 +11,7 @@ from twelvecheck.rule import Invalid, Rule, Valid
 
 class FileLogHandler(Rule):
     code = "TWC201"
-    tokens = ("FileHandler", "LogFile", "logger", "LoggerFactory", "Logger")
+    tokens = ("FileHandler", "LogFile", "loguru", "structlog")
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

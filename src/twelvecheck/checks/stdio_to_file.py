@@ -26,9 +26,12 @@ class StdioToFile(Rule):
 
         A file opened on /dev/null is a detach pattern (TWC102), not logging to a file.
         """
+        if (isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value == "fileno"):
+            node = node.func.value
         for value in self.assigned.values(node):
             path = opened_path(value, self.ctx)
-            if path is not None and not is_devnull(path, self.ctx):
+            if path is not None and not any(is_devnull(p, self.ctx) for p in self.assigned.values(path)):
                 return True
         return False
 
@@ -73,6 +76,18 @@ class StdioToFile(Rule):
                 os.dup2(devnull, 1)
                 os.dup2(devnull, 2)
                 sys.stdout = open("/dev/null", "w")
+            """),
+        Valid("""
+            import os
+            REDIRECT_TO = getattr(os, "devnull", "/dev/null")
+            def daemonize():
+                devnull = "/dev/null"
+                if hasattr(os, "devnull"):
+                    devnull = os.devnull
+                fd = os.open(devnull, os.O_RDWR)
+                os.dup2(fd, 1)
+                null = os.open(REDIRECT_TO, os.O_RDWR)
+                os.dup2(null, 2)
             """),
         Valid("""
             import sys, codecs
@@ -134,5 +149,5 @@ class StdioToFile(Rule):
                 if stderr_file is not None:
                     stderr_fd = stdout_fd if stderr_file == stdout_file else os.open(stderr_file, flags)
                     os.dup2(stderr_fd, 2)
-            """, lines=(5, 8)),
+            """, lines=(6, 9)),
     ]
