@@ -101,20 +101,37 @@ class _Ignorer:
             directory = directory.parent
         return dirs
 
-    def ignored(self, path: Path, is_dir: bool, walk_base: Path) -> bool:
+    def ignored(self, path: Path, is_dir: bool, walk_base: Path, named_root: bool = True) -> bool:
+        """Whether ``path`` (found under ``walk_base``, a path the user named) is excluded.
+
+        With ``named_root`` (the default) a pattern or .gitignore that excludes the named
+        path itself does not hide what is in it: the user asked for it. --force-exclude
+        passes False to apply every pattern to the named path too.
+        """
         suffix = "/" if is_dir else ""
         base = self.root if _inside(path, self.root) else walk_base
+        if named_root and base != walk_base and self._excludes_named_root(walk_base):
+            base = walk_base  # patterns still apply below the named path
         relative = Path(os.path.relpath(path, base)).as_posix()
         if relative != "." and self.spec.match_file(relative + suffix):
             return True
         if self.respect_gitignore:
+            # The nearest .gitignore that decides wins, so a deeper `!pattern` re-includes.
             for directory in self._git_dirs(path):
                 spec = self._gitignore(directory)
-                if spec is None or self._ignores_named_root(directory, spec, walk_base):
+                if spec is None or (named_root and self._ignores_named_root(directory, spec, walk_base)):
                     continue
-                if spec.match_file(Path(os.path.relpath(path, directory)).as_posix() + suffix):
-                    return True
+                include = spec.check_file(Path(os.path.relpath(path, directory)).as_posix() + suffix).include
+                if include is not None:
+                    return include
         return False
+
+    def _excludes_named_root(self, walk_base: Path) -> bool:
+        key = (self.root, walk_base)
+        if key not in self._named_root_ignored:
+            relative = Path(os.path.relpath(walk_base, self.root)).as_posix()
+            self._named_root_ignored[key] = relative != "." and self.spec.match_file(relative + "/")
+        return self._named_root_ignored[key]
 
     def _ignores_named_root(self, directory: Path, spec: pathspec.GitIgnoreSpec, walk_base: Path) -> bool:
         """A .gitignore above a path the user named that ignores that path itself.
@@ -159,17 +176,29 @@ def discover(
             found.errors.append(ToolError(f"path {reason}", argument))
             continue
         if absolute.is_dir():
-            if force_exclude and ignorer.ignored(absolute, True, absolute):
+            if force_exclude and ignorer.ignored(absolute, True, absolute, named_root=False):
                 continue
             for file_path, kind in _walk(absolute, ignorer, include_configs):
                 add(_shown(file_path, path, absolute), kind, False)
             continue
-        if force_exclude and ignorer.ignored(absolute, False, absolute.parent):
+        if force_exclude and ignorer.ignored(absolute, False, absolute.parent, named_root=False):
             continue
-        kind = _kind_of(path, include_configs) or "python"
-        add(path, kind, True)
+        # A named file is checked when it is Python by name or by its #! line; other files
+        # (pre-commit passes README.md, Procfile, ...) are passed over without a word.
+        kind = _kind_of(path, include_configs) or ("python" if _has_python_shebang(absolute) else None)
+        if kind is not None:
+            add(path, kind, True)
     found.files.sort(key=lambda f: f.display)
     return found
+
+
+def _has_python_shebang(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(256)
+    except OSError:
+        return path.suffix == ""  # unreadable: let the engine report why (TWC001)
+    return first.startswith(b"#!") and b"python" in first
 
 
 def _shown(file_path: Path, argument: Path, absolute: Path) -> Path:

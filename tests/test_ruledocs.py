@@ -1,0 +1,82 @@
+"""Every rule has a document and every document a rule; the documents are well formed."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from twelvecheck.engine import FileTask, analyze_file
+from twelvecheck.rule import REGISTRY
+from twelvecheck.ruledocs import CODE_RE, FAMILIES, SECTIONS, SLUG_RE, load_rule_docs, rules_dir
+
+DOCS = load_rule_docs()
+# Placeholders each rule's code fills in; a template naming another one would print "{x}".
+PLACEHOLDER_RE = re.compile(r"{(\w+)}")
+
+
+def test_every_registered_rule_has_a_document():
+    assert sorted(REGISTRY) == sorted(DOCS), "rules and documents differ"
+
+
+def test_codes_and_names_are_unique_and_well_formed():
+    names = [doc.name for doc in DOCS.values()]
+    assert len(names) == len(set(names)), "a name is used twice"
+    for code, doc in DOCS.items():
+        assert CODE_RE.match(code)
+        assert SLUG_RE.match(doc.name), f"{code}: {doc.name!r} is not kebab-case"
+        assert doc.family in FAMILIES
+        assert doc.source.name == f"{code}.md"
+
+
+def test_families_follow_code_ranges():
+    ranges = {"meta": "TWC0", "process": "TWC1", "logging": "TWC2", "signals": "TWC3",
+              "scheduler": "TWC4", "procfile": "TWC5", "formation": "TWC6"}
+    for code, doc in DOCS.items():
+        assert code.startswith(ranges[doc.family]), f"{code} is in family {doc.family}"
+
+
+@pytest.mark.parametrize("code", sorted(DOCS))
+def test_sections_in_ruff_order(code):
+    doc = DOCS[code]
+    present = [title for title in doc.sections if title in SECTIONS]
+    assert present == list(SECTIONS), f"{code}: sections {list(doc.sections)}"
+    assert "12factor.net" in doc.sections["References"], f"{code}: no Twelve-Factor link"
+    assert doc.summary.strip() and len(doc.summary) < 120
+
+
+@pytest.mark.parametrize("code", sorted(DOCS))
+def test_examples_parse(code):
+    doc = DOCS[code]
+    blocks = doc.code_blocks("Example") + doc.code_blocks("Use instead")
+    python = [source for language, source in blocks if language == "python"]
+    assert python, f"{code}: no python example"
+    for source in python:
+        ast.parse(source)
+
+
+@pytest.mark.parametrize("code", sorted(c for c in DOCS if c.startswith("TWC2")))
+def test_example_fires_and_use_instead_does_not(code):
+    doc = DOCS[code]
+
+    def findings(source):
+        task = FileTask(path="example.py", display_path="example.py", report=frozenset({code}),
+                        source=source.encode())
+        return analyze_file(task).findings
+
+    examples = [s for lang, s in doc.code_blocks("Example") if lang == "python"]
+    fixes = [s for lang, s in doc.code_blocks("Use instead") if lang == "python"]
+    assert any(findings(s) for s in examples), f"{code}: the Example does not fire"
+    assert not any(findings(s) for s in fixes), f"{code}: the Use instead fires"
+
+
+def test_message_templates_have_known_placeholders():
+    expected = {"TWC001": {"reason"}, "TWC002": {"reason"}, "TWC201": {"handler"}, "TWC202": set(),
+                "TWC203": {"handler", "detail", "where"}, "TWC204": {"stream", "how"}}
+    for code, fields in expected.items():
+        assert set(PLACEHOLDER_RE.findall(DOCS[code].message)) == fields, code
+
+
+def test_documents_are_read_from_the_rules_folder():
+    assert (rules_dir() / "TWC201.md").is_file()
