@@ -1,0 +1,59 @@
+"""The pre-commit hook, for real: `pre-commit try-repo` installs this repository's hook
+into an isolated environment and runs it on a sample git repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+                   cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def sample_repo(tmp_path: Path) -> Path:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    if not (REPO / ".git").exists():
+        pytest.skip("pre-commit try-repo needs this project as a git checkout")
+    repo = tmp_path / "service"
+    repo.mkdir()
+    _git("init", "-q", cwd=repo)
+    (repo / "app.py").write_text('import logging as lg\nhandler = lg.FileHandler("app.log")\n')
+    (repo / "clean.py").write_text("import logging\nlogging.basicConfig()\n")
+    (repo / "README.md").write_text("# service\n")
+    (repo / "run-worker").write_text('#!/usr/bin/env python3\nimport logging\nlogging.basicConfig(filename="w.log")\n')
+    (repo / "Procfile").write_text("web: gunicorn app:app\n")
+    _git("add", ".", cwd=repo)
+    return repo
+
+
+def _try_repo(repo: Path, home: Path, *files: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    args = ["--all-files"] if not files else ["--files", *files]
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "twelvecheck", "--verbose", *args],
+        cwd=repo, capture_output=True, text=True, env=env, timeout=900,
+    )
+
+
+def test_pre_commit_try_repo_runs_the_hook(sample_repo, tmp_path):
+    pytest.importorskip("pre_commit")
+    home = tmp_path / "pre-commit-home"
+    proc = _try_repo(sample_repo, home)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert "app.py:2:11: TWC201" in output
+    assert "run-worker:3:1: TWC202" in output  # an extensionless script, found by its #! line
+    assert "TWC001" not in output  # README.md and Procfile are not parsed as Python
+    clean = _try_repo(sample_repo, home, "clean.py", "README.md", "Procfile")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
