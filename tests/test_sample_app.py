@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "fixtures" / "sample-app"
@@ -64,6 +65,21 @@ def test_clean_app_has_no_findings():
     proc = twelvecheck("fixtures/clean-app")
     assert proc.returncode == 0
     assert proc.stdout.strip() == "No findings in 2 files."
+
+
+def _sample_projects() -> list[Path]:
+    fixtures = REPO / "fixtures"
+    return sorted(p for p in fixtures.iterdir() if p.is_dir() and planted(p))
+
+
+@pytest.mark.parametrize("project", _sample_projects(), ids=lambda p: p.name)
+def test_every_sample_project_reports_exactly_its_planted_findings(project):
+    """Each `# expect: TWCnnn` comment in fixtures/<project>/ must be reported, and nothing else."""
+    proc = twelvecheck("--format", "json", "--extend-select", "TWC002", project.relative_to(REPO).as_posix())
+    report = json.loads(proc.stdout)
+    assert report["errors"] == []
+    found = {(f["path"], f["line"], f["code"]) for f in report["findings"]}
+    assert found == planted(project)
 
 
 def test_the_whole_fixtures_folder_runs_without_errors():

@@ -1,9 +1,11 @@
-"""Every rule module; importing this package registers them all."""
+"""One module per rule. Importing this package imports them all, which registers them.
 
-from twelvecheck.checks import (  # noqa: F401
-    basicconfig_filename,
-    file_log_handler,
-    logging_config_file_handler,
-    meta,
-    stdio_to_file,
-)
+Modules whose names start with an underscore hold helpers shared by several rules.
+"""
+
+import importlib
+import pkgutil
+
+for _module in pkgutil.iter_modules(__path__):
+    if not _module.name.startswith("_"):
+        importlib.import_module(f"{__name__}.{_module.name}")
