@@ -326,11 +326,11 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     except RecursionError:
         _parse_error(task, result, lines, "too deeply nested to analyze", 1, 1)
         return
-    result.facts = {"module": module_name, **ctx.facts}
+    positions = _LazyPositions(module)
+    result.facts = {"module": module_name, **_materialize(ctx.facts, positions)}
 
     factory = _FindingFactory(task, lines)
     if ctx.candidates:
-        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         seen: set[tuple[str, int, int]] = set()
         for candidate in ctx.candidates:
             span = _span(positions[candidate.node])
@@ -373,6 +373,32 @@ def _syntax_error_details(text: str, exc: cst.ParserSyntaxError) -> tuple[str, i
         message = message.split(": expected one of", 1)[0] + ": invalid syntax"
     # CPython accepts the file: it is libcst that cannot read it.
     return f"valid Python that libcst cannot parse ({message})", exc.raw_line, exc.raw_column + 1
+
+
+class _LazyPositions:
+    """libcst positions, computed on first use (about four parses' worth of work)."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._positions = None
+
+    def __getitem__(self, node: cst.CSTNode):
+        if self._positions is None:
+            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return self._positions[node]
+
+
+def _materialize(facts: Any, positions: _LazyPositions) -> Any:
+    """Facts as plain data (they outlive the tree and may be cached): nodes become spans
+    ``[line, column, end_line, end_column]`` (1-based, end exclusive)."""
+    if isinstance(facts, cst.CSTNode):
+        span = _span(positions[facts])
+        return [span.line, span.column, span.end_line, span.end_column]
+    if isinstance(facts, dict):
+        return {key: _materialize(value, positions) for key, value in facts.items()}
+    if isinstance(facts, (list, tuple)):
+        return [_materialize(value, positions) for value in facts]
+    return facts
 
 
 def _span(position) -> Span:
