@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from twelvecheck.engine import FileTask, analyze_file
-from twelvecheck.rule import REGISTRY
+from twelvecheck.project import Project
+from twelvecheck.rule import REGISTRY, ProjectRule
 
 
 def _cases():
@@ -30,11 +31,23 @@ def _findings(code: str, source: str, filename: str):
     return found[False]
 
 
+def _project_finding_lines(code: str, source: str, filename: str) -> list[int]:
+    """A whole-program rule over a one-file program."""
+    task = FileTask(path=filename, display_path=filename, report=frozenset({code}), source=source.encode())
+    result = analyze_file(task)
+    assert not result.errors, result.errors
+    assert result.parsed, "case does not parse"
+    return [finding.span[0] for finding in REGISTRY[code].check_project(Project({filename: result.facts}))]
+
+
 @pytest.mark.parametrize(("code", "case"), list(_cases()))
 def test_rule_case(code, case):
-    findings = _findings(code, case.source, case.filename)
+    if issubclass(REGISTRY[code], ProjectRule):
+        findings = _project_finding_lines(code, case.source, case.filename)
+    else:
+        findings = [f.line for f in _findings(code, case.source, case.filename)]
     if hasattr(case, "lines"):
-        lines = tuple(sorted(f.line for f in findings))
+        lines = tuple(sorted(findings))
         assert findings, f"{code} did not fire on:\n{case.source}"
         if case.lines:
             assert lines == case.lines, f"{code} fired on lines {lines}, expected {case.lines}"

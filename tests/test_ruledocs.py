@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from twelvecheck.engine import FileTask, analyze_file
+from twelvecheck.runner import Settings, run
 from twelvecheck.rule import REGISTRY
 from twelvecheck.ruledocs import CODE_RE, FAMILIES, SECTIONS, SLUG_RE, load_rule_docs, rules_dir
 
@@ -57,13 +57,15 @@ def test_examples_parse(code):
 
 
 @pytest.mark.parametrize("code", sorted(c for c in DOCS if DOCS[c].family != "meta"))
-def test_example_fires_and_use_instead_does_not(code):
+def test_example_fires_and_use_instead_does_not(code, tmp_path):
     doc = DOCS[code]
 
     def findings(source):
-        task = FileTask(path="example.py", display_path="example.py", report=frozenset({code}),
-                        source=source.encode())
-        return analyze_file(task).findings
+        # The whole pipeline (whole-program rules included) on the example as standard input.
+        settings = Settings(select=[code], stdin_source=source.encode(), stdin_filename="example.py", cwd=tmp_path)
+        result = run(settings)
+        assert not result.errors, result.errors
+        return [f for f in result.findings if f.code == code]
 
     examples = [s for lang, s in doc.code_blocks("Example") if lang == "python"]
     fixes = [s for lang, s in doc.code_blocks("Use instead") if lang == "python"]

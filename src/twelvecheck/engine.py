@@ -20,7 +20,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from twelvecheck import checks  # noqa: F401  (registers every rule)
 from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError
 from twelvecheck.names import ImportTable, collect_module_bindings, module_name_from_path
-from twelvecheck.rule import REGISTRY, Candidate, Rule
+from twelvecheck.rule import REGISTRY, Candidate, ProjectRule, Rule
 from twelvecheck.ruledocs import load_rule_docs
 from twelvecheck.source import SourceError, decode_source
 from twelvecheck.suppressions import Suppressions
@@ -42,13 +42,17 @@ class FileTask:
     kind: str = "python"
     # Skip the libcst parse when no enabled rule's tokens occur in the file.
     prefilter: bool = True
+    # Qualified names of functions that packaging metadata makes entry points.
+    entry_functions: frozenset[str] = frozenset()
 
 
 class FileContext:
     """What rules see of the file being analyzed."""
 
-    def __init__(self, module: cst.Module, text: str, module_name: str, is_package: bool) -> None:
+    def __init__(self, module: cst.Module, text: str, module_name: str, is_package: bool,
+                 entry_functions: frozenset[str] = frozenset()) -> None:
         self.module = module
+        self.entry_functions = entry_functions
         self.text = text
         self.module_name = module_name
         self.imports = ImportTable(module_name, is_package)
@@ -136,7 +140,7 @@ class _BatchedVisitor(cst.CSTVisitor):
             ctx.statements.pop()
 
 
-class _FindingFactory:
+class FindingFactory:
     def __init__(self, task: FileTask, lines: list[str]) -> None:
         self.task = task
         self.lines = lines
@@ -244,14 +248,14 @@ def _analyze_config(task: FileTask, result: FileResult) -> None:
     except UnicodeDecodeError:
         return
     lines = text.splitlines()
-    analyze_config_file(task, text, lines, result, _FindingFactory(task, lines))
+    analyze_config_file(task, text, lines, result, FindingFactory(task, lines))
 
 
 def _parse_error(task: FileTask, result: FileResult, lines: list[str], message: str, line: int, column: int) -> None:
     if PARSE_ERROR not in task.report:
         return
     span = Span(line, column, line, column + 1)
-    result.findings.append(_FindingFactory(task, lines).make(PARSE_ERROR, span, {"reason": message}))
+    result.findings.append(FindingFactory(task, lines).make(PARSE_ERROR, span, {"reason": message}))
 
 
 def _codes_to_run(task: FileTask, suppressions: Suppressions) -> set[str]:
@@ -293,7 +297,7 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     if task.prefilter and not may_fire(text, rule_classes):
         if PARSE_ERROR in task.report:
             _check_syntax(task, text, lines, result)
-        _report_unused(task, suppressions, {rule.code for rule in rule_classes}, _FindingFactory(task, lines), result)
+        _report_unused(task, suppressions, {rule.code for rule in rule_classes}, FindingFactory(task, lines), result)
         result.facts = {"module": module_name}
         return
     try:
@@ -312,9 +316,11 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
         _parse_error(task, result, lines, f"the parser failed: {type(exc).__name__}: {exc}", 1, 1)
         return
     result.parsed = True
-    ctx = FileContext(module, text, module_name, is_package)
+    ctx = FileContext(module, text, module_name, is_package, task.entry_functions)
     collect_module_bindings(module, ctx.imports)
     rules = [rule_class(ctx) for rule_class in rule_classes]
+    collector_classes = {c for r in rule_classes if issubclass(r, ProjectRule) for c in r.collectors}
+    collectors = [c(ctx) for c in sorted(collector_classes, key=lambda c: c.key)]
 
     def on_error(rule: Rule, exc: BaseException) -> None:
         result.errors.append(ToolError(
@@ -322,14 +328,19 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
         ))
 
     try:
-        module.visit(_BatchedVisitor(ctx, rules, on_error))
+        module.visit(_BatchedVisitor(ctx, [*rules, *collectors], on_error))
     except RecursionError:
         _parse_error(task, result, lines, "too deeply nested to analyze", 1, 1)
         return
+    for collector in collectors:
+        try:
+            ctx.facts[collector.key] = collector.facts()
+        except Exception as exc:
+            on_error(collector, exc)
     positions = _LazyPositions(module)
     result.facts = {"module": module_name, **_materialize(ctx.facts, positions)}
 
-    factory = _FindingFactory(task, lines)
+    factory = FindingFactory(task, lines)
     if ctx.candidates:
         seen: set[tuple[str, int, int]] = set()
         for candidate in ctx.candidates:
@@ -345,10 +356,13 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
                 continue
             if candidate.code in task.report:
                 result.findings.append(factory.make(candidate.code, span, candidate.fields))
-    _report_unused(task, suppressions, {rule.code for rule in rules}, factory, result)
+    # Project rules are judged after every file: whether they used a suppression is not
+    # known here, so their directives are not reported as unused.
+    judged = {rule.code for rule in rules if not isinstance(rule, ProjectRule)}
+    _report_unused(task, suppressions, judged, factory, result)
 
 
-def _report_unused(task: FileTask, suppressions: Suppressions, ran: set[str], factory: "_FindingFactory",
+def _report_unused(task: FileTask, suppressions: Suppressions, ran: set[str], factory: "FindingFactory",
                    result: FileResult) -> None:
     if UNUSED_SUPPRESSION not in task.report:
         return

@@ -87,3 +87,48 @@ class Candidate:
     fields: dict[str, Any]
     statement: cst.CSTNode | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+class FactCollector:
+    """Gathers one file's facts for project rules, in the same single traversal.
+
+    Like a rule it defines ``visit_<Node>``/``leave_<Node>`` methods; ``facts()`` returns
+    plain data (nodes allowed: the engine turns them into spans). The result is stored in
+    the file's facts under ``key``, which is what a project pass (and a cache) sees.
+    """
+
+    key: ClassVar[str]
+    # Facts are needed from every file a call chain may pass through: no prefilter tokens.
+
+    def __init__(self, ctx: "FileContext") -> None:
+        self.ctx = ctx
+
+    @property
+    def code(self) -> str:  # named in internal-error messages
+        return f"facts:{self.key}"
+
+    def facts(self) -> Any:
+        raise NotImplementedError
+
+
+@dataclass
+class ProjectFinding:
+    """A finding of a project rule: located by path and span, before suppressions."""
+
+    code: str
+    path: str  # display path, as in FileResult.path
+    span: tuple[int, int, int, int]
+    fields: dict[str, Any]
+
+
+class ProjectRule(Rule):
+    """A rule judged over the whole program from the facts its collectors gathered.
+
+    It fires nothing during the traversal; ``check_project`` runs once per run.
+    """
+
+    collectors: ClassVar[tuple[type[FactCollector], ...]] = ()
+
+    @classmethod
+    def check_project(cls, project: Any) -> list[ProjectFinding]:
+        raise NotImplementedError

@@ -11,8 +11,12 @@ from pathlib import Path
 import pathspec
 
 from twelvecheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover
-from twelvecheck.engine import FileTask, analyze_file
-from twelvecheck.findings import FileResult, Finding, Severity, ToolError, assign_fingerprints
+from twelvecheck.engine import FileTask, FindingFactory, analyze_file, resolve_code
+from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError, assign_fingerprints
+from twelvecheck.project import Project, console_scripts, find_packaging_files
+from twelvecheck.rule import REGISTRY, ProjectRule
+from twelvecheck.source import SourceError, decode_source
+from twelvecheck.suppressions import Suppressions
 from twelvecheck.selection import expand, resolve
 
 # Below this many files a process pool costs more than it saves.
@@ -99,6 +103,10 @@ def run(settings: Settings) -> RunResult:
         )
         files, errors = found.files, list(found.errors)
 
+    project_codes = sorted(code for code in enabled if issubclass(REGISTRY[code], ProjectRule))
+    scripts = console_scripts(find_packaging_files(_roots(settings))) if project_codes else []
+    entry_functions = frozenset(target for _, target in scripts)
+
     tasks = []
     for source in files:
         report = frozenset(enabled - per_file.codes_for(source.path, settings.cwd))
@@ -111,16 +119,59 @@ def run(settings: Settings) -> RunResult:
             severities=severities,
             source=settings.stdin_source,
             kind=source.kind,
+            entry_functions=entry_functions,
         ))
 
     results = _analyze_all(tasks, settings.jobs)
     findings = [finding for result in results for finding in result.findings]
+    if project_codes:
+        project = Project({r.path: r.facts for r in results if r.facts}, scripts)
+        findings.extend(_project_findings(project, project_codes, tasks, errors))
     for result in results:
         errors.extend(result.errors)
     assign_fingerprints(findings)
     findings.sort(key=Finding.sort_key)
     facts = {result.path: result.facts for result in results if result.facts}
     return RunResult(len(tasks), findings, errors, enabled, facts)
+
+
+def _roots(settings: Settings) -> list[Path]:
+    if settings.stdin_source is not None:
+        return [settings.cwd]
+    return [p if (p := Path(path)).is_absolute() else settings.cwd / p for path in settings.paths]
+
+
+def _project_findings(project: Project, codes: list[str], tasks: list[FileTask],
+                      errors: list[ToolError]) -> list[Finding]:
+    """Findings of whole-program rules, with the file's suppressions and ignores applied."""
+    by_path = {task.display_path: task for task in tasks}
+    findings = []
+    for code in codes:
+        try:
+            found = REGISTRY[code].check_project(project)
+        except Exception as exc:  # a rule bug costs that rule, not the run
+            errors.append(ToolError(f"internal error in rule {code}: {type(exc).__name__}: {exc}"))
+            continue
+        for item in found:
+            task = by_path.get(item.path)
+            if task is None or code not in task.report:
+                continue
+            text = _read_text(task)
+            lines = text.splitlines()
+            line, column, end_line, end_column = item.span
+            if Suppressions.scan(text, resolve_code).suppresses(code, line, end_line, line):
+                continue
+            span = Span(line, column, end_line, end_column)
+            findings.append(FindingFactory(task, lines).make(code, span, item.fields))
+    return findings
+
+
+def _read_text(task: FileTask) -> str:
+    try:
+        data = task.source if task.source is not None else Path(task.path).read_bytes()
+        return decode_source(data)
+    except (OSError, SourceError):
+        return ""
 
 
 def _analyze_all(tasks: list[FileTask], jobs: int) -> list[FileResult]:

@@ -1,0 +1,43 @@
+"""How an entry point's process lives and dies, judged over the call graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from twelvecheck.checks._shutdown import FRAMEWORKS_HANDLING_SIGTERM
+from twelvecheck.project import EntryPoint, Project
+
+
+@dataclass
+class Lifetime:
+    loop: tuple[str, list[int], str] | None  # (path, span, description) of what keeps it alive
+    handles_sigterm: bool
+    framework: str | None  # a framework that handles SIGTERM for it
+    interactive: bool
+    stops_on_interrupt: bool  # catches KeyboardInterrupt or handles SIGINT
+
+    @property
+    def long_running_service(self) -> bool:
+        return self.loop is not None and not self.interactive
+
+
+def judge(project: Project, entry: EntryPoint) -> Lifetime:
+    verdict = Lifetime(None, False, None, False, False)
+    for name, unit in project.reachable(entry.unit):
+        if unit["loops"] and verdict.loop is None:
+            node, description = unit["loops"][0]
+            verdict.loop = (project.unit_paths[name], node, description)
+        verdict.handles_sigterm |= bool(unit["sigterm"])
+        verdict.interactive |= unit["interactive"]
+        verdict.stops_on_interrupt |= unit["catches_interrupt"] or unit["sigint"]
+        for callee in unit["calls"]:
+            for external in project.external_calls(callee):
+                if external in FRAMEWORKS_HANDLING_SIGTERM:
+                    verdict.framework = FRAMEWORKS_HANDLING_SIGTERM[external]
+    return verdict
+
+
+def where(loop: tuple[str, list[int], str], entry: EntryPoint) -> str:
+    path, span, description = loop
+    location = f"line {span[0]}" if path == entry.path else f"{path}:{span[0]}"
+    return f"{description} at {location}"

@@ -1,0 +1,40 @@
+"""What the signal rules know about libraries: who installs a SIGTERM handler when it
+owns the main loop, and which calls block for good.
+
+Every entry in FRAMEWORKS_HANDLING_SIGTERM was verified in the library's source; the
+rule document TWC302 lists where. Names are the qualified names calls resolve to.
+"""
+
+from __future__ import annotations
+
+# Calling any of these hands the main loop to a framework that handles SIGTERM itself.
+FRAMEWORKS_HANDLING_SIGTERM: dict[str, str] = {
+    # gunicorn: Arbiter.init_signals() registers SIGTERM (arbiter.py, SIGNALS)
+    "gunicorn.app.base.BaseApplication.run": "gunicorn",
+    "gunicorn.app.base.Application.run": "gunicorn",
+    "gunicorn.app.wsgiapp.WSGIApplication.run": "gunicorn",
+    "gunicorn.app.wsgiapp.run": "gunicorn",
+    "gunicorn.arbiter.Arbiter.run": "gunicorn",
+    # huey: Consumer.run() -> _set_signal_handlers() (consumer.py)
+    "huey.consumer.Consumer.run": "huey",
+    "huey.bin.huey_consumer.consumer_main": "huey",
+    # dramatiq: cli.main() installs SIGTERM in the parent and the workers (cli.py)
+    "dramatiq.cli.main": "dramatiq",
+    # twisted: reactor.run() installs SIGINT/SIGTERM handlers by default
+    "twisted.internet.reactor.run": "twisted",
+    "twisted.internet.task.react": "twisted",
+    "twisted.scripts.twistd.run": "twistd",
+    "twisted.application.app.run": "twistd",
+    "twisted.application.app.runApp": "twistd",
+}
+
+# Calls that block the calling thread for good (resolved at the call site).
+BLOCKING_CALLS: dict[str, str] = {
+    "apscheduler.schedulers.blocking.BlockingScheduler.start": "BlockingScheduler.start()",
+    "apscheduler.schedulers.BlockingScheduler.start": "BlockingScheduler.start()",
+    "tornado.ioloop.IOLoop.current().start": "IOLoop.current().start()",
+    "tornado.ioloop.IOLoop.instance().start": "IOLoop.instance().start()",
+    "rpyc.utils.server.ThreadedServer.start": "ThreadedServer.start()",
+    "rpyc.ThreadedServer.start": "ThreadedServer.start()",
+    "rpyc.utils.server.ForkingServer.start": "ForkingServer.start()",
+}

@@ -1,0 +1,105 @@
+"""TWC302 no-sigterm-handler: a long-running entry point in a program that never handles SIGTERM."""
+
+from __future__ import annotations
+
+from twelvecheck.checks._lifetime import judge, where
+from twelvecheck.checks._program import ProgramFacts
+from twelvecheck.rule import Invalid, ProjectFinding, ProjectRule, Valid
+
+
+class NoSigtermHandler(ProjectRule):
+    code = "TWC302"
+    collectors = (ProgramFacts,)
+
+    @classmethod
+    def check_project(cls, project) -> list[ProjectFinding]:
+        findings = []
+        for entry in project.entry_points():
+            life = judge(project, entry)
+            if not life.long_running_service or life.handles_sigterm or life.framework or life.stops_on_interrupt:
+                continue
+            findings.append(ProjectFinding(cls.code, entry.path, entry.span,
+                                           {"entry": entry.what, "loop": where(life.loop, entry)}))
+        return findings
+
+    VALID = [
+        Valid("""
+            import signal, time
+            def stop(signum, frame):
+                raise SystemExit(0)
+            if __name__ == "__main__":
+                signal.signal(signal.SIGTERM, stop)
+                while True:
+                    time.sleep(1)
+            """),
+        Valid("""
+            # a one-shot script: no loop keeps it alive
+            import sys
+            if __name__ == "__main__":
+                print(sum(int(a) for a in sys.argv[1:]))
+            """),
+        Valid("""
+            # interactive: a person types the commands
+            if __name__ == "__main__":
+                while True:
+                    command = input("> ")
+                    print(command)
+            """),
+        Valid("""
+            from twisted.internet import reactor
+            if __name__ == "__main__":
+                reactor.listenTCP(8000, factory)
+                reactor.run()
+            """),
+        Valid("""
+            import asyncio, signal
+            async def main():
+                stop = asyncio.Event()
+                asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+                while not stop.is_set():
+                    await asyncio.sleep(1)
+            if __name__ == "__main__":
+                asyncio.run(main())
+            """),
+        Valid("""
+            import time
+            def main():
+                while True:  # not reachable from any entry point
+                    time.sleep(1)
+            """),
+    ]
+
+    INVALID = [
+        Invalid("""
+            import time
+            def work():
+                while True:
+                    time.sleep(5)
+            if __name__ == "__main__":
+                work()
+            """, lines=(5,)),
+        Invalid("""
+            import asyncio
+            async def main():
+                while True:
+                    await asyncio.sleep(1000)
+            if __name__ == "__main__":
+                asyncio.run(main())
+            """, lines=(5,)),
+        Invalid("""
+            from http.server import HTTPServer, BaseHTTPRequestHandler
+            class Service:
+                def __init__(self):
+                    self.httpd = HTTPServer(("", 8000), BaseHTTPRequestHandler)
+                def run(self):
+                    self.httpd.serve_forever()
+            if __name__ == "__main__":
+                Service().run()
+            """, lines=(7,)),
+        Invalid("""
+            from apscheduler.schedulers.blocking import BlockingScheduler
+            if __name__ == "__main__":
+                scheduler = BlockingScheduler()
+                scheduler.start()
+            """, lines=(2,)),
+    ]

@@ -1,0 +1,77 @@
+"""TWC303 sigint-only: the clean stop is wired to Ctrl+C (SIGINT) but not to SIGTERM."""
+
+from __future__ import annotations
+
+from twelvecheck.checks._lifetime import judge, where
+from twelvecheck.checks._program import ProgramFacts
+from twelvecheck.rule import Invalid, ProjectFinding, ProjectRule, Valid
+
+
+class SigintOnly(ProjectRule):
+    code = "TWC303"
+    collectors = (ProgramFacts,)
+
+    @classmethod
+    def check_project(cls, project) -> list[ProjectFinding]:
+        findings = []
+        for entry in project.entry_points():
+            life = judge(project, entry)
+            if not life.long_running_service or life.handles_sigterm or life.framework or not life.stops_on_interrupt:
+                continue
+            findings.append(ProjectFinding(cls.code, entry.path, entry.span,
+                                           {"entry": entry.what, "loop": where(life.loop, entry)}))
+        return findings
+
+    VALID = [
+        Valid("""
+            import signal, time
+            if __name__ == "__main__":
+                signal.signal(signal.SIGTERM, signal.default_int_handler)
+                try:
+                    while True:
+                        time.sleep(1)
+                except KeyboardInterrupt:
+                    print("bye")
+            """),
+        Valid("""
+            import time
+            if __name__ == "__main__":
+                try:
+                    time.sleep(3)  # one-shot: not a service
+                except KeyboardInterrupt:
+                    pass
+            """),
+        Valid("""
+            import time
+            if __name__ == "__main__":
+                while True:  # no clean stop at all: that is TWC302's case
+                    time.sleep(1)
+            """),
+    ]
+
+    INVALID = [
+        Invalid("""
+            import time
+            def serve():
+                while True:
+                    time.sleep(1)
+            if __name__ == "__main__":
+                try:
+                    serve()
+                except KeyboardInterrupt:
+                    print("shutting down cleanly")
+            """, lines=(5,)),
+        Invalid("""
+            import signal, time
+            running = True
+            def stop(signum, frame):
+                global running
+                running = False
+            def main():
+                signal.signal(signal.SIGINT, stop)
+                while running:
+                    time.sleep(1)
+            if __name__ == "__main__":
+                main()
+            """, lines=(10,)),
+    ]
