@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from twelvecheck.configfiles import analyze_config_file, config_kind, looks_like_logging_config
-from twelvecheck.engine import FileTask, _FindingFactory, analyze_file
+from twelvecheck.engine import FileTask, FindingFactory, analyze_file
 from twelvecheck.findings import FileResult, Span
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "logging-configs"
@@ -21,7 +21,7 @@ def _analyze(path: Path, text: str, report=TWC203):
     lines = text.splitlines()
     task = FileTask(path=str(path), display_path=path.name, report=report, kind=kind)
     result = FileResult(task.display_path)
-    analyze_config_file(task, text, lines, result, _FindingFactory(task, lines))
+    analyze_config_file(task, text, lines, result, FindingFactory(task, lines))
     assert not result.errors
     return result.findings
 

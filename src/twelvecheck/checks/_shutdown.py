@@ -26,6 +26,33 @@ FRAMEWORKS_HANDLING_SIGTERM: dict[str, str] = {
     "twisted.scripts.twistd.run": "twistd",
     "twisted.application.app.run": "twistd",
     "twisted.application.app.runApp": "twistd",
+    # uvicorn: Server.serve() -> capture_signals() registers SIGINT/SIGTERM (server.py)
+    "uvicorn.run": "uvicorn",
+    "uvicorn.main.run": "uvicorn",
+    "uvicorn.Server.run": "uvicorn",
+    "uvicorn.Server.serve": "uvicorn",
+    "uvicorn.server.Server.run": "uvicorn",
+    "uvicorn.server.Server.serve": "uvicorn",
+    # aiohttp: run_app(handle_signals=True) -> BaseRunner.setup() (web_runner.py)
+    "aiohttp.web.run_app": "aiohttp",
+    # hypercorn: asyncio worker_serve() installs SIGTERM when no shutdown_trigger is given
+    "hypercorn.asyncio.serve": "hypercorn",
+    "hypercorn.run.run": "hypercorn",
+    # celery: apps/worker.py install_worker_term_handler(); beat: install_sync_handler()
+    "celery.Celery.worker_main": "celery",
+    "celery.Celery.start": "celery",
+    "celery.app.base.Celery.worker_main": "celery",
+    "celery.app.base.Celery.start": "celery",
+    "celery.apps.worker.Worker.start": "celery",
+    # rq: BaseWorker.work() -> _install_signal_handlers() (worker/base.py)
+    "rq.Worker.work": "rq",
+    "rq.SimpleWorker.work": "rq",
+    "rq.worker.Worker.work": "rq",
+    "rq.worker.SimpleWorker.work": "rq",
+    "rq.worker_pool.WorkerPool.start": "rq",
+    # granian: server/common.py startup() -> set_main_signals() (SIGINT, SIGTERM)
+    "granian.Granian.serve": "granian",
+    "granian.server.Granian.serve": "granian",
 }
 
 # Calls that block the calling thread for good (resolved at the call site).
