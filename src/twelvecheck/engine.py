@@ -318,7 +318,8 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     result.parsed = True
     ctx = FileContext(module, text, module_name, is_package, task.entry_functions)
     collect_module_bindings(module, ctx.imports)
-    rules = [rule_class(ctx) for rule_class in rule_classes]
+    # Only the rules whose tokens occur here can fire; the others are not even built.
+    rules = [rule_class(ctx) for rule_class in rule_classes if not task.prefilter or may_fire(text, [rule_class])]
     collector_classes = {c for r in rule_classes if issubclass(r, ProjectRule) for c in r.collectors}
     collectors = [c(ctx) for c in sorted(collector_classes, key=lambda c: c.key)]
 
@@ -358,7 +359,7 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
                 result.findings.append(factory.make(candidate.code, span, candidate.fields))
     # Project rules are judged after every file: whether they used a suppression is not
     # known here, so their directives are not reported as unused.
-    judged = {rule.code for rule in rules if not isinstance(rule, ProjectRule)}
+    judged = {rule.code for rule in rule_classes if not issubclass(rule, ProjectRule)}
     _report_unused(task, suppressions, judged, factory, result)
 
 

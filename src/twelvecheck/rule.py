@@ -75,7 +75,13 @@ class Rule:
         return load_rule_docs()[cls.code]
 
     def report(self, node: cst.CSTNode, **fields: Any) -> None:
+        """Report at ``node``; suppressions look at the statement being visited."""
         self.ctx.add_candidate(self.code, node, fields)
+
+    def report_at(self, node: cst.CSTNode, statement: cst.CSTNode | None, **fields: Any) -> None:
+        """Report at ``node`` from after the walk (e.g. in ``leave_Module``), naming the
+        statement it belongs to so that suppression comments above it apply."""
+        self.ctx.candidates.append(Candidate(self.code, node, fields, statement))
 
 
 @dataclass

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 import libcst as cst
 
 from twelvecheck.names import dotted_name
-from twelvecheck.rule import Candidate, Rule
+from twelvecheck.rule import Rule
 
 # What a command-line expression may carry of this program's own command line.
 PROGRAM = "program"      # the interpreter or script that runs us: sys.executable, sys.argv[0]
@@ -424,7 +424,7 @@ class SupervisionRule(Rule):
         """The module is walked: decide and report."""
 
     def report_site(self, site: Site, **fields: Any) -> None:
-        self.ctx.candidates.append(Candidate(self.code, site.node, fields, site.path[-1]))
+        self.report_at(site.node, site.path[-1], **fields)
 
 
 def _feeder(method_name: str) -> Any:

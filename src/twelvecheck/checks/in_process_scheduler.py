@@ -12,7 +12,7 @@ from twelvecheck.checks._scheduling import (
     START, THREAD_CLASSES, SchedulerKind, ScopeTrackingRule, Site, alternatives, keyword_is_true, string_items,
 )
 from twelvecheck.names import dotted_name
-from twelvecheck.rule import Candidate, Invalid, Valid
+from twelvecheck.rule import Invalid, Valid
 
 
 @dataclass
@@ -203,7 +203,7 @@ class InProcessScheduler(ScopeTrackingRule):
             if made.kind is not None and made.kind.report_unstarted and not made.started and not made.nested:
                 self.reports.append((made.node, made.statement, f"{made.kind.name}, built here and started elsewhere,"))
         for report_node, statement, what in self.reports:
-            self.ctx.candidates.append(Candidate(self.code, report_node, {"what": what}, statement))
+            self.report_at(report_node, statement, what=what)
 
     def _resolve_start(self, start: Started) -> None:
         if start.method == "worker_main" or (start.method == "start" and self._argv_runs_worker(start)):
