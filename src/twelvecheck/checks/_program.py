@@ -30,9 +30,12 @@ CONSUMER_CLASSES = frozenset({"kafka.KafkaConsumer", "aiokafka.AIOKafkaConsumer"
 INTERACTIVE_CALLS = frozenset({
     "builtins.input", "code.interact", "IPython.embed", "curses.wrapper", "pdb.set_trace",
 })
-INTERACTIVE_METHODS = frozenset({"cmdloop", "mainloop"})
+INTERACTIVE_METHODS = frozenset({"cmdloop", "mainloop", "interact"})
 GUI_APPLICATIONS = ("QApplication", "QCoreApplication", "QGuiApplication")
 SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "gevent.sleep", "trio.sleep", "eventlet.sleep"})
+WAITING_METHODS = frozenset({"wait", "poll", "select", "accept", "recv", "recvfrom", "sleep"})
+# A loop inside `try:` that catches these ends by the exception: it is not a service loop.
+ENDING_EXCEPTIONS = frozenset({"builtins.StopIteration", "builtins.EOFError", "queue.Empty", "builtins.StopAsyncIteration"})
 
 
 def _is_main_guard(test: cst.BaseExpression) -> bool:
@@ -84,6 +87,7 @@ class ProgramFacts(FactCollector):
         self.loop_signals: dict[str, set[str]] = {}
         self.assigned = AssignedValues(ctx)
         self.main_block: cst.If | None = None
+        self.try_stack: list[set[str]] = []
 
     # -- units ---------------------------------------------------------------------
     @property
@@ -255,8 +259,22 @@ class ProgramFacts(FactCollector):
         if isinstance(node.target, cst.Name):
             self.loop_signals.pop(node.target.value, None)
 
+    def visit_Try(self, node: cst.Try) -> None:
+        caught: set[str] = set()
+        for handler in node.handlers:
+            kinds = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
+            for kind in kinds:
+                if kind is not None and (qualified := self.ctx.qualify(kind)):
+                    caught.add(qualified)
+        self.try_stack.append(caught)
+
+    def leave_Try(self, node: cst.Try) -> None:
+        self.try_stack.pop()
+
     def visit_While(self, node: cst.While) -> None:
         body = _scan(node.body, self.ctx)
+        if self.try_stack and self.try_stack[-1] & ENDING_EXCEPTIONS:
+            body.leaves = True
         description = _service_loop(node, body)
         if description:
             self.unit.loops.append((node.test, description))
@@ -288,15 +306,14 @@ class ProgramFacts(FactCollector):
 def _service_loop(node: cst.While, body: "_Finder") -> str | None:
     """A ``while`` that keeps a process alive: what it looks like, or None.
 
-    ``while True`` counts when nothing in its own body leaves it (break/return) or when it
-    sleeps or waits between rounds; a flag loop (``while not stop``, ``while self.running``,
-    ``while not event.is_set()``) counts as written for a long-lived process.
+    ``while True`` counts when nothing in its own body leaves it (break/return): a loop
+    that breaks out is a retry, a parser or a bounded wait. A flag loop (``while not stop``,
+    ``while self.running``) counts when it sleeps or waits between rounds, and
+    ``while not event.is_set()`` always does.
     """
     test = node.test
     if isinstance(test, cst.Name) and test.value == "True" or isinstance(test, cst.Integer) and test.value == "1":
-        if not body.leaves or body.sleeps:
-            return "while True loop"
-        return None
+        return None if body.leaves else "while True loop"
     inner = test.expression if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not) else test
     if isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute) and inner.func.attr.value == "is_set":
         return "while not <event>.is_set() loop"
@@ -307,11 +324,13 @@ def _service_loop(node: cst.While, body: "_Finder") -> str | None:
 
 
 class _Finder(cst.CSTVisitor):
-    """Looks into a loop body without entering nested loops, functions or classes."""
+    """Looks into a loop body (not into nested functions or classes): does anything leave
+    the loop, does it wait between rounds, does it ask a person for input?"""
 
     def __init__(self, ctx) -> None:
         super().__init__()
         self.ctx = ctx
+        self.nested_loops = 0
         self.leaves = False
         self.sleeps = False
         self.asks = False
@@ -325,21 +344,35 @@ class _Finder(cst.CSTVisitor):
     def visit_Lambda(self, node) -> bool:
         return False
 
-    def visit_While(self, node) -> bool:
-        return False
+    def visit_While(self, node) -> None:
+        self.nested_loops += 1
 
-    def visit_For(self, node) -> bool:
-        return False
+    def leave_While(self, node) -> None:
+        self.nested_loops -= 1
+
+    def visit_For(self, node) -> None:
+        self.nested_loops += 1
+
+    def leave_For(self, node) -> None:
+        self.nested_loops -= 1
 
     def visit_Break(self, node) -> None:
-        self.leaves = True
+        if not self.nested_loops:  # a break in a nested loop only leaves that loop
+            self.leaves = True
 
     def visit_Return(self, node) -> None:
         self.leaves = True
 
+    def visit_Yield(self, node) -> None:
+        self.leaves = True  # a generator: its consumer decides how long it runs
+
     def visit_Call(self, node: cst.Call) -> None:
         callee = self.ctx.qualify(node.func)
-        if callee in SLEEPS or (isinstance(node.func, cst.Attribute) and node.func.attr.value in ("wait", "join", "get", "poll", "select", "accept", "recv")):
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        positional = [arg for arg in node.args if arg.keyword is None]
+        # queue.get() and thread.join() block; dict.get(key) and str.join(parts) do not
+        # (they always take a positional argument).
+        if callee in SLEEPS or method in WAITING_METHODS or (method in ("get", "join") and not positional):
             self.sleeps = True
         if callee == "builtins.input":
             self.asks = True

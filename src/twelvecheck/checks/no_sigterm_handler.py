@@ -67,6 +67,36 @@ class NoSigtermHandler(ProjectRule):
                 while True:  # not reachable from any entry point
                     time.sleep(1)
             """),
+        Valid("""
+            # loops that end: a parser that breaks out, a search that returns from a nested
+            # loop, a generator, a loop ended by StopIteration, a retry with a timeout
+            import time
+            def parse(tokens):
+                while True:
+                    token = next(tokens, None)
+                    if token is None:
+                        break
+            def search(rows):
+                while True:
+                    for row in rows:
+                        if row:
+                            return row
+            def forever():
+                while True:
+                    yield 1
+            def drain(iterator):
+                try:
+                    while True:
+                        next(iterator)
+                except StopIteration:
+                    pass
+            def names(parts):
+                while parts:
+                    print(", ".join(parts), {}.get("x"))
+                    parts.pop()
+            if __name__ == "__main__":
+                parse(iter([])); search([]); forever(); drain(iter([])); names([])
+            """),
     ]
 
     INVALID = [
