@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from twelvecheck.checks._shutdown import FRAMEWORKS_HANDLING_SIGTERM
 from twelvecheck.project import EntryPoint, Project
+from twelvecheck.rule import ProjectFinding
 
 
 @dataclass
@@ -41,3 +43,15 @@ def where(loop: tuple[str, list[int], str], entry: EntryPoint) -> str:
     path, span, description = loop
     location = f"line {span[0]}" if path == entry.path else f"{path}:{span[0]}"
     return f"{description} at {location}"
+
+
+def unhandled_services(code: str, project: Project, also: Callable[[Lifetime], bool]) -> list[ProjectFinding]:
+    """A finding at every long-running entry point that no SIGTERM handler (its own or a
+    framework's) covers and for which ``also`` holds."""
+    findings = []
+    for entry in project.entry_points():
+        life = judge(project, entry)
+        if life.long_running_service and not life.handles_sigterm and not life.framework and also(life):
+            findings.append(ProjectFinding(code, entry.path, entry.span,
+                                           {"entry": entry.what, "loop": where(life.loop, entry)}))
+    return findings

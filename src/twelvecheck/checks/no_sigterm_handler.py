@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from twelvecheck.checks._lifetime import judge, where
+from twelvecheck.checks._lifetime import unhandled_services
 from twelvecheck.checks._program import ProgramFacts
 from twelvecheck.rule import Invalid, ProjectFinding, ProjectRule, Valid
 
@@ -13,14 +13,7 @@ class NoSigtermHandler(ProjectRule):
 
     @classmethod
     def check_project(cls, project) -> list[ProjectFinding]:
-        findings = []
-        for entry in project.entry_points():
-            life = judge(project, entry)
-            if not life.long_running_service or life.handles_sigterm or life.framework or life.stops_on_interrupt:
-                continue
-            findings.append(ProjectFinding(cls.code, entry.path, entry.span,
-                                           {"entry": entry.what, "loop": where(life.loop, entry)}))
-        return findings
+        return unhandled_services(cls.code, project, lambda life: not life.stops_on_interrupt)
 
     VALID = [
         Valid("""
