@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from twelvecheck.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _split, write_atomically
-from twelvecheck.config import ConfigError, FileConfig, find_config, load_config
+from twelvecheck.config import ConfigError, FileConfig, find_config, load_config, pattern_problem
 from twelvecheck.findings import Severity
 from twelvecheck.selection import SelectorError, expand
 
@@ -26,6 +26,8 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
     except (ConfigError, SelectorError) as exc:
         _error(str(exc))
         return EXIT_ERROR
+    except click.ClickException:
+        raise  # a usage error: click prints it and exits 2
     except Exception as exc:  # a bug in twelvecheck: say so, never dump a traceback on users
         _error(f"internal error: {type(exc).__name__}: {exc}")
         if os.environ.get("TWELVECHECK_DEBUG"):
@@ -45,10 +47,33 @@ def _load_file_config(paths: list[str], options: dict[str, Any], cwd: Path) -> F
         return load_config(path)
     start = paths[0] if paths and paths[0] != "-" else (options["stdin_filename"] or ".")
     start_path = Path(start) if Path(start).is_absolute() else cwd / start
-    if not start_path.exists():
-        start_path = cwd
+    # A --stdin-filename (or a missing path) need not exist: search from its nearest folder.
+    while not start_path.exists() and start_path.parent != start_path:
+        start_path = start_path.parent
     found = find_config(start_path)
     return load_config(found) if found else FileConfig()
+
+
+def _folder_prefix(cwd: Path, root: Path) -> str:
+    """cwd relative to the config folder, as a pattern prefix ("svc/"); "" if not below it."""
+    try:
+        relative = cwd.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if relative == "." else relative + "/"
+
+
+def _rebase(pattern: str, prefix: str) -> str:
+    """A command-line gitignore pattern (relative to cwd) made relative to the config folder.
+
+    Patterns without an inner '/' match at any depth and stay as they are; anchored ones
+    (``legacy/*.py``, ``/build``) get the cwd's path below the config folder in front.
+    """
+    negated = pattern.startswith("!")
+    body = pattern[1:] if negated else pattern
+    if not prefix or "/" not in body.rstrip("/"):
+        return pattern
+    return ("!" if negated else "") + prefix + body.lstrip("/")
 
 
 def _run_check(paths: list[str], options: dict[str, Any]) -> int:
@@ -68,17 +93,26 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     for option in ("select", "extend_select", "ignore"):
         for selector in _split(options[option]):
             expand(selector)  # an unknown selector is a usage error (exit 2)
+    for option in ("exclude", "extend_exclude"):
+        for pattern in _split(options[option]):
+            problem = pattern_problem(pattern)
+            if problem:
+                raise click.UsageError(f"--{option.replace('_', '-')}: {pattern!r} is no gitignore-style "
+                                       f"pattern ({problem})")
 
     settings = Settings(cwd=cwd, root=config.root or cwd)
     settings.paths = paths or ["."]
+    # Patterns in the file are relative to its folder, patterns on the command line to cwd.
+    prefix = _folder_prefix(cwd, settings.root)
     settings.select = _split(options["select"]) or file_values.get("select")
     settings.extend_select = [*file_values.get("extend-select", []), *_split(options["extend_select"])]
     settings.ignore = [*file_values.get("ignore", []), *_split(options["ignore"])]
     if options["exclude"]:
-        settings.exclude = _split(options["exclude"])
+        settings.exclude = [_rebase(p, prefix) for p in _split(options["exclude"])]
     elif "exclude" in file_values:
         settings.exclude = list(file_values["exclude"])
-    settings.extend_exclude = [*file_values.get("extend-exclude", []), *_split(options["extend_exclude"])]
+    settings.extend_exclude = [*file_values.get("extend-exclude", []),
+                               *(_rebase(p, prefix) for p in _split(options["extend_exclude"]))]
     settings.force_exclude = bool(pick("force_exclude", "force-exclude", False))
     settings.respect_gitignore = False if options["no_respect_gitignore"] else file_values.get("respect-gitignore", True)
     settings.per_file_ignores = file_values.get("per-file-ignores", {})

@@ -82,9 +82,16 @@ def _has_tool_table(pyproject: Path) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     # A pyproject that merely exists must not stop the search; parse only when it may match.
-    if not re.search(r"^\s*\[\s*tool\s*\.\s*twelvecheck\b", text, re.M):
+    if "twelvecheck" not in text:
         return False
-    return True
+    if re.search(r"^\s*\[\s*tool\s*\.\s*twelvecheck\s*[\].]", text, re.M):
+        return True  # even when the TOML is broken: load_config reports that
+    # `[tool]` + `twelvecheck = {...}`, or a dotted `tool.twelvecheck.select = [...]`.
+    try:
+        tool = _toml.loads(text).get("tool")
+    except _toml.TOMLDecodeError:
+        return False
+    return isinstance(tool, dict) and "twelvecheck" in tool
 
 
 def load_config(path: Path) -> FileConfig:
@@ -109,6 +116,17 @@ def load_config(path: Path) -> FileConfig:
     return FileConfig(path=path, root=path.parent, values=data)
 
 
+def pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` is not a usable gitignore-style pattern, or None when it is."""
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except ValueError as exc:  # pathspec's pattern errors are ValueErrors
+        return str(exc)
+    return None
+
+
 def validate(data: dict[str, Any], path: Path | None, prefix: str = "") -> None:
     for key, value in data.items():
         if key not in _SCALARS:
@@ -118,6 +136,12 @@ def validate(data: dict[str, Any], path: Path | None, prefix: str = "") -> None:
         check, expected = _SCALARS[key]
         if not check(value):
             raise ConfigError(f"expected {expected}, got {_describe(value)}", path, prefix + key)
+        if key in ("exclude", "extend-exclude", "per-file-ignores"):
+            for pattern in value:
+                problem = pattern_problem(pattern)
+                if problem:
+                    raise ConfigError(f"expected gitignore-style patterns, got {pattern!r} ({problem})",
+                                      path, prefix + key)
         try:
             if key in ("select", "extend-select", "ignore"):
                 for selector in value:

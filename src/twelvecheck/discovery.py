@@ -75,13 +75,14 @@ class _Ignorer:
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self._git_dirs_cache: dict[Path, list[Path]] = {}
         self._named_root_ignored: dict[tuple[Path, Path], bool] = {}
+        self._named_root_excluded: dict[Path, bool] = {}
 
     def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._gitignores:
             spec = None
             try:
                 text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
-                spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+                spec = _lenient_spec(text.splitlines())
             except OSError:
                 pass
             self._gitignores[directory] = spec
@@ -127,11 +128,10 @@ class _Ignorer:
         return False
 
     def _excludes_named_root(self, walk_base: Path) -> bool:
-        key = (self.root, walk_base)
-        if key not in self._named_root_ignored:
+        if walk_base not in self._named_root_excluded:
             relative = Path(os.path.relpath(walk_base, self.root)).as_posix()
-            self._named_root_ignored[key] = relative != "." and self.spec.match_file(relative + "/")
-        return self._named_root_ignored[key]
+            self._named_root_excluded[walk_base] = relative != "." and self.spec.match_file(relative + "/")
+        return self._named_root_excluded[walk_base]
 
     def _ignores_named_root(self, directory: Path, spec: pathspec.GitIgnoreSpec, walk_base: Path) -> bool:
         """A .gitignore above a path the user named that ignores that path itself.
@@ -146,6 +146,21 @@ class _Ignorer:
             relative = Path(os.path.relpath(walk_base, directory)).as_posix()
             self._named_root_ignored[key] = spec.match_file(relative + "/")
         return self._named_root_ignored[key]
+
+
+def _lenient_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
+    """A .gitignore's patterns; like git, skip the lines that are no valid pattern."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:  # pathspec's pattern errors (a lone "!" or "\\")
+        valid = []
+        for line in lines:
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except ValueError:
+                continue
+            valid.append(line)
+        return pathspec.GitIgnoreSpec.from_lines(valid)
 
 
 def discover(

@@ -1,0 +1,73 @@
+"""Shared fixtures for the tests that drive the real command line.
+
+``project`` is a fresh directory that looks like a repository (it has a ``.git``
+folder, so .gitignore lookups stop there); the test fails early if a configuration file
+above the temporary directory would leak into it. ``run`` starts
+``python -m twelvecheck`` in a subprocess in that directory and fails the test on any
+traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FILE_HANDLER = 'import logging\nlogging.FileHandler("app.log")\n'  # TWC201 on 2:1
+BASIC_CONFIG = 'import logging\nlogging.basicConfig(filename="x")\n'  # TWC202 on 2:1
+CLEAN = "import logging\nlogging.getLogger(__name__).info('hi')\n"
+
+_SCRUBBED_ENV = ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "TWELVECHECK_DEBUG")
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in _SCRUBBED_ENV}
+    env.update(extra)
+    return env
+
+
+def write(root: Path, relative: str, text: str | bytes) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    from twelvecheck.config import find_config
+
+    leak = find_config(tmp_path)
+    assert leak is None, f"{leak} is above the test directory and would configure every test run"
+    root = tmp_path / "project"
+    (root / ".git").mkdir(parents=True)
+    return root
+
+
+@pytest.fixture
+def run(project: Path):
+    def _run(*args: str, cwd: Path | None = None, input: bytes | str | None = None,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        if isinstance(input, str):
+            input = input.encode("utf-8")
+        proc = subprocess.run(
+            [sys.executable, "-m", "twelvecheck", *args],
+            cwd=cwd or project,
+            input=input if input is not None else b"",
+            capture_output=True,
+            env=env if env is not None else clean_env(),
+            timeout=120,
+        )
+        proc.stdout = proc.stdout.decode("utf-8")
+        proc.stderr = proc.stderr.decode("utf-8")
+        assert "Traceback" not in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stdout, proc.stdout
+        return proc
+
+    return _run
