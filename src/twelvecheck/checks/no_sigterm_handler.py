@@ -44,6 +44,23 @@ class NoSigtermHandler(ProjectRule):
                 reactor.listenTCP(8000, factory)
                 reactor.run()
             """),
+        # Frameworks that own the main loop and handle SIGTERM themselves (one per program:
+        # the loop around each call would fire if the framework were not recognised).
+        *(Valid(f"""
+            {imports}
+            def serve():
+                while True:
+                    {call}
+            if __name__ == "__main__":
+                serve()
+            """) for imports, call in (
+            ("import uvicorn", 'uvicorn.run("service:app", port=8000)'),
+            ("from aiohttp import web", "web.run_app(web.Application())"),
+            ("from celery import Celery", 'Celery("tasks").worker_main(["worker"])'),
+            ("from rq import Worker", 'Worker(["default"]).work()'),
+            ("from gunicorn.app.wsgiapp import WSGIApplication", 'WSGIApplication("%(prog)s").run()'),
+            ("from huey.consumer import Consumer", "Consumer(huey).run()"),
+        )),
         Valid("""
             import asyncio, signal
             async def main():
