@@ -55,7 +55,7 @@ class Project:
             if unit["kind"] == "main":
                 yield EntryPoint(path, name, tuple(unit["at"]), "the __main__ block")
             elif unit["kind"] == "module" and name.endswith(".__main__.<module>"):
-                yield EntryPoint(path, name, (1, 1, 1, 2), f"the package's __main__.py")
+                yield EntryPoint(path, name, (1, 1, 1, 2), "the package's __main__.py")
         for script, target in self.scripts:
             unit = self.units.get(target)
             if unit is not None and unit["kind"] == "function" and not _TEST_PATH_RE.search(self.unit_paths[target]):
