@@ -88,3 +88,11 @@ def test_the_whole_fixtures_folder_runs_without_errors():
     report = json.loads(proc.stdout)
     assert report["errors"] == []
     assert planted(SAMPLE) <= {(f["path"], f["line"], f["code"]) for f in report["findings"]}
+
+
+def test_console_scripts_of_a_project_inside_the_tree_are_entry_points():
+    """`twelvecheck fixtures` (a monorepo of sample projects) still reads
+    fixtures/shutdown-app/pyproject.toml, whose console script runs a loop."""
+    proc = twelvecheck("--format", "json", "--select", "TWC302", "fixtures")
+    found = {(f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"]}
+    assert ("fixtures/shutdown-app/shutdown_app/sync.py", 10) in found

@@ -23,6 +23,7 @@ DEFAULT_EXCLUDES = (
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".twelvecheck_cache",
 )
 PYTHON_SUFFIXES = (".py", ".pyw")
+PACKAGING_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class SourceFile:
 class Discovery:
     files: list[SourceFile] = field(default_factory=list)
     errors: list[ToolError] = field(default_factory=list)
+    # pyproject.toml / setup.cfg / setup.py met on the walk (monorepos hold several).
+    packaging: list[Path] = field(default_factory=list)
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -194,7 +197,10 @@ def discover(
             if force_exclude and ignorer.ignored(absolute, True, absolute, named_root=False):
                 continue
             for file_path, kind in _walk(absolute, ignorer, include_configs):
-                add(_shown(file_path, path, absolute), kind, False)
+                if kind == "packaging":
+                    found.packaging.append(file_path)
+                else:
+                    add(_shown(file_path, path, absolute), kind, False)
             continue
         if force_exclude and ignorer.ignored(absolute, False, absolute.parent, named_root=False):
             continue
@@ -244,6 +250,8 @@ def _walk(top: Path, ignorer: _Ignorer, include_configs: bool):
                 subdirs.append(path)
                 continue
             kind = _kind_of(path, include_configs)
+            if entry.name in PACKAGING_FILES and not is_link and not ignorer.ignored(path, False, top):
+                yield path, "packaging"  # console scripts of a project inside the tree
             if kind is None or ignorer.ignored(path, False, top):
                 continue
             if is_link:

@@ -91,6 +91,7 @@ def run(settings: Settings) -> RunResult:
     if settings.stdin_source is not None:
         name = settings.stdin_filename or "-"
         files = [SourceFile(Path(name), name if settings.stdin_filename else "-", "python", True)]
+        packaging: list[Path] = []
     else:
         found = discover(
             settings.paths,
@@ -101,10 +102,15 @@ def run(settings: Settings) -> RunResult:
             respect_gitignore=settings.respect_gitignore,
             include_configs="TWC203" in enabled,
         )
-        files, errors = found.files, list(found.errors)
+        files, errors, packaging = found.files, list(found.errors), found.packaging
 
     project_codes = sorted(code for code in enabled if issubclass(REGISTRY[code], ProjectRule))
-    scripts = console_scripts(find_packaging_files(_roots(settings))) if project_codes else []
+    if project_codes:
+        packaging_files = find_packaging_files(_roots(settings))
+        known = {path.resolve() for path in packaging_files}
+        scripts = console_scripts(packaging_files + [p for p in packaging if p.resolve() not in known])
+    else:
+        scripts = []
     entry_functions = frozenset(target for _, target in scripts)
 
     tasks = []
