@@ -3,7 +3,10 @@ and files that are not valid source (they are TWC001 findings, never crashes).""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+
 from conftest import CLEAN, FILE_HANDLER, write
 
 
@@ -209,3 +212,12 @@ def test_command_line_patterns_are_relative_to_the_working_directory(project, ru
     result = run("--extend-exclude", "legacy/*.py", cwd=project / "svc")
     assert checked_paths(result.stdout) == ["app/c.py"]
     assert checked_paths(run("--extend-exclude", "/legacy", cwd=project / "svc").stdout) == ["app/c.py"]
+
+
+def test_invalid_utf8_without_a_declaration_names_the_byte(project, run):
+    write(project, "app.py", b'x = "\xff"\n')
+    proc = run("--format", "json", "app.py")
+    finding = json.loads(proc.stdout)["findings"][0]
+    assert finding["code"] == "TWC001"
+    assert (finding["line"], finding["column"]) == (1, 6)
+    assert "cannot decode as utf-8" in finding["message"]

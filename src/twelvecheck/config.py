@@ -50,7 +50,8 @@ _SCALARS: dict[str, tuple[Any, str]] = {
     "color": (lambda v: isinstance(v, bool), "true or false"),
     "format": (lambda v: v in FORMATS, f"one of {', '.join(repr(f) for f in FORMATS)}"),
     "output": (lambda v: isinstance(v, str) and v != "", "a file path"),
-    "jobs": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1, "a whole number >= 1"),
+    "jobs": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+             "a whole number >= 0 (0: one per core)"),
     "per-file-ignores": (lambda v: isinstance(v, dict), "a table of pattern = [selectors]"),
     "severity": (lambda v: isinstance(v, dict), 'a table of code = "error" | "warning" | "info"'),
 }

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import io
+import re
 import tokenize
+
+# PEP 263: the declaration tokenize looks for in the first two lines.
+_COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.M)
 
 
 class SourceError(Exception):
@@ -30,9 +35,14 @@ def decode_source(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        # Raised for an unknown coding cookie or a BOM that contradicts the cookie.
-        line = 2 if data.split(b"\n", 1)[0].lstrip().startswith(b"#!") else 1
-        raise SourceError(f"bad encoding declaration: {exc}", line) from None
+        first_lines = b"\n".join(data.removeprefix(codecs.BOM_UTF8).split(b"\n", 2)[:2])
+        if not _COOKIE_RE.search(first_lines):
+            # No declaration at all: the first two lines are simply not UTF-8.
+            encoding = "utf-8"
+        else:
+            # An unknown coding cookie, or a BOM that contradicts the cookie.
+            line = 2 if data.split(b"\n", 1)[0].lstrip().startswith(b"#!") else 1
+            raise SourceError(f"bad encoding declaration: {exc}", line) from None
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
