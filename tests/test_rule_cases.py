@@ -11,6 +11,8 @@ from twelvecheck.rule import REGISTRY, ProjectRule
 
 def _cases():
     for code, rule in sorted(REGISTRY.items()):
+        if "python" not in rule.kinds:
+            continue  # Procfile and formation rules: tests/test_process_rule_cases.py
         for index, case in enumerate(rule.VALID):
             yield pytest.param(code, case, id=f"{code}-valid-{index}")
         for index, case in enumerate(rule.INVALID):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -46,17 +49,55 @@ def test_sections_in_ruff_order(code):
     assert doc.summary.strip() and len(doc.summary) < 120
 
 
+# Families whose examples are project files: a ```procfile block is the Procfile, ```json
+# the app.json, ```toml the pyproject.toml, ```python app.py; a first line `# file: NAME`
+# names the file otherwise.
+PROJECT_FAMILIES = ("procfile", "formation")
+EXAMPLE_FILES = {"procfile": "Procfile", "json": "app.json", "toml": "pyproject.toml", "python": "app.py"}
+
+
 @pytest.mark.parametrize("code", sorted(DOCS))
 def test_examples_parse(code):
     doc = DOCS[code]
     blocks = doc.code_blocks("Example") + doc.code_blocks("Use instead")
     python = [source for language, source in blocks if language == "python"]
-    assert python, f"{code}: no python example"
+    if doc.family in PROJECT_FAMILIES:
+        for section in ("Example", "Use instead"):
+            assert any(lang == "procfile" for lang, _ in doc.code_blocks(section)), f"{code}: no procfile {section}"
+        for source in (s for lang, s in blocks if lang == "json"):
+            json.loads(source)
+    else:
+        assert python, f"{code}: no python example"
     for source in python:
         ast.parse(source)
 
 
-@pytest.mark.parametrize("code", sorted(c for c in DOCS if DOCS[c].family != "meta"))
+@pytest.mark.parametrize("code", sorted(c for c in DOCS if DOCS[c].family in PROJECT_FAMILIES))
+def test_project_example_fires_and_use_instead_does_not(code, tmp_path):
+    """The Example's files, written to a folder and checked with the CLI, fire the rule;
+    the Use instead's do not."""
+    doc = DOCS[code]
+
+    def findings(section):
+        folder = tmp_path / section.replace(" ", "-")
+        (folder / ".git").mkdir(parents=True)
+        blocks = [(lang, source) for lang, source in doc.code_blocks(section) if lang in EXAMPLE_FILES]
+        assert len({lang for lang, _ in blocks}) == len(blocks), f"{code}: two {section} blocks for one file"
+        for lang, source in blocks:
+            named = re.match(r"# file: (\S+)\n", source)
+            (folder / (named.group(1) if named else EXAMPLE_FILES[lang])).write_text(source, encoding="utf-8")
+        proc = subprocess.run([sys.executable, "-m", "twelvecheck", "--select", code, "--format", "json", str(folder)],
+                              cwd=folder, capture_output=True, text=True, timeout=120)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        report = json.loads(proc.stdout)
+        assert report["errors"] == [], report["errors"]
+        return [f for f in report["findings"] if f["code"] == code]
+
+    assert findings("Example"), f"{code}: the Example does not fire"
+    assert not findings("Use instead"), f"{code}: the Use instead fires"
+
+
+@pytest.mark.parametrize("code", sorted(c for c in DOCS if DOCS[c].family not in ("meta", *PROJECT_FAMILIES)))
 def test_example_fires_and_use_instead_does_not(code, tmp_path):
     doc = DOCS[code]
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from twelvecheck.baseline import BaselineError
 from twelvecheck.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _split, write_atomically
 from twelvecheck.config import ConfigError, FileConfig, find_config, load_config, pattern_problem
 from twelvecheck.findings import Severity
@@ -23,7 +24,7 @@ def _error(message: str) -> None:
 def run_check(paths: list[str], options: dict[str, Any]) -> int:
     try:
         return _run_check(paths, options)
-    except (ConfigError, SelectorError) as exc:
+    except (ConfigError, SelectorError, BaselineError) as exc:
         _error(str(exc))
         return EXIT_ERROR
     except click.ClickException:
@@ -77,7 +78,8 @@ def _rebase(pattern: str, prefix: str) -> str:
 
 
 def _run_check(paths: list[str], options: dict[str, Any]) -> int:
-    from twelvecheck.report import render_json, render_text
+    from twelvecheck.reports import ReportContext, render
+    from twelvecheck.reports.outputs import BaselinePlan, parse_output_formats, write_reports
     from twelvecheck.runner import Settings, run
 
     cwd = Path.cwd()
@@ -131,20 +133,26 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     output = pick("output", "output", None)
     statistics = bool(pick("statistics", "statistics", False))
     quiet = bool(pick("quiet", "quiet", False))
+    extra_outputs = parse_output_formats(options.get("output_formats") or (), file_values.get("output-format"))
+    baseline_plan = BaselinePlan.prepare(options, file_values, config.root)
 
     result = run(settings)
 
     for error in result.errors:
         _error(str(error))
-    if format_ == "json":
-        text = render_json(result)
-    else:
-        color = options["color"]
-        if color is None:
-            color = file_values.get("color")
-        if color is None:
-            color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        text = render_text(result, color=bool(color) and output is None, statistics=statistics, quiet=quiet)
+    baseline_plan.apply(result, write_atomically)
+    color = options["color"]
+    if color is None:
+        color = file_values.get("color")
+    if color is None:
+        color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    context = ReportContext(cwd=cwd, color=bool(color) and output is None, statistics=statistics, quiet=quiet,
+                            show_source=bool(pick("show_source", "show-source", False)),
+                            stdin_name=settings.stdin_filename, stdin_source=settings.stdin_source)
+    text = render(format_, result, context)
+    problems = write_reports(result, context, extra_outputs, write_atomically)
+    for problem in problems:
+        _error(problem)
     if output:
         try:
             write_atomically(output, text)
@@ -154,7 +162,7 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     else:
         click.echo(text, nl=False, color=True)
 
-    if result.errors:
+    if result.errors or problems:
         return EXIT_ERROR
     if exit_zero:
         return EXIT_OK

@@ -20,6 +20,7 @@ import click
 from twelvecheck import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+REPORT_FORMATS = ["text", "json", "sarif", "github", "gitlab", "junit", "html"]
 
 
 class _DefaultToCheck(click.Group):
@@ -51,8 +52,15 @@ def _selector_option(*names: str, help: str):
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--format", "format_", type=click.Choice(["text", "json"]), default=None,
+@click.option("--format", "format_", type=click.Choice(REPORT_FORMATS), default=None,
               help="Report format (default: text).")
+@click.option("--output-format", "output_formats", multiple=True, metavar="FORMAT=FILE",
+              help="Also write a report in FORMAT to FILE (atomically); repeatable.")
+@click.option("--baseline", "baseline", type=click.Path(path_type=str), default=None,
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Record the current findings in FILE, then report as if it were the --baseline.")
+@click.option("--show-source", is_flag=True, default=None, help="Text format: show each finding's source line.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write the report to FILE (atomically) instead of standard output.")
 @_selector_option("--select", help="Enable only these codes, prefixes (TWC2) or families (logging); comma-separated.")

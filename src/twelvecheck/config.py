@@ -18,7 +18,7 @@ from twelvecheck.findings import Severity
 from twelvecheck.selection import SelectorError, expand
 
 CONFIG_NAMES = (".twelvecheck.toml", "twelvecheck.toml", "pyproject.toml")
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "html")
 
 
 class ConfigError(Exception):
@@ -50,6 +50,11 @@ _SCALARS: dict[str, tuple[Any, str]] = {
     "color": (lambda v: isinstance(v, bool), "true or false"),
     "format": (lambda v: v in FORMATS, f"one of {', '.join(repr(f) for f in FORMATS)}"),
     "output": (lambda v: isinstance(v, str) and v != "", "a file path"),
+    "output-format": (lambda v: isinstance(v, dict) and all(k in FORMATS and isinstance(f, str) and f
+                                                           for k, f in v.items()),
+                      f"a table of format = file path (formats: {', '.join(FORMATS)})"),
+    "baseline": (lambda v: isinstance(v, str) and v != "", "a file path (relative to the configuration file)"),
+    "show-source": (lambda v: isinstance(v, bool), "true or false"),
     "jobs": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
              "a whole number >= 0 (0: one per core)"),
     "per-file-ignores": (lambda v: isinstance(v, dict), "a table of pattern = [selectors]"),

@@ -58,9 +58,15 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _kind_of(path: Path, include_configs: bool) -> str | None:
+def _kind_of(path: Path, include_configs: bool, include_process_files: bool = False) -> str | None:
     if path.suffix in PYTHON_SUFFIXES:
         return "python"
+    if include_process_files:  # Procfile (and variants, monorepo ones too), app.json
+        from twelvecheck.procfile import process_file_kind
+
+        kind = process_file_kind(path)
+        if kind is not None:
+            return kind
     if include_configs:
         from twelvecheck.configfiles import config_kind
 
@@ -175,6 +181,7 @@ def discover(
     force_exclude: bool = False,
     respect_gitignore: bool = True,
     include_configs: bool = True,
+    include_process_files: bool = False,
 ) -> Discovery:
     found = Discovery()
     ignorer = _Ignorer(root, exclude, respect_gitignore)
@@ -196,7 +203,7 @@ def discover(
         if absolute.is_dir():
             if force_exclude and ignorer.ignored(absolute, True, absolute, named_root=False):
                 continue
-            for file_path, kind in _walk(absolute, ignorer, include_configs):
+            for file_path, kind in _walk(absolute, ignorer, include_configs, include_process_files):
                 if kind == "packaging":
                     found.packaging.append(file_path)
                 else:
@@ -206,7 +213,8 @@ def discover(
             continue
         # A named file is checked when it is Python by name or by its #! line; other files
         # (pre-commit passes README.md, Procfile, ...) are passed over without a word.
-        kind = _kind_of(path, include_configs) or ("python" if _has_python_shebang(absolute) else None)
+        kind = _kind_of(path, include_configs, include_process_files) or (
+            "python" if _has_python_shebang(absolute) else None)
         if kind is not None:
             add(path, kind, True)
     found.files.sort(key=lambda f: f.display)
@@ -227,7 +235,7 @@ def _shown(file_path: Path, argument: Path, absolute: Path) -> Path:
     return argument / file_path.relative_to(absolute)
 
 
-def _walk(top: Path, ignorer: _Ignorer, include_configs: bool):
+def _walk(top: Path, ignorer: _Ignorer, include_configs: bool, include_process_files: bool = False):
     real_top = Path(os.path.realpath(top))
     stack = [top]
     while stack:
@@ -249,7 +257,7 @@ def _walk(top: Path, ignorer: _Ignorer, include_configs: bool):
                     continue
                 subdirs.append(path)
                 continue
-            kind = _kind_of(path, include_configs)
+            kind = _kind_of(path, include_configs, include_process_files)
             if entry.name in PACKAGING_FILES and not is_link and not ignorer.ignored(path, False, top):
                 yield path, "packaging"  # console scripts of a project inside the tree
             if kind is None or ignorer.ignored(path, False, top):

@@ -210,6 +210,11 @@ MAX_CONFIG_BYTES = 2 * 1024 * 1024
 
 
 def _analyze_into(task: FileTask, result: FileResult) -> None:
+    if task.kind in ("procfile", "appjson"):
+        from twelvecheck.process_files import analyze_process_file
+
+        analyze_process_file(task, result)
+        return
     if task.kind != "python":
         _analyze_config(task, result)
         return
@@ -291,7 +296,8 @@ def _check_syntax(task: FileTask, text: str, lines: list[str], result: FileResul
 
 def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileResult) -> None:
     suppressions = Suppressions.scan(text, resolve_code)
-    rule_classes = [REGISTRY[code] for code in sorted(_codes_to_run(task, suppressions)) if code in REGISTRY]
+    rule_classes = [REGISTRY[code] for code in sorted(_codes_to_run(task, suppressions))
+                    if code in REGISTRY and "python" in REGISTRY[code].kinds]
     path = Path(task.path)
     module_name, is_package = module_name_from_path(path) if task.source is None else (path.stem, False)
     if task.prefilter and not may_fire(text, rule_classes):

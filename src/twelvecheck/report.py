@@ -30,6 +30,7 @@ def summary(result: RunResult) -> dict[str, Any]:
         "by_severity": {name: by_severity.get(name, 0) for name in ("error", "warning", "info")},
         "by_code": dict(sorted(by_code.items())),
         "errors": len(result.errors),
+        **({"baseline": result.baseline} if getattr(result, "baseline", None) is not None else {}),
     }
 
 
@@ -55,10 +56,17 @@ def format_finding(finding: Finding, color: bool) -> str:
     return f"{location} {code} {severity} {finding.message} ({finding.name})"
 
 
-def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool) -> str:
+def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool, sources: Any = None) -> str:
+    """``sources`` (a reports.sources.SourceCache) adds each finding's line and carets (--show-source)."""
     lines = []
     if statistics:
         lines.extend(_statistics(result, color))
+    elif sources is not None:
+        from twelvecheck.reports.sources import caret_lines
+
+        for finding in result.findings:
+            lines.append(format_finding(finding, color))
+            lines.extend(caret_lines(sources, finding, color))
     else:
         lines.extend(format_finding(finding, color) for finding in result.findings)
     if not quiet:
@@ -71,21 +79,35 @@ def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool
 def _statistics(result: RunResult, color: bool) -> list[str]:
     docs = load_rule_docs()
     counts = Counter(f.code for f in result.findings)
-    rows = []
+    rows = [f"{'count':>6}  {'code':<6}  {'severity':<8}  {'fixable':<7}  name"] if counts else []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         severity = str(next(f.severity for f in result.findings if f.code == code))
         name = docs[code].name
+        fixable = "yes" if docs[code].fixable else "no"
         code_text = click.style(code, bold=True) if color else code
-        rows.append(f"{count:>6}  {code_text}  {severity:<7}  {name}")
+        rows.append(f"{count:>6}  {code_text}  {severity:<8}  {fixable:<7}  {name}")
     return rows
 
 
 def _summary_line(result: RunResult, color: bool) -> str:
     files = _plural(result.files_scanned, "file")
+    baseline = _baseline_note(result)
     if not result.findings:
-        text = f"No findings in {files}."
+        text = f"No {'new ' if baseline else ''}findings in {files}.{baseline}"
         return click.style(text, fg="green") if color else text
     counts = Counter(f.severity for f in result.findings)
     parts = [_plural(counts[s], str(s)) for s in sorted(counts, reverse=True)]
-    text = f"Found {_plural(len(result.findings), 'finding')} ({', '.join(parts)}) in {files}."
+    text = f"Found {_plural(len(result.findings), 'finding')} ({', '.join(parts)}) in {files}.{baseline}"
     return click.style(text, bold=True) if color else text
+
+
+def _baseline_note(result: RunResult) -> str:
+    baseline = getattr(result, "baseline", None)
+    if not baseline:
+        return ""
+    known = baseline["baselined"]
+    note = f" {known} baselined finding{'' if known == 1 else 's'} not shown"
+    if baseline["stale"]:
+        stale = baseline["stale"]
+        note += f"; {stale} stale baseline entr{'y' if stale == 1 else 'ies'} (fixed or changed)"
+    return note + "."

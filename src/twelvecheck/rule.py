@@ -55,6 +55,8 @@ class Rule:
     code: ClassVar[str]
     # Literal tokens without which the rule cannot fire (the prefilter reads them).
     tokens: ClassVar[tuple[str, ...]] = ()
+    # The kinds of file the rule judges: Python source, or "procfile"/"appjson" (process_files.py).
+    kinds: ClassVar[tuple[str, ...]] = ("python",)
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
 

@@ -7,12 +7,15 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pathspec
 
 from twelvecheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover
 from twelvecheck.engine import FileTask, FindingFactory, analyze_file, resolve_code
 from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError, assign_fingerprints
+from twelvecheck.deployment import apply_process_model, wants_process_files
+from twelvecheck.procfile import process_file_kind
 from twelvecheck.project import Project, console_scripts, find_packaging_files
 from twelvecheck.rule import REGISTRY, ProjectRule
 from twelvecheck.source import SourceError, decode_source
@@ -40,6 +43,11 @@ class Settings:
     cwd: Path = field(default_factory=Path.cwd)
     stdin_filename: str | None = None
     stdin_source: bytes | None = None
+    # Process type -> quantity from [tool.twelvecheck.formation] or --formation (deployment.py),
+    # where it was said, and the folder whose Procfile it is for.
+    formation: dict[str, int] = field(default_factory=dict)
+    formation_source: str = ""
+    formation_root: Path | None = None
 
 
 @dataclass
@@ -49,6 +57,12 @@ class RunResult:
     errors: list[ToolError]
     enabled: set[str]
     facts: dict[str, dict] = field(default_factory=dict)
+    # display path -> the codes that ran on it (reports list them: junit testcases).
+    checked: dict[str, list[str]] = field(default_factory=dict)
+    # Set by --baseline: {"file", "entries", "baselined", "stale"} (the JSON summary's "baseline").
+    baseline: dict | None = None
+    # Procfiles, formations and the code each process type runs (deployment.ProcessModel).
+    process_model: Any = None
 
 
 def _severity_overrides(settings: Settings) -> tuple[tuple[str, Severity], ...]:
@@ -90,7 +104,8 @@ def run(settings: Settings) -> RunResult:
 
     if settings.stdin_source is not None:
         name = settings.stdin_filename or "-"
-        files = [SourceFile(Path(name), name if settings.stdin_filename else "-", "python", True)]
+        kind = process_file_kind(name) or "python"  # --stdin-filename Procfile reads a Procfile
+        files = [SourceFile(Path(name), name if settings.stdin_filename else "-", kind, True)]
         packaging: list[Path] = []
     else:
         found = discover(
@@ -101,6 +116,7 @@ def run(settings: Settings) -> RunResult:
             force_exclude=settings.force_exclude,
             respect_gitignore=settings.respect_gitignore,
             include_configs="TWC203" in enabled,
+            include_process_files=wants_process_files(enabled),
         )
         files, errors, packaging = found.files, list(found.errors), found.packaging
 
@@ -130,15 +146,29 @@ def run(settings: Settings) -> RunResult:
 
     results = _analyze_all(tasks, settings.jobs)
     findings = [finding for result in results for finding in result.findings]
+    project = None
     if project_codes:
         project = Project({r.path: r.facts for r in results if r.facts}, scripts)
         findings.extend(_project_findings(project, project_codes, tasks, errors))
+    process_model = None
+    if wants_process_files(enabled):  # Procfiles, formations, and the code they run
+        all_facts = {r.path: r.facts for r in results if r.facts}
+        findings, process_model = apply_process_model(findings, all_facts, tasks, settings,
+                                                      project or Project(all_facts, scripts), scripts)
     for result in results:
         errors.extend(result.errors)
     assign_fingerprints(findings)
     findings.sort(key=Finding.sort_key)
     facts = {result.path: result.facts for result in results if result.facts}
-    return RunResult(len(tasks), findings, errors, enabled, facts)
+    checked = {task.display_path: _codes_judging(task) for task in tasks}
+    return RunResult(len(tasks), findings, errors, enabled, facts, checked, process_model=process_model)
+
+
+def _codes_judging(task: FileTask) -> list[str]:
+    """The reported codes whose rules judge a file of this kind (logging configs: TWC203)."""
+    judging = sorted(code for code in task.report
+                     if code in REGISTRY and task.kind in getattr(REGISTRY[code], "kinds", ("python",)))
+    return judging if task.kind == "python" or judging else sorted(task.report & {"TWC002", "TWC203"})
 
 
 def _roots(settings: Settings) -> list[Path]:

@@ -1,0 +1,211 @@
+"""The project pass for the process model: Procfiles, formations and the code they run.
+
+An *app* is a folder with a ``Procfile`` (monorepos have several). Its formation comes from
+``app.json`` in the same folder, then ``[tool.twelvecheck.formation]`` and ``--formation``
+(which apply to the app at the configuration's folder or the current directory, or to the
+only app). From there: the formation rules (TWC601-TWC604), the Python files each process
+type runs, and the scale hazards: a TWC401 scheduler or TWC101 PID file in code that runs
+in a process type scaled above one is an error, and the message says how many copies run.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from twelvecheck.findings import Finding, Severity
+from twelvecheck.formation import Formation, formation_problems, scheduler_in_code
+from twelvecheck.procfile import process_file_kind
+
+SCALE_HAZARDS = {
+    "TWC401": "{type} runs {n} processes: this job will run {n} times",
+    "TWC101": "{type} runs {n} processes: all {n} write this PID file",
+}
+PROCESS_MODEL_CODES = frozenset({"TWC101", "TWC302", "TWC303", "TWC401"})
+
+
+def wants_process_files(enabled: set[str]) -> bool:
+    return any(code.startswith(("TWC5", "TWC6")) or code in PROCESS_MODEL_CODES for code in enabled)
+
+
+@dataclass
+class ProcessType:
+    name: str
+    app: "App"
+    line: int
+    command: str
+    scheduler: str | None
+    targets: list[dict[str, Any]]
+    files: set[str] = field(default_factory=set)  # Python files it runs (display paths)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def quantity(self) -> int | None:
+        return self.app.formation.quantity(self.name)
+
+    @property
+    def source(self) -> str:
+        return self.app.formation.source_of(self.name)
+
+
+@dataclass
+class App:
+    directory: str  # display path of the folder ("." for the current one)
+    procfile: str | None = None
+    appjson: str | None = None
+    types: list[ProcessType] = field(default_factory=list)
+    formation: Formation = field(default_factory=Formation)
+
+
+@dataclass
+class ProcessModel:
+    apps: list[App] = field(default_factory=list)
+
+    def process_types(self) -> list[ProcessType]:
+        return [ptype for app in self.apps for ptype in app.types]
+
+
+def _folder(display: str) -> str:
+    return posixpath.dirname(display) or "."
+
+
+def build_model(facts: dict[str, dict], settings, formation_override: tuple[dict, str, str] | None) -> ProcessModel:
+    """Apps from the facts of every Procfile and app.json (display path -> facts)."""
+    apps: dict[str, App] = {}
+    for path, fact in sorted(facts.items()):
+        procfile = fact.get("procfile")
+        if procfile is not None and posixpath.basename(path) == "Procfile":
+            app = apps.setdefault(_folder(path), App(_folder(path)))
+            app.procfile = path
+            for entry in procfile["entries"]:
+                if any(t.name == entry["name"] for t in app.types):
+                    continue  # a duplicate (TWC504): the first one stands for it
+                app.types.append(ProcessType(entry["name"], app, entry["line"], entry["command"],
+                                             entry["scheduler"], entry["targets"]))
+        appjson = fact.get("appjson")
+        if appjson is not None and posixpath.basename(path) == "app.json":
+            app = apps.setdefault(_folder(path), App(_folder(path)))
+            app.appjson = path
+            app.formation.add_app_json(path, appjson["formation"])
+    model = ProcessModel(sorted(apps.values(), key=lambda a: a.directory))
+    if formation_override is not None:
+        quantities, source, folder = formation_override
+        targets = [a for a in model.apps if a.directory == folder] or (
+            model.apps if len([a for a in model.apps if a.procfile]) == 1 else [])
+        for app in targets:
+            if app.procfile:
+                app.formation.add_override(quantities, source)
+    return model
+
+
+def _files_of(project, ptype: ProcessType, scripts: list[tuple[str, str]]) -> set[str]:
+    """The Python files a process type runs: its targets and what they call."""
+    if project is None:
+        return {t["path"] for t in ptype.targets if t.get("path")}
+    by_path: dict[str, list[str]] = {}
+    for unit, path in project.unit_paths.items():
+        by_path.setdefault(path, []).append(unit)
+    starts: list[str] = []
+    files: set[str] = set()
+    for target in ptype.targets:
+        path = target.get("path")
+        if target["kind"] == "console":
+            starts += [unit for name, unit in scripts if name == target["name"]]
+            continue
+        if not path:
+            continue
+        files.add(path)
+        units = by_path.get(path, [])
+        starts += [u for u in units if u.endswith((".<module>", ".<main>"))]
+        if target.get("attr"):
+            starts += [u for u in units if u.endswith("." + target["attr"])]
+    for start in starts:
+        for name, _ in project.reachable(start):
+            files.add(project.unit_paths[name])
+    return files
+
+
+def apply_process_model(findings: list[Finding], facts: dict[str, dict], tasks: list, settings, project,
+                        scripts: list[tuple[str, str]]) -> tuple[list[Finding], ProcessModel]:
+    """Add the formation findings, escalate the scale hazards; returns the findings and the model."""
+    facts = {**_deployment_facts(settings, facts), **facts}
+    model = build_model(facts, settings, _override(settings))
+    for ptype in model.process_types():
+        ptype.files = _files_of(project, ptype, scripts)
+        if ptype.scheduler is None and project is not None:
+            ptype.scheduler = scheduler_in_code(project, ptype.files)
+    findings = [*findings, *formation_problems(model, {task.display_path: task for task in tasks}, settings)]
+    _escalate(findings, model)
+    for ptype in model.process_types():
+        ptype.findings = [f for f in findings if _affects(f, ptype)]
+    return findings, model
+
+
+def _deployment_facts(settings, facts: dict[str, dict]) -> dict[str, dict]:
+    """Facts of the Procfile and app.json above the checked paths that were not checked."""
+    if getattr(settings, "stdin_source", None) is not None:
+        return {}
+    from twelvecheck.discovery import display_path
+    from twelvecheck.engine import FileTask, analyze_file
+
+    cwd = settings.cwd
+    roots = [p if (p := Path(path)).is_absolute() else cwd / p for path in settings.paths]
+    known = {(cwd / path).resolve() for path in facts}
+    found = {}
+    for path in find_deployment_files([r for r in roots if r.exists()], known):
+        shown = display_path(path, cwd)
+        task = FileTask(str(path), shown, frozenset(), kind=process_file_kind(path))
+        result = analyze_file(task)
+        if result.facts:
+            found[shown] = result.facts
+    return found
+
+
+def _override(settings) -> tuple[dict, str, str] | None:
+    quantities = getattr(settings, "formation", None)
+    if not quantities:
+        return None
+    from twelvecheck.discovery import display_path
+
+    folder = display_path(Path(getattr(settings, "formation_root", None) or settings.cwd), settings.cwd)
+    return quantities, getattr(settings, "formation_source", "") or "--formation", folder
+
+
+def _escalate(findings: list[Finding], model: ProcessModel) -> None:
+    for finding in findings:
+        template = SCALE_HAZARDS.get(finding.code)
+        if template is None:
+            continue
+        scaled = [p for p in model.process_types() if finding.path in p.files and (p.quantity or 0) > 1]
+        if not scaled:
+            continue
+        ptype = max(scaled, key=lambda p: p.quantity)
+        finding.severity = Severity.ERROR
+        finding.message += "; " + template.format(type=ptype.name, n=ptype.quantity)
+
+
+def _affects(finding: Finding, ptype: ProcessType) -> bool:
+    app = ptype.app
+    if finding.path == app.procfile:
+        return finding.line == ptype.line or (finding.code.startswith("TWC6") and ptype.name in finding.message)
+    if finding.path == app.appjson:
+        return ptype.name in finding.message
+    return finding.path in ptype.files
+
+
+def find_deployment_files(roots: list[Path], known: set[Path]) -> list[Path]:
+    """Procfile and app.json in the checked folders' parents, up to the repository root: the
+    deployment a checked file belongs to, when the walk did not reach it."""
+    found: list[Path] = []
+    for root in roots:
+        directory = (root if root.is_dir() else root.parent).resolve()
+        for candidate in (directory, *directory.parents):
+            for name in ("Procfile", "app.json"):
+                path = candidate / name
+                if path.is_file() and path.resolve() not in known and path not in found and process_file_kind(path):
+                    found.append(path)
+            if (candidate / ".git").exists():
+                break
+    return found

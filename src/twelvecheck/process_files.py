@@ -1,0 +1,247 @@
+"""Analyze one Procfile or app.json: findings of the file itself, and facts for the project pass.
+
+The engine hands over files of kind "procfile" and "appjson" (see ``procfile.process_file_kind``).
+Findings in a development variant (``Procfile.dev``) are one severity lower; a comment line
+``# twelvecheck: ignore[TWC511]`` covers the process line below it.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+
+from twelvecheck.appjson import read_formation
+from twelvecheck.commands import CommandReading, Invocation, read_command
+from twelvecheck.findings import FileResult, Severity, Span
+from twelvecheck.procfile import Procfile, UnreadableProcfile, parse, procfile_variant, split_lines
+from twelvecheck.procfile_checks import Problem, describe_readings, readings_of, syntax_problems
+from twelvecheck.procfile_commands import EntryCommands, first_argument, find_options, scheduler_of, tool_names
+from twelvecheck.shell_words import QuoteError, tokenize
+from twelvecheck.suppressions import Suppression, Suppressions, _directives, _parse_codes
+
+PARSE_ERROR = "TWC001"
+
+
+def read_bytes(task) -> bytes:
+    return task.source if task.source is not None else Path(task.path).read_bytes()
+
+
+def analyze_process_file(task, result: FileResult) -> None:
+    try:
+        data = read_bytes(task)
+    except OSError as exc:
+        _report(task, result, [], [Problem(PARSE_ERROR, 1, 1, 2, {"reason": f"cannot read file: {exc.strerror or exc}"})])
+        return
+    if task.kind == "appjson":
+        _analyze_app_json(task, data, result)
+    else:
+        _analyze_procfile(task, data, result)
+
+
+# -- Procfile ------------------------------------------------------------------------------
+def _analyze_procfile(task, data: bytes, result: FileResult) -> None:
+    try:
+        procfile = parse(data)
+    except UnreadableProcfile as exc:
+        _report(task, result, [], [Problem(PARSE_ERROR, exc.line, exc.column, exc.column + 1,
+                                           {"reason": f"Procfile: {exc.message}"})])
+        return
+    result.parsed = True
+    variant = procfile_variant(task.display_path)
+    directory = Path(task.path).parent if task.source is None else None
+    root = _repository_root(directory) if directory is not None else None
+    problems: list[Problem] = []
+    entries_facts = []
+    readings: dict[int, list[Invocation]] = {}  # line -> what the entry runs
+    explained: set[int] = set()
+    for entry in procfile.entries:
+        command_problem = _unrunnable(entry.command)
+        if command_problem:
+            explained.add(entry.line)
+            problems.append(Problem("TWC505", entry.line, entry.command_column, entry.end_column, {
+                "what": command_problem, "how": _how_they_read(procfile, entry.line)}))
+            continue
+        reading: CommandReading = read_command(entry.command, directory, root)
+        readings[entry.line] = reading.invocations
+    by_name: dict[str, list[Invocation]] = {}
+    for entry in procfile.entries:
+        by_name.setdefault(entry.name, readings.get(entry.line, []))
+    for entry in procfile.entries:
+        invocations = readings.get(entry.line)
+        if invocations is None:
+            continue
+        started = _started_types(invocations, by_name, entry.name)
+        for issue in EntryCommands(entry.name, invocations, root, started).check():
+            problems.append(Problem(issue.code, entry.line, entry.command_column + issue.token.start,
+                                    entry.command_column + issue.token.end,
+                                    {"what": issue.what, "type": entry.name}))
+        entries_facts.append({
+            "name": entry.name, "line": entry.line, "column": entry.column, "end_column": entry.end_column,
+            "command": entry.command, "scheduler": scheduler_of(entry.name, invocations),
+            "tools": tool_names(invocations), "targets": _targets(invocations, task, directory),
+        })
+    problems[:0] = syntax_problems(procfile, explained)
+    if variant == "misnamed":
+        problems.insert(0, Problem("TWC508", 1, 1, 2, {"name": posixpath.basename(task.display_path)}))
+    _report(task, result, procfile.lines, problems, procfile=procfile, lower=variant == "development")
+    result.facts = {"procfile": {"variant": variant, "entries": entries_facts}}
+
+
+def _how_they_read(procfile: Procfile, line: int) -> str:
+    return describe_readings(readings_of(procfile, line))
+
+
+def _unrunnable(command: str) -> str | None:
+    try:
+        tokens = tokenize(command)
+    except QuoteError as exc:
+        return f"the command has an {exc} (sh cannot run it)"
+    if len(tokens) == 1 and tokens[0].quoted and re.search(r"\s", tokens[0].text) and \
+            tokens[0].raw[:1] in "'\"" and tokens[0].raw[-1:] == tokens[0].raw[:1]:
+        first = tokens[0].text.split()[0]
+        return (f"the whole command is one quoted word, so sh looks for a program named "
+                f"{tokens[0].text[:40]!r} instead of running {first!r} with arguments")
+    return None
+
+
+def _started_types(invocations: list[Invocation], readings: dict[str, list[Invocation]], own: str):
+    """(manager invocation, the invocations of the process types it starts) for
+    `honcho start collectstatic migrate` and the like, one level deep."""
+    started = []
+    for inv in invocations:
+        if inv.tool is None or inv.tool.role != "manager":
+            continue
+        for token in inv.args:
+            if token.text in readings and token.text != own:
+                started.append((inv, readings[token.text]))
+    return started
+
+
+def _repository_root(directory: Path) -> Path:
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return directory
+
+
+def _targets(invocations: list[Invocation], task, directory: Path | None) -> list[dict[str, Any]]:
+    """The Python code a process type runs, as display paths where the file exists."""
+    targets: list[dict[str, Any]] = []
+    shown_dir = posixpath.dirname(task.display_path)
+
+    def shown(path: Path) -> str | None:
+        if directory is None or not path.is_file():
+            return None
+        relative = os.path.relpath(path, directory).replace(os.sep, "/")
+        return posixpath.normpath(posixpath.join(shown_dir, relative))
+
+    def module_file(base: Path, module: str, package_files: tuple[str, ...]) -> str | None:
+        parts = module.split(".")
+        for root in (base, base / "src"):
+            for suffix in (f"{parts[-1]}.py", *(f"{parts[-1]}/{name}" for name in package_files)):
+                found = shown(root.joinpath(*parts[:-1], suffix))
+                if found:
+                    return found
+        return None
+
+    for inv in invocations:
+        base = inv.base or directory
+        if base is None:
+            continue
+        if inv.script:
+            path = shown(base / inv.script)
+            if path:
+                targets.append({"kind": "script", "path": path, "name": inv.script})
+        elif inv.module:
+            path = module_file(base, inv.module, ("__main__.py", "__init__.py"))
+            targets.append({"kind": "module", "path": path, "name": inv.module})
+        elif inv.tool is not None and inv.tool.app and (app := first_argument(inv)) is not None:
+            module, _, attr = app.text.partition(":")
+            if re.match(r"^[A-Za-z_][\w.]*$", module):
+                targets.append({"kind": "app", "path": module_file(base, module, ("__init__.py",)),
+                                "name": module, "attr": attr.split("(")[0] or None})
+        elif inv.tool is not None and inv.tool.key.startswith("celery"):
+            for option in find_options(inv.args, ("-A APP", "--app APP")):
+                module = (option.value or "").partition(":")[0]
+                if re.match(r"^[A-Za-z_][\w.]*$", module):
+                    path = module_file(base, module, ("__init__.py",)) or module_file(base, f"{module}.celery", ())
+                    targets.append({"kind": "celery", "path": path, "name": module})
+        elif inv.tool is None and inv.words and "/" not in inv.program and re.match(r"^[\w.-]+$", inv.program):
+            targets.append({"kind": "console", "path": None, "name": inv.program})
+    return targets
+
+
+# -- app.json ------------------------------------------------------------------------------
+def _analyze_app_json(task, data: bytes, result: FileResult) -> None:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return  # not ours to judge: some other tool's app.json
+    items = read_formation(text)
+    if items is None:
+        return
+    result.parsed = True
+    problems = [Problem("TWC602", item.value_line, item.value_column, item.value_end_column,
+                        {"type": item.type, "problem": item.problem}) for item in items if item.problem]
+    _report(task, result, split_lines(text), problems)
+    result.facts = {"appjson": {"formation": [
+        {"type": item.type, "quantity": item.quantity, "valid": item.problem is None,
+         "line": item.line, "column": item.column, "end_column": item.end_column} for item in items]}}
+
+
+# -- findings ------------------------------------------------------------------------------
+def comment_suppressions(text: str) -> Suppressions:
+    """Directives in `#` comment lines; one covers the next line that is no comment."""
+    from twelvecheck.engine import resolve_code
+
+    lines = split_lines(text)
+    items = []
+    for number, line in enumerate(lines, 1):
+        stripped = line.lstrip(" \t\ufeff")
+        if not stripped.startswith("#"):
+            continue
+        column = len(line) - len(stripped) + 1
+        following = next((n for n in range(number + 1, len(lines) + 1)
+                          if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")), 0)
+        for kind, codes_text, offset in _directives(stripped):
+            written = _parse_codes(codes_text)
+            if kind == "noqa" and not written:
+                continue
+            items.append(Suppression(number, column + offset, kind, True, written,
+                                     {code: resolve_code(code) for code in written}, covers_line=following))
+    return Suppressions(items)
+
+
+def lowered(severity: Severity) -> Severity:
+    return Severity(max(Severity.INFO, severity - 1))
+
+
+def make_findings(task, lines: list[str], problems: list[Problem], suppressions: Suppressions,
+                  lower: bool = False) -> list:
+    """Findings for the problems the task reports, minus the suppressed ones."""
+    from twelvecheck.engine import FindingFactory
+
+    factory = FindingFactory(task, lines)
+    overridden = dict(task.severities)
+    findings = []
+    for problem in sorted(problems, key=lambda p: (p.line, p.column, p.code)):
+        if problem.code not in task.report:
+            continue
+        end_line = problem.end_line or problem.line
+        if problem.code != PARSE_ERROR and suppressions.suppresses(problem.code, problem.line, end_line, problem.line):
+            continue
+        finding = factory.make(problem.code, Span(problem.line, problem.column, end_line,
+                                                  max(problem.end_column, problem.column + 1)), problem.fields)
+        if lower and problem.code not in overridden:
+            finding.severity = lowered(finding.severity)
+        findings.append(finding)
+    return findings
+
+
+def _report(task, result: FileResult, lines: list[str], problems: list[Problem], procfile: Procfile | None = None,
+            lower: bool = False) -> None:
+    suppressions = comment_suppressions(procfile.text) if procfile is not None else Suppressions.empty()
+    result.findings.extend(make_findings(task, lines, problems, suppressions, lower))

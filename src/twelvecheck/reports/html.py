@@ -1,0 +1,147 @@
+"""``--format html``: one self-contained page a person reads in a browser.
+
+Rendered by jinja2 with autoescaping from ``templates/report.html.j2``; the stylesheet and
+the script (filters) are inlined and allowed by a Content-Security-Policy that names their
+SHA-256 hashes and nothing else, so the page cannot load anything from the network. Source
+lines around each finding are read from the checked files (escaped like everything else);
+rule explanations are rendered from ``rules/`` by ``reports.markdown``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import jinja2
+from markupsafe import Markup
+
+from twelvecheck import __version__
+from twelvecheck.findings import Finding, Severity
+from twelvecheck.reports import ReportContext
+from twelvecheck.reports.markdown import to_html
+from twelvecheck.reports.sources import ContextLine, context as source_context
+from twelvecheck.ruledocs import DOCS_BASE_URI, FAMILIES, RuleDoc, load_rule_docs
+from twelvecheck.runner import RunResult
+
+TEMPLATES = Path(__file__).with_name("templates")
+SEVERITIES = ("error", "warning", "info")
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # every template here is HTML
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _csp_hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _segments(line: ContextLine, finding: Finding) -> list[tuple[str, bool]]:
+    """The line cut into (text, highlighted) pieces: the finding's columns are highlighted."""
+    text = line.text
+    if not line.marked:
+        return [(text, False)]
+    span = finding.span
+    start = span.column - 1 if line.number == span.line else 0
+    end = span.end_column - 1 if line.number == span.end_line else len(text)
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    if end <= start:
+        return [(text, False)]
+    return [piece for piece in ((text[:start], False), (text[start:end], True), (text[end:], False)) if piece[0]]
+
+
+def _rule_html(doc: RuleDoc, on_page: set[str]) -> Markup:
+    def rewrite(url: str) -> str:
+        if url.startswith(("http://", "https://", "mailto:", "#")):
+            return url
+        code = url.rsplit("/", 1)[-1].removesuffix(".md")
+        if code in on_page:
+            return f"#rule-{code}"
+        return urljoin(DOCS_BASE_URI, url)
+
+    lines = doc.body.splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]  # the page shows its own heading for the rule
+    return Markup(to_html("\n".join(lines), rewrite=rewrite, heading_offset=2))
+
+
+def _process_facts(result: RunResult) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Process types and formation, when a file's facts carry them (Procfile checks do)."""
+    types: list[dict[str, Any]] = []
+    formation: dict[str, Any] = {}
+    for path, facts in sorted(result.facts.items()):
+        for entry in facts.get("process_types", []) or []:
+            if isinstance(entry, dict) and entry.get("name"):
+                types.append({"path": path, "name": str(entry["name"]),
+                              "command": str(entry.get("command", "")), "line": entry.get("line")})
+        if isinstance(facts.get("formation"), dict):
+            formation.update({str(k): v for k, v in facts["formation"].items()})
+    return types, formation
+
+
+def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
+    docs = load_rule_docs()
+    findings = result.findings
+    codes_found = sorted({f.code for f in findings})
+    by_severity = Counter(str(f.severity) for f in findings)
+    by_family = Counter(f.family for f in findings)
+    by_code = Counter(f.code for f in findings)
+    families = sorted({docs[c].family for c in result.enabled if c in docs} | set(by_family),
+                      key=lambda name: list(FAMILIES).index(name) if name in FAMILIES else 99)
+
+    files: dict[str, list[dict[str, Any]]] = {}
+    for number, finding in enumerate(findings, 1):
+        lines = source_context(context.sources, finding)
+        files.setdefault(finding.path, []).append({
+            "id": f"finding-{number}",
+            "finding": finding,
+            "severity": str(finding.severity),
+            "lines": [{"number": line.number, "marked": line.marked, "segments": _segments(line, finding)}
+                      for line in lines],
+        })
+    process_types, formation = _process_facts(result)
+    return {
+        "version": __version__,
+        "summary": {
+            "files": result.files_scanned,
+            "findings": len(findings),
+            "errors": len(result.errors),
+            "by_severity": [(name, by_severity.get(name, 0)) for name in SEVERITIES],
+            "by_family": [(name, by_family.get(name, 0), FAMILIES.get(name, "")) for name in families],
+            "by_code": [(code, docs[code].name if code in docs else code, by_code[code]) for code in codes_found],
+            "baseline": getattr(result, "baseline", None),
+        },
+        "files": [{"path": path, "id": f"file-{index}", "findings": items}
+                  for index, (path, items) in enumerate(files.items(), 1)],
+        "filters": {
+            "severity": [name for name in SEVERITIES if by_severity.get(name)],
+            "family": [name for name in families if by_family.get(name)],
+            "code": codes_found,
+        },
+        "rules": [{"doc": docs[code], "html": _rule_html(docs[code], set(codes_found))}
+                  for code in codes_found if code in docs],
+        "errors": result.errors,
+        "process_types": process_types,
+        "formation": formation,
+    }
+
+
+def render_html(result: RunResult, context: ReportContext) -> str:
+    env = _environment()
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
+    policy = (f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(script)}; "
+              "img-src data:; base-uri 'none'; form-action 'none'")
+    view = build_view(result, context)
+    return env.get_template("report.html.j2").render(
+        css=Markup(css), script=Markup(script), csp=policy, Severity=Severity, **view)

@@ -1,0 +1,58 @@
+"""Every Procfile and formation rule's cases: each a small project written to a folder and
+checked by the real pipeline (discovery, per-file analysis, the project pass)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from twelvecheck.checks._process_files import Fires
+from twelvecheck.formation import parse_formation_option
+from twelvecheck.rule import REGISTRY
+from twelvecheck.runner import Settings, run
+
+PROCESS_RULES = {code: rule for code, rule in sorted(REGISTRY.items()) if "python" not in rule.kinds}
+
+
+def _cases():
+    for code, rule in PROCESS_RULES.items():
+        for index, case in enumerate(rule.VALID):
+            yield pytest.param(code, case, id=f"{code}-valid-{index}")
+        for index, case in enumerate(rule.INVALID):
+            yield pytest.param(code, case, id=f"{code}-invalid-{index}")
+
+
+def check_project(root: Path, files: dict[str, str], select: list[str], options: tuple[str, ...] = ()):
+    (root / ".git").mkdir(parents=True)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    settings = Settings(paths=[str(root)], select=select, cwd=root, root=root)
+    if options:
+        assert options[0] == "--formation"
+        settings.formation, settings.formation_source = parse_formation_option(options[1]), "--formation"
+    result = run(settings)
+    assert not result.errors, result.errors
+    return result
+
+
+@pytest.mark.parametrize(("code", "case"), list(_cases()))
+def test_process_rule_case(code, case, tmp_path):
+    result = check_project(tmp_path / "app", case.written(), [code], case.options)
+    lines = sorted(f.line for f in result.findings if f.code == code and f.path == case.path)
+    others = [f for f in result.findings if f.code == code and f.path != case.path]
+    if isinstance(case, Fires):
+        assert lines, f"{code} did not fire on {case.written()}"
+        if case.lines:
+            assert tuple(lines) == case.lines, f"{code} fired on lines {lines}, expected {case.lines}"
+    else:
+        assert not lines, f"{code} fired on a near miss {case.written()}: {result.findings}"
+    assert not others, others
+
+
+def test_every_process_rule_has_cases():
+    assert len(PROCESS_RULES) >= 20
+    for code, rule in PROCESS_RULES.items():
+        assert rule.VALID and rule.INVALID, code
