@@ -345,7 +345,7 @@ def test_output_file_gets_the_report_and_no_temporary_file_is_left(project, run)
     assert to_file.returncode == 1
     assert to_file.stdout == ""
     assert (project / "report.txt").read_text() == to_stdout.stdout  # replaced, no colors
-    assert sorted(p.name for p in project.iterdir()) == [".git", "a.py", "report.txt"]
+    assert sorted(p.name for p in project.iterdir()) == [".git", ".twelvecheck_cache", "a.py", "report.txt"]
 
 
 def test_output_into_a_missing_folder_exits_2_without_traceback(project, run):
@@ -353,7 +353,7 @@ def test_output_into_a_missing_folder_exits_2_without_traceback(project, run):
     result = run("-o", "no/such/dir/report.json", "--format", "json", "a.py")
     assert result.returncode == 2
     assert "cannot write" in result.stderr
-    assert sorted(p.name for p in project.iterdir()) == [".git", "a.py"]
+    assert sorted(p.name for p in project.iterdir()) == [".git", ".twelvecheck_cache", "a.py"]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")

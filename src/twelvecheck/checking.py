@@ -77,6 +77,20 @@ def _rebase(pattern: str, prefix: str) -> str:
     return ("!" if negated else "") + prefix + body.lstrip("/")
 
 
+def _cache_dir(options: dict[str, Any], file_values: dict[str, Any], cwd: Path, root: Path) -> Path | None:
+    """--cache-dir (relative to cwd), else cache-dir (relative to the config file), else
+    .twelvecheck_cache in the config's folder; None with --no-cache or cache = false."""
+    from twelvecheck.cache import CACHE_DIR_NAME
+
+    if options.get("no_cache") or file_values.get("cache") is False:
+        return None
+    if options.get("cache_dir"):
+        return cwd / options["cache_dir"]
+    if "cache-dir" in file_values:
+        return root / file_values["cache-dir"]
+    return root / CACHE_DIR_NAME
+
+
 def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     from twelvecheck.reports import ReportContext, render
     from twelvecheck.reports.outputs import BaselinePlan, parse_output_formats, write_reports
@@ -120,6 +134,7 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     settings.per_file_ignores = file_values.get("per-file-ignores", {})
     settings.severity = file_values.get("severity", {})
     settings.jobs = pick("jobs", "jobs", 0)
+    settings.cache_dir = _cache_dir(options, file_values, cwd, settings.root)
 
     if settings.paths == ["-"]:
         settings.stdin_source = sys.stdin.buffer.read()

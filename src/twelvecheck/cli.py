@@ -81,6 +81,10 @@ def _selector_option(*names: str, help: str):
 @click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Exclude these as well.")
 @click.option("--force-exclude", is_flag=True, default=None, help="Apply excludes to paths named on the command line too.")
 @click.option("--no-respect-gitignore", is_flag=True, default=False, help="Check files that .gitignore ignores.")
+@click.option("--no-cache", is_flag=True, default=None,
+              help="Analyze every file afresh; do not read or write the cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Keep per-file results here (default: .twelvecheck_cache beside the configuration).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, help="Worker processes (default: one per core).")
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Check PATHS (default: the current directory)."""

@@ -55,6 +55,8 @@ _SCALARS: dict[str, tuple[Any, str]] = {
                       f"a table of format = file path (formats: {', '.join(FORMATS)})"),
     "baseline": (lambda v: isinstance(v, str) and v != "", "a file path (relative to the configuration file)"),
     "show-source": (lambda v: isinstance(v, bool), "true or false"),
+    "cache": (lambda v: isinstance(v, bool), "true or false"),
+    "cache-dir": (lambda v: isinstance(v, str) and v != "", "a folder path (relative to the configuration file)"),
     "jobs": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
              "a whole number >= 0 (0: one per core)"),
     "per-file-ignores": (lambda v: isinstance(v, dict), "a table of pattern = [selectors]"),

@@ -19,7 +19,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from twelvecheck import checks  # noqa: F401  (registers every rule)
 from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError
-from twelvecheck.names import ImportTable, collect_module_bindings, module_name_from_path
+from twelvecheck.modulepath import module_name_from_path
+from twelvecheck.names import ImportTable, collect_module_bindings
 from twelvecheck.rule import REGISTRY, Candidate, ProjectRule, Rule
 from twelvecheck.ruledocs import load_rule_docs
 from twelvecheck.source import SourceError, decode_source

@@ -13,7 +13,6 @@ Rebinding a name by plain assignment is not tracked.
 from __future__ import annotations
 
 import builtins
-from pathlib import Path
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -170,21 +169,3 @@ def _child_blocks(stmt: cst.CSTNode) -> list[cst.CSTNode]:
         elif isinstance(block, cst.SimpleStatementSuite):
             statements.append(cst.SimpleStatementLine(body=block.body))
     return statements
-
-
-def module_name_from_path(path: Path) -> tuple[str, bool]:
-    """Dotted module name of a file, walking up through packages (dirs with __init__.py).
-
-    Only the file system is consulted; nothing is imported. Returns (name, is_package).
-    """
-    is_package = path.name == "__init__.py"
-    parts = [] if is_package else [path.stem]
-    directory = path.parent
-    while (directory / "__init__.py").is_file():
-        parts.append(directory.name)
-        if directory.parent == directory:
-            break
-        directory = directory.parent
-    if not parts:
-        parts = [path.parent.name or "__main__"]
-    return ".".join(reversed(parts)), is_package

@@ -7,13 +7,14 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pathspec
 
 from twelvecheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover
 from twelvecheck.engine import FileTask, FindingFactory, analyze_file, resolve_code
 from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError, assign_fingerprints
+from twelvecheck.modulepath import module_name_from_path
 from twelvecheck.deployment import apply_process_model, wants_process_files
 from twelvecheck.procfile import process_file_kind
 from twelvecheck.project import Project, console_scripts, find_packaging_files
@@ -21,6 +22,9 @@ from twelvecheck.rule import REGISTRY, ProjectRule
 from twelvecheck.source import SourceError, decode_source
 from twelvecheck.suppressions import Suppressions
 from twelvecheck.selection import expand, resolve
+
+if TYPE_CHECKING:
+    from twelvecheck.cache import ResultCache
 
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_THRESHOLD = 24
@@ -48,6 +52,7 @@ class Settings:
     formation: dict[str, int] = field(default_factory=dict)
     formation_source: str = ""
     formation_root: Path | None = None
+    cache_dir: Path | None = None  # None: no cache (--no-cache, standard input)
 
 
 @dataclass
@@ -144,7 +149,7 @@ def run(settings: Settings) -> RunResult:
             entry_functions=entry_functions,
         ))
 
-    results = _analyze_all(tasks, settings.jobs)
+    results = _analyze_all(tasks, settings.jobs, _open_cache(settings, errors))
     findings = [finding for result in results for finding in result.findings]
     project = None
     if project_codes:
@@ -210,14 +215,58 @@ def _read_text(task: FileTask) -> str:
         return ""
 
 
-def _analyze_all(tasks: list[FileTask], jobs: int) -> list[FileResult]:
-    workers = jobs or os.cpu_count() or 1
-    if workers <= 1 or len(tasks) < _PARALLEL_THRESHOLD:
-        return [analyze_file(task) for task in tasks]
-    chunksize = max(1, len(tasks) // (workers * 8))
+def _open_cache(settings: Settings, errors: list[ToolError]) -> "ResultCache | None":
+    if settings.cache_dir is None or settings.stdin_source is not None:
+        return None
+    from twelvecheck.cache import ResultCache
+
+    cache, problem = ResultCache.open(settings.cache_dir)
+    if problem:
+        print(f"twelvecheck: warning: {problem}", file=sys.stderr)  # slower, not wrong: no error
+    return cache
+
+
+def _analyze_all(tasks: list[FileTask], jobs: int, cache: "ResultCache | None" = None) -> list[FileResult]:
+    """Results in task order: cached ones as they are, the rest analyzed (and then cached)."""
+    results: list[FileResult | None] = [None] * len(tasks)
+    keys: dict[int, str] = {}
+    for index, task in enumerate(tasks):
+        key = _cache_key(cache, task) if cache is not None else None
+        if key is None:
+            continue
+        results[index] = cache.get(key, task.display_path)
+        if results[index] is None:
+            keys[index] = key
+    pending = [index for index, result in enumerate(results) if result is None]
+    for index, result in zip(pending, _analyze(tasks, pending, jobs)):
+        results[index] = result
+        if index in keys:
+            cache.put(keys[index], result)
+    return results
+
+
+def _cache_key(cache: "ResultCache", task: FileTask) -> str | None:
+    """Python files only: Procfiles and configs are cheap and depend on files around them."""
+    if task.kind != "python" or task.source is not None:
+        return None
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            return list(pool.map(analyze_file, tasks, chunksize=chunksize))
+        data = Path(task.path).read_bytes()
+    except OSError:
+        return None  # the analysis reports it
+    shape = (task.display_path, task.path, module_name_from_path(Path(task.path)), sorted(task.report),
+             task.severities, task.prefilter, sorted(task.entry_functions))
+    return cache.key(data, shape)
+
+
+def _analyze(tasks: list[FileTask], indexes: list[int], jobs: int) -> list[FileResult]:
+    todo = [tasks[index] for index in indexes]
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1 or len(todo) < _PARALLEL_THRESHOLD:
+        return [analyze_file(task) for task in todo]
+    chunksize = max(1, len(todo) // (workers * 8))
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+            return list(pool.map(analyze_file, todo, chunksize=chunksize))
     except (OSError, RuntimeError) as exc:  # no fork/semaphores here: do it in-process
         print(f"twelvecheck: parallel run unavailable ({exc}); continuing in one process", file=sys.stderr)
-        return [analyze_file(task) for task in tasks]
+        return [analyze_file(task) for task in todo]
