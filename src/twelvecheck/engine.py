@@ -283,16 +283,26 @@ def may_fire(text: str, rule_classes: list[type[Rule]]) -> bool:
     return False
 
 
-def _check_syntax(task: FileTask, text: str, lines: list[str], result: FileResult) -> None:
-    """For files the prefilter lets skip libcst: still report invalid Python (TWC001)."""
+def _check_syntax(task: FileTask, text: str, lines: list[str], result: FileResult) -> bool:
+    """Whether CPython's own parser accepts the file; if not, a TWC001 in its wording.
+
+    Every file goes through here before libcst: libcst's native parser overflows its stack
+    and kills the process (SIGSEGV) on nesting that CPython rejects cleanly (5,000 open
+    parentheses, 10,000 unary minuses), so a hostile file could otherwise take down the
+    whole run. CPython's limits (200 brackets, its parser stack) keep libcst in safe depths.
+    """
     try:
         ast.parse(text)
+        return True
     except SyntaxError as error:
-        _parse_error(task, result, lines, f"not valid Python: {error.msg}", error.lineno or 1, max(error.offset or 1, 1))
+        message, line, column = f"not valid Python: {error.msg}", error.lineno or 1, max(error.offset or 1, 1)
     except (RecursionError, MemoryError):
-        _parse_error(task, result, lines, "too deeply nested for the parser", 1, 1)
+        message, line, column = "too deeply nested for the parser", 1, 1
     except ValueError as error:
-        _parse_error(task, result, lines, f"not valid Python: {error}", 1, 1)
+        message, line, column = f"not valid Python: {error}", 1, 1
+    if PARSE_ERROR in task.report:
+        _parse_error(task, result, lines, message, line, column)
+    return False
 
 
 def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileResult) -> None:
@@ -301,9 +311,9 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
                     if code in REGISTRY and "python" in REGISTRY[code].kinds]
     path = Path(task.path)
     module_name, is_package = module_name_from_path(path) if task.source is None else (path.stem, False)
+    if not _check_syntax(task, text, lines, result):
+        return
     if task.prefilter and not may_fire(text, rule_classes):
-        if PARSE_ERROR in task.report:
-            _check_syntax(task, text, lines, result)
         _report_unused(task, suppressions, {rule.code for rule in rule_classes}, FindingFactory(task, lines), result)
         result.facts = {"module": module_name}
         return
