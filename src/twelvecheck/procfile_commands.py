@@ -154,32 +154,34 @@ class EntryCommands:
         if tool is None:
             return
         config = self._config(inv)
-        for option in find_options(inv.args, tool.daemon):
-            self._report("TWC511", inv, option.token, f"`{tool.key} {option.token.text}` detaches")
-        if not find_options(inv.args, tool.daemon):
-            for spec in tool.daemon:
-                if self._in_config(config, spec):
-                    self._report("TWC511", inv, inv.words[0], f"`{tool.key}` detaches (its configuration file sets "
-                                                              f"{spec.split()[0].lstrip('-')})")
-                    break
+        self._option_or_config("TWC511", inv, config, tool.daemon, "detaches",
+                               lambda option: f"`{tool.key} {option.token.text}` detaches")
         if tool.role == "detacher" or tool.foreground:
             told = find_options(inv.args, tool.foreground) or any(self._in_config(config, s) for s in tool.foreground)
             if not told:
                 note = f": {tool.note}" if tool.note else ""
                 self._report("TWC511", inv, inv.words[0], f"`{tool.key}` detaches{note}")
 
+    def _option_or_config(self, code: str, inv: Invocation, config, specs, what: str, describe) -> None:
+        """Report each of the tool's options on the command line; failing that, the first
+        one its configuration file sets (gunicorn.conf.py, uwsgi.ini), at the program name."""
+        options = find_options(inv.args, specs)
+        for option in options:
+            self._report(code, inv, option.token, describe(option))
+        if options:
+            return
+        for spec in specs:
+            if self._in_config(config, spec):
+                self._report(code, inv, inv.words[0], f"`{inv.tool.key}` {what} (its configuration file sets "
+                                                      f"{spec.split()[0].lstrip('-')})")
+                return
+
     def _tool_options(self, inv: Invocation) -> None:
         tool = inv.tool
         config = self._config(inv)
-        for option in find_options(inv.args, tool.pid):
-            self._report("TWC512", inv, option.token, f"`{tool.key} {option.token.text}` writes the PID file "
-                                                      f"{option.value or ''}".rstrip())
-        if not find_options(inv.args, tool.pid):
-            for spec in tool.pid:
-                if self._in_config(config, spec):
-                    self._report("TWC512", inv, inv.words[0], f"`{tool.key}` writes a PID file (its configuration "
-                                                              f"file sets {spec.split()[0].lstrip('-')})")
-                    break
+        self._option_or_config("TWC512", inv, config, tool.pid, "writes a PID file",
+                               lambda option: f"`{tool.key} {option.token.text}` writes the PID file "
+                                              f"{option.value or ''}".rstrip())
         for option in find_options(inv.args, tool.log):
             if option.value is None or option.value in STDOUT_FILES or (
                     tool.stdout is not None and option.value == tool.stdout):
