@@ -72,6 +72,12 @@ def test_the_sample_app_formation_as_a_table(run):
     assert result.stderr == ""
 
 
+def test_the_readme_example_is_the_real_output(run):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = readme.split(f"$ twelvecheck formation {SAMPLE}\n", 1)[1].split("```", 1)[0]
+    assert run("formation", "--no-color", SAMPLE, cwd=REPO).stdout == example
+
+
 def test_the_sample_app_formation_as_json(run):
     document = formation_json(run, SAMPLE, cwd=REPO)
     assert document["errors"] == []
