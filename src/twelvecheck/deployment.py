@@ -2,9 +2,9 @@
 
 An *app* is a folder with a ``Procfile`` (monorepos have several). Its formation comes from
 ``app.json`` in the same folder, then ``[tool.twelvecheck.formation]`` and ``--formation``
-(which apply to the app at the configuration's folder or the current directory, or to the
-only app). From there: the formation rules (TWC601-TWC604), the Python files each process
-type runs, and the scale hazards: a TWC401 scheduler or TWC101 PID file in code that runs
+(for the app at or above the configuration's folder, resp. the checked paths, or the only
+app; see ``_app_for``). From there: the formation rules (TWC601-TWC604), the Python files
+each process type runs, and the scale hazards: a TWC401 scheduler or TWC101 PID file in code that runs
 in a process type scaled above one is an error, and the message says how many copies run.
 """
 
