@@ -4,8 +4,9 @@ An *app* is a folder with a ``Procfile`` (monorepos have several). Its formation
 ``app.json`` in the same folder, then ``[tool.twelvecheck.formation]`` and ``--formation``
 (for the app at or above the configuration's folder, resp. the checked paths, or the only
 app; see ``_app_for``). From there: the formation rules (TWC601-TWC604), the Python files
-each process type runs, and the scale hazards: a TWC401 scheduler or TWC101 PID file in code that runs
-in a process type scaled above one is an error, and the message says how many copies run.
+each process type runs, and the scale hazards: a TWC401 scheduler or TWC101 PID file in code
+that runs in a process type scaled above one is an error, and the message says how many
+copies run.
 """
 
 from __future__ import annotations
