@@ -231,6 +231,17 @@ def test_extend_select_and_ignore_from_cli_add_to_the_config(two_rules, run):
     ("twelvecheck.toml", 'extend-exclude = ["!"]', "'extend-exclude'", "expected gitignore-style patterns, got '!'"),
     ("twelvecheck.toml", "exclude = ['\\']", "'exclude'", "expected gitignore-style patterns"),
     ("twelvecheck.toml", '[per-file-ignores]\n"!" = ["TWC201"]', "'per-file-ignores'", "gitignore-style"),
+    ("pyproject.toml", '[tool.twelvecheck.formation]\nweb = "3"', "'tool.twelvecheck.formation.web'",
+     "expected a whole number >= 0, got str '3'"),
+    ("twelvecheck.toml", "[formation]\nweb = 2\nworker = -1", "'formation.worker'", "expected a whole number >= 0"),
+    ("twelvecheck.toml", "[formation]\nweb = 1.5", "'formation.web'", "got float 1.5"),
+    ("twelvecheck.toml", "[formation]\nweb = true", "'formation.web'", "got bool True"),
+    ("twelvecheck.toml", "formation = 3", "'formation'", "expected a table of process type = quantity"),
+    ("twelvecheck.toml", 'formation = ["web=3"]', "'formation'", "expected a table of process type = quantity"),
+    ("twelvecheck.toml", '[formation]\n"web 1" = 1', "'formation.\"web 1\"'", "'web 1' is not a process type name"),
+    ("pyproject.toml", '[tool.twelvecheck]\nformation = {web = 2, "clock:" = 1}',
+     "'tool.twelvecheck.formation.\"clock:\"'", "is not a process type name"),
+    ("twelvecheck.toml", "formaton = {web = 2}", "'formaton'", "did you mean 'formation'"),
 ])
 def test_bad_config_exits_2_naming_file_key_and_expectation(two_rules, run, name, text, key, expected):
     write(two_rules, name, text + "\n")

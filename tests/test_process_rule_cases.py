@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from twelvecheck.checks._process_files import Fires
-from twelvecheck.formation import parse_formation_option
+from twelvecheck.formation import FormationOverride, parse_formation_option
 from twelvecheck.rule import REGISTRY
 from twelvecheck.runner import Settings, run
 
@@ -32,7 +32,7 @@ def check_project(root: Path, files: dict[str, str], select: list[str], options:
     settings = Settings(paths=[str(root)], select=select, cwd=root, root=root)
     if options:
         assert options[0] == "--formation"
-        settings.formation, settings.formation_source = parse_formation_option(options[1]), "--formation"
+        settings.formations = [FormationOverride(parse_formation_option(options[1]), "--formation", [root], True)]
     result = run(settings)
     assert not result.errors, result.errors
     return result

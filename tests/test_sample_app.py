@@ -15,11 +15,15 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "fixtures" / "sample-app"
 CLEAN = REPO / "fixtures" / "clean-app"
 SCHEMA = REPO / "src" / "twelvecheck" / "schemas" / "report-v1.schema.json"
-EXPECT_RE = re.compile(r"#\s*expect(?P<below>-below)?:\s*(?P<codes>TWC\d{3}(?:\s*,\s*TWC\d{3})*)")
+CODES = r"(?P<codes>TWC\d{3}(?:\s*,\s*TWC\d{3})*)"
+EXPECT_RE = re.compile(r"#\s*expect(?P<below>-below)?:\s*" + CODES)
+# For files that take no comments (app.json): `# expect-at app.json:5: TWC603`, the path
+# relative to the folder of the file holding the comment.
+EXPECT_AT_RE = re.compile(r"#\s*expect-at\s+(?P<path>[^\s:]+):(?P<line>\d+):\s*" + CODES)
 
 
 def planted(root: Path) -> set[tuple[str, int, str]]:
-    """(path, line, code) from `# expect: TWCnnn` (same line) / `# expect-below:` comments."""
+    """(path, line, code) from `# expect: TWCnnn` (same line) / `# expect-below:` / `# expect-at` comments."""
     expected = set()
     for path in sorted(root.rglob("*")):
         if not path.is_file():
@@ -27,9 +31,13 @@ def planted(root: Path) -> set[tuple[str, int, str]]:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             match = EXPECT_RE.search(line)
             if match:
-                target = number + 1 if match.group("below") else number
-                for code in re.split(r"\s*,\s*", match.group("codes")):
-                    expected.add((path.relative_to(REPO).as_posix(), target, code))
+                target = (path, number + 1 if match.group("below") else number)
+            elif match := EXPECT_AT_RE.search(line):
+                target = (path.parent / match.group("path"), int(match.group("line")))
+            else:
+                continue
+            for code in re.split(r"\s*,\s*", match.group("codes")):
+                expected.add((target[0].relative_to(REPO).as_posix(), target[1], code))
     return expected
 
 

@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import click
 
@@ -14,23 +14,30 @@ from twelvecheck.baseline import BaselineError
 from twelvecheck.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _split, write_atomically
 from twelvecheck.config import ConfigError, FileConfig, find_config, load_config, pattern_problem
 from twelvecheck.findings import Severity
+from twelvecheck.formation import FormationOverride, config_source
+from twelvecheck.runner import Settings
 from twelvecheck.selection import SelectorError, expand
 
 
-def _error(message: str) -> None:
+def print_error(message: str) -> None:
     click.echo(f"twelvecheck: error: {message}", err=True)
 
 
 def run_check(paths: list[str], options: dict[str, Any]) -> int:
+    return guarded(lambda: _run_check(paths, options))
+
+
+def guarded(command: Callable[[], int]) -> int:
+    """Run a command (check, formation) with the exit codes and messages users are promised."""
     try:
-        return _run_check(paths, options)
+        return command()
     except (ConfigError, SelectorError, BaselineError) as exc:
-        _error(str(exc))
+        print_error(str(exc))
         return EXIT_ERROR
     except click.ClickException:
         raise  # a usage error: click prints it and exits 2
     except Exception as exc:  # a bug in twelvecheck: say so, never dump a traceback on users
-        _error(f"internal error: {type(exc).__name__}: {exc}")
+        print_error(f"internal error: {type(exc).__name__}: {exc}")
         if os.environ.get("TWELVECHECK_DEBUG"):
             traceback.print_exc()
         else:
@@ -39,14 +46,14 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
 
 
 def _load_file_config(paths: list[str], options: dict[str, Any], cwd: Path) -> FileConfig:
-    if options["isolated"]:
+    if options.get("isolated"):
         return FileConfig()
-    if options["config_file"]:
+    if options.get("config_file"):
         path = Path(options["config_file"])
         if not path.is_file():
             raise ConfigError("configuration file does not exist", path)
         return load_config(path)
-    start = paths[0] if paths and paths[0] != "-" else (options["stdin_filename"] or ".")
+    start = paths[0] if paths and paths[0] != "-" else (options.get("stdin_filename") or ".")
     start_path = Path(start) if Path(start).is_absolute() else cwd / start
     # A --stdin-filename (or a missing path) need not exist: search from its nearest folder.
     while not start_path.exists() and start_path.parent != start_path:
@@ -91,26 +98,24 @@ def _cache_dir(options: dict[str, Any], file_values: dict[str, Any], cwd: Path, 
     return root / CACHE_DIR_NAME
 
 
-def _run_check(paths: list[str], options: dict[str, Any]) -> int:
-    from twelvecheck.reports import ReportContext, render
-    from twelvecheck.reports.outputs import BaselinePlan, parse_output_formats, write_reports
-    from twelvecheck.runner import Settings, run
+def _pick(options: dict[str, Any], file_values: dict[str, Any], option: str, key: str, default: Any) -> Any:
+    """The command-line value when one was given, else the configuration's, else the default."""
+    value = options.get(option)
+    if value is not None and value != () and value is not False:
+        return value
+    return file_values.get(key, default)
 
-    cwd = Path.cwd()
+
+def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Settings, FileConfig]:
+    """Settings from the configuration file and the options ``check`` and ``formation`` share
+    (a command without an option reads it from the file alone)."""
     config = _load_file_config(paths, options, cwd)
     file_values = config.values
-
-    def pick(option: str, key: str, default: Any) -> Any:
-        value = options.get(option)
-        if value is not None and value != () and value is not False:
-            return value
-        return file_values.get(key, default)
-
     for option in ("select", "extend_select", "ignore"):
-        for selector in _split(options[option]):
+        for selector in _split(options.get(option, ())):
             expand(selector)  # an unknown selector is a usage error (exit 2)
     for option in ("exclude", "extend_exclude"):
-        for pattern in _split(options[option]):
+        for pattern in _split(options.get(option, ())):
             problem = pattern_problem(pattern)
             if problem:
                 raise click.UsageError(f"--{option.replace('_', '-')}: {pattern!r} is no gitignore-style "
@@ -120,21 +125,57 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     settings.paths = paths or ["."]
     # Patterns in the file are relative to its folder, patterns on the command line to cwd.
     prefix = _folder_prefix(cwd, settings.root)
-    settings.select = _split(options["select"]) or file_values.get("select")
-    settings.extend_select = [*file_values.get("extend-select", []), *_split(options["extend_select"])]
-    settings.ignore = [*file_values.get("ignore", []), *_split(options["ignore"])]
-    if options["exclude"]:
+    settings.select = _split(options.get("select", ())) or file_values.get("select")
+    settings.extend_select = [*file_values.get("extend-select", []), *_split(options.get("extend_select", ()))]
+    settings.ignore = [*file_values.get("ignore", []), *_split(options.get("ignore", ()))]
+    if options.get("exclude"):
         settings.exclude = [_rebase(p, prefix) for p in _split(options["exclude"])]
     elif "exclude" in file_values:
         settings.exclude = list(file_values["exclude"])
     settings.extend_exclude = [*file_values.get("extend-exclude", []),
-                               *(_rebase(p, prefix) for p in _split(options["extend_exclude"]))]
-    settings.force_exclude = bool(pick("force_exclude", "force-exclude", False))
-    settings.respect_gitignore = False if options["no_respect_gitignore"] else file_values.get("respect-gitignore", True)
+                               *(_rebase(p, prefix) for p in _split(options.get("extend_exclude", ())))]
+    settings.force_exclude = bool(_pick(options, file_values, "force_exclude", "force-exclude", False))
+    settings.respect_gitignore = False if options.get("no_respect_gitignore") else \
+        file_values.get("respect-gitignore", True)
     settings.per_file_ignores = file_values.get("per-file-ignores", {})
     settings.severity = file_values.get("severity", {})
-    settings.jobs = pick("jobs", "jobs", 0)
+    settings.jobs = _pick(options, file_values, "jobs", "jobs", 0)
     settings.cache_dir = _cache_dir(options, file_values, cwd, settings.root)
+    settings.formations = _formations(config, options.get("formation") or {}, settings.paths, cwd)
+    return settings, config
+
+
+def _formations(config: FileConfig, option: dict[str, int], paths: list[str], cwd: Path) -> list[FormationOverride]:
+    """The configuration's formation (for the app at its folder), then --formation (for the
+    app of the checked paths): later ones win per process type."""
+    layers = []
+    if config.values.get("formation") and config.path is not None:
+        layers.append(FormationOverride(dict(config.values["formation"]), config_source(config.path),
+                                        [config.path.parent]))
+    if option:
+        layers.append(FormationOverride(option, "--formation", [cwd / path for path in paths], required=True))
+    return layers
+
+
+def use_color(option: bool | None, file_values: dict[str, Any], output: str | None) -> bool:
+    """--color/--no-color, else the file's ``color``, else on for a terminal unless NO_COLOR."""
+    color = option if option is not None else file_values.get("color")
+    if color is None:
+        color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return bool(color)
+
+
+def _run_check(paths: list[str], options: dict[str, Any]) -> int:
+    from twelvecheck.reports import ReportContext, render
+    from twelvecheck.reports.outputs import BaselinePlan, parse_output_formats, write_reports
+    from twelvecheck.runner import run
+
+    cwd = Path.cwd()
+    settings, config = prepare(paths, options, cwd)
+    file_values = config.values
+
+    def pick(option: str, key: str, default: Any) -> Any:
+        return _pick(options, file_values, option, key, default)
 
     if settings.paths == ["-"]:
         settings.stdin_source = sys.stdin.buffer.read()
@@ -154,25 +195,21 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     result = run(settings)
 
     for error in result.errors:
-        _error(str(error))
+        print_error(str(error))
     baseline_plan.apply(result, write_atomically)
-    color = options["color"]
-    if color is None:
-        color = file_values.get("color")
-    if color is None:
-        color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    context = ReportContext(cwd=cwd, color=bool(color) and output is None, statistics=statistics, quiet=quiet,
+    color = use_color(options["color"], file_values, output)
+    context = ReportContext(cwd=cwd, color=color and output is None, statistics=statistics, quiet=quiet,
                             show_source=bool(pick("show_source", "show-source", False)),
                             stdin_name=settings.stdin_filename, stdin_source=settings.stdin_source)
     text = render(format_, result, context)
     problems = write_reports(result, context, extra_outputs, write_atomically)
     for problem in problems:
-        _error(problem)
+        print_error(problem)
     if output:
         try:
             write_atomically(output, text)
         except OSError as exc:
-            _error(f"cannot write {output}: {exc.strerror or exc}")
+            print_error(f"cannot write {output}: {exc.strerror or exc}")
             return EXIT_ERROR
     else:
         click.echo(text, nl=False, color=True)

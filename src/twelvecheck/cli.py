@@ -50,6 +50,30 @@ def _selector_option(*names: str, help: str):
     return click.option(*names, multiple=True, metavar="SELECTORS", help=help)
 
 
+def _parse_formation(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
+    from twelvecheck.formation import parse_formation_option
+
+    quantities: dict[str, int] = {}
+    for value in values:  # repeatable: a later one wins for the types it names
+        try:
+            quantities.update(parse_formation_option(value))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return quantities
+
+
+def _formation_option():
+    return click.option("--formation", multiple=True, metavar="TYPE=N,...", callback=_parse_formation,
+                        help="How many processes of each type run (web=3,worker=5); wins over app.json "
+                             "and [tool.twelvecheck.formation] for the types it names.")
+
+
+def _config_options(command):
+    command = click.option("--isolated", is_flag=True, help="Ignore every configuration file.")(command)
+    return click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=str), default=None,
+                        help="Use this configuration file instead of searching for one.")(command)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--format", "format_", type=click.Choice(REPORT_FORMATS), default=None,
@@ -69,9 +93,8 @@ def _selector_option(*names: str, help: str):
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"], case_sensitive=False), default=None,
               help="Lowest severity that makes the exit code 1 (default: warning).")
 @click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when there are findings.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Use this configuration file instead of searching for one.")
-@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@_config_options
+@_formation_option()
 @click.option("--statistics", is_flag=True, default=None, help="Show counts per rule instead of each finding.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only, no summary line.")
 @click.option("--color/--no-color", default=None,
@@ -91,6 +114,22 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
     from twelvecheck.checking import run_check
 
     sys.exit(run_check(list(paths), options))
+
+
+@cli.command("formation")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=str))
+@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text",
+              help="text: one table per app; json: the documented shape (schema_version 1).")
+@_formation_option()
+@_config_options
+@click.option("--color/--no-color", default=None,
+              help="Force or disable colors (default: on for a terminal unless NO_COLOR is set).")
+def formation_command(path: str | None, **options: Any) -> None:
+    """Show the formation of the app at PATH (default: the current directory): each process
+    type's command, how many run, where that is said, and the findings about it."""
+    from twelvecheck.formation_report import run_formation
+
+    sys.exit(run_formation(path, options))
 
 
 @cli.command("rules")

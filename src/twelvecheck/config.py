@@ -15,6 +15,7 @@ from typing import Any
 
 from twelvecheck import _toml
 from twelvecheck.findings import Severity
+from twelvecheck.formation import config_problem
 from twelvecheck.selection import SelectorError, expand
 
 CONFIG_NAMES = (".twelvecheck.toml", "twelvecheck.toml", "pyproject.toml")
@@ -61,6 +62,7 @@ _SCALARS: dict[str, tuple[Any, str]] = {
              "a whole number >= 0 (0: one per core)"),
     "per-file-ignores": (lambda v: isinstance(v, dict), "a table of pattern = [selectors]"),
     "severity": (lambda v: isinstance(v, dict), 'a table of code = "error" | "warning" | "info"'),
+    "formation": (lambda v: isinstance(v, dict), "a table of process type = quantity (web = 3)"),
 }
 KNOWN_KEYS = tuple(_SCALARS)
 
@@ -168,6 +170,10 @@ def validate(data: dict[str, Any], path: Path | None, prefix: str = "") -> None:
                         raise ConfigError(f"expected a severity string, got {_describe(level)}",
                                           path, f"{prefix}{key}.{selector}")
                     Severity.parse(level)
+            elif key == "formation":
+                problem = config_problem(value)
+                if problem:
+                    raise ConfigError(problem[1], path, prefix + key + problem[0])
         except (SelectorError, ValueError) as exc:
             raise ConfigError(str(exc), path, prefix + key) from None
 

@@ -2,10 +2,11 @@
 
 An *app* is a folder with a ``Procfile`` (monorepos have several). Its formation comes from
 ``app.json`` in the same folder, then ``[tool.twelvecheck.formation]`` and ``--formation``
-(which apply to the app at the configuration's folder or the current directory, or to the
-only app). From there: the formation rules (TWC601-TWC604), the Python files each process
-type runs, and the scale hazards: a TWC401 scheduler or TWC101 PID file in code that runs
-in a process type scaled above one is an error, and the message says how many copies run.
+(for the app at or above the configuration's folder, resp. the checked paths, or the only
+app; see ``_app_for``). From there: the formation rules (TWC601-TWC604), the Python files
+each process type runs, and the scale hazards: a TWC401 scheduler or TWC101 PID file in code
+that runs in a process type scaled above one is an error, and the message says how many
+copies run.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from twelvecheck.findings import Finding, Severity
-from twelvecheck.formation import Formation, formation_problems, scheduler_in_code
+from twelvecheck.formation import Formation, FormationOverride, formation_problems, scheduler_in_code
 from twelvecheck.procfile import process_file_kind
 
 SCALE_HAZARDS = {
@@ -57,11 +58,22 @@ class App:
     appjson: str | None = None
     types: list[ProcessType] = field(default_factory=list)
     formation: Formation = field(default_factory=Formation)
+    # process type (declared, or only in the formation) -> the findings about it
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+
+    def undeclared(self) -> list[str]:
+        """Formation entries for types the Procfile does not declare (TWC601)."""
+        declared = {ptype.name for ptype in self.types}
+        return [name for name in self.formation.items if name not in declared]
 
 
 @dataclass
 class ProcessModel:
     apps: list[App] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # formations that fit no app (run errors)
+    # (path, code, line, column) of a finding -> the process types it is about, where the
+    # line alone does not say (formation.formation_problems, TWC602 in app.json)
+    concerns: dict[tuple[str, str, int, int], set[str]] = field(default_factory=dict)
 
     def process_types(self) -> list[ProcessType]:
         return [ptype for app in self.apps for ptype in app.types]
@@ -71,9 +83,11 @@ def _folder(display: str) -> str:
     return posixpath.dirname(display) or "."
 
 
-def build_model(facts: dict[str, dict], settings, formation_override: tuple[dict, str, str] | None) -> ProcessModel:
-    """Apps from the facts of every Procfile and app.json (display path -> facts)."""
+def build_model(facts: dict[str, dict], cwd: Path, overrides: list[FormationOverride]) -> ProcessModel:
+    """Apps from the facts of every Procfile and app.json (display path -> facts), their
+    formations overridden by the configuration and --formation, in that order."""
     apps: dict[str, App] = {}
+    concerns: dict[tuple[str, str, int, int], set[str]] = {}
     for path, fact in sorted(facts.items()):
         procfile = fact.get("procfile")
         if procfile is not None and posixpath.basename(path) == "Procfile":
@@ -89,15 +103,39 @@ def build_model(facts: dict[str, dict], settings, formation_override: tuple[dict
             app = apps.setdefault(_folder(path), App(_folder(path)))
             app.appjson = path
             app.formation.add_app_json(path, appjson["formation"])
-    model = ProcessModel(sorted(apps.values(), key=lambda a: a.directory))
-    if formation_override is not None:
-        quantities, source, folder = formation_override
-        targets = [a for a in model.apps if a.directory == folder] or (
-            model.apps if len([a for a in model.apps if a.procfile]) == 1 else [])
-        for app in targets:
-            if app.procfile:
-                app.formation.add_override(quantities, source)
+            for item in appjson["formation"]:
+                if not item["valid"]:
+                    concerns[(path, "TWC602", item["value_line"], item["value_column"])] = {item["type"]}
+    model = ProcessModel(sorted(apps.values(), key=lambda a: a.directory), concerns=concerns)
+    for override in overrides:
+        app = _app_for(model, override, cwd)
+        if app is not None:
+            app.formation.add_override(override.quantities, override.source)
     return model
+
+
+def _app_for(model: ProcessModel, override: FormationOverride, cwd: Path) -> App | None:
+    """The app an override is for: the nearest Procfile folder at or above one of its roots,
+    else the only app. None when that is not one app (a problem, unless no Procfile is in
+    sight and the override comes from a configuration file shared by every run)."""
+    apps = [(app, (cwd / app.directory).resolve()) for app in model.apps if app.procfile]
+    chosen: list[App] = []
+    for root in override.roots:
+        root = (cwd / root).resolve()
+        holding = [(app, folder) for app, folder in apps if folder == root or folder in root.parents]
+        if holding:
+            nearest = max(holding, key=lambda pair: len(pair[1].parts))[0]
+            if all(nearest is not app for app in chosen):
+                chosen.append(nearest)
+    candidates = chosen or [app for app, _ in apps]
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        model.problems.append(f"{override.source} is for one app, but {len(candidates)} Procfiles could be meant "
+                              f"({', '.join(app.procfile for app in candidates)}): check one app's folder at a time")
+    elif override.required:
+        model.problems.append(f"{override.source}: no Procfile in the checked folders or above them")
+    return None
 
 
 def _files_of(project, ptype: ProcessType, scripts: list[tuple[str, str]]) -> set[str]:
@@ -131,15 +169,21 @@ def apply_process_model(findings: list[Finding], facts: dict[str, dict], tasks: 
                         scripts: list[tuple[str, str]]) -> tuple[list[Finding], ProcessModel]:
     """Add the formation findings, escalate the scale hazards; returns the findings and the model."""
     facts = {**_deployment_facts(settings, facts), **facts}
-    model = build_model(facts, settings, _override(settings))
+    model = build_model(facts, settings.cwd, settings.formations)
     for ptype in model.process_types():
         ptype.files = _files_of(project, ptype, scripts)
         if ptype.scheduler is None and project is not None:
             ptype.scheduler = scheduler_in_code(project, ptype.files)
-    findings = [*findings, *formation_problems(model, {task.display_path: task for task in tasks}, settings)]
+    found, concerns = formation_problems(model, {task.display_path: task for task in tasks})
+    findings = [*findings, *found]
+    model.concerns.update(concerns)
     _escalate(findings, model)
-    for ptype in model.process_types():
-        ptype.findings = [f for f in findings if _affects(f, ptype)]
+    for app in model.apps:
+        for ptype in app.types:
+            ptype.findings = [f for f in findings if _affects(f, app, ptype.name, ptype, model)]
+            app.findings[ptype.name] = ptype.findings
+        for name in app.undeclared():
+            app.findings[name] = [f for f in findings if _affects(f, app, name, None, model)]
     return findings, model
 
 
@@ -163,16 +207,6 @@ def _deployment_facts(settings, facts: dict[str, dict]) -> dict[str, dict]:
     return found
 
 
-def _override(settings) -> tuple[dict, str, str] | None:
-    quantities = getattr(settings, "formation", None)
-    if not quantities:
-        return None
-    from twelvecheck.discovery import display_path
-
-    folder = display_path(Path(getattr(settings, "formation_root", None) or settings.cwd), settings.cwd)
-    return quantities, getattr(settings, "formation_source", "") or "--formation", folder
-
-
 def _escalate(findings: list[Finding], model: ProcessModel) -> None:
     for finding in findings:
         template = SCALE_HAZARDS.get(finding.code)
@@ -186,12 +220,15 @@ def _escalate(findings: list[Finding], model: ProcessModel) -> None:
         finding.message += "; " + template.format(type=ptype.name, n=ptype.quantity)
 
 
-def _affects(finding: Finding, ptype: ProcessType) -> bool:
-    app = ptype.app
+def _affects(finding: Finding, app: App, name: str, ptype: ProcessType | None, model: ProcessModel) -> bool:
+    """Whether a finding is about process type ``name`` of ``app`` (ptype: its declaration)."""
+    about = model.concerns.get((finding.path, finding.code, finding.line, finding.column))
+    if about is not None:
+        return finding.path in (app.procfile, app.appjson) and name in about
+    if ptype is None or finding.path == app.appjson:
+        return False  # the formation's own problems are all in concerns
     if finding.path == app.procfile:
-        return finding.line == ptype.line or (finding.code.startswith("TWC6") and ptype.name in finding.message)
-    if finding.path == app.appjson:
-        return ptype.name in finding.message
+        return finding.line == ptype.line
     return finding.path in ptype.files
 
 

@@ -9,13 +9,14 @@ above one or two scheduler types, TWC604 a Procfile type the formation leaves ou
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from twelvecheck.procfile import split_lines
+from twelvecheck.procfile import process_file_kind, split_lines
 from twelvecheck.procfile_checks import Problem
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 SCHEDULER_CALLS = {
     "apscheduler.schedulers.blocking.BlockingScheduler": "APScheduler's BlockingScheduler",
 }
-NAME_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+NAME_RE = re.compile(r"[A-Za-z0-9_-]+")  # what honcho and foreman read as a process type
 
 
 @dataclass
@@ -67,6 +68,21 @@ class Formation:
         return planned.source if planned is not None else ""
 
 
+@dataclass
+class FormationOverride:
+    """Quantities from the configuration or the command line, and the app they are for."""
+
+    quantities: dict[str, int]
+    source: str  # as messages and the formation table show it: "--formation", "app.json"...
+    roots: list[Path]  # it is for the app whose folder holds one of these (the nearest Procfile)
+    required: bool = False  # said on the command line: an error when no app can take it
+
+
+def config_source(path: Path) -> str:
+    """How the formation table of a configuration file is named in messages."""
+    return f"{path.name} [tool.twelvecheck.formation]" if path.name == "pyproject.toml" else f"{path.name} [formation]"
+
+
 def parse_formation_option(text: str) -> dict[str, int]:
     """``web=3,worker=5`` -> {"web": 3, "worker": 5}; ValueError with the reason otherwise."""
     quantities: dict[str, int] = {}
@@ -75,23 +91,28 @@ def parse_formation_option(text: str) -> dict[str, int]:
             continue
         name, equals, value = part.partition("=")
         name, value = name.strip(), value.strip()
-        if not equals or not NAME_RE.match(name):
+        if not equals or not NAME_RE.fullmatch(name):
             raise ValueError(f"{part!r} is not TYPE=QUANTITY (e.g. web=3)")
         if not re.fullmatch(r"\d+", value):
             raise ValueError(f"the quantity of {name} ({value!r}) is not a whole number >= 0")
+        if name in quantities:
+            raise ValueError(f"{name} is given twice")
         quantities[name] = int(value)
+    if not quantities:
+        raise ValueError(f"{text!r} names no process type: expected TYPE=QUANTITY[,TYPE=QUANTITY...] "
+                         "(e.g. web=3,worker=2)")
     return quantities
 
 
-def config_problem(value: Any) -> str | None:
-    """Why a ``[tool.twelvecheck.formation]`` value is unusable, or None."""
+def config_problem(value: Any) -> tuple[str, str] | None:
+    """(the key below ``formation`` or "", what is wrong) for an unusable formation table, or None."""
     if not isinstance(value, dict):
-        return "expected a table of process type = quantity"
+        return "", "expected a table of process type = quantity (web = 3)"
     for name, quantity in value.items():
-        if not NAME_RE.match(str(name)):
-            return f"{name!r} is not a process type name"
+        if not NAME_RE.fullmatch(str(name)):
+            return f".{json.dumps(name)}", f"{name!r} is not a process type name (letters, digits, '_' and '-')"
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
-            return f"the quantity of {name} ({quantity!r}) is not a whole number >= 0"
+            return f".{name}", f"expected a whole number >= 0, got {type(quantity).__name__} {quantity!r}"
     return None
 
 
@@ -105,14 +126,21 @@ def scheduler_in_code(project, files: set[str]) -> str | None:
     return None
 
 
-def formation_problems(model: "ProcessModel", tasks: dict, settings) -> list:
-    """Findings of TWC601, TWC603 and TWC604 for every app whose files were checked."""
+Concerns = dict  # (path, code, line, column) of a finding -> the process types it is about
+
+
+def formation_problems(model: "ProcessModel", tasks: dict) -> tuple[list, Concerns]:
+    """Findings of TWC601, TWC603 and TWC604 for every app whose files were checked, and
+    the process types each one is about (the formation table lists them per type)."""
     from twelvecheck.process_files import comment_suppressions, make_findings
+    from twelvecheck.suppressions import Suppressions
 
     by_file: dict[str, list[Problem]] = {}
+    about: dict[tuple[str, str, int, int], tuple[str, ...]] = {}
     for app in model.apps:
-        for path, problem in _app_problems(app):
+        for path, problem, types in _app_problems(app):
             by_file.setdefault(path, []).append(problem)
+            about[(path, problem.code, problem.line, problem.column)] = types
     findings = []
     for path, problems in by_file.items():
         task = tasks.get(path)
@@ -122,14 +150,18 @@ def formation_problems(model: "ProcessModel", tasks: dict, settings) -> list:
             text = Path(task.path).read_bytes().decode("utf-8", "replace")
         except OSError:
             continue
-        suppressions = comment_suppressions(text) if path.endswith("Procfile") else None
-        from twelvecheck.suppressions import Suppressions
+        suppressions = comment_suppressions(text) if process_file_kind(path) == "procfile" else Suppressions.empty()
+        findings += make_findings(task, split_lines(text), problems, suppressions)
+    concerns = {key: set(about[key]) for key in (_key(f) for f in findings) if key in about}
+    return findings, concerns
 
-        findings += make_findings(task, split_lines(text), problems, suppressions or Suppressions.empty())
-    return findings
+
+def _key(finding) -> tuple[str, str, int, int]:
+    return finding.path, finding.code, finding.line, finding.column
 
 
 def _app_problems(app: "App"):
+    """(path, problem, the process types it is about) for one app."""
     if app.procfile is None:
         return  # no Procfile next to the app.json: the process types are declared elsewhere
     declared = {ptype.name: ptype for ptype in app.types}
@@ -137,25 +169,26 @@ def _app_problems(app: "App"):
     for planned in formation.items.values():
         if planned.type not in declared:
             count = "" if planned.quantity is None else f" to {planned.quantity}"
-            yield _at(app, planned, None, "TWC601", {
+            yield (*_at(app, planned, None, "TWC601", {
                 "source": planned.source, "type": planned.type, "count": count,
-                "procfile": posixpath.basename(app.procfile)})
+                "procfile": posixpath.basename(app.procfile)}), (planned.type,))
     schedulers = [p for p in app.types if p.scheduler and p.quantity != 0]
     for ptype in schedulers:
         if (ptype.quantity or 0) > 1:
-            yield _at(app, formation.items[ptype.name], ptype, "TWC603", {
+            yield (*_at(app, formation.items[ptype.name], ptype, "TWC603", {
                 "what": f"{ptype.name} is a scheduler ({ptype.scheduler}) scaled to {ptype.quantity} "
-                        f"({ptype.source}): every job runs {ptype.quantity} times"})
+                        f"({ptype.source}): every job runs {ptype.quantity} times"}), (ptype.name,))
     for second in schedulers[1:]:
         first = schedulers[0]
-        yield app.procfile, Problem("TWC603", second.line, 1, len(second.command) + len(second.name) + 3, {
+        problem = Problem("TWC603", second.line, 1, len(second.command) + len(second.name) + 3, {
             "what": f"{first.name} and {second.name} both schedule jobs ({first.name}: {first.scheduler}; "
                     f"{second.name}: {second.scheduler}): a job both of them know runs twice"})
+        yield app.procfile, problem, (first.name, second.name)
     if formation.sources:
         for ptype in app.types:
             if ptype.name not in formation.items and ptype.name != "release":
                 yield app.procfile, Problem("TWC604", ptype.line, 1, len(ptype.name) + 1, {
-                    "type": ptype.name, "source": ", ".join(formation.sources)})
+                    "type": ptype.name, "source": ", ".join(formation.sources)}), (ptype.name,)
 
 
 def _at(app: "App", planned: Planned, ptype, code: str, fields: dict[str, str]):
@@ -164,27 +197,3 @@ def _at(app: "App", planned: Planned, ptype, code: str, fields: dict[str, str]):
     if ptype is not None:
         return app.procfile, Problem(code, ptype.line, 1, len(ptype.name) + 1, fields)
     return app.procfile, Problem(code, 1, 1, 2, fields)
-
-
-def render_table(model: "ProcessModel") -> str:
-    """The formation as a table: process type, command, quantity, source, findings."""
-    rows = [("PROCESS TYPE", "COMMAND", "QUANTITY", "SOURCE", "FINDINGS")]
-    for app in model.apps:
-        names = [p.name for p in app.types]
-        extra = [name for name in app.formation.items if name not in names]
-        for ptype in app.types:
-            quantity = ptype.quantity
-            findings = ", ".join(f"{f.code} {f.path}:{f.line}" for f in ptype.findings) or "-"
-            command = ptype.command if len(ptype.command) <= 48 else ptype.command[:45] + "..."
-            rows.append((_qualified(app, ptype.name), command, "?" if quantity is None else str(quantity),
-                         ptype.source or "-", findings))
-        for name in extra:
-            planned = app.formation.items[name]
-            rows.append((_qualified(app, name), "(not in the Procfile)", str(planned.quantity), planned.source, "TWC601"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    return "\n".join("  ".join(cell.ljust(widths[i]) if i < 4 else cell for i, cell in enumerate(row)).rstrip()
-                     for row in rows) + "\n"
-
-
-def _qualified(app: "App", name: str) -> str:
-    return name if app.directory == "." else f"{app.directory}/{name}"

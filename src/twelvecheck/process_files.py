@@ -189,7 +189,8 @@ def _analyze_app_json(task, data: bytes, result: FileResult) -> None:
     _report(task, result, split_lines(text), problems)
     result.facts = {"appjson": {"formation": [
         {"type": item.type, "quantity": item.quantity, "valid": item.problem is None,
-         "line": item.line, "column": item.column, "end_column": item.end_column} for item in items]}}
+         "line": item.line, "column": item.column, "end_column": item.end_column,
+         "value_line": item.value_line, "value_column": item.value_column} for item in items]}}
 
 
 # -- findings ------------------------------------------------------------------------------

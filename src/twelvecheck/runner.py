@@ -16,6 +16,7 @@ from twelvecheck.engine import FileTask, FindingFactory, analyze_file, resolve_c
 from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError, assign_fingerprints
 from twelvecheck.modulepath import module_name_from_path
 from twelvecheck.deployment import apply_process_model, wants_process_files
+from twelvecheck.formation import FormationOverride
 from twelvecheck.procfile import process_file_kind
 from twelvecheck.project import Project, console_scripts, find_packaging_files
 from twelvecheck.rule import REGISTRY, ProjectRule
@@ -47,11 +48,11 @@ class Settings:
     cwd: Path = field(default_factory=Path.cwd)
     stdin_filename: str | None = None
     stdin_source: bytes | None = None
-    # Process type -> quantity from [tool.twelvecheck.formation] or --formation (deployment.py),
-    # where it was said, and the folder whose Procfile it is for.
-    formation: dict[str, int] = field(default_factory=dict)
-    formation_source: str = ""
-    formation_root: Path | None = None
+    # Quantities from [tool.twelvecheck.formation], then --formation: each wins over app.json
+    # and the ones before it for the process types it names (deployment.build_model).
+    formations: list[FormationOverride] = field(default_factory=list)
+    # `twelvecheck formation` needs the process model even when no rule that reads it is selected.
+    process_model: bool = False
     cache_dir: Path | None = None  # None: no cache (--no-cache, standard input)
 
 
@@ -121,7 +122,7 @@ def run(settings: Settings) -> RunResult:
             force_exclude=settings.force_exclude,
             respect_gitignore=settings.respect_gitignore,
             include_configs="TWC203" in enabled,
-            include_process_files=wants_process_files(enabled),
+            include_process_files=settings.process_model or wants_process_files(enabled),
         )
         files, errors, packaging = found.files, list(found.errors), found.packaging
 
@@ -156,10 +157,11 @@ def run(settings: Settings) -> RunResult:
         project = Project({r.path: r.facts for r in results if r.facts}, scripts)
         findings.extend(_project_findings(project, project_codes, tasks, errors))
     process_model = None
-    if wants_process_files(enabled):  # Procfiles, formations, and the code they run
+    if settings.process_model or wants_process_files(enabled):  # Procfiles, formations, the code they run
         all_facts = {r.path: r.facts for r in results if r.facts}
         findings, process_model = apply_process_model(findings, all_facts, tasks, settings,
                                                       project or Project(all_facts, scripts), scripts)
+        errors.extend(ToolError(problem) for problem in process_model.problems)
     for result in results:
         errors.extend(result.errors)
     assign_fingerprints(findings)
