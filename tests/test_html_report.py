@@ -13,12 +13,14 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FILE_HANDLER, write
 from test_report_formats import REPO, in_repo
 
@@ -344,3 +346,26 @@ def test_no_repository_text_runs_as_script(browser, project, run):
         body = page.inner_text("body")
         assert PWN in body and IMG in body and f"x{IMG}.py" in body
         assert page.locator("[data-process-type]").first.get_attribute("data-process-type") == "web"
+
+
+# --- the README's Reports section ----------------------------------------------------------
+
+def test_readme_shows_the_screenshot_and_its_ci_examples_run(project, run):
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("\n## Reports\n", 1)[1].split("\n## ", 1)[0]
+    assert "](docs/html-report.png)" in section
+    assert (REPO / "docs" / "html-report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    github, gitlab = (yaml.safe_load(block) for block in re.findall(r"```yaml\n(.+?)```", section, re.S))
+    job = github["jobs"]["twelvecheck"]
+    assert job["permissions"]["security-events"] == "write"
+    upload = next(step for step in job["steps"] if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    gitlab_job = gitlab["twelvecheck"]
+    commands = [step["run"] for step in job["steps"] if "twelvecheck --" in step.get("run", "")]
+    commands += [line for line in gitlab_job["script"] if line.startswith("twelvecheck ")]
+    write(project, "a.py", FILE_HANDLER)
+    for command in commands:
+        assert run(*shlex.split(command)[1:]).returncode == 1, command
+    assert json.loads((project / upload["with"]["sarif_file"]).read_text(encoding="utf-8"))["version"] == "2.1.0"
+    quality = json.loads((project / gitlab_job["artifacts"]["reports"]["codequality"]).read_text(encoding="utf-8"))
+    assert [issue["check_name"] for issue in quality] == ["TWC201 file-log-handler"]
+    for path in gitlab_job["artifacts"]["paths"]:
+        assert "data-finding" in (project / path).read_text(encoding="utf-8")
