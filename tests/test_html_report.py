@@ -166,6 +166,15 @@ def test_no_process_table_without_a_procfile(project, run):
     assert 'class="processes"' not in run("--format", "html").stdout
 
 
+def test_a_baseline_is_summarized_and_its_findings_left_out(project, run):
+    write(project, "a.py", FILE_HANDLER)
+    assert run("--write-baseline", "baseline.json").returncode == 0
+    write(project, "b.py", FILE_HANDLER)
+    text = run("--format", "html", "--baseline", "baseline.json").stdout
+    assert '<span data-count="baselined">1</span> known finding not shown' in text
+    assert len(re.findall(r"<article [^>]*data-finding", text)) == 1 and '<h3 id="file-1-heading" class="path">b.py' in text
+
+
 def test_markdown_renders_nested_lists_and_escapes_what_it_does_not_know():
     html = to_html("# T\n\n- **a** `x<y>`\n  more\n  - b [c](javascript:void)\n  - d\n\n  after\n- e\n\n"
                    "<script>alert(1)</script>\n\n```py\nif a < b:\n```\n", heading_offset=2)
