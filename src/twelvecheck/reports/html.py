@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from twelvecheck import __version__
-from twelvecheck.findings import Finding, Severity
+from twelvecheck.findings import Finding
 from twelvecheck.reports import ReportContext
 from twelvecheck.reports.markdown import to_html
 from twelvecheck.reports.sources import ContextLine, context as source_context
@@ -52,7 +52,8 @@ def _segments(line: ContextLine, finding: Finding) -> list[tuple[str, bool]]:
     if not line.marked:
         return [(text, False)]
     span = finding.span
-    start = span.column - 1 if line.number == span.line else 0
+    # On the lines after the first, the indentation is not part of what the finding points at.
+    start = span.column - 1 if line.number == span.line else len(text) - len(text.lstrip())
     end = span.end_column - 1 if line.number == span.end_line else len(text)
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
     if end <= start:
@@ -75,18 +76,27 @@ def _rule_html(doc: RuleDoc, on_page: set[str]) -> Markup:
     return Markup(to_html("\n".join(lines), rewrite=rewrite, heading_offset=2))
 
 
-def _process_facts(result: RunResult) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Process types and formation, when a file's facts carry them (Procfile checks do)."""
-    types: list[dict[str, Any]] = []
-    formation: dict[str, Any] = {}
-    for path, facts in sorted(result.facts.items()):
-        for entry in facts.get("process_types", []) or []:
-            if isinstance(entry, dict) and entry.get("name"):
-                types.append({"path": path, "name": str(entry["name"]),
-                              "command": str(entry.get("command", "")), "line": entry.get("line")})
-        if isinstance(facts.get("formation"), dict):
-            formation.update({str(k): v for k, v in facts["formation"].items()})
-    return types, formation
+def _processes(result: RunResult) -> list[dict[str, Any]]:
+    """Each app (a folder with a Procfile or app.json) with its process types, the formation's
+    quantity for each, and formation entries for types the Procfile does not declare."""
+    model = result.process_model
+    if model is None:
+        return []
+    # A process type's findings were collected before a baseline removed the known ones.
+    shown = {id(finding) for finding in result.findings}
+    apps = []
+    for app in model.apps:
+        rows = [{"name": ptype.name, "command": ptype.command, "quantity": ptype.quantity,
+                 "source": ptype.source, "scheduler": ptype.scheduler,
+                 "findings": sum(1 for finding in ptype.findings if id(finding) in shown)}
+                for ptype in app.types]
+        declared = {ptype.name for ptype in app.types}
+        rows += [{"name": name, "command": None, "quantity": planned.quantity,
+                  "source": planned.source, "scheduler": None, "findings": None}
+                 for name, planned in app.formation.items.items() if name not in declared]
+        apps.append({"directory": app.directory, "procfile": app.procfile,
+                     "formation": list(app.formation.sources), "rows": rows})
+    return apps
 
 
 def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
@@ -109,7 +119,6 @@ def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
             "lines": [{"number": line.number, "marked": line.marked, "segments": _segments(line, finding)}
                       for line in lines],
         })
-    process_types, formation = _process_facts(result)
     return {
         "version": __version__,
         "summary": {
@@ -131,8 +140,7 @@ def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
         "rules": [{"doc": docs[code], "html": _rule_html(docs[code], set(codes_found))}
                   for code in codes_found if code in docs],
         "errors": result.errors,
-        "process_types": process_types,
-        "formation": formation,
+        "apps": _processes(result),
     }
 
 
@@ -141,7 +149,7 @@ def render_html(result: RunResult, context: ReportContext) -> str:
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     policy = (f"default-src 'none'; style-src {_csp_hash(css)}; script-src {_csp_hash(script)}; "
-              "img-src data:; base-uri 'none'; form-action 'none'")
+              "base-uri 'none'; form-action 'none'")
     view = build_view(result, context)
     return env.get_template("report.html.j2").render(
-        css=Markup(css), script=Markup(script), csp=policy, Severity=Severity, **view)
+        css=Markup(css), script=Markup(script), csp=policy, **view)

@@ -1,8 +1,10 @@
 """A small, safe Markdown-to-HTML converter for the rule documents.
 
-It knows what ``rules/*.md`` use: ATX headings, paragraphs, ``-``/``*``/``1.`` lists (with
-indented continuation lines), fenced code blocks, inline code, ``**strong**``, ``*em*`` and
-``[links](url)``. Everything is HTML-escaped first; raw HTML in the source stays text, and a
+It knows what ``rules/*.md`` use: ATX headings, paragraphs, ``-``/``*``/``1.`` lists (items
+may hold more lines, paragraphs and nested lists, indented to the item's text as in
+CommonMark), fenced code blocks, inline code, ``**strong**``, ``*em*`` and ``[links](url)``.
+Anything else is a paragraph of text. A dependency (markdown-it-py) would do more, but the
+rule documents are ours and this subset is all they need. Everything is HTML-escaped first; raw HTML in the source stays text, and a
 link whose URL is not http(s), mailto, a fragment or a relative path becomes plain text.
 """
 
@@ -14,8 +16,8 @@ from html import escape
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_BULLET = re.compile(r"^(\s*)[-*+]\s+(.*)$")
-_ORDERED = re.compile(r"^(\s*)\d{1,9}[.)]\s+(.*)$")
+# An item marker: up to 3 spaces, the marker, at least one space (or the end of the line).
+_ITEM = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])(?: +|$)(.*)$")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 _LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
 _STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
@@ -66,68 +68,106 @@ def _emphasis(html: str) -> str:
 
 def to_html(markdown: str, *, rewrite: LinkRewriter | None = None, heading_offset: int = 0) -> str:
     """A Markdown document as HTML; headings are shifted down by ``heading_offset`` levels."""
-    lines = markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    out: list[str] = []
-    paragraph: list[str] = []
-    items: list[list[str]] = []  # the current list's items, each a list of lines
-    list_tag = ""
+    lines = markdown.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ").split("\n")
+    return "\n".join(_Blocks(rewrite, heading_offset).render(lines, tight=False))
 
-    def flush_paragraph() -> None:
-        if paragraph:
-            out.append(f"<p>{inline(' '.join(line.strip() for line in paragraph), rewrite)}</p>")
-            paragraph.clear()
 
-    def flush_list() -> None:
-        nonlocal list_tag
-        if items:
-            rendered = "".join(f"<li>{inline(' '.join(item), rewrite)}</li>" for item in items)
-            out.append(f"<{list_tag}>{rendered}</{list_tag}>")
-            items.clear()
-        list_tag = ""
+def _kind(marker: str) -> str:
+    return "ol" if marker[0].isdigit() else "ul"
 
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        fence = _FENCE.match(line.strip()) if len(line) - len(line.lstrip()) <= 3 else None
-        if fence:
-            flush_paragraph()
-            flush_list()
-            marker, language = fence.group(1), fence.group(2)
-            body: list[str] = []
-            index += 1
-            while index < len(lines) and not lines[index].strip().startswith(marker):
-                body.append(lines[index])
+
+class _Blocks:
+    def __init__(self, rewrite: LinkRewriter | None, heading_offset: int) -> None:
+        self.rewrite = rewrite
+        self.offset = heading_offset
+
+    def render(self, lines: list[str], tight: bool) -> list[str]:
+        """Block-level HTML of ``lines``; in a tight list item paragraphs lose their ``<p>``."""
+        out: list[str] = []
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            if not line.strip():
                 index += 1
-            index += 1  # the closing fence (or the end of the document)
-            css = f' class="language-{escape(language)}"' if language else ""
-            out.append(f"<pre><code{css}>{escape(chr(10).join(body), quote=False)}</code></pre>")
-            continue
-        heading = _HEADING.match(line)
-        bullet = _BULLET.match(line)
-        ordered = _ORDERED.match(line)
-        if not line.strip():
-            flush_paragraph()
-            if items and index + 1 < len(lines) and lines[index + 1].startswith("  "):
-                pass  # a blank line inside a list item
+                continue
+            fence = _FENCE.match(line.strip()) if _indent(line) <= 3 else None
+            if fence:
+                index = self._code(lines, index, fence, out)
+            elif _HEADING.match(line):
+                heading = _HEADING.match(line)
+                level = min(6, len(heading.group(1)) + self.offset)
+                out.append(f"<h{level}>{inline(heading.group(2), self.rewrite)}</h{level}>")
+                index += 1
+            elif _ITEM.match(line):
+                index = self._list(lines, index, out)
             else:
-                flush_list()
-        elif heading:
-            flush_paragraph()
-            flush_list()
-            level = min(6, len(heading.group(1)) + heading_offset)
-            out.append(f"<h{level}>{inline(heading.group(2), rewrite)}</h{level}>")
-        elif bullet or ordered:
-            flush_paragraph()
-            tag = "ul" if bullet else "ol"
-            if list_tag and list_tag != tag:
-                flush_list()
-            list_tag = tag
-            items.append([(bullet or ordered).group(2)])
-        elif items and (line.startswith(" ") or line.startswith("\t") or not paragraph):
-            items[-1].append(line.strip())  # continuation of the current item
-        else:
-            paragraph.append(line)
+                end = index + 1
+                while end < len(lines) and lines[end].strip() and not self._interrupts(lines[end]):
+                    end += 1
+                text = inline(" ".join(part.strip() for part in lines[index:end]), self.rewrite)
+                out.append(text if tight else f"<p>{text}</p>")
+                index = end
+        return out
+
+    @staticmethod
+    def _interrupts(line: str) -> bool:
+        """A line that ends a paragraph without a blank line before it."""
+        return bool(_HEADING.match(line) or _ITEM.match(line)
+                    or (_indent(line) <= 3 and _FENCE.match(line.strip())))
+
+    def _code(self, lines: list[str], index: int, fence: re.Match, out: list[str]) -> int:
+        marker, language = fence.group(1), fence.group(2)
+        indent = _indent(lines[index])
+        body: list[str] = []
         index += 1
-    flush_paragraph()
-    flush_list()
-    return "\n".join(out)
+        while index < len(lines) and not lines[index].strip().startswith(marker):
+            body.append(lines[index][min(indent, _indent(lines[index])):])
+            index += 1
+        css = f' class="language-{escape(language)}"' if language else ""
+        out.append(f"<pre><code{css}>{escape(chr(10).join(body), quote=False)}</code></pre>")
+        return index + 1  # past the closing fence (or the end of the document)
+
+    def _list(self, lines: list[str], index: int, out: list[str]) -> int:
+        first = _ITEM.match(lines[index])
+        kind = _kind(first.group(2))
+        items: list[list[str]] = []
+        loose = False
+        while index < len(lines):
+            item = _ITEM.match(lines[index])
+            if not item or _kind(item.group(2)) != kind:
+                break
+            width = len(item.group(1)) + len(item.group(2)) + 1  # where the item's text starts
+            body = [item.group(3)]
+            index += 1
+            while index < len(lines):
+                line = lines[index]
+                if not line.strip():
+                    following = next((l for l in lines[index + 1:] if l.strip()), "")
+                    if _indent(following) < width:
+                        break  # the item ends here; a next item makes the list loose
+                    body.append("")
+                    loose = True
+                elif _indent(line) >= width:
+                    body.append(line[width:])
+                elif body[-1].strip() and not self._interrupts(line):
+                    body.append(line.strip())  # a lazy continuation of the item's paragraph
+                else:
+                    break
+                index += 1
+            items.append(body)
+            if index < len(lines) and not lines[index].strip():
+                following = index
+                while following < len(lines) and not lines[following].strip():
+                    following += 1
+                next_item = _ITEM.match(lines[following]) if following < len(lines) else None
+                if not next_item or _kind(next_item.group(2)) != kind:
+                    break
+                loose = True
+                index = following
+        rendered = "".join(f"<li>{chr(10).join(self.render(body, tight=not loose))}</li>" for body in items)
+        out.append(f"<{kind}>{rendered}</{kind}>")
+        return index
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))

@@ -36,6 +36,9 @@
 
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); });
+  // "reset" fires before the boxes are reset: apply once they are.
+  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
   form.hidden = false;
+  document.getElementById("no-filters").hidden = true;
   apply();
 }());
