@@ -7,6 +7,7 @@ app; see ``_app_for``). From there: the formation rules (TWC601-TWC604), the Pyt
 each process type runs, and the scale hazards: a TWC401 scheduler or TWC101 PID file in code
 that runs in a process type scaled above one is an error, and the message says how many
 copies run.
+The code a process type runs is also an entry point of the signal rules (TWC302/TWC303).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from twelvecheck.findings import Finding, Severity
 from twelvecheck.formation import Formation, FormationOverride, formation_problems, scheduler_in_code
 from twelvecheck.procfile import process_file_kind
+from twelvecheck.project import EntryPoint
 
 SCALE_HAZARDS = {
     "TWC401": "{type} runs {n} processes: this job will run {n} times",
@@ -138,42 +140,90 @@ def _app_for(model: ProcessModel, override: FormationOverride, cwd: Path) -> App
     return None
 
 
+def _console_units(project, target: dict[str, Any], scripts: list[tuple[str, str]]) -> list[str]:
+    """The functions a console-script target runs (declared in the packaging files)."""
+    return [unit for name, unit in scripts if name == target["name"] and unit in project.units]
+
+
 def _files_of(project, ptype: ProcessType, scripts: list[tuple[str, str]]) -> set[str]:
     """The Python files a process type runs: its targets and what they call."""
     if project is None:
         return {t["path"] for t in ptype.targets if t.get("path")}
-    by_path: dict[str, list[str]] = {}
-    for unit, path in project.unit_paths.items():
-        by_path.setdefault(path, []).append(unit)
     starts: list[str] = []
     files: set[str] = set()
     for target in ptype.targets:
         path = target.get("path")
         if target["kind"] == "console":
-            starts += [unit for name, unit in scripts if name == target["name"]]
+            starts += _console_units(project, target, scripts)
             continue
         if not path:
             continue
         files.add(path)
-        units = by_path.get(path, [])
-        starts += [u for u in units if u.endswith((".<module>", ".<main>"))]
+        starts += project.units_in(path, ".<module>") + project.units_in(path, ".<main>")
         if target.get("attr"):
-            starts += [u for u in units if u.endswith("." + target["attr"])]
+            starts += project.units_in(path, "." + target["attr"])
     for start in starts:
         for name, _ in project.reachable(start):
             files.add(project.unit_paths[name])
     return files
 
 
-def apply_process_model(findings: list[Finding], facts: dict[str, dict], tasks: list, settings, project,
-                        scripts: list[tuple[str, str]]) -> tuple[list[Finding], ProcessModel]:
-    """Add the formation findings, escalate the scale hazards; returns the findings and the model."""
+def _started_units(project, target: dict[str, Any], scripts: list[tuple[str, str]]) -> list[str]:
+    """Where a target's own code starts, when the process's main loop is that code's.
+
+    ``python path.py`` and ``python -m module`` run the module as ``__main__``: its
+    ``__main__`` block, whose unit reaches the module body, or else the body alone (a
+    worker written as a top-level loop). A console script runs its function. A server
+    given ``module:app`` (gunicorn, uvicorn...) and ``celery -A module`` only import the
+    module; the tool owns the main loop and installs its own SIGTERM handling.
+    """
+    if target["kind"] == "console":
+        return _console_units(project, target, scripts)
+    path = target.get("path")
+    if target["kind"] not in ("script", "module") or not path or path.endswith("/__init__.py"):
+        return []  # `python -m package` needs a __main__.py: an __init__.py alone does not run
+    return project.units_in(path, ".<main>") or project.units_in(path, ".<module>")
+
+
+def process_entry_points(model: ProcessModel, project, scripts: list[tuple[str, str]]) -> list[EntryPoint]:
+    """The entry points the process types make, for the signal rules (TWC302/TWC303).
+
+    Code run by several process types is one entry point naming all of them.
+    """
+    runners: dict[str, list[ProcessType]] = {}
+    for ptype in model.process_types():
+        for target in ptype.targets:
+            for unit in _started_units(project, target, scripts):
+                if ptype not in runners.setdefault(unit, []):
+                    runners[unit].append(ptype)
+    return [project.entry_point(unit, _process_types_phrase(ptypes)) for unit, ptypes in sorted(runners.items())]
+
+
+def _process_types_phrase(ptypes: list[ProcessType]) -> str:
+    """The subject of a message (``{entry} runs ...``): ``process type 'worker' (Procfile)``,
+    ``the code of process types 'a' and 'b' (app/Procfile)``."""
+    by_file: dict[str, list[str]] = {}
+    for ptype in ptypes:
+        by_file.setdefault(ptype.app.procfile or "Procfile", []).append(f"'{ptype.name}'")
+    listed = " and ".join(f"{' and '.join(names)} ({procfile})" for procfile, names in by_file.items())
+    return f"process type {listed}" if len(ptypes) == 1 else f"the code of process types {listed}"
+
+
+def build_process_model(facts: dict[str, dict], settings, project, scripts: list[tuple[str, str]]) -> ProcessModel:
+    """The apps and what each process type runs. Built before the whole-program rules run:
+    the process types are entry points there (``process_entry_points``)."""
     facts = {**_deployment_facts(settings, facts), **facts}
     model = build_model(facts, settings.cwd, settings.formations)
     for ptype in model.process_types():
         ptype.files = _files_of(project, ptype, scripts)
         if ptype.scheduler is None and project is not None:
             ptype.scheduler = scheduler_in_code(project, ptype.files)
+    return model
+
+
+def apply_process_model(findings: list[Finding], model: ProcessModel, tasks: list, settings) -> list[Finding]:
+    """Add the formation findings and escalate the scale hazards, once every other finding
+    (the whole-program ones too) is known; each process type keeps the findings about it."""
     found, concerns = formation_problems(model, {task.display_path: task for task in tasks})
     findings = [*findings, *found]
     model.concerns.update(concerns)
@@ -184,7 +234,7 @@ def apply_process_model(findings: list[Finding], facts: dict[str, dict], tasks: 
             app.findings[ptype.name] = ptype.findings
         for name in app.undeclared():
             app.findings[name] = [f for f in findings if _affects(f, app, name, None, model)]
-    return findings, model
+    return findings
 
 
 def _deployment_facts(settings, facts: dict[str, dict]) -> dict[str, dict]:
@@ -204,6 +254,12 @@ def _deployment_facts(settings, facts: dict[str, dict]) -> dict[str, dict]:
         result = analyze_file(task)
         if result.facts:
             found[shown] = result.facts
+            # A Procfile outside the working directory is shown by its absolute path, and so
+            # are the files it names; the checked files among them are shown relative to it.
+            for entry in result.facts.get("procfile", {}).get("entries", []):
+                for target in entry["targets"]:
+                    if target.get("path"):
+                        target["path"] = display_path(Path(target["path"]), cwd)
     return found
 
 

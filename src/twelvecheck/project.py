@@ -1,9 +1,10 @@
 """The whole program: every file's facts joined, entry points found, calls followed.
 
 Entry points are ``if __name__ == "__main__":`` blocks, the module body of a package's
-``__main__.py``, and the functions named by console scripts in ``pyproject.toml``
+``__main__.py``, the functions named by console scripts in ``pyproject.toml``
 (``[project.scripts]``, ``[tool.poetry.scripts]``), ``setup.cfg`` or literal ``setup.py``
-``entry_points``. Packaging files are read, never executed.
+``entry_points``, and the code a Procfile's process types run (``deployed``, filled in by
+``deployment.process_entry_points``). Packaging files are read, never executed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from twelvecheck import _toml
 
 _TEST_PATH_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_test\.py$|(^|/)conftest\.py$")
 _SCRIPT_RE = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+)\s*:\s*([\w.]+)")
+# Where a finding about a whole file goes (a __main__.py, a module a process type runs).
+FILE_START = (1, 1, 1, 2)
 
 
 @dataclass(frozen=True)
@@ -27,39 +30,64 @@ class EntryPoint:
     path: str  # display path of the file holding it
     unit: str  # qualified unit name: "pkg.mod.main", "pkg.mod.<main>", "pkg.__main__.<module>"
     span: tuple[int, int, int, int]
-    what: str  # for messages: 'the __main__ block', "console script 'serve'"
+    what: str  # for messages: 'the __main__ block', "console script 'serve'", "process type 'worker' (Procfile)"
 
 
 @dataclass
 class Project:
     files: dict[str, dict[str, Any]]  # display path -> facts
     scripts: list[tuple[str, str]] = field(default_factory=list)  # (script name, "module.function")
+    # Entry points a deployment declares (a Procfile's process types). One stands in for the
+    # entry point the code itself makes at the same unit, so that is reported once, naming
+    # the process type.
+    deployed: list[EntryPoint] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.units: dict[str, dict[str, Any]] = {}
         self.unit_paths: dict[str, str] = {}
         self.classes: dict[str, list[str]] = {}
+        self.path_units: dict[str, list[str]] = {}  # display path -> the units defined there
         for path, facts in sorted(self.files.items()):
             program = facts.get("program") or {}
             for name, unit in program.get("units", {}).items():
-                self.units.setdefault(name, unit)
-                self.unit_paths.setdefault(name, path)
+                if name in self.units:
+                    continue  # two files with one module name: the first stands for it
+                self.units[name] = unit
+                self.unit_paths[name] = path
+                self.path_units.setdefault(path, []).append(name)
             self.classes.update(program.get("classes", {}))
 
     # -- entry points ----------------------------------------------------------------
     def entry_points(self) -> Iterator[EntryPoint]:
+        """Each entry point once (by unit), a deployed one in place of the code's own."""
+        found: dict[str, EntryPoint] = {}
+        for entry in self._code_entry_points():
+            found.setdefault(entry.unit, entry)
+        found.update((entry.unit, entry) for entry in self.deployed)
+        yield from sorted(found.values(), key=lambda e: (e.path, e.span, e.unit))
+
+    def _code_entry_points(self) -> Iterator[EntryPoint]:
         for name, unit in sorted(self.units.items()):
-            path = self.unit_paths[name]
-            if _TEST_PATH_RE.search(path):
+            if _TEST_PATH_RE.search(self.unit_paths[name]):
                 continue  # tests are run by a test runner, not deployed as processes
             if unit["kind"] == "main":
-                yield EntryPoint(path, name, tuple(unit["at"]), "the __main__ block")
+                yield self.entry_point(name, "the __main__ block")
             elif unit["kind"] == "module" and name.endswith(".__main__.<module>"):
-                yield EntryPoint(path, name, (1, 1, 1, 2), "the package's __main__.py")
+                yield self.entry_point(name, "the package's __main__.py")
         for script, target in self.scripts:
             unit = self.units.get(target)
             if unit is not None and unit["kind"] == "function" and not _TEST_PATH_RE.search(self.unit_paths[target]):
-                yield EntryPoint(self.unit_paths[target], target, tuple(unit["at"]), f"console script '{script}'")
+                yield self.entry_point(target, f"console script '{script}'")
+
+    def entry_point(self, name: str, what: str) -> EntryPoint:
+        """An entry point at unit ``name``, reported where it starts: the __main__ test,
+        the function's name, or the top of the file for a module body."""
+        at = self.units[name]["at"]
+        return EntryPoint(self.unit_paths[name], name, tuple(at) if at else FILE_START, what)
+
+    def units_in(self, path: str, suffix: str) -> list[str]:
+        """The units of a file whose names end with ``suffix`` (".<module>", ".<main>", ".main")."""
+        return [name for name in self.path_units.get(path, []) if name.endswith(suffix)]
 
     # -- the call graph --------------------------------------------------------------
     def resolve(self, callee: str) -> list[str]:

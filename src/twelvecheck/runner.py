@@ -15,7 +15,8 @@ from twelvecheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover
 from twelvecheck.engine import FileTask, FindingFactory, analyze_file, resolve_code
 from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError, assign_fingerprints
 from twelvecheck.modulepath import module_name_from_path
-from twelvecheck.deployment import apply_process_model, wants_process_files
+from twelvecheck.deployment import (apply_process_model, build_process_model, process_entry_points,
+                                    wants_process_files)
 from twelvecheck.formation import FormationOverride
 from twelvecheck.procfile import process_file_kind
 from twelvecheck.project import Project, console_scripts, find_packaging_files
@@ -152,21 +153,25 @@ def run(settings: Settings) -> RunResult:
 
     results = _analyze_all(tasks, settings.jobs, _open_cache(settings, errors))
     findings = [finding for result in results for finding in result.findings]
-    project = None
+    facts = {result.path: result.facts for result in results if result.facts}
+    # Procfiles, formations, and the code they run (`twelvecheck formation` always wants them).
+    with_process_model = settings.process_model or wants_process_files(enabled)
+    project = Project(facts, scripts) if project_codes or with_process_model else None
+    # The process model comes before the whole-program rules: a process type's code is one of
+    # their entry points. Its formation findings and escalations come after: they judge the
+    # findings of every rule.
+    process_model = build_process_model(facts, settings, project, scripts) if with_process_model else None
     if project_codes:
-        project = Project({r.path: r.facts for r in results if r.facts}, scripts)
+        if process_model is not None:
+            project.deployed = process_entry_points(process_model, project, scripts)
         findings.extend(_project_findings(project, project_codes, tasks, errors))
-    process_model = None
-    if settings.process_model or wants_process_files(enabled):  # Procfiles, formations, the code they run
-        all_facts = {r.path: r.facts for r in results if r.facts}
-        findings, process_model = apply_process_model(findings, all_facts, tasks, settings,
-                                                      project or Project(all_facts, scripts), scripts)
+    if process_model is not None:
+        findings = apply_process_model(findings, process_model, tasks, settings)
         errors.extend(ToolError(problem) for problem in process_model.problems)
     for result in results:
         errors.extend(result.errors)
     assign_fingerprints(findings)
     findings.sort(key=Finding.sort_key)
-    facts = {result.path: result.facts for result in results if result.facts}
     checked = {task.display_path: _codes_judging(task) for task in tasks}
     return RunResult(len(tasks), findings, errors, enabled, facts, checked, process_model=process_model)
 

@@ -1,0 +1,178 @@
+"""The code a Procfile's process types run is an entry point of the signal rules (TWC302,
+TWC303): real projects in a folder, the real command line."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import write
+
+# A worker written as a top-level loop: no function, no `if __name__ == "__main__":` block.
+TOP_LEVEL_LOOP = """\
+import time
+
+
+def job():
+    time.sleep(1)
+
+
+while True:
+    job()
+"""
+MAIN_LOOP = """\
+import time
+
+
+def main():
+    while True:
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()
+"""
+# Imported by a server or by celery: a polling thread started at import time. It would be a
+# long-running program without a SIGTERM handler if the module body were the entry point.
+IMPORTED_APP = """\
+import threading
+import time
+
+
+def poll():
+    while True:
+        time.sleep(5)
+
+
+threading.Thread(target=poll, daemon=True).start()
+app = object()
+"""
+
+
+def signal_findings(run, *args: str, cwd=None) -> list[dict]:
+    proc = run("--format", "json", "--select", "TWC302,TWC303", *args, cwd=cwd)
+    report = json.loads(proc.stdout)
+    assert report["errors"] == []
+    return report["findings"]
+
+
+def located(findings: list[dict]) -> list[tuple[str, int, str]]:
+    return [(f["path"], f["line"], f["code"]) for f in findings]
+
+
+# -- must fire --------------------------------------------------------------------------
+
+def test_a_script_run_by_a_process_type_is_an_entry_point_even_without_a_main_block(project, run):
+    write(project, "Procfile", "worker: python worker.py\n")
+    write(project, "worker.py", TOP_LEVEL_LOOP)
+    findings = signal_findings(run)
+    assert located(findings) == [("worker.py", 1, "TWC302")]
+    assert findings[0]["message"].startswith("process type 'worker' (Procfile) runs a long-lived process "
+                                             "(while True loop at line 8)")
+
+
+def test_python_dash_m_names_the_process_type_once_instead_of_the_main_block(project, run):
+    write(project, "Procfile", "worker: python -m app.worker --queue default\n")
+    write(project, "app/__init__.py", "")
+    write(project, "app/worker.py", MAIN_LOOP)
+    findings = signal_findings(run)
+    assert located(findings) == [("app/worker.py", 9, "TWC302")]
+    assert findings[0]["message"].startswith("process type 'worker' (Procfile) runs")
+
+
+def test_python_dash_m_of_a_package_runs_its_main_module(project, run):
+    write(project, "Procfile", "worker: python -m app\n")
+    write(project, "app/__init__.py", "")
+    write(project, "app/__main__.py", "from app.loop import forever\n\nforever()\n")
+    write(project, "app/loop.py", "import time\n\n\ndef forever():\n    while True:\n        time.sleep(1)\n")
+    findings = signal_findings(run)
+    assert located(findings) == [("app/__main__.py", 1, "TWC302")]
+    assert findings[0]["message"].startswith("process type 'worker' (Procfile) runs a long-lived process "
+                                             "(while True loop at app/loop.py:5)")
+
+
+def test_a_console_script_named_in_the_procfile(project, run):
+    write(project, "pyproject.toml", '[project]\nname = "app"\n\n[project.scripts]\nrun-worker = "app.worker:main"\n')
+    write(project, "Procfile", "worker: run-worker --concurrency 2\n")
+    write(project, "app/__init__.py", "")
+    write(project, "app/worker.py", MAIN_LOOP.split("\n\nif __name__")[0] + "\n")
+    findings = signal_findings(run)
+    assert located(findings) == [("app/worker.py", 4, "TWC302")]
+    assert findings[0]["message"].startswith("process type 'worker' (Procfile) runs")
+
+
+def test_a_process_type_that_stops_only_on_ctrl_c_is_twc303(project, run):
+    write(project, "Procfile", "worker: python worker.py\n")
+    write(project, "worker.py", "import time\n\ntry:\n    while True:\n        time.sleep(1)\n"
+                                "except KeyboardInterrupt:\n    pass\n")
+    findings = signal_findings(run)
+    assert located(findings) == [("worker.py", 1, "TWC303")]
+    assert findings[0]["message"].startswith("process type 'worker' (Procfile) stops cleanly")
+
+
+def test_code_run_by_two_process_types_is_reported_once_naming_both(project, run):
+    write(project, "Procfile", "worker: python worker.py\nurgent: python worker.py --queue urgent\n")
+    write(project, "worker.py", TOP_LEVEL_LOOP)
+    findings = signal_findings(run)
+    assert located(findings) == [("worker.py", 1, "TWC302")]
+    assert findings[0]["message"].startswith("the code of process types 'worker' and 'urgent' (Procfile) runs")
+
+
+def test_the_procfile_above_a_file_checked_by_name_from_a_subfolder(project, run):
+    write(project, "Procfile", "worker: python app/worker.py\n")
+    write(project, "app/worker.py", TOP_LEVEL_LOOP)
+    findings = signal_findings(run, "worker.py", cwd=project / "app")
+    assert located(findings) == [("worker.py", 1, "TWC302")]
+    assert f"process type 'worker' ({(project / 'Procfile').as_posix()})" in findings[0]["message"]
+
+
+def test_a_suppression_on_the_first_line_silences_it(project, run):
+    write(project, "Procfile", "worker: python worker.py\n")
+    write(project, "worker.py", TOP_LEVEL_LOOP.replace("import time\n", "import time  # twelvecheck: ignore[TWC302]\n"))
+    assert signal_findings(run) == []
+
+
+# -- near misses ------------------------------------------------------------------------
+
+def test_a_worker_that_handles_sigterm(project, run):
+    write(project, "Procfile", "worker: python worker.py\n")
+    write(project, "worker.py", "import signal\nimport sys\n\nsignal.signal(signal.SIGTERM, lambda *_: sys.exit(0))\n"
+                                + TOP_LEVEL_LOOP)
+    assert signal_findings(run) == []
+
+
+def test_a_module_served_by_gunicorn_is_no_entry_point(project, run):
+    write(project, "Procfile", "web: gunicorn app:app --bind 0.0.0.0:$PORT\n")
+    write(project, "app.py", IMPORTED_APP)
+    assert signal_findings(run) == []
+
+
+def test_a_celery_app_module_is_no_entry_point(project, run):
+    write(project, "Procfile", "worker: celery -A app worker --loglevel info\n")
+    write(project, "app.py", IMPORTED_APP)
+    assert signal_findings(run) == []
+
+
+def test_the_same_module_run_by_python_is_one(project, run):
+    """The control for the two cases above: the module itself is long-running."""
+    write(project, "Procfile", "worker: python app.py\n")
+    write(project, "app.py", IMPORTED_APP)
+    assert located(signal_findings(run)) == [("app.py", 1, "TWC302")]
+
+
+def test_a_one_shot_script(project, run):
+    write(project, "Procfile", "release: python migrate.py\n")
+    write(project, "migrate.py", "import sqlite3\n\nsqlite3.connect('db').execute('select 1')\nprint('migrated')\n")
+    assert signal_findings(run) == []
+
+
+def test_a_procfile_line_whose_script_does_not_exist(project, run):
+    write(project, "Procfile", "worker: python workers/main.py\nother: python -m app.missing\n")
+    write(project, "worker.py", TOP_LEVEL_LOOP)  # a loop, but not what the Procfile runs
+    assert signal_findings(run) == []
+
+
+def test_a_commented_out_procfile_line(project, run):
+    write(project, "Procfile", "web: gunicorn app:app\n# worker: python worker.py\n")
+    write(project, "app.py", "app = object()\n")
+    write(project, "worker.py", TOP_LEVEL_LOOP)
+    assert signal_findings(run) == []
