@@ -33,6 +33,9 @@ def sample_repo(tmp_path: Path) -> Path:
     (repo / "README.md").write_text("# service\n")
     (repo / "run-worker").write_text('#!/usr/bin/env python3\nimport logging\nlogging.basicConfig(filename="w.log")\n')
     (repo / "Procfile").write_text("web: gunicorn app:app\n")
+    (repo / "worker").mkdir()
+    (repo / "worker" / "Procfile").write_text("worker: celery -A app worker --detach\nclock: celery -A app beat\n")
+    (repo / "worker" / "app.json").write_text('{"formation": {"worker": {"quantity": 2}, "clock": {"quantity": 3}}}\n')
     _git("add", ".", cwd=repo)
     return repo
 
@@ -57,3 +60,9 @@ def test_pre_commit_try_repo_runs_the_hook(sample_repo, tmp_path):
     assert "TWC001" not in output  # README.md and Procfile are not parsed as Python
     clean = _try_repo(sample_repo, home, "clean.py", "README.md", "Procfile")
     assert clean.returncode == 0, clean.stdout + clean.stderr
+    # A commit that only touches the deployment side is checked too.
+    deploy = _try_repo(sample_repo, home, "worker/Procfile", "worker/app.json")
+    deploy_output = deploy.stdout + deploy.stderr
+    assert deploy.returncode == 1, deploy_output
+    assert "worker/Procfile:1:" in deploy_output and "TWC511" in deploy_output  # celery --detach
+    assert "worker/app.json:1:" in deploy_output and "TWC603" in deploy_output  # the clock scaled to 3
