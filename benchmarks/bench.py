@@ -167,6 +167,8 @@ def bench_corpus(name: str, scratch: Path, runs: int, peers: dict[str, Path], do
         repeat("twelvecheck cold (default jobs)", [*twelvecheck, "--cache-dir", str(cache), "."], tree, runs,
                before=clear_cache),
         repeat("twelvecheck cold --no-cache --jobs 1", [*twelvecheck, "--no-cache", "--jobs", "1", "."], tree, runs),
+        repeat("twelvecheck cold --no-cache --no-prefilter", [*twelvecheck, "--no-cache", "--no-prefilter", "."],
+               tree, runs),
     ]
     subprocess.run([*twelvecheck, "--cache-dir", str(cache), "."], cwd=tree, capture_output=True)
     rows.append(repeat("twelvecheck warm (nothing changed)", [*twelvecheck, "--cache-dir", str(cache), "."],
@@ -194,15 +196,15 @@ def bench_corpus(name: str, scratch: Path, runs: int, peers: dict[str, Path], do
 
 
 def _identical_outputs(twelvecheck: list[str], tree: Path, cache: Path) -> Row:
-    """Output bytes for --jobs 1 and default, cache on and off: all must be equal."""
+    """Output bytes for --jobs 1 and default, cache on and off, prefilter on and off: all equal."""
     outputs = set()
     for extra in (["--no-cache", "--jobs", "1"], ["--no-cache"], ["--cache-dir", str(cache)],
-                  ["--cache-dir", str(cache), "--jobs", "1"]):
+                  ["--cache-dir", str(cache), "--jobs", "1"], ["--no-cache", "--no-prefilter"]):
         proc = subprocess.run([*twelvecheck, "--format", "json", *extra, "."], cwd=tree, capture_output=True)
         outputs.add(proc.stdout)
     verdict = "identical" if len(outputs) == 1 else f"DIFFERENT ({len(outputs)} variants)"
-    print(f"  output for jobs 1/N, cache on/off: {verdict}", file=sys.stderr)
-    return Row("output, jobs 1/N x cache on/off", [], verdict)
+    print(f"  output for jobs 1/N, cache on/off, prefilter on/off: {verdict}", file=sys.stderr)
+    return Row("output, jobs 1/N x cache on/off x prefilter on/off", [], verdict)
 
 
 def table(name: str, rows: list[Row]) -> str:

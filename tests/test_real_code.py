@@ -1,17 +1,15 @@
-"""Real code, real CLI: this interpreter's standard library and the shared labelled corpus.
+"""Real code, real CLI: the shared labelled corpus (the standard library is test_stdlib.py).
 
-Both are slow-ish (about a minute each on two cores); they run in CI because they are the
-evidence that twelvecheck survives real trees and is precise on labelled code.
+Slow-ish (about a minute on two cores); it runs in CI because it is the evidence that
+twelvecheck is precise on labelled code.
 """
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -19,45 +17,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 EVALUATE = SHARED / "corpus" / "evaluate.py"
-SKIPPED_DIRS = {"site-packages", "__pycache__", "build", "dist", "node_modules", "venv", ".venv"}
-
-
-def _stdlib_files_python_rejects(root: Path) -> set[str]:
-    rejected = set()
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS
-                   and not (Path(directory, d) / "pyvenv.cfg").exists()]
-        for name in files:
-            if name.endswith(".py"):
-                path = Path(directory, name)
-                try:
-                    ast.parse(path.read_bytes())
-                except (SyntaxError, ValueError):
-                    rejected.add(path.as_posix())
-    return rejected
-
-
-def test_standard_library_runs_clean_and_every_unparseable_file_is_twc001(tmp_path):
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
-    proc = subprocess.run(
-        [sys.executable, "-m", "twelvecheck", "--format", "json", str(stdlib)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=900,
-    )
-    assert proc.returncode in (0, 1), proc.stderr[-2000:]
-    assert "Traceback" not in proc.stderr
-    report = json.loads(proc.stdout)
-    assert report["errors"] == []
-    assert report["summary"]["files_scanned"] > 500
-    parse_errors = {f["path"] for f in report["findings"] if f["code"] == "TWC001"}
-    rejected = _stdlib_files_python_rejects(stdlib)
-    # Every file CPython rejects is a TWC001; any other TWC001 is valid Python libcst
-    # cannot read, and says so.
-    assert rejected <= parse_errors
-    for finding in report["findings"]:
-        if finding["code"] == "TWC001" and finding["path"] not in rejected:
-            assert "libcst cannot parse" in finding["message"], finding
-    print(f"\nstandard library: {report['summary']['files_scanned']} files, "
-          f"{len(parse_errors)} TWC001, {report['summary']['findings']} findings")
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +55,22 @@ def test_corpus_clean_projects_have_no_findings(corpus_scores, tmp_path):
         assert report["summary"]["files_scanned"] > 10, row["package"]
         assert report["findings"] == [], row["package"]
         assert proc.returncode == 0
+
+
+def test_corpus_findings_are_the_same_without_the_prefilters(corpus_scores, tmp_path):
+    """Every dev-set sdist's scored code: the prefilters change what is parsed, not what is found."""
+    corpus = Path.home() / ".cache" / "twelvecheck-corpus"
+    rows = [line.split("\t") for line in (SHARED / "corpus" / "manifest.tsv").read_text().splitlines()]
+    header, rows = rows[0], [dict(zip(rows[0], row)) for row in rows[1:]]
+    checked = 0
+    for row in rows:
+        tree = corpus / f"{row['package']}-{row['version']}"
+        if row["set"] != "dev" or not tree.is_dir():
+            continue
+        roots = [root for root in row["scored_roots"].split(",") if (tree / root).exists()]
+        outputs = [subprocess.run([sys.executable, "-m", "twelvecheck", "--no-cache", *extra, "--format", "json",
+                                   *roots], cwd=tree, capture_output=True, text=True, timeout=600).stdout
+                   for extra in ([], ["--no-prefilter"])]
+        assert outputs[0] == outputs[1], row["package"]
+        checked += 1
+    assert checked >= 10

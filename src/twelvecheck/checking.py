@@ -141,6 +141,7 @@ def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Setti
     settings.severity = file_values.get("severity", {})
     settings.jobs = _pick(options, file_values, "jobs", "jobs", 0)
     settings.cache_dir = _cache_dir(options, file_values, cwd, settings.root)
+    settings.prefilter = not options.get("no_prefilter")
     settings.formations = _formations(config, options.get("formation") or {}, settings.paths, cwd)
     return settings, config
 

@@ -104,6 +104,8 @@ def _config_options(command):
 @click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Exclude these as well.")
 @click.option("--force-exclude", is_flag=True, default=None, help="Apply excludes to paths named on the command line too.")
 @click.option("--no-respect-gitignore", is_flag=True, default=False, help="Check files that .gitignore ignores.")
+@click.option("--no-prefilter", is_flag=True, default=None, hidden=True,
+              help="Parse every file and collect whole-program facts everywhere (for tests and benchmarks).")
 @click.option("--no-cache", is_flag=True, default=None,
               help="Analyze every file afresh; do not read or write the cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,

@@ -45,6 +45,8 @@ class FileTask:
     prefilter: bool = True
     # Qualified names of functions that packaging metadata makes entry points.
     entry_functions: frozenset[str] = frozenset()
+    # Whole-program facts for the project rules: only from files they can reach (closure.py).
+    collect_facts: bool = True
 
 
 class FileContext:
@@ -308,7 +310,8 @@ def _check_syntax(task: FileTask, text: str, lines: list[str], result: FileResul
 def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileResult) -> None:
     suppressions = Suppressions.scan(text, resolve_code)
     rule_classes = [REGISTRY[code] for code in sorted(_codes_to_run(task, suppressions))
-                    if code in REGISTRY and "python" in REGISTRY[code].kinds]
+                    if code in REGISTRY and "python" in REGISTRY[code].kinds
+                    and (task.collect_facts or not issubclass(REGISTRY[code], ProjectRule))]
     path = Path(task.path)
     module_name, is_package = module_name_from_path(path) if task.source is None else (path.stem, False)
     if not _check_syntax(task, text, lines, result):
@@ -319,18 +322,12 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
         return
     try:
         module = cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        details = _syntax_error_details(text, exc)
-        # Valid Python that libcst cannot read matters only where a rule might fire; this
-        # also keeps the findings the same with and without the prefilter.
-        if details is not None and (details[0].startswith("not valid") or may_fire(text, rule_classes)):
-            _parse_error(task, result, lines, *details)
-        return
-    except RecursionError:
-        _parse_error(task, result, lines, "too deeply nested for the parser", 1, 1)
-        return
-    except Exception as exc:  # libcst's native parser can fail in other ways
-        _parse_error(task, result, lines, f"the parser failed: {type(exc).__name__}: {exc}", 1, 1)
+    except Exception as exc:  # CPython accepts the file (checked above): libcst cannot read it
+        # Reported only where a per-file rule might fire. Whole-program rules are left out of
+        # that test: whether they need the file depends on the call graph, which the prefilter
+        # narrows (closure.py); this way the findings are the same with it and without.
+        if may_fire(text, [rule for rule in rule_classes if not issubclass(rule, ProjectRule)]):
+            _parse_error(task, result, lines, *_libcst_failure(exc))
         return
     result.parsed = True
     ctx = FileContext(module, text, module_name, is_package, task.entry_functions)
@@ -389,22 +386,16 @@ def _report_unused(task: FileTask, suppressions: Suppressions, ran: set[str], fa
         result.findings.append(factory.make(UNUSED_SUPPRESSION, span, {"reason": reason}))
 
 
-def _syntax_error_details(text: str, exc: cst.ParserSyntaxError) -> tuple[str, int, int]:
-    """CPython's own wording when it agrees the file is invalid (it names the problem,
-    e.g. "Missing parentheses in call to 'print'"); libcst's otherwise. Runs only for
-    files that failed to parse."""
-    try:
-        ast.parse(text)
-    except SyntaxError as error:
-        if error.lineno:
-            return f"not valid Python: {error.msg}", error.lineno, max(error.offset or 1, 1)
-    except (ValueError, RecursionError, MemoryError):
-        pass
-    message = str(exc.message)
-    if "expected one of" in message:
-        message = message.split(": expected one of", 1)[0] + ": invalid syntax"
-    # CPython accepts the file: it is libcst that cannot read it.
-    return f"valid Python that libcst cannot parse ({message})", exc.raw_line, exc.raw_column + 1
+def _libcst_failure(exc: Exception) -> tuple[str, int, int]:
+    """Message and position for valid Python (CPython parsed it) that libcst cannot read."""
+    if isinstance(exc, cst.ParserSyntaxError):
+        message = str(exc.message)
+        if "expected one of" in message:
+            message = message.split(": expected one of", 1)[0] + ": invalid syntax"
+        return f"valid Python that libcst cannot parse ({message})", exc.raw_line, exc.raw_column + 1
+    if isinstance(exc, RecursionError):
+        return "too deeply nested for the parser", 1, 1
+    return f"the parser failed: {type(exc).__name__}: {exc}", 1, 1
 
 
 class _LazyPositions:

@@ -25,6 +25,11 @@ _SCRIPT_RE = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+)\s*:\s*([\w.]+)")
 FILE_START = (1, 1, 1, 2)
 
 
+def is_test_path(path: str) -> bool:
+    """Tests are run by a test runner, not deployed as processes: no entry points there."""
+    return bool(_TEST_PATH_RE.search(path))
+
+
 @dataclass(frozen=True)
 class EntryPoint:
     path: str  # display path of the file holding it
@@ -68,7 +73,7 @@ class Project:
 
     def _code_entry_points(self) -> Iterator[EntryPoint]:
         for name, unit in sorted(self.units.items()):
-            if _TEST_PATH_RE.search(self.unit_paths[name]):
+            if is_test_path(self.unit_paths[name]):
                 continue  # tests are run by a test runner, not deployed as processes
             if unit["kind"] == "main":
                 yield self.entry_point(name, "the __main__ block")
@@ -76,7 +81,7 @@ class Project:
                 yield self.entry_point(name, "the package's __main__.py")
         for script, target in self.scripts:
             unit = self.units.get(target)
-            if unit is not None and unit["kind"] == "function" and not _TEST_PATH_RE.search(self.unit_paths[target]):
+            if unit is not None and unit["kind"] == "function" and not is_test_path(self.unit_paths[target]):
                 yield self.entry_point(target, f"console script '{script}'")
 
     def entry_point(self, name: str, what: str) -> EntryPoint:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pathspec
 
+from twelvecheck.closure import FactClosure
 from twelvecheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover
 from twelvecheck.engine import FileTask, FindingFactory, analyze_file, resolve_code
 from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError, assign_fingerprints
@@ -55,6 +56,8 @@ class Settings:
     # `twelvecheck formation` needs the process model even when no rule that reads it is selected.
     process_model: bool = False
     cache_dir: Path | None = None  # None: no cache (--no-cache, standard input)
+    # Off: parse every file and collect whole-program facts everywhere (the tests compare).
+    prefilter: bool = True
 
 
 @dataclass
@@ -149,21 +152,32 @@ def run(settings: Settings) -> RunResult:
             source=settings.stdin_source,
             kind=source.kind,
             entry_functions=entry_functions,
+            prefilter=settings.prefilter,
         ))
 
-    results = _analyze_all(tasks, settings.jobs, _open_cache(settings, errors))
-    findings = [finding for result in results for finding in result.findings]
-    facts = {result.path: result.facts for result in results if result.facts}
     # Procfiles, formations, and the code they run (`twelvecheck formation` always wants them).
     with_process_model = settings.process_model or wants_process_files(enabled)
-    project = Project(facts, scripts) if project_codes or with_process_model else None
-    # The process model comes before the whole-program rules: a process type's code is one of
-    # their entry points. Its formation findings and escalations come after: they judge the
-    # findings of every rule.
-    process_model = build_process_model(facts, settings, project, scripts) if with_process_model else None
-    if project_codes:
-        if process_model is not None:
+    closure = None
+    if settings.prefilter and settings.stdin_source is None and (project_codes or with_process_model):
+        closure = FactClosure(tasks, scripts)
+        closure.mark_roots()
+    cache = _open_cache(settings, errors)
+    results = _analyze_all(tasks, settings.jobs, cache)
+    while True:
+        facts = {result.path: result.facts for result in results if result.facts}
+        project = Project(facts, scripts) if project_codes or with_process_model else None
+        # The process model comes before the whole-program rules: a process type's code is one
+        # of their entry points. Its formation findings and escalations come after: they judge
+        # the findings of every rule.
+        process_model = build_process_model(facts, settings, project, scripts) if with_process_model else None
+        if project_codes and process_model is not None:
             project.deployed = process_entry_points(process_model, project, scripts)
+        missing = _missing_facts(closure, project, process_model)
+        if not missing:
+            break
+        closure.collect(missing, results, lambda more: _analyze_all(more, settings.jobs, cache))
+    findings = [finding for result in results for finding in result.findings]
+    if project_codes:
         findings.extend(_project_findings(project, project_codes, tasks, errors))
     if process_model is not None:
         findings = apply_process_model(findings, process_model, tasks, settings)
@@ -174,6 +188,17 @@ def run(settings: Settings) -> RunResult:
     findings.sort(key=Finding.sort_key)
     checked = {task.display_path: _codes_judging(task) for task in tasks}
     return RunResult(len(tasks), findings, errors, enabled, facts, checked, process_model=process_model)
+
+
+def _missing_facts(closure: FactClosure | None, project: Project | None, model) -> list[int]:
+    """Tasks whose facts the whole-program pass can still reach (closure.py)."""
+    if closure is None or project is None:
+        return []
+    starts = [entry.unit for entry in project.entry_points()]
+    deployed = [target["path"] for ptype in (model.process_types() if model else [])
+                for target in ptype.targets if target.get("path")]
+    starts += [unit for path in deployed for unit in project.path_units.get(path, [])]
+    return closure.missing(project, starts, deployed)
 
 
 def _codes_judging(task: FileTask) -> list[str]:
@@ -261,7 +286,7 @@ def _cache_key(cache: "ResultCache", task: FileTask) -> str | None:
     except OSError:
         return None  # the analysis reports it
     shape = (task.display_path, task.path, module_name_from_path(Path(task.path)), sorted(task.report),
-             task.severities, task.prefilter, sorted(task.entry_functions))
+             task.severities, task.prefilter, sorted(task.entry_functions), task.collect_facts)
     return cache.key(data, shape)
 
 

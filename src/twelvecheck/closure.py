@@ -1,0 +1,97 @@
+"""Whole-program facts only where the whole-program rules can look: the prefilter for them.
+
+The signal rules (TWC302/TWC303) and the process model follow calls from entry points, so
+they need facts from every file an entry point can reach, and from no other. Collecting
+facts from every file would make every file parse, whatever the per-file prefilter says.
+So the first pass collects them only from the files that can hold an entry point (a
+``__main__`` test, a ``__main__.py``, a console script's module, a file a Procfile runs, and
+every file sharing a module name with one of those, since the first by path stands for the
+name); then, until nothing new turns up, the files that the reachable code calls into and
+the modules of the classes it inherits from are analyzed with facts as well.
+
+The result equals collecting facts everywhere: a file outside the closure is one no entry
+point reaches, and the rules never read it (``--no-prefilter`` keeps the old way; the tests
+compare both).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Callable, Iterable
+
+from twelvecheck.engine import FileTask
+from twelvecheck.findings import FileResult
+from twelvecheck.modulepath import module_name_from_path
+from twelvecheck.project import Project, is_test_path
+
+Analyze = Callable[[list[FileTask]], list[FileResult]]
+
+
+class FactClosure:
+    def __init__(self, tasks: list[FileTask], scripts: list[tuple[str, str]]) -> None:
+        self.tasks = tasks
+        self.by_module: dict[str, list[int]] = {}
+        self.by_display: dict[str, int] = {}
+        for index, task in enumerate(tasks):
+            if task.kind == "python":
+                self.by_module.setdefault(_module_of(task), []).append(index)
+                self.by_display[task.display_path] = index
+        self.script_modules = {prefix for _, target in scripts for prefix in _prefixes(target)}
+
+    # -- the first pass ----------------------------------------------------------------
+    def mark_roots(self) -> None:
+        """Facts, in the first pass, from the files that may hold an entry point."""
+        roots = [index for index, task in enumerate(self.tasks) if task.kind == "python" and self._may_start(task)]
+        wanted = {self._module(index) for index in roots}
+        for index, task in enumerate(self.tasks):
+            if task.kind == "python":
+                self.tasks[index] = dataclasses.replace(task, collect_facts=self._module(index) in wanted)
+
+    def _may_start(self, task: FileTask) -> bool:
+        if is_test_path(task.display_path):
+            return False  # the project skips entry points in tests (a Procfile's are found later)
+        if Path(task.path).name == "__main__.py" or _module_of(task) in self.script_modules:
+            return True
+        try:
+            return b"__main__" in Path(task.path).read_bytes()
+        except OSError:
+            return False  # the analysis reports it
+
+    # -- the closure -------------------------------------------------------------------
+    def missing(self, project: Project, starts: Iterable[str], deployed_paths: Iterable[str]) -> list[int]:
+        """Files without facts that the code reachable from ``starts`` (or a process type's
+        files) may call into or inherit from."""
+        modules: set[str] = set()
+        for start in starts:
+            for _, unit in project.reachable(start):
+                for callee in unit["calls"]:
+                    if not project.resolve(callee):
+                        modules.update(_prefixes(callee))
+        for bases in project.classes.values():
+            for base in bases:
+                modules.update(_prefixes(base))
+        indexes = {i for module in modules for i in self.by_module.get(module, ())}
+        indexes |= {i for path in deployed_paths if (i := self.by_display.get(path)) is not None}
+        # A file joins with every file of its module name: the first by path stands for it.
+        indexes |= {i for index in list(indexes) for i in self.by_module[self._module(index)]}
+        return sorted(i for i in indexes if not self.tasks[i].collect_facts)
+
+    def collect(self, indexes: list[int], results: list[FileResult], analyze: Analyze) -> None:
+        for index in indexes:
+            self.tasks[index] = dataclasses.replace(self.tasks[index], collect_facts=True)
+        for index, result in zip(indexes, analyze([self.tasks[i] for i in indexes])):
+            results[index] = result
+
+    def _module(self, index: int) -> str:
+        return _module_of(self.tasks[index])
+
+
+def _module_of(task: FileTask) -> str:
+    return module_name_from_path(Path(task.path))[0]
+
+
+def _prefixes(dotted: str) -> list[str]:
+    """``a.b.c`` -> ``a``, ``a.b``, ``a.b.c``: any of them may be the module that defines it."""
+    parts = dotted.split(".")
+    return [".".join(parts[:end]) for end in range(1, len(parts) + 1)]

@@ -1,0 +1,47 @@
+"""The prefilters change what is parsed, never what is found.
+
+Per file, a rule is only built where its tokens occur; whole-program facts are only
+collected from the files an entry point can reach (closure.py). ``--no-prefilter`` turns
+both off; on every sample project the JSON reports must be byte-identical. (The rule cases
+compare both modes per rule in test_rule_cases.py; test_real_code.py compares them on the
+standard library and the corpus.)
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("name", [*PROJECTS, "."])
+def test_findings_are_the_same_without_the_prefilters(run, tmp_path, name):
+    tree = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, tree)
+    (tree / ".git").mkdir()
+    target = tree / name
+    filtered = run("--no-cache", "--format", "json", "--extend-select", "TWC002", ".", cwd=target)
+    unfiltered = run("--no-cache", "--no-prefilter", "--format", "json", "--extend-select", "TWC002", ".",
+                     cwd=target)
+    assert filtered.returncode == unfiltered.returncode
+    assert filtered.stdout == unfiltered.stdout
+    assert '"findings": []' not in filtered.stdout or name == "clean-app"
+
+
+def test_whole_program_findings_need_facts_from_files_without_an_entry_point(project, run):
+    """The entry point is in one file, the loop two calls away in files with no __main__,
+    no console script and no token of any per-file rule: the closure must reach them."""
+    (project / "svc").mkdir()
+    (project / "svc" / "__init__.py").write_text("")
+    (project / "svc" / "main.py").write_text("from svc.loop import serve\n\nif __name__ == '__main__':\n    serve()\n")
+    (project / "svc" / "loop.py").write_text("from svc.base import Worker\n\ndef serve():\n    Worker().run()\n")
+    (project / "svc" / "base.py").write_text("from svc.work import Base\n\nclass Worker(Base):\n    pass\n")
+    (project / "svc" / "work.py").write_text("import time\n\nclass Base:\n    def run(self):\n"
+                                             "        while True:\n            time.sleep(1)\n")
+    filtered = run("--no-cache", "--format", "json")
+    assert '"code": "TWC302"' in filtered.stdout and '"path": "svc/main.py"' in filtered.stdout
+    assert filtered.stdout == run("--no-cache", "--no-prefilter", "--format", "json").stdout
