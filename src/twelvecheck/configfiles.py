@@ -157,8 +157,25 @@ def _ini_hits(text: str) -> list[_Hit]:
 
 # --- YAML (and JSON read as YAML)
 
+# No logging configuration nests flow collections this deep; PyYAML takes ~25 s to compose
+# 20,000 nested '[', so a hostile file is passed over rather than parsed.
+MAX_FLOW_DEPTH = 200
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of [ ] and { } (brackets in strings count too: an upper bound)."""
+    depth = deepest = 0
+    for char in _NOT_BRACKETS.sub("", text):
+        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _yaml_hits(text: str) -> list[_Hit] | None:
     """Hits in every document of the stream, or None if it does not parse as YAML."""
+    if _flow_depth(text) > MAX_FLOW_DEPTH:
+        return None
     try:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except (yaml.YAMLError, RecursionError, ValueError):
