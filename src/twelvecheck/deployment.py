@@ -209,10 +209,12 @@ def _process_types_phrase(ptypes: list[ProcessType]) -> str:
     return f"process type {listed}" if len(ptypes) == 1 else f"the code of process types {listed}"
 
 
-def build_process_model(facts: dict[str, dict], settings, project, scripts: list[tuple[str, str]]) -> ProcessModel:
+def build_process_model(facts: dict[str, dict], outside: dict[str, dict], settings, project,
+                        scripts: list[tuple[str, str]]) -> ProcessModel:
     """The apps and what each process type runs. Built before the whole-program rules run:
-    the process types are entry points there (``process_entry_points``)."""
-    facts = {**_deployment_facts(settings, facts), **facts}
+    the process types are entry points there (``process_entry_points``). ``outside`` holds
+    the facts of ``deployment_facts``."""
+    facts = {**outside, **facts}
     model = build_model(facts, settings.cwd, settings.formations)
     for ptype in model.process_types():
         ptype.files = _files_of(project, ptype, scripts)
@@ -237,7 +239,7 @@ def apply_process_model(findings: list[Finding], model: ProcessModel, tasks: lis
     return findings
 
 
-def _deployment_facts(settings, facts: dict[str, dict]) -> dict[str, dict]:
+def deployment_facts(settings, facts: dict[str, dict]) -> dict[str, dict]:
     """Facts of the Procfile and app.json above the checked paths that were not checked."""
     if getattr(settings, "stdin_source", None) is not None:
         return {}

@@ -16,8 +16,8 @@ from twelvecheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover
 from twelvecheck.engine import FileTask, FindingFactory, analyze_file, resolve_code
 from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError, assign_fingerprints
 from twelvecheck.modulepath import module_name_from_path
-from twelvecheck.deployment import (apply_process_model, build_process_model, process_entry_points,
-                                    wants_process_files)
+from twelvecheck.deployment import (apply_process_model, build_process_model, deployment_facts,
+                                    process_entry_points, wants_process_files)
 from twelvecheck.formation import FormationOverride
 from twelvecheck.procfile import process_file_kind
 from twelvecheck.project import Project, console_scripts, find_packaging_files
@@ -163,13 +163,17 @@ def run(settings: Settings) -> RunResult:
         closure.mark_roots()
     cache = _open_cache(settings, errors)
     results = _analyze_all(tasks, settings.jobs, cache)
+    outside: dict[str, dict] | None = None
     while True:
         facts = {result.path: result.facts for result in results if result.facts}
+        if outside is None:  # read once: the closure's waves add Python facts, never Procfiles
+            outside = deployment_facts(settings, facts) if with_process_model else {}
         project = Project(facts, scripts) if project_codes or with_process_model else None
         # The process model comes before the whole-program rules: a process type's code is one
         # of their entry points. Its formation findings and escalations come after: they judge
         # the findings of every rule.
-        process_model = build_process_model(facts, settings, project, scripts) if with_process_model else None
+        process_model = (build_process_model(facts, outside, settings, project, scripts)
+                         if with_process_model else None)
         if project_codes and process_model is not None:
             project.deployed = process_entry_points(process_model, project, scripts)
         missing = _missing_facts(closure, project, process_model)
