@@ -6,7 +6,8 @@ facts from every file would make every file parse, whatever the per-file prefilt
 So the first pass collects them only from the files that can hold an entry point (a
 ``__main__`` test, a ``__main__.py``, a console script's module, a file a Procfile runs, and
 every file sharing a module name with one of those, since the first by path stands for the
-name); then, until nothing new turns up, the files that the reachable code calls into and
+name), and from every file parsed anyway for its own rules (the traversal is cheap, a second
+parse is not); then, until nothing new turns up, the files that the reachable code calls into and
 the modules of the classes it inherits from are analyzed with facts as well.
 
 The result equals collecting facts everywhere: a file outside the closure is one no entry
@@ -58,6 +59,14 @@ class FactClosure:
         except OSError:
             return False  # the analysis reports it
 
+    def settle(self, results: list[FileResult]) -> None:
+        """A file parsed for its own rules already gave its facts (engine.py): no later wave
+        parses it again."""
+        for index, result in enumerate(results):
+            task = self.tasks[index]
+            if result.parsed and not task.collect_facts:
+                self.tasks[index] = dataclasses.replace(task, collect_facts=True)
+
     # -- the closure -------------------------------------------------------------------
     def missing(self, project: Project, starts: Iterable[str], deployed_paths: Iterable[str]) -> list[int]:
         """Files without facts that the code reachable from ``starts`` (or a process type's
@@ -82,6 +91,7 @@ class FactClosure:
             self.tasks[index] = dataclasses.replace(self.tasks[index], collect_facts=True)
         for index, result in zip(indexes, analyze([self.tasks[i] for i in indexes])):
             results[index] = result
+        self.settle(results)
 
     def _module(self, index: int) -> str:
         return _module_of(self.tasks[index])

@@ -15,16 +15,17 @@ from pathlib import Path
 from typing import Any, Callable
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from twelvecheck import checks  # noqa: F401  (registers every rule)
 from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError
 from twelvecheck.modulepath import module_name_from_path
 from twelvecheck.names import ImportTable, collect_module_bindings
+from twelvecheck.positions import Positions
 from twelvecheck.rule import REGISTRY, Candidate, ProjectRule, Rule
 from twelvecheck.ruledocs import load_rule_docs
 from twelvecheck.source import SourceError, decode_source
 from twelvecheck.suppressions import Suppressions
+from twelvecheck.walk import NODE_TYPES, handles_punctuation, walk
 
 PARSE_ERROR = "TWC001"
 UNUSED_SUPPRESSION = "TWC002"
@@ -84,20 +85,38 @@ def _dispatch_names(rule_class: type[Rule]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-class _BatchedVisitor(cst.CSTVisitor):
+def _types_of(*bases: type) -> frozenset[type]:
+    return frozenset(node_type for node_type in NODE_TYPES if issubclass(node_type, bases))
+
+
+# Looked up by exact type: isinstance against libcst's abstract bases is slow per node.
+_STATEMENT_TYPES = _types_of(cst.SimpleStatementLine, cst.BaseCompoundStatement)
+_IMPORT_TYPES = _types_of(cst.Import, cst.ImportFrom)
+
+
+class _BatchedVisitor:
     """Keeps scopes, imports and the statement stack, then calls every rule's methods."""
 
     def __init__(self, ctx: FileContext, rules: list[Rule], on_error: Callable[[Rule, BaseException], None]) -> None:
-        super().__init__()
         self.ctx = ctx
         self.on_error = on_error
-        self.visitors: dict[str, list[tuple[Rule, Callable]]] = {}
-        self.leavers: dict[str, list[tuple[Rule, Callable]]] = {}
+        by_name: dict[str, list[type]] = {}
+        for node_type in NODE_TYPES:
+            by_name.setdefault(node_type.__name__, []).append(node_type)
+        self.visitors: dict[type, list[tuple[Rule, Callable]]] = {}
+        self.leavers: dict[type, list[tuple[Rule, Callable]]] = {}
+        self.handled: set[str] = set()
         for rule in rules:
             for key, attr in _dispatch_names(type(rule)):
                 table = self.visitors if key.startswith("visit_") else self.leavers
-                table.setdefault(key.split("_", 1)[1], []).append((rule, getattr(rule, attr)))
+                type_name = key.split("_", 1)[1]
+                self.handled.add(type_name)
+                for node_type in by_name.get(type_name, ()):
+                    table.setdefault(node_type, []).append((rule, getattr(rule, attr)))
         self.broken: set[int] = set()
+
+    def run(self, module: cst.Module) -> None:
+        walk(module, self.on_visit, self.on_leave, skip_punctuation=not handles_punctuation(self.handled))
 
     def _call(self, handlers: list[tuple[Rule, Callable]], node: cst.CSTNode) -> None:
         for rule, method in handlers:
@@ -111,35 +130,37 @@ class _BatchedVisitor(cst.CSTVisitor):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         ctx = self.ctx
-        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        node_type = type(node)
+        if node_type in _STATEMENT_TYPES:
             ctx.statements.append(node)
-        if isinstance(node, (cst.Import, cst.ImportFrom)):
-            ctx.imports.add_import(node)
-        elif isinstance(node, cst.FunctionDef):
-            ctx.imports.bind_definition(node.name.value)
+        elif node_type in _IMPORT_TYPES:
+            ctx.imports.add_import(node)  # type: ignore[arg-type]
+        if node_type is cst.FunctionDef:
+            ctx.imports.bind_definition(node.name.value)  # type: ignore[attr-defined]
             ctx.imports.push("function")
-            ctx.functions.append(node)
-        elif isinstance(node, cst.ClassDef):
-            ctx.imports.bind_definition(node.name.value)
+            ctx.functions.append(node)  # type: ignore[arg-type]
+        elif node_type is cst.ClassDef:
+            ctx.imports.bind_definition(node.name.value)  # type: ignore[attr-defined]
             ctx.imports.push("class")
-            ctx.classes.append(node)
-        handlers = self.visitors.get(type(node).__name__)
+            ctx.classes.append(node)  # type: ignore[arg-type]
+        handlers = self.visitors.get(node_type)
         if handlers:
             self._call(handlers, node)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
-        handlers = self.leavers.get(type(original_node).__name__)
+        node_type = type(original_node)
+        handlers = self.leavers.get(node_type)
         if handlers:
             self._call(handlers, original_node)
         ctx = self.ctx
-        if isinstance(original_node, cst.FunctionDef):
+        if node_type is cst.FunctionDef:
             ctx.imports.pop()
             ctx.functions.pop()
-        elif isinstance(original_node, cst.ClassDef):
+        elif node_type is cst.ClassDef:
             ctx.imports.pop()
             ctx.classes.pop()
-        if isinstance(original_node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        if node_type in _STATEMENT_TYPES:
             ctx.statements.pop()
 
 
@@ -310,14 +331,18 @@ def _check_syntax(task: FileTask, text: str, lines: list[str], result: FileResul
 def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileResult) -> None:
     suppressions = Suppressions.scan(text, resolve_code)
     rule_classes = [REGISTRY[code] for code in sorted(_codes_to_run(task, suppressions))
-                    if code in REGISTRY and "python" in REGISTRY[code].kinds
-                    and (task.collect_facts or not issubclass(REGISTRY[code], ProjectRule))]
+                    if code in REGISTRY and "python" in REGISTRY[code].kinds]
+    file_rule_classes = [rule for rule in rule_classes if not issubclass(rule, ProjectRule)]
     path = Path(task.path)
     module_name, is_package = module_name_from_path(path) if task.source is None else (path.stem, False)
     if not _check_syntax(task, text, lines, result):
         return
-    if task.prefilter and not may_fire(text, rule_classes):
-        _report_unused(task, suppressions, {rule.code for rule in rule_classes}, FindingFactory(task, lines), result)
+    # Whole-program facts make a file worth parsing only where the closure asks for them
+    # (closure.py); a file parsed for its own rules yields its facts as well, at the cost of
+    # the traversal alone, so no later wave has to parse it again.
+    if task.prefilter and not may_fire(text, rule_classes if task.collect_facts else file_rule_classes):
+        _report_unused(task, suppressions, {rule.code for rule in file_rule_classes}, FindingFactory(task, lines),
+                       result)
         result.facts = {"module": module_name}
         return
     try:
@@ -326,7 +351,7 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
         # Reported only where a per-file rule might fire. Whole-program rules are left out of
         # that test: whether they need the file depends on the call graph, which the prefilter
         # narrows (closure.py); this way the findings are the same with it and without.
-        if may_fire(text, [rule for rule in rule_classes if not issubclass(rule, ProjectRule)]):
+        if may_fire(text, file_rule_classes):
             _parse_error(task, result, lines, *_libcst_failure(exc))
         return
     result.parsed = True
@@ -343,7 +368,7 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
         ))
 
     try:
-        module.visit(_BatchedVisitor(ctx, [*rules, *collectors], on_error))
+        _BatchedVisitor(ctx, [*rules, *collectors], on_error).run(module)
     except RecursionError:
         _parse_error(task, result, lines, "too deeply nested to analyze", 1, 1)
         return
@@ -352,21 +377,21 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
             ctx.facts[collector.key] = collector.facts()
         except Exception as exc:
             on_error(collector, exc)
-    positions = _LazyPositions(module)
+    positions = Positions(module)
     result.facts = {"module": module_name, **_materialize(ctx.facts, positions)}
 
     factory = FindingFactory(task, lines)
     if ctx.candidates:
         seen: set[tuple[str, int, int]] = set()
         for candidate in ctx.candidates:
-            span = _span(positions[candidate.node])
+            span = positions.span(candidate.node)
             key = (candidate.code, span.line, span.column)
             if key in seen:
                 continue
             seen.add(key)
             statement_line = span.line
             if candidate.statement is not None:
-                statement_line = positions[candidate.statement].start.line
+                statement_line = positions.span(candidate.statement).line
             if suppressions.suppresses(candidate.code, span.line, span.end_line, statement_line):
                 continue
             if candidate.code in task.report:
@@ -398,31 +423,14 @@ def _libcst_failure(exc: Exception) -> tuple[str, int, int]:
     return f"the parser failed: {type(exc).__name__}: {exc}", 1, 1
 
 
-class _LazyPositions:
-    """libcst positions, computed on first use (about four parses' worth of work)."""
-
-    def __init__(self, module: cst.Module) -> None:
-        self.module = module
-        self._positions = None
-
-    def __getitem__(self, node: cst.CSTNode):
-        if self._positions is None:
-            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
-        return self._positions[node]
-
-
-def _materialize(facts: Any, positions: _LazyPositions) -> Any:
+def _materialize(facts: Any, positions: Positions) -> Any:
     """Facts as plain data (they outlive the tree and may be cached): nodes become spans
     ``[line, column, end_line, end_column]`` (1-based, end exclusive)."""
     if isinstance(facts, cst.CSTNode):
-        span = _span(positions[facts])
+        span = positions.span(facts)
         return [span.line, span.column, span.end_line, span.end_column]
     if isinstance(facts, dict):
         return {key: _materialize(value, positions) for key, value in facts.items()}
     if isinstance(facts, (list, tuple)):
         return [_materialize(value, positions) for value in facts]
     return facts
-
-
-def _span(position) -> Span:
-    return Span(position.start.line, position.start.column + 1, position.end.line, position.end.column + 1)

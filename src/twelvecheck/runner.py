@@ -163,6 +163,8 @@ def run(settings: Settings) -> RunResult:
         closure.mark_roots()
     cache = _open_cache(settings, errors)
     results = _analyze_all(tasks, settings.jobs, cache)
+    if closure is not None:
+        closure.settle(results)
     outside: dict[str, dict] | None = None
     while True:
         facts = {result.path: result.facts for result in results if result.facts}

@@ -21,6 +21,7 @@ from twelvecheck.checks._shutdown import BLOCKING_CALLS
 from twelvecheck.checks._signals import handler_kind, signals_of
 from twelvecheck.names import dotted_name
 from twelvecheck.rule import FactCollector
+from twelvecheck.walk import visit_readonly
 
 # Method names whose call blocks for good: a server or an event loop's main loop.
 BLOCKING_METHODS = frozenset({"serve_forever", "run_forever", "start_consuming"})
@@ -380,5 +381,5 @@ class _Finder(cst.CSTVisitor):
 
 def _scan(body: cst.BaseSuite, ctx) -> _Finder:
     finder = _Finder(ctx)
-    body.visit(finder)
+    visit_readonly(body, finder)
     return finder

@@ -10,6 +10,7 @@ from twelvecheck.checks._dataflow import AssignedValues
 from twelvecheck.checks._detach import callee_name, is_launcher, launched_command, record_assignment
 from twelvecheck.checks._exprs import keyword_argument, string_value
 from twelvecheck.rule import Invalid, Rule, Valid
+from twelvecheck.walk import visit_readonly
 
 DAEMON_CONTEXTS = frozenset({"daemon.DaemonContext", "daemon.daemon.DaemonContext"})
 DAEMONIZERS = frozenset({"daemonize.Daemonize", "daemon.runner.DaemonRunner", "twisted.scripts._twistd_unix.daemonize"})
@@ -124,7 +125,7 @@ class Daemonize(Rule):
         collector = _StringCollector()
         for statement in body.body:
             if isinstance(statement, cst.SimpleStatementLine):
-                statement.visit(collector)
+                visit_readonly(statement, collector)
         return any(_is_nodaemon_flag(text) for text in collector.strings)
 
     VALID = [

@@ -9,6 +9,7 @@ from twelvecheck.checks._detach import is_launcher, launched_command, record_ass
 from twelvecheck.checks._exprs import argument, keyword_argument, target_key
 from twelvecheck.names import dotted_name
 from twelvecheck.rule import Invalid, Rule, Valid
+from twelvecheck.walk import visit_readonly
 
 # Launchers that return a process object which may be waited for.
 PROCESS_STARTERS = frozenset({
@@ -116,7 +117,7 @@ class DetachedSubprocess(Rule):
     def _settle(self, scope: cst.CSTNode) -> None:
         for key, call, how in self.pending.pop(id(scope), []):
             uses = _UseFinder(key)
-            scope.visit(uses)
+            visit_readonly(scope, uses)
             if not uses.used:
                 self.report(call, how=how)
 
@@ -223,7 +224,7 @@ class _UseFinder(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> bool:
         # The assignment targets are where the process is stored, not uses of it.
-        node.value.visit(self)
+        visit_readonly(node.value, self)
         return False
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
