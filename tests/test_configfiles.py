@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from twelvecheck.configfiles import analyze_config_file, config_kind, looks_like_logging_config
-from twelvecheck.engine import FileTask, FindingFactory, analyze_file
+from twelvecheck.engine import analyze_file
+from twelvecheck.tasks import FileTask, FindingFactory
 from twelvecheck.findings import FileResult, Span
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "logging-configs"

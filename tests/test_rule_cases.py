@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from twelvecheck.engine import FileTask, analyze_file
+from twelvecheck.engine import analyze_file
+from twelvecheck.tasks import FileTask
 from twelvecheck.project import Project
 from twelvecheck.rule import REGISTRY, ProjectRule
 

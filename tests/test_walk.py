@@ -17,7 +17,7 @@ import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from twelvecheck.positions import Positions
-from twelvecheck.walk import PUNCTUATION_TYPES, visit_readonly, walk
+from twelvecheck.walk import punctuation_types, visit_readonly, walk
 
 REPO = Path(__file__).resolve().parents[1]
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -101,13 +101,13 @@ def _libcst_order(root: cst.CSTNode) -> list[tuple[str, int]]:
 
     class Recorder(cst.CSTVisitor):
         def on_visit(self, node: cst.CSTNode) -> bool:
-            if type(node) in PUNCTUATION_TYPES:
+            if type(node) in punctuation_types():
                 return False
             events.append(("visit", id(node)))
             return True
 
         def on_leave(self, original_node: cst.CSTNode) -> None:
-            if type(original_node) not in PUNCTUATION_TYPES:
+            if type(original_node) not in punctuation_types():
                 events.append(("leave", id(original_node)))
 
     root.visit(Recorder())

@@ -160,7 +160,7 @@ def rules_command(format_: str) -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Print the document of RULE (a code such as TWC201 or a name such as file-log-handler)."""
-    from twelvecheck.engine import resolve_code
+    from twelvecheck.tasks import resolve_code
     from twelvecheck.ruledocs import load_rule_docs
 
     docs = load_rule_docs()

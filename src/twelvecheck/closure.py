@@ -21,7 +21,7 @@ import dataclasses
 from pathlib import Path
 from typing import Callable, Iterable
 
-from twelvecheck.engine import FileTask
+from twelvecheck.tasks import FileTask
 from twelvecheck.findings import FileResult
 from twelvecheck.modulepath import module_name_from_path
 from twelvecheck.project import Project, is_test_path

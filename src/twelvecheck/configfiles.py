@@ -71,7 +71,7 @@ def analyze_config_file(task, text: str, lines: list[str], result, factory) -> N
             hits = _json_hits(text, data)
     if not hits:
         return
-    from twelvecheck.engine import resolve_code  # the engine imports this module lazily
+    from twelvecheck.tasks import resolve_code  # the engine imports this module lazily
 
     # JSON has no comments. A directive above the handler (its section header or key)
     # covers it, as one above a statement does in Python.

@@ -244,7 +244,8 @@ def deployment_facts(settings, facts: dict[str, dict]) -> dict[str, dict]:
     if getattr(settings, "stdin_source", None) is not None:
         return {}
     from twelvecheck.discovery import display_path
-    from twelvecheck.engine import FileTask, analyze_file
+    from twelvecheck.engine import analyze_file  # reads Procfiles and app.json: no libcst
+    from twelvecheck.tasks import FileTask
 
     cwd = settings.cwd
     roots = [p if (p := Path(path)).is_absolute() else cwd / p for path in settings.paths]

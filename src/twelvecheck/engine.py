@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import sys
 import traceback
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -17,38 +16,15 @@ from typing import Any, Callable
 import libcst as cst
 
 from twelvecheck import checks  # noqa: F401  (registers every rule)
-from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError
+from twelvecheck.findings import FileResult, Span, ToolError
 from twelvecheck.modulepath import module_name_from_path
 from twelvecheck.names import ImportTable, collect_module_bindings
 from twelvecheck.positions import Positions
 from twelvecheck.rule import REGISTRY, Candidate, ProjectRule, Rule
-from twelvecheck.ruledocs import load_rule_docs
 from twelvecheck.source import SourceError, decode_source
 from twelvecheck.suppressions import Suppressions
-from twelvecheck.walk import NODE_TYPES, handles_punctuation, walk
-
-PARSE_ERROR = "TWC001"
-UNUSED_SUPPRESSION = "TWC002"
-META_CODES = frozenset({PARSE_ERROR, UNUSED_SUPPRESSION})
-
-
-@dataclass(frozen=True)
-class FileTask:
-    """Everything a worker process needs to analyze one file (picklable)."""
-
-    path: str  # file system path
-    display_path: str  # path as reported (relative to the working directory, '/')
-    report: frozenset[str]  # codes whose findings are reported
-    severities: tuple[tuple[str, Severity], ...] = ()
-    source: bytes | None = None  # the bytes read from standard input, for "-"
-    kind: str = "python"
-    # Skip the libcst parse when no enabled rule's tokens occur in the file.
-    prefilter: bool = True
-    # Qualified names of functions that packaging metadata makes entry points.
-    entry_functions: frozenset[str] = frozenset()
-    # Whole-program facts for the project rules: only from files they can reach (closure.py).
-    collect_facts: bool = True
-
+from twelvecheck.tasks import META_CODES, PARSE_ERROR, UNUSED_SUPPRESSION, FileTask, FindingFactory, resolve_code
+from twelvecheck.walk import handles_punctuation, node_types, walk
 
 class FileContext:
     """What rules see of the file being analyzed."""
@@ -85,13 +61,10 @@ def _dispatch_names(rule_class: type[Rule]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+@lru_cache(maxsize=None)
 def _types_of(*bases: type) -> frozenset[type]:
-    return frozenset(node_type for node_type in NODE_TYPES if issubclass(node_type, bases))
-
-
-# Looked up by exact type: isinstance against libcst's abstract bases is slow per node.
-_STATEMENT_TYPES = _types_of(cst.SimpleStatementLine, cst.BaseCompoundStatement)
-_IMPORT_TYPES = _types_of(cst.Import, cst.ImportFrom)
+    """Node classes by exact type: isinstance against libcst's abstract bases is slow per node."""
+    return frozenset(node_type for node_type in node_types() if issubclass(node_type, bases))
 
 
 class _BatchedVisitor:
@@ -101,7 +74,7 @@ class _BatchedVisitor:
         self.ctx = ctx
         self.on_error = on_error
         by_name: dict[str, list[type]] = {}
-        for node_type in NODE_TYPES:
+        for node_type in node_types():
             by_name.setdefault(node_type.__name__, []).append(node_type)
         self.visitors: dict[type, list[tuple[Rule, Callable]]] = {}
         self.leavers: dict[type, list[tuple[Rule, Callable]]] = {}
@@ -114,6 +87,8 @@ class _BatchedVisitor:
                 for node_type in by_name.get(type_name, ()):
                     table.setdefault(node_type, []).append((rule, getattr(rule, attr)))
         self.broken: set[int] = set()
+        self.statement_types = _types_of(cst.SimpleStatementLine, cst.BaseCompoundStatement)
+        self.import_types = _types_of(cst.Import, cst.ImportFrom)
 
     def run(self, module: cst.Module) -> None:
         walk(module, self.on_visit, self.on_leave, skip_punctuation=not handles_punctuation(self.handled))
@@ -131,9 +106,9 @@ class _BatchedVisitor:
     def on_visit(self, node: cst.CSTNode) -> bool:
         ctx = self.ctx
         node_type = type(node)
-        if node_type in _STATEMENT_TYPES:
+        if node_type in self.statement_types:
             ctx.statements.append(node)
-        elif node_type in _IMPORT_TYPES:
+        elif node_type in self.import_types:
             ctx.imports.add_import(node)  # type: ignore[arg-type]
         if node_type is cst.FunctionDef:
             ctx.imports.bind_definition(node.name.value)  # type: ignore[attr-defined]
@@ -160,52 +135,16 @@ class _BatchedVisitor:
         elif node_type is cst.ClassDef:
             ctx.imports.pop()
             ctx.classes.pop()
-        if node_type in _STATEMENT_TYPES:
+        if node_type in self.statement_types:
             ctx.statements.pop()
 
 
-class FindingFactory:
-    def __init__(self, task: FileTask, lines: list[str]) -> None:
-        self.task = task
-        self.lines = lines
-        self.docs = load_rule_docs()
-        self.severities = dict(task.severities)
-
-    def make(self, code: str, span: Span, fields: dict[str, Any] | None = None, message: str | None = None) -> Finding:
-        doc = self.docs[code]
-        if message is None:
-            message = doc.message.format_map(_Fields(fields or {}))
-        anchor = " ".join(" ".join(self.lines[span.line - 1: span.end_line]).split())[:500]
-        return Finding(
-            code=code,
-            name=doc.name,
-            family=doc.family,
-            severity=self.severities.get(code, doc.severity),
-            message=message,
-            path=self.task.display_path,
-            span=span,
-            help_uri=doc.help_uri,
-            anchor_text=anchor,
-        )
-
-
-class _Fields(dict):
-    """Leaves an unknown placeholder visible instead of raising KeyError."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def resolve_code(text: str) -> str | None:
-    """A rule code or slug as written in a suppression or config -> the code."""
-    docs = load_rule_docs()
-    upper = text.upper()
-    if upper in docs:
-        return upper
-    for doc in docs.values():
-        if doc.name == text.lower():
-            return doc.code
-    return None
+def load_parser() -> None:
+    """Load libcst, its native parser and the node tables now, not on the first file: the
+    runner calls this before its worker processes fork, so they share one import."""
+    _types_of(cst.SimpleStatementLine, cst.BaseCompoundStatement)
+    _types_of(cst.Import, cst.ImportFrom)
+    cst.parse_module("")
 
 
 # libcst's visitor recurses once per tree level; long implicit string concatenations

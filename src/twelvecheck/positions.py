@@ -12,16 +12,12 @@ same syntactic start and end nodes); tests/test_walk.py compares them on every f
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
 import libcst as cst
 
 from twelvecheck.findings import Span
-
-try:  # the codegen hooks libcst's own position provider uses
-    from libcst._nodes.internal import CodegenState
-except ImportError:  # pragma: no cover - a libcst that moved them: use its provider
-    CodegenState = None  # type: ignore[assignment,misc]
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 _Point = tuple[int, int]  # line (1-based), column (0-based), as libcst counts
@@ -42,18 +38,35 @@ class Positions:
 
 
 def _compute(module: cst.Module) -> dict[cst.CSTNode, tuple[_Point, _Point]]:
-    if CodegenState is None:  # pragma: no cover
+    recorder_class = _recorder_class()
+    if recorder_class is None:  # pragma: no cover - a libcst that moved its codegen hooks
         from libcst.metadata import MetadataWrapper, PositionProvider
 
         resolved = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         return {node: ((r.start.line, r.start.column), (r.end.line, r.end.column)) for node, r in resolved.items()}
-    recorder = _Recorder(module.default_indent, module.default_newline)
+    recorder = recorder_class(module.default_indent, module.default_newline)
     module._codegen(recorder)
     return recorder.ranges
 
 
-class _Recorder(CodegenState):  # type: ignore[misc,valid-type]
-    """A codegen state that records where each node starts and ends."""
+@lru_cache(maxsize=None)
+def _recorder_class() -> type | None:
+    """The recorder, built on the codegen state libcst's own position provider uses (made on
+    first use: importing that module loads libcst)."""
+    try:
+        from libcst._nodes.internal import CodegenState
+    except ImportError:  # pragma: no cover
+        return None
+
+    class Recorder(_Recorder, CodegenState):  # type: ignore[misc,valid-type]
+        pass
+
+    return Recorder
+
+
+class _Recorder:
+    """A codegen state (mixed into libcst's, see _recorder_class) that records where each
+    node starts and ends."""
 
     def __init__(self, default_indent: str, default_newline: str) -> None:
         super().__init__(default_indent=default_indent, default_newline=default_newline)

@@ -196,7 +196,7 @@ def _analyze_app_json(task, data: bytes, result: FileResult) -> None:
 # -- findings ------------------------------------------------------------------------------
 def comment_suppressions(text: str) -> Suppressions:
     """Directives in `#` comment lines; one covers the next line that is no comment."""
-    from twelvecheck.engine import resolve_code
+    from twelvecheck.tasks import resolve_code
 
     lines = split_lines(text)
     items = []
@@ -223,7 +223,7 @@ def lowered(severity: Severity) -> Severity:
 def make_findings(task, lines: list[str], problems: list[Problem], suppressions: Suppressions,
                   lower: bool = False) -> list:
     """Findings for the problems the task reports, minus the suppressed ones."""
-    from twelvecheck.engine import FindingFactory
+    from twelvecheck.tasks import FindingFactory
 
     factory = FindingFactory(task, lines)
     overridden = dict(task.severities)

@@ -15,11 +15,11 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import libcst as cst
-
 from twelvecheck.ruledocs import RuleDoc, load_rule_docs
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from twelvecheck.engine import FileContext
 
 

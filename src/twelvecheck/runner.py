@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import pathspec
 
+from twelvecheck import checks  # noqa: F401  (registers every rule; they load libcst only when used)
 from twelvecheck.closure import FactClosure
 from twelvecheck.discovery import DEFAULT_EXCLUDES, SourceFile, discover
-from twelvecheck.engine import FileTask, FindingFactory, analyze_file, resolve_code
+from twelvecheck.tasks import FileTask, FindingFactory, resolve_code
 from twelvecheck.findings import FileResult, Finding, Severity, Span, ToolError, assign_fingerprints
 from twelvecheck.modulepath import module_name_from_path
 from twelvecheck.deployment import (apply_process_model, build_process_model, deployment_facts,
@@ -297,10 +298,16 @@ def _cache_key(cache: "ResultCache", task: FileTask) -> str | None:
 
 
 def _analyze(tasks: list[FileTask], indexes: list[int], jobs: int) -> list[FileResult]:
+    if not indexes:
+        return []
+    # Imported here: a run served wholly from the cache never loads the engine (nor libcst).
+    from twelvecheck.engine import analyze_file, load_parser
+
     todo = [tasks[index] for index in indexes]
     workers = jobs or os.cpu_count() or 1
     if workers <= 1 or len(todo) < _PARALLEL_THRESHOLD:
         return [analyze_file(task) for task in todo]
+    load_parser()  # once, before the workers fork, rather than once in each of them
     chunksize = max(1, len(todo) // (workers * 8))
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:

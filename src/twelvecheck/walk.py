@@ -17,19 +17,13 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 import libcst as cst
-from libcst._maybe_sentinel import MaybeSentinel
 
 
-def _concrete_node_types() -> list[type[cst.CSTNode]]:
-    found = []
-    for name in dir(cst):
-        value = getattr(cst, name)
-        if isinstance(value, type) and issubclass(value, cst.CSTNode):
-            found.append(value)
-    return found
+@lru_cache(maxsize=None)
+def node_types() -> tuple[type[cst.CSTNode], ...]:
+    """Every node class libcst exports (abstract bases included)."""
+    return tuple(value for value in vars(cst).values() if isinstance(value, type) and issubclass(value, cst.CSTNode))
 
-
-NODE_TYPES: tuple[type[cst.CSTNode], ...] = tuple(_concrete_node_types())
 
 # Whitespace, comments, operators and brackets: nodes whose subtrees hold nothing but more of
 # the same. Defined by the libcst modules that declare them, plus the bracket and marker nodes
@@ -39,10 +33,15 @@ _PUNCTUATION_EXTRA = (
     "LeftParen", "RightParen", "LeftSquareBracket", "RightSquareBracket", "LeftCurlyBrace",
     "RightCurlyBrace", "Asynchronous", "ParamSlash", "ParamStar",
 )
-PUNCTUATION_TYPES: frozenset[type[cst.CSTNode]] = frozenset(
-    node_type for node_type in NODE_TYPES
-    if node_type.__module__ in _PUNCTUATION_MODULES or node_type.__name__ in _PUNCTUATION_EXTRA
-)
+
+
+@lru_cache(maxsize=None)
+def punctuation_types() -> frozenset[type[cst.CSTNode]]:
+    return frozenset(
+        node_type for node_type in node_types()
+        if node_type.__module__ in _PUNCTUATION_MODULES or node_type.__name__ in _PUNCTUATION_EXTRA
+    )
+
 
 # Where libcst's visitor does not follow the dataclass field order (it follows the source),
 # the source order of the fields that hold more than punctuation. Fields not named here keep
@@ -75,11 +74,11 @@ def _annotation_classes(annotation: object) -> set[object]:
 
 def _is_punctuation_only(annotation: object) -> bool:
     for admitted in _annotation_classes(annotation):
-        if admitted in (str, bool, int, type(None), MaybeSentinel):
+        if admitted in (str, bool, int, type(None), cst.MaybeSentinel):
             continue
         if not isinstance(admitted, type) or not issubclass(admitted, cst.CSTNode):
             return False  # unknown or unresolved: walk it, the runtime check decides
-        if not any(issubclass(sub, admitted) and sub not in PUNCTUATION_TYPES for sub in NODE_TYPES):
+        if not any(issubclass(sub, admitted) and sub not in punctuation_types() for sub in node_types()):
             continue  # every node the field admits is punctuation
         return False
     return True
@@ -110,40 +109,55 @@ def walk(root: cst.CSTNode, on_visit: Callable[[cst.CSTNode], bool],
     own visit: the order of whitespace among the fields is libcst's to know.
     """
     if not skip_punctuation:
-        root.visit(_Callbacks(on_visit, on_leave))
+        callbacks = cst.CSTVisitor()
+        callbacks.on_visit = on_visit  # type: ignore[method-assign]
+        callbacks.on_leave = on_leave  # type: ignore[method-assign]
+        root.visit(callbacks)
         return
+
+    skipped = punctuation_types()
 
     def visit(node: cst.CSTNode) -> None:
         if on_visit(node):
             for name in _child_fields(type(node)):
                 value = getattr(node, name)
                 if isinstance(value, cst.CSTNode):
-                    if type(value) not in PUNCTUATION_TYPES:
+                    if type(value) not in skipped:
                         visit(value)
                 elif isinstance(value, (list, tuple)):
                     for item in value:
-                        if isinstance(item, cst.CSTNode) and type(item) not in PUNCTUATION_TYPES:
+                        if isinstance(item, cst.CSTNode) and type(item) not in skipped:
                             visit(item)
         on_leave(node)
 
     visit(root)
 
 
-class _Callbacks(cst.CSTVisitor):
-    def __init__(self, on_visit: Callable[[cst.CSTNode], bool], on_leave: Callable[[cst.CSTNode], None]) -> None:
-        super().__init__()
-        self.on_visit = on_visit  # type: ignore[method-assign]
-        self.on_leave = on_leave  # type: ignore[method-assign]
-
-
 def handles_punctuation(type_names: Iterable[str]) -> bool:
     """Whether any of these node type names is one the walk skips by default."""
     names = set(type_names)
-    return any(node_type.__name__ in names for node_type in PUNCTUATION_TYPES)
+    return any(node_type.__name__ in names for node_type in punctuation_types())
 
 
-def visit_readonly(root: cst.CSTNode, visitor: cst.CSTVisitor) -> None:
-    """``root.visit(visitor)`` for a visitor that only reads: its ``visit_*``/``leave_*``
-    methods run in the same order, without libcst rebuilding every node on the way."""
+def visit_readonly(root: cst.CSTNode, visitor: object) -> None:
+    """``root.visit(visitor)`` for a visitor that only reads (a ``ReadOnlyVisitor`` or a
+    ``CSTVisitor``): its ``visit_*``/``leave_*`` methods run in the same order, without libcst
+    rebuilding every node on the way."""
     names = {name.split("_", 1)[1] for name in dir(visitor) if name.startswith(("visit_", "leave_"))}
-    walk(root, visitor.on_visit, visitor.on_leave, skip_punctuation=not handles_punctuation(names))
+    walk(root, visitor.on_visit, visitor.on_leave,  # type: ignore[attr-defined]
+         skip_punctuation=not handles_punctuation(names))
+
+
+class ReadOnlyVisitor:
+    """The dispatch of ``libcst.CSTVisitor`` (``visit_<Node>`` may return False to skip the
+    children; ``leave_<Node>`` after them) for ``visit_readonly``. Defining a subclass does
+    not load libcst, which a module-level ``class X(cst.CSTVisitor)`` would."""
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        return method is None or method(node) is not False
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        method = getattr(self, "leave_" + type(original_node).__name__, None)
+        if method is not None:
+            method(original_node)

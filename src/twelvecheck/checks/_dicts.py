@@ -9,7 +9,7 @@ import libcst as cst
 from twelvecheck.checks._exprs import string_value
 
 # (key as a string, key node to report at, value node)
-Entry = tuple[str, cst.CSTNode, cst.BaseExpression]
+Entry = tuple[str, "cst.CSTNode", "cst.BaseExpression"]
 
 
 def dict_entries(

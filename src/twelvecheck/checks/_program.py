@@ -21,7 +21,7 @@ from twelvecheck.checks._shutdown import BLOCKING_CALLS
 from twelvecheck.checks._signals import handler_kind, signals_of
 from twelvecheck.names import dotted_name
 from twelvecheck.rule import FactCollector
-from twelvecheck.walk import visit_readonly
+from twelvecheck.walk import ReadOnlyVisitor, visit_readonly
 
 # Method names whose call blocks for good: a server or an event loop's main loop.
 BLOCKING_METHODS = frozenset({"serve_forever", "run_forever", "start_consuming"})
@@ -324,7 +324,7 @@ def _service_loop(node: cst.While, body: "_Finder") -> str | None:
     return None
 
 
-class _Finder(cst.CSTVisitor):
+class _Finder(ReadOnlyVisitor):
     """Looks into a loop body (not into nested functions or classes): does anything leave
     the loop, does it wait between rounds, does it ask a person for input?"""
 

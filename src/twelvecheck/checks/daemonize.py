@@ -10,7 +10,7 @@ from twelvecheck.checks._dataflow import AssignedValues
 from twelvecheck.checks._detach import callee_name, is_launcher, launched_command, record_assignment
 from twelvecheck.checks._exprs import keyword_argument, string_value
 from twelvecheck.rule import Invalid, Rule, Valid
-from twelvecheck.walk import visit_readonly
+from twelvecheck.walk import ReadOnlyVisitor, visit_readonly
 
 DAEMON_CONTEXTS = frozenset({"daemon.DaemonContext", "daemon.daemon.DaemonContext"})
 DAEMONIZERS = frozenset({"daemonize.Daemonize", "daemon.runner.DaemonRunner", "twisted.scripts._twistd_unix.daemonize"})
@@ -265,7 +265,7 @@ def _is_nodaemon_flag(word: str) -> bool:
     return word.startswith("-") and not word.startswith("--") and "n" in word[1:] and word[1:].isalpha()
 
 
-class _StringCollector(cst.CSTVisitor):
+class _StringCollector(ReadOnlyVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.strings: list[str] = []

@@ -9,7 +9,7 @@ from twelvecheck.checks._detach import is_launcher, launched_command, record_ass
 from twelvecheck.checks._exprs import argument, keyword_argument, target_key
 from twelvecheck.names import dotted_name
 from twelvecheck.rule import Invalid, Rule, Valid
-from twelvecheck.walk import visit_readonly
+from twelvecheck.walk import ReadOnlyVisitor, visit_readonly
 
 # Launchers that return a process object which may be waited for.
 PROCESS_STARTERS = frozenset({
@@ -213,7 +213,7 @@ def _mentions(node: cst.BaseExpression, name: str) -> bool:
     return dotted is not None and dotted.rsplit(".", 1)[-1] == name
 
 
-class _UseFinder(cst.CSTVisitor):
+class _UseFinder(ReadOnlyVisitor):
     """Whether a kept process is used for anything but its ``.pid`` (waited for, stopped,
     returned, handed on) after the assignment that stores it."""
 
