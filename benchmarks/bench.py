@@ -141,7 +141,8 @@ def peer_binaries(install: bool) -> dict[str, Path]:
 
 
 # -- one corpus ----------------------------------------------------------------------------
-def bench_corpus(name: str, scratch: Path, runs: int, peers: dict[str, Path], doubled: bool) -> list[Row]:
+def bench_corpus(name: str, scratch: Path, runs: int, peers: dict[str, Path], doubled: bool,
+                 peer_runs: int | None = None) -> list[Row]:
     tree = prepare_corpus(name, scratch)
     files = _python_files(tree)
     lines = sum(path.read_bytes().count(b"\n") for path in files)
@@ -185,13 +186,14 @@ def bench_corpus(name: str, scratch: Path, runs: int, peers: dict[str, Path], do
         twice_cache = scratch / f"cache-{tree.name}-doubled"
         rows.append(repeat("twelvecheck cold, corpus doubled", [*twelvecheck, "--cache-dir", str(twice_cache), "."],
                            twice, runs, before=lambda: shutil.rmtree(twice_cache, ignore_errors=True)))
+    peer_runs = peer_runs or runs
     if "fixit" in peers:
-        rows.append(repeat("fixit lint (default rules)", [str(peers["fixit"]), "lint", "."], tree, runs))
+        rows.append(repeat("fixit lint (default rules)", [str(peers["fixit"]), "lint", "."], tree, peer_runs))
     if "bandit" in peers:
-        rows.append(repeat("bandit -r", [str(peers["bandit"]), "-q", "-r", "."], tree, runs))
+        rows.append(repeat("bandit -r", [str(peers["bandit"]), "-q", "-r", "."], tree, peer_runs))
     if "ruff" in peers:
         rows.append(repeat("ruff check --no-cache", [str(peers["ruff"]), "check", "--no-cache", "--isolated",
-                                                      "--exit-zero", "."], tree, runs))
+                                                      "--exit-zero", "."], tree, peer_runs))
     return rows
 
 
@@ -229,6 +231,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", action="append", help="stdlib, django or a folder (default: stdlib and django)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--peer-runs", type=int, help="runs of fixit, bandit and ruff (default: --runs); "
+                        "fixit takes about 15 minutes on the whole standard library")
     parser.add_argument("--no-peers", action="store_true", help="skip fixit, bandit and ruff")
     parser.add_argument("--no-doubled", action="store_true", help="skip the doubled-corpus scaling run")
     args = parser.parse_args()
@@ -236,7 +240,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {sys.platform}", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="twelvecheck-bench-") as scratch:
         for name in args.corpus or ["stdlib", "django"]:
-            rows = bench_corpus(name, Path(scratch), args.runs, peers, not args.no_doubled)
+            rows = bench_corpus(name, Path(scratch), args.runs, peers, not args.no_doubled, args.peer_runs)
             print(table(name, rows) + "\n", flush=True)
 
 
