@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pathspec
 
@@ -203,7 +204,12 @@ def discover(
         if absolute.is_dir():
             if force_exclude and ignorer.ignored(absolute, True, absolute, named_root=False):
                 continue
-            for file_path, kind in _walk(absolute, ignorer, include_configs, include_process_files):
+            def unlisted(directory: Path, error: OSError, path: Path = path, absolute: Path = absolute) -> None:
+                shown = display_path(_shown(directory, path, absolute), cwd)
+                found.errors.append(ToolError(f"cannot list directory: {error.strerror or error}; "
+                                              "the files in it are not checked", shown))
+
+            for file_path, kind in _walk(absolute, ignorer, include_configs, include_process_files, unlisted):
                 if kind == "packaging":
                     found.packaging.append(file_path)
                 else:
@@ -235,15 +241,17 @@ def _shown(file_path: Path, argument: Path, absolute: Path) -> Path:
     return argument / file_path.relative_to(absolute)
 
 
-def _walk(top: Path, ignorer: _Ignorer, include_configs: bool, include_process_files: bool = False):
+def _walk(top: Path, ignorer: _Ignorer, include_configs: bool, include_process_files: bool = False,
+          unlisted: Callable[[Path, OSError], None] = lambda directory, error: None):
     real_top = Path(os.path.realpath(top))
     stack = [top]
     while stack:
         directory = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
-            continue  # unreadable directory: nothing in it can be listed
+        except OSError as error:
+            unlisted(directory, error)  # said, not skipped silently: its files go unchecked
+            continue
         subdirs = []
         for entry in entries:
             path = Path(entry.path)

@@ -140,6 +140,44 @@ def test_an_unreadable_file(project, run):
     assert by_path["secret.py"]["code"] == "TWC001" and "Permission denied" in by_path["secret.py"]["message"]
 
 
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="file permissions do not stop root (or this is not POSIX)")
+def test_an_unreadable_directory(project, run):
+    write(project, "good.py", FILE_HANDLER)
+    write(project, "locked/inside.py", FILE_HANDLER)
+    (project / "locked").chmod(0)
+    try:
+        proc = run("--format", "json", "--no-cache")
+    finally:
+        (project / "locked").chmod(0o755)
+    report = json.loads(proc.stdout)
+    assert [f["path"] for f in report["findings"]] == ["good.py"]
+    assert "locked: cannot list directory: Permission denied" in proc.stderr
+    assert proc.returncode == 2
+
+
+def test_a_directory_that_cannot_be_listed_is_named_and_the_walk_goes_on(project, monkeypatch):
+    # The same as above for any user (root reads every directory): the listing fails.
+    from twelvecheck import discovery
+
+    write(project, "good.py", FILE_HANDLER)
+    write(project, "locked/inside.py", FILE_HANDLER)
+    write(project, "locked/deeper/also.py", FILE_HANDLER)
+    write(project, "later/after.py", FILE_HANDLER)
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(discovery.os, "scandir", scandir)
+    found = discovery.discover(["."], cwd=project, root=project, exclude=[])
+    assert [f.display for f in found.files] == ["good.py", "later/after.py"]
+    assert [(e.path, e.message) for e in found.errors] == [
+        ("locked", "cannot list directory: Permission denied; the files in it are not checked")]
+
+
 NAMES = ["with space.py", "naïve_ünïcode.py", "semi;colon $(touch pwned) `x`.py", "quote'd\"name.py",
          "dash -rf.py", "--looks-like-an-option.py"]
 
