@@ -71,3 +71,14 @@ def run(project: Path):
         return proc
 
     return _run
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Figures the corpus tests record (``record_property("figure", ...)``), shown after the
+    run: they travel with the reports, so they survive xdist's captured workers."""
+    figures = [value for reports in terminalreporter.stats.values() for report in reports
+               for name, value in getattr(report, "user_properties", ()) if name == "figure"]
+    if figures:
+        terminalreporter.section("figures")
+        for figure in sorted(set(figures)):
+            terminalreporter.write_line(figure)

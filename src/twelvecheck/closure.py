@@ -39,6 +39,7 @@ class FactClosure:
                 self.by_module.setdefault(_module_of(task), []).append(index)
                 self.by_display[task.display_path] = index
         self.script_modules = {prefix for _, target in scripts for prefix in _prefixes(target)}
+        self.asked: set[int] = set()  # files whose facts the closure asked for
 
     # -- the first pass ----------------------------------------------------------------
     def mark_roots(self) -> None:
@@ -48,6 +49,8 @@ class FactClosure:
         for index, task in enumerate(self.tasks):
             if task.kind == "python":
                 self.tasks[index] = dataclasses.replace(task, collect_facts=self._module(index) in wanted)
+                if self._module(index) in wanted:
+                    self.asked.add(index)
 
     def _may_start(self, task: FileTask) -> bool:
         if is_test_path(task.display_path):
@@ -71,24 +74,43 @@ class FactClosure:
     def missing(self, project: Project, starts: Iterable[str], deployed_paths: Iterable[str]) -> list[int]:
         """Files without facts that the code reachable from ``starts`` (or a process type's
         files) may call into or inherit from."""
+        starts, deployed_paths = list(starts), list(deployed_paths)
+        while True:
+            needed = self._needed(project, starts, deployed_paths)
+            fresh = needed - self.asked
+            self.asked |= needed
+            # A needed file that already has its facts (parsed for its own rules, see settle)
+            # may name more base classes: follow them now, no analysis is waiting for them.
+            if not any(self.tasks[i].collect_facts for i in fresh):
+                return sorted(i for i in needed if not self.tasks[i].collect_facts)
+
+    def _needed(self, project: Project, starts: list[str], deployed_paths: list[str]) -> set[int]:
         modules: set[str] = set()
+        indexes: set[int] = set()
         for start in starts:
-            for _, unit in project.reachable(start):
+            for name, unit in project.reachable(start):
+                if (index := self.by_display.get(project.unit_paths[name])) is not None:
+                    indexes.add(index)
                 for callee in unit["calls"]:
                     if not project.resolve(callee):
                         modules.update(_prefixes(callee))
-        for bases in project.classes.values():
-            for base in bases:
-                modules.update(_prefixes(base))
-        indexes = {i for module in modules for i in self.by_module.get(module, ())}
+        # Bases of the classes in the files the closure asked for; a file that gave its facts
+        # only because it was parsed anyway does not widen the closure by itself.
+        for index in self.asked:
+            program = (project.files.get(self.tasks[index].display_path) or {}).get("program") or {}
+            for bases in program.get("classes", {}).values():
+                for base in bases:
+                    modules.update(_prefixes(base))
+        indexes |= {i for module in modules for i in self.by_module.get(module, ())}
         indexes |= {i for path in deployed_paths if (i := self.by_display.get(path)) is not None}
         # A file joins with every file of its module name: the first by path stands for it.
         indexes |= {i for index in list(indexes) for i in self.by_module[self._module(index)]}
-        return sorted(i for i in indexes if not self.tasks[i].collect_facts)
+        return indexes
 
     def collect(self, indexes: list[int], results: list[FileResult], analyze: Analyze) -> None:
         for index in indexes:
             self.tasks[index] = dataclasses.replace(self.tasks[index], collect_facts=True)
+        self.asked.update(indexes)
         for index, result in zip(indexes, analyze([self.tasks[i] for i in indexes])):
             results[index] = result
         self.settle(results)

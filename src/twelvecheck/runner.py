@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -297,6 +299,18 @@ def _cache_key(cache: "ResultCache", task: FileTask) -> str | None:
     return cache.key(data, shape)
 
 
+def _exit_with_parent(parent: int) -> None:
+    """In each worker: exit when the run that started it is gone. A run killed outright
+    (SIGKILL, an OOM kill, a CI timeout) would otherwise leave its workers waiting forever
+    on a queue whose other end they hold themselves."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="twelvecheck-parent-watch", daemon=True).start()
+
+
 def _analyze(tasks: list[FileTask], indexes: list[int], jobs: int) -> list[FileResult]:
     if not indexes:
         return []
@@ -310,7 +324,8 @@ def _analyze(tasks: list[FileTask], indexes: list[int], jobs: int) -> list[FileR
     load_parser()  # once, before the workers fork, rather than once in each of them
     chunksize = max(1, len(todo) // (workers * 8))
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_exit_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             return list(pool.map(analyze_file, todo, chunksize=chunksize))
     except (OSError, RuntimeError) as exc:  # no fork/semaphores here: do it in-process
         print(f"twelvecheck: parallel run unavailable ({exc}); continuing in one process", file=sys.stderr)

@@ -7,7 +7,9 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+import pytest
 from conftest import BASIC_CONFIG, FILE_HANDLER, clean_env, write
 
 
@@ -64,3 +66,32 @@ def test_a_run_killed_at_any_moment_leaves_whole_files_or_none(project, run):
     # Whatever the killed runs left in the cache, the next run answers exactly as a fresh one.
     proc = run("--format", "json", "--cache-dir", "cache", ".")
     assert json.loads(proc.stdout)["findings"] == json.loads(first)["findings"]
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found |= {int(child) for child in task.read_text().split()}
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc to find the worker processes")
+def test_workers_do_not_outlive_a_killed_run(project):
+    # Enough files for a process pool; the parent is killed while its workers parse.
+    _tree(project, 400)
+    process = subprocess.Popen([sys.executable, "-m", "twelvecheck", "--no-cache", "--jobs", "2"], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean_env())
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while not workers and time.monotonic() < deadline and process.poll() is None:
+        workers = _children(process.pid)
+        time.sleep(0.02)
+    assert workers, "the run ended before it started workers: give it more files"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.1)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()
+             and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()]
+    assert alive == [], f"workers {alive} outlived their run"
