@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from twelvecheck.config import ConfigError, load_config  # noqa: E402
-from twelvecheck.engine import analyze_file
+from twelvecheck.engine import analyze_file  # noqa: E402
 from twelvecheck.tasks import FileTask  # noqa: E402
 from twelvecheck.rule import REGISTRY  # noqa: E402
 from twelvecheck.runner import Settings, run  # noqa: E402
