@@ -34,9 +34,11 @@ class FactClosure:
         self.tasks = tasks
         self.by_module: dict[str, list[int]] = {}
         self.by_display: dict[str, int] = {}
+        self.modules: dict[int, str] = {}
         for index, task in enumerate(tasks):
             if task.kind == "python":
-                self.by_module.setdefault(_module_of(task), []).append(index)
+                self.modules[index] = _module_of(task)
+                self.by_module.setdefault(self.modules[index], []).append(index)
                 self.by_display[task.display_path] = index
         self.script_modules = {prefix for _, target in scripts for prefix in _prefixes(target)}
         self.asked: set[int] = set()  # files whose facts the closure asked for
@@ -44,7 +46,8 @@ class FactClosure:
     # -- the first pass ----------------------------------------------------------------
     def mark_roots(self) -> None:
         """Facts, in the first pass, from the files that may hold an entry point."""
-        roots = [index for index, task in enumerate(self.tasks) if task.kind == "python" and self._may_start(task)]
+        roots = [index for index, task in enumerate(self.tasks)
+                 if task.kind == "python" and self._may_start(index, task)]
         wanted = {self._module(index) for index in roots}
         for index, task in enumerate(self.tasks):
             if task.kind == "python":
@@ -52,10 +55,10 @@ class FactClosure:
                 if self._module(index) in wanted:
                     self.asked.add(index)
 
-    def _may_start(self, task: FileTask) -> bool:
+    def _may_start(self, index: int, task: FileTask) -> bool:
         if is_test_path(task.display_path):
             return False  # the project skips entry points in tests (a Procfile's are found later)
-        if Path(task.path).name == "__main__.py" or _module_of(task) in self.script_modules:
+        if Path(task.path).name == "__main__.py" or self.modules[index] in self.script_modules:
             return True
         try:
             return b"__main__" in Path(task.path).read_bytes()
@@ -116,7 +119,7 @@ class FactClosure:
         self.settle(results)
 
     def _module(self, index: int) -> str:
-        return _module_of(self.tasks[index])
+        return self.modules[index]
 
 
 def _module_of(task: FileTask) -> str:

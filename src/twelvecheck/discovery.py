@@ -51,12 +51,15 @@ def display_path(path: Path, cwd: Path) -> str:
         return absolute.as_posix()
 
 
+def _relative_posix(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` with '/' separators (the walk asks this per file)."""
+    relative = os.path.relpath(path, base)
+    return relative if os.sep == "/" else relative.replace(os.sep, "/")
+
+
 def _inside(path: Path, root: Path) -> bool:
-    try:
-        Path(os.path.normpath(path)).relative_to(os.path.normpath(root))
-        return True
-    except ValueError:
-        return False
+    inner, outer = os.path.normpath(path), os.path.normpath(root)
+    return inner == outer or inner.startswith(outer if outer.endswith(os.sep) else outer + os.sep)
 
 
 def _kind_of(path: Path, include_configs: bool, include_process_files: bool = False) -> str | None:
@@ -123,7 +126,7 @@ class _Ignorer:
         base = self.root if _inside(path, self.root) else walk_base
         if named_root and base != walk_base and self._excludes_named_root(walk_base):
             base = walk_base  # patterns still apply below the named path
-        relative = Path(os.path.relpath(path, base)).as_posix()
+        relative = _relative_posix(path, base)
         if relative != "." and self.spec.match_file(relative + suffix):
             return True
         if self.respect_gitignore:
@@ -132,7 +135,7 @@ class _Ignorer:
                 spec = self._gitignore(directory)
                 if spec is None or (named_root and self._ignores_named_root(directory, spec, walk_base)):
                     continue
-                include = spec.check_file(Path(os.path.relpath(path, directory)).as_posix() + suffix).include
+                include = spec.check_file(_relative_posix(path, directory) + suffix).include
                 if include is not None:
                     return include
         return False

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck import checks  # noqa: F401  (registers every rule)
 from twelvecheck.findings import FileResult, Span, ToolError

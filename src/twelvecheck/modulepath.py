@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -11,13 +13,20 @@ def module_name_from_path(path: Path) -> tuple[str, bool]:
     Only the file system is consulted; nothing is imported. Returns (name, is_package).
     """
     is_package = path.name == "__init__.py"
-    parts = [] if is_package else [path.stem]
-    directory = path.parent
-    while (directory / "__init__.py").is_file():
-        parts.append(directory.name)
-        if directory.parent == directory:
-            break
-        directory = directory.parent
+    packages = _packages(os.path.abspath(path.parent))
+    parts = [*packages] if is_package else [*packages, path.stem]
     if not parts:
         parts = [path.parent.name or "__main__"]
-    return ".".join(reversed(parts)), is_package
+    return ".".join(parts), is_package
+
+
+@lru_cache(maxsize=4096)
+def _packages(directory: str) -> tuple[str, ...]:
+    """The package names from the outermost package down to ``directory`` (empty when it is
+    not a package). Cached per directory: every file of a run asks, several times."""
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        return ()
+    parent = os.path.dirname(directory)
+    if parent == directory:
+        return (os.path.basename(directory),)
+    return (*_packages(parent), os.path.basename(directory))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass, field
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 _BUILTINS = frozenset(dir(builtins))
 

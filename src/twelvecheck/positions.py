@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.findings import Span
 

@@ -189,7 +189,7 @@ def _target(reference: str) -> str | None:
 def _pyproject_scripts(text: str) -> Iterator[tuple[str, str]]:
     try:
         data = _toml.loads(text)
-    except _toml.TOMLDecodeError:
+    except (_toml.TOMLDecodeError, RecursionError):  # someone else's broken pyproject: no scripts
         return
     tables = [data.get("project", {}).get("scripts", {}),
               data.get("tool", {}).get("poetry", {}).get("scripts", {})]

@@ -12,17 +12,20 @@ that on the fixtures and the standard library.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import typing
 from functools import lru_cache
 from typing import Callable, Iterable
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 
 @lru_cache(maxsize=None)
 def node_types() -> tuple[type[cst.CSTNode], ...]:
     """Every node class libcst exports (abstract bases included)."""
-    return tuple(value for value in vars(cst).values() if isinstance(value, type) and issubclass(value, cst.CSTNode))
+    module = importlib.import_module("libcst")  # the module itself: ``cst`` is lazy.libcst
+    return tuple(value for value in vars(module).values()
+                 if isinstance(value, type) and issubclass(value, module.CSTNode))
 
 
 # Whitespace, comments, operators and brackets: nodes whose subtrees hold nothing but more of

@@ -13,7 +13,7 @@ import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.checks._exprs import argument, keyword_argument, string_value
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.names import dotted_name
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.names import dotted_name
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.checks._dataflow import AssignedValues
 from twelvecheck.checks._exprs import argument, string_value

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.checks._exprs import keyword_argument
 from twelvecheck.names import dotted_name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal as _signal
 from typing import TYPE_CHECKING, Callable, Iterable
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.names import dotted_name
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.names import dotted_name
 from twelvecheck.rule import Rule

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.checks._exprs import is_none, keyword_argument
 from twelvecheck.rule import Invalid, Rule, Valid

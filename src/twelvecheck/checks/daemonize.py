@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.checks._dataflow import AssignedValues
 from twelvecheck.checks._detach import callee_name, is_launcher, launched_command, record_assignment

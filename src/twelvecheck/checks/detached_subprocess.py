@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.checks._dataflow import AssignedValues
 from twelvecheck.checks._detach import is_launcher, launched_command, record_assignment

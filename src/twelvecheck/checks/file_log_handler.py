@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.checks._exprs import argument, is_path_expression, keyword_argument, opened_path
 from twelvecheck.checks._logging import FILE_HANDLER_CLASSES, LOGURU_ADD, STRUCTLOG_FILE_FACTORIES

@@ -5,7 +5,7 @@ Logging configuration files (fileConfig ini, YAML, JSON) are read by configfiles
 
 from __future__ import annotations
 
-import libcst as cst
+from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.checks._dicts import dict_entries
 from twelvecheck.checks._exprs import argument, string_value
