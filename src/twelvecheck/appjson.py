@@ -1,8 +1,9 @@
 """The ``formation`` of an ``app.json`` (Heroku, Dokku), with positions.
 
 Two forms exist: the object ``{"web": {"quantity": 2, "size": "basic"}}`` and the older
-array ``[{"process": "web", "quantity": 2}]``. A file that is not JSON, or has no
-``formation``, is someone else's ``app.json`` (Expo and others use the name): nothing to say.
+array ``[{"process": "web", "quantity": 2}]``. A file without ``formation`` is someone
+else's ``app.json`` (Expo and others use the name): nothing to say. One that mentions a
+formation but is not readable JSON is reported (TWC001), with the position when JSON gives one.
 """
 
 from __future__ import annotations
@@ -38,12 +39,40 @@ def quantity_problem(value: Any) -> str | None:
     return None
 
 
+class AppJsonError(ValueError):
+    """An app.json that declares a formation but cannot be read: why, and where."""
+
+    def __init__(self, reason: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(reason)
+        self.reason, self.line, self.column = reason, line, column
+
+
+class _Object(dict):
+    """A JSON object that remembers the keys it was given more than once."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        counts: dict[str, int] = {}
+        for key, _ in pairs:
+            counts[key] = counts.get(key, 0) + 1
+        self.repeated = {key for key, count in counts.items() if count > 1}
+
+
 def read_formation(text: str) -> list[FormationItem] | None:
-    """The formation entries; None when the file is not JSON or has no formation."""
+    """The formation entries; None when the file has no formation (or is someone else's file
+    that is not JSON). A file that mentions a formation and is not readable JSON raises
+    AppJsonError: the platform would reject it, so the deployment is not what it says."""
     try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
+        data = json.loads(text, object_pairs_hook=_Object)
+    except json.JSONDecodeError as exc:
+        if '"formation"' not in text:
+            return None
+        raise AppJsonError(f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except (ValueError, RecursionError) as exc:  # a number past Python's digit limit; nesting
+        if '"formation"' not in text:
+            return None
+        raise AppJsonError("not valid JSON: nested too deeply" if isinstance(exc, RecursionError)
+                           else f"not readable JSON: {exc}") from None
     if not isinstance(data, dict) or "formation" not in data:
         return None
     formation = data["formation"]
@@ -58,6 +87,9 @@ def read_formation(text: str) -> list[FormationItem] | None:
             item = _item(str(name), quantity, key_node, quantity_node or key_node, fallback)
             if not isinstance(spec, dict):
                 item.problem = f"the entry for {name} is not an object with a quantity"
+            elif name in getattr(formation, "repeated", ()):
+                item.problem = (f"{name} is declared more than once in the formation, and only this last "
+                                "entry counts")
             items.append(item)
     elif isinstance(formation, list):
         for index, spec in enumerate(formation):

@@ -84,6 +84,9 @@ def load(path: str | Path) -> list[Entry]:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BaselineError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", path) from None
+    except (ValueError, RecursionError) as exc:  # a number past Python's digit limit; nesting
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise BaselineError(f"invalid JSON: {reason}", path) from None
     return parse(document, path)
 
 

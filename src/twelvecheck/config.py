@@ -88,19 +88,23 @@ def find_config(start: Path) -> Path | None:
 
 def _has_tool_table(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = pyproject.read_bytes()
+    except OSError:
         return False
     # A pyproject that merely exists must not stop the search; parse only when it may match.
-    if "twelvecheck" not in text:
+    if b"twelvecheck" not in data:
         return False
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True  # it names twelvecheck but cannot be read: load_config says why and where
     if re.search(r"^\s*\[\s*tool\s*\.\s*twelvecheck\s*[\].]", text, re.M):
         return True  # even when the TOML is broken: load_config reports that
     # `[tool]` + `twelvecheck = {...}`, or a dotted `tool.twelvecheck.select = [...]`.
     try:
         tool = _toml.loads(text).get("tool")
-    except _toml.TOMLDecodeError:
-        return False
+    except (_toml.TOMLDecodeError, RecursionError):
+        return True  # broken TOML that names twelvecheck: rather an error than a silent default
     return isinstance(tool, dict) and "twelvecheck" in tool
 
 
@@ -115,6 +119,8 @@ def load_config(path: Path) -> FileConfig:
         data = _toml.loads(text)
     except _toml.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path) from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError("invalid TOML: nested too deeply to read", path) from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("twelvecheck", {})
         prefix = "tool.twelvecheck."

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from twelvecheck.appjson import read_formation
+from twelvecheck.appjson import AppJsonError, read_formation
 from twelvecheck.commands import CommandReading, Invocation, read_command
 from twelvecheck.findings import FileResult, Severity, Span
 from twelvecheck.procfile import Procfile, UnreadableProcfile, parse, procfile_variant, split_lines
@@ -178,9 +178,18 @@ def _targets(invocations: list[Invocation], task, directory: Path | None) -> lis
 def _analyze_app_json(task, data: bytes, result: FileResult) -> None:
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return  # not ours to judge: some other tool's app.json
-    items = read_formation(text)
+    except UnicodeDecodeError as exc:
+        if b'"formation"' in data:  # meant for a platform, which cannot read it either
+            line = data.count(b"\n", 0, exc.start) + 1
+            _report(task, result, [], [Problem(PARSE_ERROR, line, 1, 2, {
+                "reason": f"cannot decode as UTF-8 ({exc.reason} at byte {exc.start})"})])
+        return  # otherwise not ours to judge: some other tool's app.json
+    try:
+        items = read_formation(text)
+    except AppJsonError as exc:
+        _report(task, result, split_lines(text), [Problem(PARSE_ERROR, exc.line, exc.column, exc.column + 1,
+                                                          {"reason": exc.reason})])
+        return
     if items is None:
         return
     result.parsed = True

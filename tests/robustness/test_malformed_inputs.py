@@ -1,0 +1,138 @@
+"""Malformed configuration, app.json, Procfile and baseline files: exit 2 or a finding, with the
+file and, where the format gives one, the position; never a traceback, never silence.
+
+Each case sits beside a good Python file with a known finding: where the input is a finding
+rather than an error, that finding proves the rest of the run went on.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import FILE_HANDLER, write
+
+DEEP_TOML = "[tool.twelvecheck]\nselect = " + "[" * 5000 + "]" * 5000 + "\n"
+
+# (pyproject.toml content, what stderr must say after "pyproject.toml: ")
+BAD_CONFIGS = {
+    "broken table header": ("[tool.twelvecheck\nselect = ['TWC201']\n", "invalid TOML: Expected ']' at the end of a "
+                            "table declaration (at line 1, column 18)"),
+    "duplicate key": ("[tool.twelvecheck]\nselect = ['TWC201']\nselect = ['TWC202']\n",
+                      "invalid TOML: Cannot overwrite a value (at line 3, column 20)"),
+    "wrong type": ("[tool.twelvecheck]\njobs = 'two'\n", "key 'tool.twelvecheck.jobs': expected a whole number >= 0"),
+    "wrong type in a table": ("[tool.twelvecheck.formation]\nweb = {a = {b = 1}}\n",
+                              "key 'tool.twelvecheck.formation.web': expected a whole number >= 0, got dict"),
+    "negative": ("[tool.twelvecheck.formation]\nweb = -1\n",
+                 "key 'tool.twelvecheck.formation.web': expected a whole number >= 0, got int -1"),
+    "unknown key": ("[tool.twelvecheck]\nselekt = ['TWC201']\n",
+                    "key 'tool.twelvecheck.selekt': unknown key; did you mean 'select'?"),
+    "deep nesting": (DEEP_TOML, "invalid TOML: nested too deeply to read"),
+    "not UTF-8": (b"\xff\xfe[tool.twelvecheck]\n", "not UTF-8 (invalid start byte at byte 0)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CONFIGS))
+def test_a_malformed_configuration_stops_the_run_naming_file_and_position(project, run, case):
+    text, said = BAD_CONFIGS[case]
+    write(project, "pyproject.toml", text)
+    write(project, "app.py", FILE_HANDLER)
+    proc = run("--format", "json")
+    assert proc.returncode == 2
+    assert f"pyproject.toml: {said}" in proc.stderr
+
+
+def test_a_broken_pyproject_that_does_not_name_twelvecheck_is_someone_elses(project, run):
+    write(project, "pyproject.toml", "[project\nname = 'x'\n")
+    write(project, "app.py", FILE_HANDLER)
+    proc = run("--format", "json")
+    assert proc.returncode == 1 and proc.stderr == ""
+    assert [f["code"] for f in json.loads(proc.stdout)["findings"]] == ["TWC201"]
+
+
+PROCFILE = "web: python app.py\n"
+FORMATION_DEEP = '{"formation": {"web": ' + "[" * 100_000 + "]" * 100_000 + "}}"
+
+# (app.json content, the finding code, its line and column, words of its message)
+BAD_APP_JSON = {
+    "not JSON": ('{"formation": {"web": {"quantity": 2}}', "TWC001", 1, 39, "not valid JSON: Expecting ',' delimiter"),
+    "duplicate process type": ('{"formation": {\n  "web": {"quantity": 2},\n  "web": {"quantity": 3}\n}}', "TWC602",
+                               3, 23, "declared more than once"),
+    "quantity past Python's digit limit": ('{"formation": {"web": {"quantity": ' + "9" * 5000 + "}}}", "TWC001", 1, 1,
+                                           "not readable JSON"),
+    "deep nesting": (FORMATION_DEEP, "TWC001", 1, 1, "nested too deeply"),
+    "not UTF-8": (b'{"formation": {"web": {"quantity": "\xff"}}}', "TWC001", 1, 1, "cannot decode as UTF-8"),
+    "quantity not a number": ('{"formation": {"web": {"quantity": "three"}}}', "TWC602", 1, 36,
+                              'quantity "three" is not a whole number'),
+    "infinite quantity": ('{"formation": {"web": {"quantity": 1e400}}}', "TWC602", 1, 36, "not a whole number"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_APP_JSON))
+def test_a_malformed_app_json_is_a_finding_with_its_position(project, run, case):
+    text, code, line, column, words = BAD_APP_JSON[case]
+    write(project, "app.json", text)
+    write(project, "Procfile", PROCFILE)
+    write(project, "app.py", FILE_HANDLER)
+    report = json.loads(run("--format", "json", "--no-cache").stdout)
+    by_path = {}
+    for finding in report["findings"]:
+        by_path.setdefault(finding["path"], []).append(finding)
+    assert [f["code"] for f in by_path["app.py"]] == ["TWC201"]  # the run went on
+    [finding] = [f for f in by_path["app.json"] if f["code"] == code]
+    assert (finding["line"], finding["column"]) == (line, column)
+    assert words in finding["message"]
+
+
+@pytest.mark.parametrize("text", ['{"name": "expo app", "expo": {', "[1, 2]", "[" * 100_000, b"\xff\xfe\x00{"])
+def test_an_app_json_without_a_formation_is_someone_elses_file(project, run, text):
+    write(project, "app.json", text)
+    write(project, "Procfile", PROCFILE)
+    write(project, "app.py", FILE_HANDLER)
+    report = json.loads(run("--format", "json", "--no-cache").stdout)
+    assert [f["path"] for f in report["findings"] if f["path"] == "app.json"] == []
+    assert report["errors"] == []
+
+
+BAD_PROCFILES = {
+    "duplicate process type": ("web: python a.py\nweb: python b.py\n", "TWC504"),
+    "binary": (bytes(range(256)), "TWC001"),
+    "a 2 MB line": ("web: python app.py " + "x" * 2_000_000 + "\n", "TWC001"),
+    "no process type": ("this is not a procfile\n", "TWC506"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PROCFILES))
+def test_a_malformed_procfile_is_a_finding(project, run, case):
+    text, code = BAD_PROCFILES[case]
+    write(project, "Procfile", text)
+    write(project, "app.py", FILE_HANDLER)
+    report = json.loads(run("--format", "json", "--no-cache").stdout)
+    assert code in {f["code"] for f in report["findings"] if f["path"] == "Procfile"}
+    assert "TWC201" in {f["code"] for f in report["findings"] if f["path"] == "app.py"}
+
+
+@pytest.mark.parametrize("text", [
+    "".join(f"p{index}: python app.py\n" for index in range(20_000)),
+    "web: " + "sh -c " * 2000 + "python app.py\n",
+    "web: " + 'bash -c "' * 300 + "gunicorn app:app" + '"' * 300 + "\n",
+])
+def test_huge_and_deeply_nested_procfiles_are_read_without_a_crash(project, run, text):
+    write(project, "Procfile", text)
+    write(project, "app.py", FILE_HANDLER)
+    proc = run("--format", "json", "--no-cache")
+    assert proc.returncode in (0, 1)
+    assert json.loads(proc.stdout)["errors"] == []
+
+
+@pytest.mark.parametrize("text, said", [
+    ("[" * 100_000, "invalid JSON: nested too deeply"),
+    ('{"schema_version": ' + "9" * 5000 + "}", "invalid JSON: Exceeds the limit"),
+    ('{"schema_version": 1', "invalid JSON: Expecting ',' delimiter at line 1 column 21"),
+])
+def test_a_malformed_baseline_stops_the_run_naming_it(project, run, text, said):
+    write(project, "baseline.json", text)
+    write(project, "app.py", FILE_HANDLER)
+    proc = run("--baseline", "baseline.json")
+    assert proc.returncode == 2
+    assert "baseline.json" in proc.stderr and said in proc.stderr
