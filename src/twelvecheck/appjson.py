@@ -88,8 +88,7 @@ def read_formation(text: str) -> list[FormationItem] | None:
             if not isinstance(spec, dict):
                 item.problem = f"the entry for {name} is not an object with a quantity"
             elif name in getattr(formation, "repeated", ()):
-                item.problem = (f"{name} is declared more than once in the formation, and only this last "
-                                "entry counts")
+                item.problem = "declared more than once in the formation (only this last entry counts)"
             items.append(item)
     elif isinstance(formation, list):
         for index, spec in enumerate(formation):
