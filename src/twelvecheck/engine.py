@@ -13,10 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from twelvecheck.lazy import libcst as cst
-
 from twelvecheck import checks  # noqa: F401  (registers every rule)
 from twelvecheck.findings import FileResult, Span, ToolError
+from twelvecheck.lazy import libcst as cst
 from twelvecheck.modulepath import module_name_from_path
 from twelvecheck.names import ImportTable, collect_module_bindings
 from twelvecheck.positions import Positions
@@ -25,6 +24,7 @@ from twelvecheck.source import SourceError, decode_source
 from twelvecheck.suppressions import Suppressions
 from twelvecheck.tasks import META_CODES, PARSE_ERROR, UNUSED_SUPPRESSION, FileTask, FindingFactory, resolve_code
 from twelvecheck.walk import handles_punctuation, node_types, walk
+
 
 class FileContext:
     """What rules see of the file being analyzed."""
@@ -67,15 +67,21 @@ def _types_of(*bases: type) -> frozenset[type]:
     return frozenset(node_type for node_type in node_types() if issubclass(node_type, bases))
 
 
+@lru_cache(maxsize=None)
+def _types_by_name() -> dict[str, list[type]]:
+    by_name: dict[str, list[type]] = {}
+    for node_type in node_types():
+        by_name.setdefault(node_type.__name__, []).append(node_type)
+    return by_name
+
+
 class _BatchedVisitor:
     """Keeps scopes, imports and the statement stack, then calls every rule's methods."""
 
     def __init__(self, ctx: FileContext, rules: list[Rule], on_error: Callable[[Rule, BaseException], None]) -> None:
         self.ctx = ctx
         self.on_error = on_error
-        by_name: dict[str, list[type]] = {}
-        for node_type in node_types():
-            by_name.setdefault(node_type.__name__, []).append(node_type)
+        by_name = _types_by_name()
         self.visitors: dict[type, list[tuple[Rule, Callable]]] = {}
         self.leavers: dict[type, list[tuple[Rule, Callable]]] = {}
         self.handled: set[str] = set()

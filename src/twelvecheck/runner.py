@@ -322,7 +322,7 @@ def _analyze(tasks: list[FileTask], indexes: list[int], jobs: int) -> list[FileR
     if workers <= 1 or len(todo) < _PARALLEL_THRESHOLD:
         return [analyze_file(task) for task in todo]
     load_parser()  # once, before the workers fork, rather than once in each of them
-    chunksize = max(1, len(todo) // (workers * 8))
+    chunksize = max(1, len(todo) // (workers * 32))
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_exit_with_parent,
                                  initargs=(os.getpid(),)) as pool:
