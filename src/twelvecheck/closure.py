@@ -18,6 +18,7 @@ compare both).
 from __future__ import annotations
 
 import dataclasses
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -90,13 +91,12 @@ class FactClosure:
     def _needed(self, project: Project, starts: list[str], deployed_paths: list[str]) -> set[int]:
         modules: set[str] = set()
         indexes: set[int] = set()
-        for start in starts:
-            for name, unit in project.reachable(start):
-                if (index := self.by_display.get(project.unit_paths[name])) is not None:
-                    indexes.add(index)
-                for callee in unit["calls"]:
-                    if not project.resolve(callee):
-                        modules.update(_prefixes(callee))
+        for name, unit in project.reachable_from(starts):
+            if (index := self.by_display.get(project.unit_paths[name])) is not None:
+                indexes.add(index)
+            for callee in unit["calls"]:
+                if not project.resolve(callee):
+                    modules.update(_prefixes(callee))
         # Bases of the classes in the files the closure asked for; a file that gave its facts
         # only because it was parsed anyway does not widen the closure by itself.
         for index in self.asked:
@@ -126,7 +126,8 @@ def _module_of(task: FileTask) -> str:
     return module_name_from_path(Path(task.path))[0]
 
 
-def _prefixes(dotted: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _prefixes(dotted: str) -> tuple[str, ...]:
     """``a.b.c`` -> ``a``, ``a.b``, ``a.b.c``: any of them may be the module that defines it."""
     parts = dotted.split(".")
-    return [".".join(parts[:end]) for end in range(1, len(parts) + 1)]
+    return tuple(".".join(parts[:end]) for end in range(1, len(parts) + 1))

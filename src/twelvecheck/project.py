@@ -14,8 +14,9 @@ import configparser
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from twelvecheck import _toml
 
@@ -52,6 +53,8 @@ class Project:
         self.unit_paths: dict[str, str] = {}
         self.classes: dict[str, list[str]] = {}
         self.path_units: dict[str, list[str]] = {}  # display path -> the units defined there
+        self._resolved: dict[str, list[str]] = {}
+        self._external: dict[str, list[str]] = {}
         for path, facts in sorted(self.files.items()):
             program = facts.get("program") or {}
             for name, unit in program.get("units", {}).items():
@@ -66,10 +69,16 @@ class Project:
     def entry_points(self) -> Iterator[EntryPoint]:
         """Each entry point once (by unit), a deployed one in place of the code's own."""
         found: dict[str, EntryPoint] = {}
-        for entry in self._code_entry_points():
+        for entry in self._code_entries:
             found.setdefault(entry.unit, entry)
         found.update((entry.unit, entry) for entry in self.deployed)
         yield from sorted(found.values(), key=lambda e: (e.path, e.span, e.unit))
+
+    @cached_property
+    def _code_entries(self) -> list[EntryPoint]:
+        """The code's own entry points (the deployment's are added per call): the rules and
+        the closure ask for them once per entry point and wave."""
+        return list(self._code_entry_points())
 
     def _code_entry_points(self) -> Iterator[EntryPoint]:
         for name, unit in sorted(self.units.items()):
@@ -97,7 +106,15 @@ class Project:
     # -- the call graph --------------------------------------------------------------
     def resolve(self, callee: str) -> list[str]:
         """Project units a called name may run: a function, a class's __init__, a method
-        found through the class's bases (project classes first)."""
+        found through the class's bases (project classes first). Memoized: the whole-program
+        rules and the closure ask about the same callees millions of times on a large tree."""
+        found = self._resolved.get(callee)
+        if found is None:
+            self._resolved[callee] = []  # a class hierarchy with a cycle ends here
+            found = self._resolved[callee] = self._resolve(callee)
+        return found
+
+    def _resolve(self, callee: str) -> list[str]:
         if callee in self.units:
             return [callee]
         if callee in self.classes:
@@ -113,6 +130,12 @@ class Project:
     def external_calls(self, callee: str) -> list[str]:
         """The names a call may denote outside the project: itself, and the same method
         on the external bases of a project class (``class App(BaseApplication)``)."""
+        cached = self._external.get(callee)
+        if cached is None:
+            cached = self._external[callee] = self._external_calls(callee)
+        return cached
+
+    def _external_calls(self, callee: str) -> list[str]:
         names = [callee]
         owner, _, method = callee.rpartition(".")
         seen = set()
@@ -129,9 +152,13 @@ class Project:
 
     def reachable(self, start: str) -> list[tuple[str, dict[str, Any]]]:
         """Units reachable from ``start`` by calls (breadth first, each once)."""
+        return self.reachable_from([start])
+
+    def reachable_from(self, starts: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
+        """Units reachable from any of ``starts``, each once."""
         order = []
-        seen = {start}
-        queue = deque([start])
+        seen = set(starts)
+        queue = deque(sorted(seen))
         while queue:
             name = queue.popleft()
             unit = self.units.get(name)
