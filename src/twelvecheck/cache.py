@@ -26,6 +26,7 @@ from typing import Any
 
 from twelvecheck import __version__
 from twelvecheck.findings import FileResult, Finding, Severity, Span
+from twelvecheck.fixes import Fix
 
 CACHE_DIR_NAME = ".twelvecheck_cache"
 _FORMAT = 1  # bump when the entry layout changes
@@ -137,7 +138,7 @@ def _result_from_json(document: dict[str, Any], key: str, display_path: str) -> 
             code=item["code"], name=item["name"], family=item["family"],
             severity=Severity.parse(item["severity"]), message=item["message"], path=item["path"],
             span=Span(int(item["line"]), int(item["column"]), int(item["end_line"]), int(item["end_column"])),
-            help_uri=item["help_uri"], anchor_text=item["anchor_text"],
+            help_uri=item["help_uri"], anchor_text=item["anchor_text"], fix=Fix.from_json(item.get("fix")),
         )
         for item in document["findings"]
     ]

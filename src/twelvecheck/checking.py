@@ -178,6 +178,13 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     def pick(option: str, key: str, default: Any) -> Any:
         return _pick(options, file_values, option, key, default)
 
+    fix_mode = "diff" if options.get("diff") else "fix" if options.get("fix") else None
+    if fix_mode and "-" in settings.paths:
+        raise click.UsageError("--fix and --diff change files; they cannot read standard input")
+    if fix_mode and options.get("write_baseline"):
+        raise click.UsageError("--write-baseline records findings; run it without --fix or --diff")
+    if options.get("unsafe_fixes") and not fix_mode:
+        raise click.UsageError("--unsafe-fixes needs --fix or --diff")
     if settings.paths == ["-"]:
         settings.stdin_source = sys.stdin.buffer.read()
         settings.stdin_filename = options["stdin_filename"]
@@ -194,10 +201,23 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     baseline_plan = BaselinePlan.prepare(options, file_values, config.root)
 
     result = run(settings)
-
-    for error in result.errors:
-        print_error(str(error))
     baseline_plan.apply(result, write_atomically)
+    fix_errors: list = []
+    if fix_mode:
+        from twelvecheck.fixer import plan_fixes, write_fixes
+
+        outcome = plan_fixes(result.findings, result.tasks, bool(options.get("unsafe_fixes")), baseline_plan.keep)
+        fix_errors = outcome.errors
+        if fix_mode == "diff":
+            return _report_diff(result, outcome, quiet)
+        write_fixes(outcome, write_atomically)
+        if outcome.changed_files:  # report what is left: the changed files are analyzed again
+            result = run(settings)
+            baseline_plan.apply(result, write_atomically)
+        if not quiet:
+            click.echo(f"twelvecheck: {_fixed_note(outcome)}", err=True)
+    for error in [*result.errors, *fix_errors]:
+        print_error(str(error))
     color = use_color(options["color"], file_values, output)
     context = ReportContext(cwd=cwd, color=color and output is None, statistics=statistics, quiet=quiet,
                             show_source=bool(pick("show_source", "show-source", False)),
@@ -215,9 +235,32 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     else:
         click.echo(text, nl=False, color=True)
 
-    if result.errors or problems:
+    if result.errors or problems or fix_errors:
         return EXIT_ERROR
     if exit_zero:
         return EXIT_OK
     failing = any(finding.severity >= fail_on for finding in result.findings)
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _fixed_note(outcome) -> str:
+    files = len(outcome.changed_files)
+    note = f"fixed {outcome.fixed_count} finding{'' if outcome.fixed_count == 1 else 's'} in " \
+           f"{files} file{'' if files == 1 else 's'}"
+    if outcome.unsafe_left:
+        note += f"; {outcome.unsafe_left} more with --unsafe-fixes"
+    return note
+
+
+def _report_diff(result, outcome, quiet: bool) -> int:
+    """--diff: the patch on standard output (`git apply` reads it), the rest on standard error."""
+    click.echo("".join(item.diff() for item in outcome.changed_files), nl=False)
+    for error in [*result.errors, *outcome.errors]:
+        print_error(str(error))
+    if not quiet:
+        files = len(outcome.changed_files)
+        note = _fixed_note(outcome).replace("fixed", "would fix", 1)
+        click.echo(f"twelvecheck: {note}" if files else "twelvecheck: nothing to fix", err=True)
+    if result.errors or outcome.errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if outcome.changed_files else EXIT_OK

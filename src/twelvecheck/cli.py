@@ -111,6 +111,12 @@ def _config_options(command):
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Keep per-file results here (default: .twelvecheck_cache beside the configuration).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, help="Worker processes (default: one per core).")
+@click.option("--fix", is_flag=True, default=False,
+              help="Apply the safe fixes in place, then report what is left.")
+@click.option("--diff", is_flag=True, default=False,
+              help="Print the fixes as a unified diff and change nothing (exit 1 when there is one).")
+@click.option("--unsafe-fixes", is_flag=True, default=False,
+              help="With --fix or --diff: apply the unsafe fixes too (they may change behaviour; read them).")
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Check PATHS (default: the current directory)."""
     from twelvecheck.checking import run_check
@@ -177,13 +183,15 @@ def explain(rule: str) -> None:
     click.echo(doc.text)
 
 
-def write_atomically(path: str, text: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it over: never half a report."""
+def write_atomically(path: str, content: str | bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it over: never half a report or
+    half a fixed file. Text is written as UTF-8; the file keeps its mode."""
     target = Path(path)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         # mkstemp makes the file private (0600); give it the mode a plain open() would.
         try:
             mode = target.stat().st_mode & 0o7777

@@ -19,6 +19,7 @@ from twelvecheck.lazy import libcst as cst
 from twelvecheck.modulepath import module_name_from_path
 from twelvecheck.names import ImportTable, collect_module_bindings
 from twelvecheck.positions import Positions
+from twelvecheck.pyfix import PendingFix, materialize
 from twelvecheck.rule import REGISTRY, Candidate, ProjectRule, Rule
 from twelvecheck.source import SourceError, decode_source
 from twelvecheck.suppressions import Suppressions
@@ -45,9 +46,10 @@ class FileContext:
     def qualify(self, node: cst.BaseExpression) -> str | None:
         return self.imports.qualify(node)
 
-    def add_candidate(self, code: str, node: cst.CSTNode, fields: dict[str, Any]) -> None:
+    def add_candidate(self, code: str, node: cst.CSTNode, fields: dict[str, Any],
+                      fix: "PendingFix | None" = None) -> None:
         statement = self.statements[-1] if self.statements else None
-        self.candidates.append(Candidate(code, node, fields, statement))
+        self.candidates.append(Candidate(code, node, fields, statement, fix=fix))
 
 
 @lru_cache(maxsize=None)
@@ -279,7 +281,10 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
                     if code in REGISTRY and "python" in REGISTRY[code].kinds]
     file_rule_classes = [rule for rule in rule_classes if not issubclass(rule, ProjectRule)]
     path = Path(task.path)
-    module_name, is_package = module_name_from_path(path) if task.source is None else (path.stem, False)
+    # Source handed over in memory is named after its path when that is a real file: the
+    # fixer checks its edits under the file's own module name (relative imports resolve).
+    module_name, is_package = module_name_from_path(path) if task.source is None or task.in_place else (
+        path.stem, False)
     if not _check_syntax(task, text, lines, result):
         return
     # Whole-program facts make a file worth parsing only where the closure asks for them
@@ -340,7 +345,8 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
             if suppressions.suppresses(candidate.code, span.line, span.end_line, statement_line):
                 continue
             if candidate.code in task.report:
-                result.findings.append(factory.make(candidate.code, span, candidate.fields))
+                fix = materialize(candidate.fix, module, positions) if candidate.fix is not None else None
+                result.findings.append(factory.make(candidate.code, span, candidate.fields, fix=fix))
     # Project rules are judged after every file: whether they used a suppression is not
     # known here, so their directives are not reported as unused.
     judged = {rule.code for rule in rule_classes if not issubclass(rule, ProjectRule)}

@@ -5,7 +5,10 @@ from __future__ import annotations
 import enum
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from twelvecheck.fixes import Fix
 
 
 class Severity(enum.IntEnum):
@@ -51,6 +54,8 @@ class Finding:
     # The normalized source text the fingerprint hashes; not part of the report.
     anchor_text: str = ""
     fingerprint: str = ""
+    # The edits that would remove the finding (fixes.py); None where the rule has none here.
+    fix: "Fix | None" = None
 
     @property
     def line(self) -> int:
@@ -77,6 +82,7 @@ class Finding:
             "end_column": self.span.end_column,
             "help_uri": self.help_uri,
             "fingerprint": self.fingerprint,
+            "fix": self.fix.to_json() if self.fix is not None else None,
         }
 
 

@@ -16,9 +16,10 @@ from typing import Any
 from twelvecheck.appjson import AppJsonError, read_formation
 from twelvecheck.commands import CommandReading, Invocation, read_command
 from twelvecheck.findings import FileResult, Severity, Span
-from twelvecheck.procfile import Procfile, UnreadableProcfile, parse, procfile_variant, split_lines
+from twelvecheck.fixes import SAFE, Edit, Fix
+from twelvecheck.procfile import Entry, Procfile, UnreadableProcfile, parse, procfile_variant, split_lines
 from twelvecheck.procfile_checks import Problem, describe_readings, readings_of, syntax_problems
-from twelvecheck.procfile_commands import EntryCommands, first_argument, find_options, scheduler_of, tool_names
+from twelvecheck.procfile_commands import CommandFix, EntryCommands, first_argument, find_options, scheduler_of, tool_names
 from twelvecheck.shell_words import QuoteError, tokenize
 from twelvecheck.suppressions import Suppression, Suppressions, _directives, _parse_codes
 
@@ -51,7 +52,7 @@ def _analyze_procfile(task, data: bytes, result: FileResult) -> None:
         return
     result.parsed = True
     variant = procfile_variant(task.display_path)
-    directory = Path(task.path).parent if task.source is None else None
+    directory = Path(task.path).parent if task.source is None or task.in_place else None
     root = _repository_root(directory) if directory is not None else None
     problems: list[Problem] = []
     entries_facts = []
@@ -74,10 +75,11 @@ def _analyze_procfile(task, data: bytes, result: FileResult) -> None:
         if invocations is None:
             continue
         started = _started_types(invocations, by_name, entry.name)
-        for issue in EntryCommands(entry.name, invocations, root, started).check():
+        for issue in EntryCommands(entry.name, invocations, root, started, entry.command).check():
             problems.append(Problem(issue.code, entry.line, entry.command_column + issue.token.start,
                                     entry.command_column + issue.token.end,
-                                    {"what": issue.what, "type": entry.name}))
+                                    {"what": issue.what, "type": entry.name},
+                                    fix=command_fix(entry, issue.fix) if issue.fix else None))
         entries_facts.append({
             "name": entry.name, "line": entry.line, "column": entry.column, "end_column": entry.end_column,
             "command": entry.command, "scheduler": scheduler_of(entry.name, invocations),
@@ -88,6 +90,24 @@ def _analyze_procfile(task, data: bytes, result: FileResult) -> None:
         problems.insert(0, Problem("TWC508", 1, 1, 2, {"name": posixpath.basename(task.display_path)}))
     _report(task, result, procfile.lines, problems, procfile=procfile, lower=variant == "development")
     result.facts = {"procfile": {"variant": variant, "entries": entries_facts}}
+
+
+def command_fix(entry: Entry, fix: CommandFix) -> Fix:
+    """A fix of an entry's command as edits of the Procfile line; a removed word takes the
+    blanks after it with it (before it, at the end of the command), so no double space stays."""
+    command = entry.command
+    edits = []
+    for edit in fix.edits:
+        start, end = edit.start, edit.end
+        if edit.remove:
+            after = len(command) - len(command[end:].lstrip(" \t")) if end < len(command) else end
+            if after < len(command):
+                end = after
+            else:
+                start = len(command[:start].rstrip(" \t"))
+        edits.append(Edit(Span(entry.line, entry.command_column + start, entry.line, entry.command_column + end),
+                          edit.content))
+    return Fix(SAFE, fix.message, tuple(edits))
 
 
 def _how_they_read(procfile: Procfile, line: int) -> str:
@@ -244,7 +264,8 @@ def make_findings(task, lines: list[str], problems: list[Problem], suppressions:
         if problem.code != PARSE_ERROR and suppressions.suppresses(problem.code, problem.line, end_line, problem.line):
             continue
         finding = factory.make(problem.code, Span(problem.line, problem.column, end_line,
-                                                  max(problem.end_column, problem.column + 1)), problem.fields)
+                                                  max(problem.end_column, problem.column + 1)), problem.fields,
+                               fix=problem.fix)
         if lower and problem.code not in overridden:
             finding.severity = lowered(finding.severity)
         findings.append(finding)

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from twelvecheck.procfile import PORTABLE_NAME, PROCESS_LINE, Procfile
 from twelvecheck.procfile_platforms import PLATFORMS, Outcome, labels
+
+if TYPE_CHECKING:
+    from twelvecheck.fixes import Fix
 
 
 @dataclass
@@ -23,6 +27,7 @@ class Problem:
     end_column: int
     fields: dict[str, str] = field(default_factory=dict)
     end_line: int | None = None
+    fix: "Fix | None" = None
 
 
 def _span(procfile: Procfile, number: int) -> tuple[int, int]:

@@ -13,6 +13,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from twelvecheck.command_tools import DETACHING_WRAPPERS, Tool
 from twelvecheck.commands import Invocation, _positionals
@@ -32,6 +33,28 @@ class Option:
     spec: str
     token: Token
     value: str | None
+    value_token: Token | None = None  # the separate word holding the value (`-p FILE`)
+
+    @property
+    def end(self) -> int:
+        return (self.value_token or self.token).end
+
+
+@dataclass(frozen=True)
+class CommandEdit:
+    """Replace the command's characters ``start:end`` (offsets as in Token) by ``content``;
+    ``remove`` also takes the blanks that separated them from the next word."""
+
+    start: int
+    end: int
+    content: str = ""
+    remove: bool = False
+
+
+@dataclass(frozen=True)
+class CommandFix:
+    message: str
+    edits: tuple[CommandEdit, ...]
 
 
 @dataclass
@@ -39,6 +62,7 @@ class Issue:
     code: str
     token: Token  # in the entry's command (offsets from the command's first character)
     what: str
+    fix: CommandFix | None = None  # always safe: the Procfile's own words, nothing a program reads
 
 
 def find_options(args: list[Token], specs: tuple[str, ...]) -> list[Option]:
@@ -53,8 +77,10 @@ def find_options(args: list[Token], specs: tuple[str, ...]) -> list[Option]:
             if flag == "ARG":
                 continue
             literal = wanted if wanted and not wanted.isupper() else None
+            value_token = None
             if text == flag:
-                value = args[index + 1].text if wanted and index + 1 < len(args) else None
+                value_token = args[index + 1] if wanted and index + 1 < len(args) else None
+                value = value_token.text if value_token is not None else None
             elif text.startswith(flag + "="):
                 value = text[len(flag) + 1:]
             elif wanted and len(flag) == 2 and not text.startswith("--") and text.startswith(flag):
@@ -63,7 +89,7 @@ def find_options(args: list[Token], specs: tuple[str, ...]) -> list[Option]:
                 continue
             if literal is not None and (value is None or literal.lower() not in value.lower()):
                 continue
-            found.append(Option(spec, token, value))
+            found.append(Option(spec, token, value, value_token))
     return found
 
 
@@ -76,8 +102,9 @@ class EntryCommands:
     """The simple commands of one entry and what the table makes of them."""
 
     def __init__(self, name: str, invocations: list[Invocation], root: Path | None,
-                 started: list[tuple[Invocation, list[Invocation]]] = ()) -> None:
+                 started: list[tuple[Invocation, list[Invocation]]] = (), command: str = "") -> None:
         self.name = name
+        self.command = command  # the Procfile line's command, which the fixes' offsets are in
         self.invocations = invocations
         self.root = root
         # Process types it starts through a process manager (`honcho start migrate`).
@@ -94,8 +121,9 @@ class EntryCommands:
             return f"{text} ({path} line {line})"
         return text
 
-    def _report(self, code: str, inv: Invocation, token: Token, text: str) -> None:
-        self.issues.append(Issue(code, self._where(inv, token), self._label(inv, text)))
+    def _report(self, code: str, inv: Invocation, token: Token, text: str, fix: CommandFix | None = None) -> None:
+        # Only words of the Procfile line itself are edited, not those of a script or `sh -c` string.
+        self.issues.append(Issue(code, self._where(inv, token), self._label(inv, text), None if inv.origin else fix))
 
     def _config(self, inv: Invocation) -> str:
         """The text of a config file of the repository the tool is given (one level)."""
@@ -146,28 +174,40 @@ class EntryCommands:
 
     def _detaching(self, inv: Invocation) -> None:
         if inv.separator == "&":
-            self._report("TWC511", inv, inv.words[0], f"`{inv.spelled()} &` runs in the background")
+            self._report("TWC511", inv, inv.words[0], f"`{inv.spelled()} &` runs in the background",
+                         self._trailing_ampersand(inv))
         for wrapper in inv.wrappers:
             if posixpath.basename(wrapper.text) in DETACHING_WRAPPERS:
-                self._report("TWC511", inv, wrapper, f"`{wrapper.text} {inv.program}` detaches")
+                fix = CommandFix(f"remove `{wrapper.text}`", (CommandEdit(wrapper.start, inv.words[0].start,
+                                                                             remove=True),)) if inv.words else None
+                self._report("TWC511", inv, wrapper, f"`{wrapper.text} {inv.program}` detaches", fix)
         tool = inv.tool
         if tool is None:
             return
         config = self._config(inv)
         self._option_or_config("TWC511", inv, config, tool.daemon, "detaches",
-                               lambda option: f"`{tool.key} {option.token.text}` detaches")
+                               lambda option: f"`{tool.key} {option.token.text}` detaches", fix=_removal)
         if tool.role == "detacher" or tool.foreground:
             told = find_options(inv.args, tool.foreground) or any(self._in_config(config, s) for s in tool.foreground)
             if not told:
                 note = f": {tool.note}" if tool.note else ""
                 self._report("TWC511", inv, inv.words[0], f"`{tool.key}` detaches{note}")
 
-    def _option_or_config(self, code: str, inv: Invocation, config, specs, what: str, describe) -> None:
+    def _trailing_ampersand(self, inv: Invocation) -> CommandFix | None:
+        """Dropping `&` is right only where nothing follows it: `a & b` runs both."""
+        end = len(self.command.rstrip())
+        if inv is not self.invocations[-1] or not self.command[:end].endswith("&") or \
+                self.command[:end].endswith(("&&", ">&", "<&")):
+            return None
+        return CommandFix("remove the trailing `&`", (CommandEdit(end - 1, end, remove=True),))
+
+    def _option_or_config(self, code: str, inv: Invocation, config, specs, what: str, describe,
+                          fix: Callable[[Option], CommandFix | None] | None = None) -> None:
         """Report each of the tool's options on the command line; failing that, the first
         one its configuration file sets (gunicorn.conf.py, uwsgi.ini), at the program name."""
         options = find_options(inv.args, specs)
         for option in options:
-            self._report(code, inv, option.token, describe(option))
+            self._report(code, inv, option.token, describe(option), fix(option) if fix else None)
         if options:
             return
         for spec in specs:
@@ -181,14 +221,14 @@ class EntryCommands:
         config = self._config(inv)
         self._option_or_config("TWC512", inv, config, tool.pid, "writes a PID file",
                                lambda option: f"`{tool.key} {option.token.text}` writes the PID file "
-                                              f"{option.value or ''}".rstrip())
+                                              f"{option.value or ''}".rstrip(), fix=_removal)
         for option in find_options(inv.args, tool.log):
             if option.value is None or option.value in STDOUT_FILES or (
                     tool.stdout is not None and option.value == tool.stdout):
                 continue
             note = f"; {tool.note}" if option.value == "-" and tool.stdout is None and tool.note else ""
             self._report("TWC513", inv, option.token, f"`{tool.key} {option.token.text}` logs to the file "
-                                                      f"{option.value!r}{note}")
+                                                      f"{option.value!r}{note}", _to_stdout(option, tool.stdout))
         if tool.role != "scheduler":
             for option in find_options(inv.args, tool.scheduler):
                 self._report("TWC514", inv, option.token, f"`{tool.key} {option.token.text}`")
@@ -208,7 +248,9 @@ class EntryCommands:
             if operator.text.startswith("<") or operator.text.endswith("&") or target.text in STDOUT_FILES \
                     or target.text == "/dev/null":
                 continue
-            self._report("TWC513", inv, operator, f"`{operator.text} {target.text}` sends the output to a file")
+            fix = CommandFix(f"remove `{operator.raw} {target.raw}`",
+                             (CommandEdit(operator.start, target.end, remove=True),))
+            self._report("TWC513", inv, operator, f"`{operator.text} {target.text}` sends the output to a file", fix)
 
     def _port(self) -> None:
         for inv in self.invocations:
@@ -261,6 +303,26 @@ class EntryCommands:
             via = "" if at is inv else f" (through `{at.tool.key}`)"
             self._report("TWC518", at, at.words[0], f"`{inv.tool.key}` runs in process type {self.name}{via} "
                                                     "together with other commands")
+
+
+def _removal(option: Option) -> CommandFix:
+    """Remove an option and its value: the tool's default is the foreground and no PID file."""
+    spelled = " ".join(token.raw for token in (option.token, option.value_token) if token is not None)
+    return CommandFix(f"remove `{spelled}`", (CommandEdit(option.token.start, option.end, remove=True),))
+
+
+def _to_stdout(option: Option, stdout: str | None) -> CommandFix | None:
+    """`--log-file PATH` -> `--log-file -` for a tool that reads a value as standard output."""
+    if not stdout:  # no such value (or one that needs quoting, like redis-server's "")
+        return None
+    if option.value_token is not None:
+        edit = CommandEdit(option.value_token.start, option.value_token.end, stdout)
+    elif "=" in option.token.raw and option.token.raw.startswith("-"):
+        flag = option.token.raw.split("=", 1)[0]
+        edit = CommandEdit(option.token.start, option.token.end, f"{flag}={stdout}")
+    else:
+        return None
+    return CommandFix(f"log to `{stdout}` (standard output)", (edit,))
 
 
 def scheduler_of(name: str, invocations: list[Invocation]) -> str | None:

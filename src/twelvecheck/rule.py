@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from twelvecheck.engine import FileContext
+    from twelvecheck.fixes import Fix
+    from twelvecheck.pyfix import PendingFix
 
 
 @dataclass(frozen=True)
@@ -76,14 +78,16 @@ class Rule:
     def doc(cls) -> RuleDoc:
         return load_rule_docs()[cls.code]
 
-    def report(self, node: cst.CSTNode, **fields: Any) -> None:
-        """Report at ``node``; suppressions look at the statement being visited."""
-        self.ctx.add_candidate(self.code, node, fields)
+    def report(self, node: cst.CSTNode, *, fix: "PendingFix | None" = None, **fields: Any) -> None:
+        """Report at ``node``; suppressions look at the statement being visited. ``fix`` is
+        the change that removes the finding (checks/_fixes.py builds one)."""
+        self.ctx.add_candidate(self.code, node, fields, fix)
 
-    def report_at(self, node: cst.CSTNode, statement: cst.CSTNode | None, **fields: Any) -> None:
+    def report_at(self, node: cst.CSTNode, statement: cst.CSTNode | None, *, fix: "PendingFix | None" = None,
+                  **fields: Any) -> None:
         """Report at ``node`` from after the walk (e.g. in ``leave_Module``), naming the
         statement it belongs to so that suppression comments above it apply."""
-        self.ctx.candidates.append(Candidate(self.code, node, fields, statement))
+        self.ctx.candidates.append(Candidate(self.code, node, fields, statement, fix=fix))
 
 
 @dataclass
@@ -95,6 +99,7 @@ class Candidate:
     fields: dict[str, Any]
     statement: cst.CSTNode | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    fix: "PendingFix | None" = None
 
 
 class FactCollector:
@@ -127,6 +132,7 @@ class ProjectFinding:
     path: str  # display path, as in FileResult.path
     span: tuple[int, int, int, int]
     fields: dict[str, Any]
+    fix: "Fix | None" = None
 
 
 class ProjectRule(Rule):

@@ -76,6 +76,8 @@ class RunResult:
     baseline: dict | None = None
     # Procfiles, formations and the code each process type runs (deployment.ProcessModel).
     process_model: Any = None
+    # display path -> what was analyzed there (the fixer analyzes its fixes the same way).
+    tasks: dict[str, FileTask] = field(default_factory=dict)
 
 
 def _severity_overrides(settings: Settings) -> tuple[tuple[str, Severity], ...]:
@@ -196,7 +198,8 @@ def run(settings: Settings) -> RunResult:
     assign_fingerprints(findings)
     findings.sort(key=Finding.sort_key)
     checked = {task.display_path: _codes_judging(task) for task in tasks}
-    return RunResult(len(tasks), findings, errors, enabled, facts, checked, process_model=process_model)
+    return RunResult(len(tasks), findings, errors, enabled, facts, checked, process_model=process_model,
+                     tasks={task.display_path: task for task in tasks})
 
 
 def _missing_facts(closure: FactClosure | None, project: Project | None, model) -> list[int]:
@@ -244,7 +247,7 @@ def _project_findings(project: Project, codes: list[str], tasks: list[FileTask],
             if Suppressions.scan(text, resolve_code).suppresses(code, line, end_line, line):
                 continue
             span = Span(line, column, end_line, end_column)
-            findings.append(FindingFactory(task, lines).make(code, span, item.fields))
+            findings.append(FindingFactory(task, lines).make(code, span, item.fields, fix=item.fix))
     return findings
 
 

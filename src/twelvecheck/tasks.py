@@ -7,10 +7,13 @@ neither the engine nor libcst (issue 7: a warm run costs the start-up and the re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twelvecheck.findings import Finding, Severity, Span
 from twelvecheck.ruledocs import load_rule_docs
+
+if TYPE_CHECKING:
+    from twelvecheck.fixes import Fix
 
 PARSE_ERROR = "TWC001"
 UNUSED_SUPPRESSION = "TWC002"
@@ -33,6 +36,8 @@ class FileTask:
     entry_functions: frozenset[str] = frozenset()
     # Whole-program facts for the project rules: only from files they can reach (closure.py).
     collect_facts: bool = True
+    # ``source`` is a new version of the file at ``path`` (the fixer's), not standard input.
+    in_place: bool = False
 
 
 class FindingFactory:
@@ -42,7 +47,8 @@ class FindingFactory:
         self.docs = load_rule_docs()
         self.severities = dict(task.severities)
 
-    def make(self, code: str, span: Span, fields: dict[str, Any] | None = None, message: str | None = None) -> Finding:
+    def make(self, code: str, span: Span, fields: dict[str, Any] | None = None, message: str | None = None,
+             fix: "Fix | None" = None) -> Finding:
         doc = self.docs[code]
         if message is None:
             message = doc.message.format_map(_Fields(fields or {}))
@@ -57,6 +63,7 @@ class FindingFactory:
             span=span,
             help_uri=doc.help_uri,
             anchor_text=anchor,
+            fix=fix,
         )
 
 

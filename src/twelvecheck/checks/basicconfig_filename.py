@@ -5,6 +5,7 @@ from __future__ import annotations
 from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.checks._exprs import is_none, keyword_argument
+from twelvecheck.checks._logfixes import basicconfig_to_stderr
 from twelvecheck.rule import Invalid, Rule, Valid
 
 
@@ -17,7 +18,7 @@ class BasicConfigFilename(Rule):
             return
         filename = keyword_argument(node, "filename")
         if filename is not None and not is_none(filename.value):
-            self.report(node)
+            self.report(node, fix=basicconfig_to_stderr(node))
 
     VALID = [
         Valid("""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.checks._exprs import argument, is_path_expression, keyword_argument, opened_path
+from twelvecheck.checks._logfixes import handler_to_stream, loguru_sink_to_stderr
 from twelvecheck.checks._logging import FILE_HANDLER_CLASSES, LOGURU_ADD, STRUCTLOG_FILE_FACTORIES
 from twelvecheck.rule import Invalid, Rule, Valid
 
@@ -47,11 +48,13 @@ class FileLogHandler(Rule):
         if qualified is None:
             return
         if qualified in FILE_HANDLER_CLASSES or qualified in self.file_subclasses:
-            self.report(node, handler=qualified.rsplit(".", 1)[-1])
+            self.report(node, handler=qualified.rsplit(".", 1)[-1],
+                        fix=handler_to_stream(node, qualified, self.ctx.imports))
         elif qualified == LOGURU_ADD:
             sink = argument(node, 0, "sink")
             if sink is not None and is_path_expression(sink, self.ctx):
-                self.report(node, handler="loguru logger.add(<path>)")
+                self.report(node, handler="loguru logger.add(<path>)",
+                            fix=loguru_sink_to_stderr(node, self.ctx.imports))
         elif qualified in STRUCTLOG_FILE_FACTORIES:
             file_arg = keyword_argument(node, "file")
             if file_arg is not None and opened_path(file_arg.value, self.ctx) is not None:

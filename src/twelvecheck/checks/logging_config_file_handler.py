@@ -9,6 +9,7 @@ from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.checks._dicts import dict_entries
 from twelvecheck.checks._exprs import argument, string_value
+from twelvecheck.checks._logfixes import dictconfig_handler_to_stream
 from twelvecheck.checks._logging import handler_class_string_is_file
 from twelvecheck.rule import Invalid, Rule, Valid
 
@@ -62,7 +63,8 @@ class LoggingConfigFileHandler(Rule):
         if "class" in fields:
             class_name = string_value(fields["class"][1])
             if class_name is not None and handler_class_string_is_file(class_name):
-                self.report(fields["class"][1], handler=name, detail=f"class {class_name}", where=where)
+                self.report(fields["class"][1], handler=name, detail=f"class {class_name}", where=where,
+                            fix=dictconfig_handler_to_stream(handler, fields["class"][1]))
                 return
         if "filename" in fields:
             self.report(fields["filename"][0], handler=name, detail="a filename", where=where)

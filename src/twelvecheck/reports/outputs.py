@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from twelvecheck import baseline as baselines
+from twelvecheck.findings import Finding, assign_fingerprints
 from twelvecheck.reports import FORMATS, ReportContext, render
 from twelvecheck.runner import RunResult
 
@@ -53,6 +54,13 @@ class BaselinePlan:
         if plan.read and not plan.write:
             plan.entries = baselines.load(plan.read)
         return plan
+
+    def keep(self, findings: list[Finding]) -> list[Finding]:
+        """The findings the baseline does not cover (one file's, analyzed again by the fixer)."""
+        if not self.entries:
+            return findings
+        assign_fingerprints(findings)
+        return baselines.apply(findings, self.entries, None, set()).new
 
     def apply(self, result: RunResult, write_atomically: Any) -> None:
         """Write the baseline (--write-baseline), then report only what it does not cover."""

@@ -1,0 +1,144 @@
+"""Fixes for Python files: built by rules from nodes, turned into text edits after the walk.
+
+A rule describes its fix with nodes (``PendingFix``): which node to replace by which code,
+and which modules the new code needs imported. The engine locates the nodes (the positions
+it computes for the finding anyway) and renders replacement nodes with libcst's code
+generator, which keeps every comment and space inside them. Imports go after the module's
+leading imports (after its docstring and ``__future__`` imports when it has none), the
+place a reader and isort expect them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Sequence
+
+from twelvecheck.findings import Span
+from twelvecheck.fixes import SAFE, UNSAFE, Edit, Fix
+from twelvecheck.lazy import libcst as cst
+
+if TYPE_CHECKING:
+    from twelvecheck.names import ImportTable
+    from twelvecheck.positions import Positions
+
+
+@dataclass
+class PendingFix:
+    applicability: str
+    message: str
+    # (node, what replaces it): code, or a node rendered with the module's code generator
+    replacements: list[tuple[cst.CSTNode, "str | cst.CSTNode"]] = field(default_factory=list)
+    imports: tuple[str, ...] = ()  # `import X` statements the new code needs
+
+    @classmethod
+    def safe(cls, message: str, *replacements: tuple[cst.CSTNode, "str | cst.CSTNode"],
+             imports: Sequence[str] = ()) -> "PendingFix":
+        return cls(SAFE, message, list(replacements), tuple(imports))
+
+    @classmethod
+    def unsafe(cls, message: str, *replacements: tuple[cst.CSTNode, "str | cst.CSTNode"],
+               imports: Sequence[str] = ()) -> "PendingFix":
+        return cls(UNSAFE, message, list(replacements), tuple(imports))
+
+
+def module_reference(imports: "ImportTable", module: str, spelled_as: cst.BaseExpression | None = None
+                     ) -> tuple[str, tuple[str, ...]] | None:
+    """How code at the point being visited names ``module`` (a top-level module such as
+    ``sys``), and the imports that takes: its own name when it is bound to the module or
+    unbound (then it is imported), the head of ``spelled_as`` when that already names it
+    (``lg`` in ``lg.FileHandler``), or None when the name means something else here."""
+    if spelled_as is not None:
+        head = spelled_as
+        while isinstance(head, cst.Attribute):
+            head = head.value
+        if isinstance(head, cst.Name) and imports.lookup(head.value) == module:
+            return head.value, ()
+    bound = imports.lookup(module)
+    if bound == module:
+        return module, ()
+    if bound is None:
+        return module, (module,)
+    return None
+
+
+def remove_arguments(call: cst.Call, drop: Sequence[cst.Arg]) -> cst.Call:
+    """``call`` without the arguments in ``drop``, its commas and line breaks tidied: a
+    trailing comma stays only where the original had one, and the space before ``)`` is
+    the original's."""
+    kept = [arg for arg in call.args if not any(arg is gone for gone in drop)]
+    if not kept:
+        return call.with_changes(args=())
+    original_last = call.args[-1]
+    if kept[-1] is not original_last:
+        had_trailing_comma = isinstance(original_last.comma, cst.Comma)
+        comma = original_last.comma if had_trailing_comma else cst.MaybeSentinel.DEFAULT
+        kept[-1] = kept[-1].with_changes(comma=comma, whitespace_after_arg=original_last.whitespace_after_arg)
+    return call.with_changes(args=kept)
+
+
+def materialize(pending: PendingFix, module: cst.Module, positions: "Positions") -> Fix | None:
+    """The fix as text edits, or None when a node cannot be located."""
+    edits = []
+    try:
+        for node, replacement in pending.replacements:
+            content = replacement if isinstance(replacement, str) else module.code_for_node(replacement)
+            edits.append(Edit(positions.span(node), content))
+    except KeyError:  # a node that is not in this module's tree
+        return None
+    if pending.imports:
+        anchor = import_anchor(module)
+        if anchor is None:
+            return None
+        place, node = anchor
+        edits.append(import_edit(place, positions.span(node), module.default_newline, pending.imports))
+    if not edits:
+        return None
+    return Fix(pending.applicability, pending.message, tuple(edits))
+
+
+def import_anchor(module: cst.Module) -> tuple[str, cst.CSTNode] | None:
+    """Where new imports go, as ("after" | "after-last-line" | "before", a statement): after
+    the leading imports, else after the docstring and ``__future__`` imports, else before
+    the first statement (below a shebang and the header comments)."""
+    body = list(module.body)
+    index = 1 if body and _is_docstring(body[0]) else 0
+    while index < len(body) and _is_import_line(body[index], future=True):
+        index += 1
+    after = body[index - 1] if index else None
+    while index < len(body) and _is_import_line(body[index], future=False):
+        after = body[index]
+        index += 1
+    if after is None:
+        return ("before", body[0]) if body else None
+    if after is body[-1] and not module.has_trailing_newline:
+        return "after-last-line", after
+    return "after", after
+
+
+def import_edit(place: str, span: Span, newline: str, modules: Sequence[str]) -> Edit:
+    """The edit adding ``import X`` lines at an anchor (``import_anchor``) whose span is known."""
+    content = "".join(f"import {name}{newline}" for name in sorted(set(modules)))
+    if place == "before":
+        return Edit(Span(span.line, 1, span.line, 1), content)
+    if place == "after-last-line":  # the file's last line has no line break: end it first
+        return Edit(Span(span.end_line, span.end_column, span.end_line, span.end_column), newline + content)
+    return Edit(Span(span.end_line + 1, 1, span.end_line + 1, 1), content)
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+            and isinstance(statement.body[0], cst.Expr)
+            and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def _is_import_line(statement: cst.CSTNode, future: bool) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or not statement.body:
+        return False
+    for small in statement.body:
+        if not isinstance(small, (cst.Import, cst.ImportFrom)):
+            return False
+        is_future = isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) and \
+            small.module.value == "__future__"
+        if is_future != future:
+            return False
+    return True
