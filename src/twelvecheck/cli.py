@@ -150,7 +150,8 @@ def rules_command(format_: str) -> None:
     if format_ == "json":
         click.echo(json.dumps([
             {"code": d.code, "name": d.name, "family": d.family, "severity": str(d.severity),
-             "default_enabled": d.default_enabled, "fixable": d.fixable, "summary": d.summary,
+             "default_enabled": d.default_enabled, "fixable": d.fixable, "fix": list(d.fix),
+             "summary": d.summary,
              "help_uri": d.help_uri}
             for d in docs.values()
         ], indent=2))
@@ -179,7 +180,7 @@ def explain(rule: str) -> None:
     doc = docs[code]
     state = "enabled by default" if doc.default_enabled else "off by default"
     click.echo(f"{doc.code} {doc.name}  [family: {doc.family}, severity: {doc.severity}, {state}, "
-               f"fixable: {'yes' if doc.fixable else 'no'}]\n")
+               f"fix: {' or '.join(doc.fix) if doc.fix else 'none'}]\n")
     click.echo(doc.text)
 
 

@@ -345,7 +345,8 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
             if suppressions.suppresses(candidate.code, span.line, span.end_line, statement_line):
                 continue
             if candidate.code in task.report:
-                fix = materialize(candidate.fix, module, positions) if candidate.fix is not None else None
+                fix = None if candidate.fix is None else materialize(candidate.fix, module, positions, lines,
+                                                                     candidate.statement)
                 result.findings.append(factory.make(candidate.code, span, candidate.fields, fix=fix))
     # Project rules are judged after every file: whether they used a suppression is not
     # known here, so their directives are not reported as unused.

@@ -154,8 +154,10 @@ def _breaks(task: FileTask, old: str, new: str) -> str | None:
     if task.kind == "python":
         try:
             ast.parse(new)
-        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-            return f"the result would not be valid Python ({exc})"
+        except SyntaxError as exc:
+            return f"the result would not be valid Python: {exc.msg} (line {exc.lineno})"
+        except (ValueError, RecursionError, MemoryError) as exc:
+            return f"the result would not be valid Python: {exc}"
         return None
     if task.kind == "procfile":
         from twelvecheck.procfile import UnreadableProcfile, parse

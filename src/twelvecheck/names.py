@@ -115,6 +115,11 @@ class ImportTable:
             return f"builtins.{name}"
         return None
 
+    def alias_of(self, qualified: str) -> str | None:
+        """A module-level name bound to exactly ``qualified`` (``sig`` after ``import signal as sig``)."""
+        names = sorted(name for name, bound in self._scopes[0].bindings.items() if bound == qualified)
+        return names[0] if names else None
+
     def qualify(self, node: cst.BaseExpression) -> str | None:
         """The qualified name a Name/Attribute chain refers to, or None when unknown."""
         dotted = dotted_name(node)

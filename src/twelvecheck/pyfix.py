@@ -44,9 +44,10 @@ class PendingFix:
 def module_reference(imports: "ImportTable", module: str, spelled_as: cst.BaseExpression | None = None
                      ) -> tuple[str, tuple[str, ...]] | None:
     """How code at the point being visited names ``module`` (a top-level module such as
-    ``sys``), and the imports that takes: its own name when it is bound to the module or
-    unbound (then it is imported), the head of ``spelled_as`` when that already names it
-    (``lg`` in ``lg.FileHandler``), or None when the name means something else here."""
+    ``sys``), and the imports that takes: the head of ``spelled_as`` when that already names
+    it (``lg`` in ``lg.FileHandler``), its own name when bound to it, a module-level alias
+    (``import signal as sig``), its own name imported when unbound, or None when the name
+    means something else here."""
     if spelled_as is not None:
         head = spelled_as
         while isinstance(head, cst.Attribute):
@@ -56,6 +57,9 @@ def module_reference(imports: "ImportTable", module: str, spelled_as: cst.BaseEx
     bound = imports.lookup(module)
     if bound == module:
         return module, ()
+    alias = imports.alias_of(module)
+    if alias is not None and imports.lookup(alias) == module:  # not shadowed where the fix goes
+        return alias, ()
     if bound is None:
         return module, (module,)
     return None
@@ -76,12 +80,21 @@ def remove_arguments(call: cst.Call, drop: Sequence[cst.Arg]) -> cst.Call:
     return call.with_changes(args=kept)
 
 
-def materialize(pending: PendingFix, module: cst.Module, positions: "Positions") -> Fix | None:
-    """The fix as text edits, or None when a node cannot be located."""
+def materialize(pending: PendingFix, module: cst.Module, positions: "Positions", lines: list[str],
+                statement: cst.CSTNode | None) -> Fix | None:
+    """The fix as text edits, or None when a node cannot be located. ``statement`` (the one
+    holding the finding) gives the indentation that continuation lines of new code take."""
     edits = []
     try:
         for node, replacement in pending.replacements:
-            content = replacement if isinstance(replacement, str) else module.code_for_node(replacement)
+            if isinstance(replacement, str):
+                content = replacement
+            else:
+                line = positions.span(statement if statement is not None else node).line
+                text = lines[line - 1] if line <= len(lines) else ""
+                content = render(replacement, module, text[:len(text) - len(text.lstrip(" \t"))])
+                if content is None:
+                    return None
             edits.append(Edit(positions.span(node), content))
     except KeyError:  # a node that is not in this module's tree
         return None
@@ -94,6 +107,23 @@ def materialize(pending: PendingFix, module: cst.Module, positions: "Positions")
     if not edits:
         return None
     return Fix(pending.applicability, pending.message, tuple(edits))
+
+
+def render(node: cst.CSTNode, module: cst.Module, indentation: str) -> str | None:
+    """A node's code as it reads inside a block indented by ``indentation``.
+
+    ``Module.code_for_node`` renders as if at the top level: a call split over lines, inside
+    a function, would lose the function's indentation on its continuation lines. libcst
+    takes that indentation from its code generator's state, which is set here."""
+    try:
+        from libcst._nodes.internal import CodegenState
+    except ImportError:  # pragma: no cover - a libcst that moved it: no fix rather than a wrong one
+        return None
+    state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+    if indentation:
+        state.indent_tokens.append(indentation)
+    node._codegen(state)
+    return "".join(state.tokens)
 
 
 def import_anchor(module: cst.Module) -> tuple[str, cst.CSTNode] | None:

@@ -28,6 +28,9 @@ FAMILIES: dict[str, str] = {
 }
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+# Between "Use instead" and "References", in every rule with a fix (ruff's order).
+FIX_SECTION = "Fix safety"
+APPLICABILITIES = ("safe", "unsafe")
 REQUIRED_KEYS = {
     "code": str,
     "name": str,
@@ -35,7 +38,7 @@ REQUIRED_KEYS = {
     "severity": str,
     "summary": str,
     "message": str,
-    "fixable": bool,
+    "fix": list,
 }
 OPTIONAL_KEYS = {"default_enabled": bool}
 
@@ -58,11 +61,15 @@ class RuleDoc:
     severity: Severity
     summary: str
     message: str
-    fixable: bool
+    fix: tuple[str, ...]  # the applicabilities of the fixes the rule offers: () for none
     default_enabled: bool
     body: str
     sections: dict[str, str]
     source: Path
+
+    @property
+    def fixable(self) -> bool:
+        return bool(self.fix)
 
     @property
     def help_uri(self) -> str:
@@ -113,8 +120,13 @@ def parse_rule_doc(text: str, source: Path) -> RuleDoc:
         raise RuleDocError(f"{source}: name {meta['name']!r} is not a kebab-case slug")
     if meta["family"] not in FAMILIES:
         raise RuleDocError(f"{source}: unknown family {meta['family']!r}")
+    fix = meta["fix"]
+    if any(item not in APPLICABILITIES for item in fix) or len(set(fix)) != len(fix):
+        raise RuleDocError(f"{source}: fix must list some of {', '.join(APPLICABILITIES)} once each, got {fix!r}")
     body = match.group(2)
     sections = _split_sections(body)
+    if bool(fix) != (FIX_SECTION in sections):
+        raise RuleDocError(f"{source}: a rule with a fix has a '## {FIX_SECTION}' section, and only such a rule")
     return RuleDoc(
         code=meta["code"],
         name=meta["name"],
@@ -122,7 +134,7 @@ def parse_rule_doc(text: str, source: Path) -> RuleDoc:
         severity=Severity.parse(meta["severity"]),
         summary=meta["summary"],
         message=meta["message"],
-        fixable=meta["fixable"],
+        fix=tuple(sorted(fix, key=APPLICABILITIES.index)),
         default_enabled=meta.get("default_enabled", True),
         body=body.strip() + "\n",
         sections=sections,

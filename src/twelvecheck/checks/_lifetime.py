@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from twelvecheck.checks._shutdown import FRAMEWORKS_HANDLING_SIGTERM
 from twelvecheck.project import EntryPoint, Project
 from twelvecheck.rule import ProjectFinding
+
+if TYPE_CHECKING:
+    from twelvecheck.fixes import Fix
 
 
 @dataclass
@@ -16,7 +19,12 @@ class Lifetime:
     handles_sigterm: bool
     framework: str | None  # a framework that handles SIGTERM for it
     interactive: bool
-    stops_on_interrupt: bool  # catches KeyboardInterrupt or handles SIGINT
+    catches_interrupt: bool  # catches KeyboardInterrupt
+    sigint_handler: bool  # installs a SIGINT handler of its own
+
+    @property
+    def stops_on_interrupt(self) -> bool:
+        return self.catches_interrupt or self.sigint_handler
 
     @property
     def long_running_service(self) -> bool:
@@ -24,14 +32,15 @@ class Lifetime:
 
 
 def judge(project: Project, entry: EntryPoint) -> Lifetime:
-    verdict = Lifetime(None, False, None, False, False)
+    verdict = Lifetime(None, False, None, False, False, False)
     for name, unit in project.reachable(entry.unit):
         if unit["loops"] and verdict.loop is None:
             node, description = unit["loops"][0]
             verdict.loop = (project.unit_paths[name], node, description)
         verdict.handles_sigterm |= bool(unit["sigterm"])
         verdict.interactive |= unit["interactive"]
-        verdict.stops_on_interrupt |= unit["catches_interrupt"] or unit["sigint"]
+        verdict.catches_interrupt |= unit["catches_interrupt"]
+        verdict.sigint_handler |= bool(unit["sigint"])
         for callee in unit["calls"]:
             for external in project.external_calls(callee):
                 if external in FRAMEWORKS_HANDLING_SIGTERM:
@@ -45,13 +54,15 @@ def where(loop: tuple[str, list[int], str], entry: EntryPoint) -> str:
     return f"{description} at {location}"
 
 
-def unhandled_services(code: str, project: Project, also: Callable[[Lifetime], bool]) -> list[ProjectFinding]:
+def unhandled_services(code: str, project: Project, also: Callable[[Lifetime], bool],
+                       fix: Callable[[EntryPoint, Lifetime], "Fix | None"] | None = None) -> list[ProjectFinding]:
     """A finding at every long-running entry point that no SIGTERM handler (its own or a
-    framework's) covers and for which ``also`` holds."""
+    framework's) covers and for which ``also`` holds; ``fix`` may offer its fix."""
     findings = []
     for entry in project.entry_points():
         life = judge(project, entry)
         if life.long_running_service and not life.handles_sigterm and not life.framework and also(life):
             findings.append(ProjectFinding(code, entry.path, entry.span,
-                                           {"entry": entry.what, "loop": where(life.loop, entry)}))
+                                           {"entry": entry.what, "loop": where(life.loop, entry)},
+                                           fix=fix(entry, life) if fix is not None else None))
     return findings

@@ -19,6 +19,7 @@ from twelvecheck.checks._dataflow import AssignedValues
 from twelvecheck.checks._exprs import argument, string_value
 from twelvecheck.checks._shutdown import BLOCKING_CALLS
 from twelvecheck.checks._signals import handler_kind, signals_of
+from twelvecheck.checks._sigterm_fix import main_block_facts
 from twelvecheck.names import dotted_name
 from twelvecheck.rule import FactCollector
 from twelvecheck.walk import ReadOnlyVisitor, visit_readonly
@@ -88,6 +89,7 @@ class ProgramFacts(FactCollector):
         self.loop_signals: dict[str, set[str]] = {}
         self.assigned = AssignedValues(ctx)
         self.main_block: cst.If | None = None
+        self.main_fix: dict[str, Any] | None = None  # what TWC303's fix needs (_sigterm_fix.py)
         self.try_stack: list[set[str]] = []
 
     # -- units ---------------------------------------------------------------------
@@ -128,6 +130,7 @@ class ProgramFacts(FactCollector):
     def visit_If(self, node: cst.If) -> None:
         if self.main_block is None and not self.ctx.functions and not self.ctx.classes and _is_main_guard(node.test):
             self.main_block = node
+            self.main_fix = main_block_facts(node, self.ctx)
             unit = f"{self.ctx.module_name}.<main>"
             self.units[unit] = _Unit("main", node.test)
             # The block runs after the module body: that code is part of the program.
@@ -301,6 +304,7 @@ class ProgramFacts(FactCollector):
         return {
             "units": {name: unit.to_facts() for name, unit in self.units.items()},
             "classes": self.classes,
+            "main_fix": self.main_fix,
         }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from twelvecheck.checks._lifetime import unhandled_services
 from twelvecheck.checks._program import ProgramFacts
+from twelvecheck.checks._sigterm_fix import sigterm_fix
+from twelvecheck.fixes import Fix
 from twelvecheck.rule import Invalid, ProjectFinding, ProjectRule, Valid
 
 
@@ -13,7 +15,14 @@ class SigintOnly(ProjectRule):
 
     @classmethod
     def check_project(cls, project) -> list[ProjectFinding]:
-        return unhandled_services(cls.code, project, lambda life: life.stops_on_interrupt)
+        return unhandled_services(cls.code, project, lambda life: life.stops_on_interrupt,
+                                  lambda entry, life: cls._fix(project, entry, life))
+
+    @staticmethod
+    def _fix(project, entry, life) -> Fix | None:
+        if not entry.unit.endswith(".<main>") or not life.catches_interrupt or life.sigint_handler:
+            return None
+        return sigterm_fix(project.files.get(entry.path, {}).get("program", {}).get("main_fix"))
 
     VALID = [
         Valid("""

@@ -1,0 +1,58 @@
+"""TWC303's fix: make SIGTERM take the path Ctrl+C already takes.
+
+The program stops cleanly on ``KeyboardInterrupt``; ``signal.default_int_handler`` is the
+standard library's SIGINT handler, which raises exactly that. Installing it for SIGTERM as
+the first statement of the ``__main__`` block sends a stop request from the platform down
+the same cleanup. The fix is offered only where that is certain: the entry point is the
+``__main__`` block (an indented block), the program catches ``KeyboardInterrupt`` and does
+not install a SIGINT handler of its own (that handler, not the exception, would be the clean
+path), and ``signal`` names the module there or can be imported. Unsafe all the same: a
+SIGTERM now interrupts whatever is running, in the middle of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twelvecheck.findings import Span
+from twelvecheck.fixes import UNSAFE, Edit, Fix
+from twelvecheck.lazy import libcst as cst
+from twelvecheck.pyfix import import_anchor, import_edit, module_reference
+
+
+def main_block_facts(block: cst.If, ctx) -> dict[str, Any] | None:
+    """What the fix needs to know of a module-level ``if __name__ == "__main__":`` block,
+    as facts (nodes become spans; the fix is made in the whole-program pass)."""
+    if not isinstance(block.body, cst.IndentedBlock):
+        return None
+    signal = module_reference(ctx.imports, "signal")
+    if signal is None:
+        return None
+    name, imports = signal
+    module = ctx.module
+    facts: dict[str, Any] = {
+        "header": block.test,
+        "indent": block.body.indent if block.body.indent is not None else module.default_indent,
+        "newline": module.default_newline,
+        "signal": name,
+        "import": None,
+    }
+    if imports:
+        anchor = import_anchor(module)
+        if anchor is None:
+            return None
+        facts["import"] = [anchor[0], anchor[1]]
+    return facts
+
+
+def sigterm_fix(facts: dict[str, Any] | None) -> Fix | None:
+    if not facts:
+        return None
+    name, newline = facts["signal"], facts["newline"]
+    line = facts["header"][2] + 1  # the block's first line: right below `if __name__ == "__main__":`
+    statement = f"{facts['indent']}{name}.signal({name}.SIGTERM, {name}.default_int_handler){newline}"
+    edits = [Edit(Span(line, 1, line, 1), statement)]
+    if facts["import"] is not None:
+        place, span = facts["import"]
+        edits.append(import_edit(place, Span(*span), newline, [name]))
+    return Fix(UNSAFE, f"raise KeyboardInterrupt on SIGTERM too ({name}.default_int_handler)", tuple(edits))
