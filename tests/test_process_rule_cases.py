@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from twelvecheck.checks._process_files import Fires
+from twelvecheck.fixer import plan_fixes
 from twelvecheck.formation import FormationOverride, parse_formation_option
+from twelvecheck.procfile import parse
+from twelvecheck.ruledocs import load_rule_docs
 from twelvecheck.rule import REGISTRY
 from twelvecheck.runner import Settings, run
 
@@ -29,6 +32,10 @@ def check_project(root: Path, files: dict[str, str], select: list[str], options:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
+    return check_project_again(root, select, options)
+
+
+def check_project_again(root: Path, select: list[str], options: tuple[str, ...] = ()):
     settings = Settings(paths=[str(root)], select=select, cwd=root, root=root)
     if options:
         assert options[0] == "--formation"
@@ -56,3 +63,29 @@ def test_every_process_rule_has_cases():
     assert len(PROCESS_RULES) >= 20
     for code, rule in PROCESS_RULES.items():
         assert rule.VALID and rule.INVALID, code
+
+
+def _firing_cases():
+    for code, rule in PROCESS_RULES.items():
+        for index, case in enumerate(rule.INVALID):
+            yield pytest.param(code, case, id=f"{code}-invalid-{index}")
+
+
+@pytest.mark.parametrize(("code", "case"), list(_firing_cases()))
+def test_fixes_of_process_rule_cases(code, case, tmp_path):
+    """Every fix is of a kind the rule document names, and the real fixer applies it
+    without changing the process types; afterwards the rule offers nothing more to fix."""
+    root = tmp_path / "app"
+    result = check_project(root, case.written(), [code], case.options)
+    offered = [f for f in result.findings if f.code == code and f.fix is not None]
+    assert {f.fix.applicability for f in offered} <= set(load_rule_docs()[code].fix), offered
+    if not offered:
+        return
+    outcome = plan_fixes(result.findings, result.tasks, unsafe=True)
+    assert not outcome.errors, outcome.errors
+    for item in outcome.changed_files:
+        assert [e.name for e in parse(item.fixed).entries] == [e.name for e in parse(item.original).entries]
+        Path(item.task.path).write_text(item.fixed, encoding="utf-8", newline="")
+    again = check_project_again(root, [code], case.options)
+    assert not [f for f in again.findings if f.code == code and f.fix is not None]
+

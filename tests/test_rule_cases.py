@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
+from twelvecheck import fixes
 from twelvecheck.engine import analyze_file
+from twelvecheck.ruledocs import load_rule_docs
 from twelvecheck.tasks import FileTask
 from twelvecheck.project import Project
 from twelvecheck.rule import REGISTRY, ProjectRule
@@ -63,3 +67,37 @@ def test_every_rule_with_a_visitor_has_cases():
         if code in ("TWC001", "TWC002"):
             continue
         assert rule.VALID and rule.INVALID, f"{code} needs cases that must and must not fire"
+
+
+def _fixes_of(code: str, source: str, filename: str) -> list:
+    task = FileTask(path=filename, display_path=filename, report=frozenset({code}), source=source.encode())
+    result = analyze_file(task)
+    if issubclass(REGISTRY[code], ProjectRule):
+        return [f.fix for f in REGISTRY[code].check_project(Project({filename: result.facts})) if f.fix]
+    return [f.fix for f in result.findings if f.code == code and f.fix]
+
+
+def _invalid_cases():
+    for code, rule in sorted(REGISTRY.items()):
+        if "python" in rule.kinds:
+            for index, case in enumerate(rule.INVALID):
+                yield pytest.param(code, case, id=f"{code}-invalid-{index}")
+
+
+@pytest.mark.parametrize(("code", "case"), list(_invalid_cases()))
+def test_fixes_of_rule_cases_are_documented_and_keep_the_code_valid(code, case):
+    """Every fix a case gets is of a kind its rule document names, and applying all of them
+    (unsafe ones too, pass after pass as --fix does) leaves valid Python with no fix left."""
+    documented = load_rule_docs()[code].fix
+    source = case.source
+    for _ in range(5):
+        offered = _fixes_of(code, source, case.filename)
+        assert {fix.applicability for fix in offered} <= set(documented), f"{code}: undocumented fix {offered}"
+        if not offered:
+            break
+        new, applied = fixes.apply(source, offered)
+        assert applied and new != source
+        ast.parse(new)
+        source = new
+    else:
+        pytest.fail(f"{code}: fixes still offered after 5 passes:\n{source}")
