@@ -72,6 +72,9 @@ def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool
     if not quiet:
         if lines:
             lines.append("")
+        fixable = _fixable_line(result)
+        if fixable:  # above the summary, which stays the last line
+            lines.append(fixable)
         lines.append(_summary_line(result, color))
     return "\n".join(lines) + "\n" if lines else ""
 
@@ -99,6 +102,17 @@ def _summary_line(result: RunResult, color: bool) -> str:
     parts = [_plural(counts[s], str(s)) for s in sorted(counts, reverse=True)]
     text = f"Found {_plural(len(result.findings), 'finding')} ({', '.join(parts)}) in {files}.{baseline}"
     return click.style(text, bold=True) if color else text
+
+
+def _fixable_line(result: RunResult) -> str:
+    safe = sum(1 for f in result.findings if f.fix is not None and f.fix.safe)
+    unsafe = sum(1 for f in result.findings if f.fix is not None and not f.fix.safe)
+    if not safe and not unsafe:
+        return ""
+    parts = [f"{safe} fixable with --fix"] if safe else []
+    if unsafe:
+        parts.append(f"{unsafe} {'more ' if safe else ''}with --fix --unsafe-fixes")
+    return f"{'; '.join(parts)} (--diff shows them first)."
 
 
 def _baseline_note(result: RunResult) -> str:

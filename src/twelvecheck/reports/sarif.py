@@ -16,6 +16,7 @@ from typing import Any
 
 from twelvecheck import __version__
 from twelvecheck.findings import Finding, Severity
+from twelvecheck.fixes import Fix
 from twelvecheck.reports import ReportContext
 from twelvecheck.ruledocs import FAMILIES, RuleDoc, load_rule_docs
 from twelvecheck.runner import RunResult
@@ -65,7 +66,7 @@ def _result(finding: Finding, index: int, context: ReportContext) -> dict[str, A
     region = {"startLine": span.line, "startColumn": span.column,
               "endLine": max(span.end_line, span.line),
               "endColumn": span.end_column if span.end_line > span.line else max(span.end_column, span.column)}
-    return {
+    sarif_result = {
         "ruleId": finding.code,
         "ruleIndex": index,
         "level": LEVELS[finding.severity],
@@ -74,6 +75,21 @@ def _result(finding: Finding, index: int, context: ReportContext) -> dict[str, A
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"name": finding.name, "family": finding.family},
     }
+    if finding.fix is not None:
+        sarif_result["fixes"] = [_fix(finding.fix, artifact)]
+    return sarif_result
+
+
+def _fix(fix: Fix, artifact: dict[str, Any]) -> dict[str, Any]:
+    """SARIF's fix object; it has no notion of safety, so the description says it."""
+    note = "" if fix.safe else " (unsafe: may change behaviour; review before applying)"
+    replacements = [{
+        "deletedRegion": {"startLine": edit.span.line, "startColumn": edit.span.column,
+                          "endLine": edit.span.end_line, "endColumn": edit.span.end_column},
+        "insertedContent": {"text": edit.content},
+    } for edit in fix.edits]
+    return {"description": {"text": fix.message + note},
+            "artifactChanges": [{"artifactLocation": artifact, "replacements": replacements}]}
 
 
 def build_sarif(result: RunResult, context: ReportContext) -> dict[str, Any]:
