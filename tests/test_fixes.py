@@ -199,3 +199,11 @@ def test_json_report_with_fixes_matches_the_schema(tmp_path):
     jsonschema.validate(report, schema)
     kinds = {f["fix"]["applicability"] for f in report["findings"] if f["fix"]}
     assert kinds == {"safe", "unsafe"}
+
+
+def test_overlapping_fixes_are_applied_over_several_passes(tmp_path):
+    """Removing `--daemon` and the `&` after it touch the same blanks: one pass each."""
+    (tmp_path / "Procfile").write_text("web: gunicorn app:app --daemon &\n")
+    result = twelvecheck(tmp_path, "--fix", ".")
+    assert (tmp_path / "Procfile").read_text() == "web: gunicorn app:app\n"
+    assert "fixed 2 findings in 1 file" in result.stderr

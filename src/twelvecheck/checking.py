@@ -246,7 +246,7 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
 def _fixed_note(outcome) -> str:
     files = len(outcome.changed_files)
     note = f"fixed {outcome.fixed_count} finding{'' if outcome.fixed_count == 1 else 's'} in " \
-           f"{files} file{'' if files == 1 else 's'}"
+           f"{files} file{'' if files == 1 else 's'}" if files else "nothing to fix"
     if outcome.unsafe_left:
         note += f"; {outcome.unsafe_left} more with --unsafe-fixes"
     return note
@@ -258,9 +258,8 @@ def _report_diff(result, outcome, quiet: bool) -> int:
     for error in [*result.errors, *outcome.errors]:
         print_error(str(error))
     if not quiet:
-        files = len(outcome.changed_files)
         note = _fixed_note(outcome).replace("fixed", "would fix", 1)
-        click.echo(f"twelvecheck: {note}" if files else "twelvecheck: nothing to fix", err=True)
+        click.echo(f"twelvecheck: {note}", err=True)
     if result.errors or outcome.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if outcome.changed_files else EXIT_OK
