@@ -40,11 +40,11 @@ def sample_repo(tmp_path: Path) -> Path:
     return repo
 
 
-def _try_repo(repo: Path, home: Path, *files: str) -> subprocess.CompletedProcess:
+def _try_repo(repo: Path, home: Path, *files: str, hook: str = "twelvecheck") -> subprocess.CompletedProcess:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     args = ["--all-files"] if not files else ["--files", *files]
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "twelvecheck", "--verbose", *args],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook, "--verbose", *args],
         cwd=repo, capture_output=True, text=True, env=env, timeout=900,
     )
 
@@ -66,3 +66,14 @@ def test_pre_commit_try_repo_runs_the_hook(sample_repo, tmp_path):
     assert deploy.returncode == 1, deploy_output
     assert "worker/Procfile:1:" in deploy_output and "TWC511" in deploy_output  # celery --detach
     assert "worker/app.json:1:" in deploy_output and "TWC603" in deploy_output  # the clock scaled to 3
+
+
+def test_pre_commit_fix_hook_applies_the_safe_fixes(sample_repo, tmp_path):
+    pytest.importorskip("pre_commit")
+    proc = _try_repo(sample_repo, tmp_path / "pre-commit-home", hook="twelvecheck-fix")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output  # files changed, and the unsafe TWC201 is left
+    assert (sample_repo / "run-worker").read_text() == "#!/usr/bin/env python3\nimport logging\nlogging.basicConfig()\n"
+    assert (sample_repo / "worker" / "Procfile").read_text().startswith("worker: celery -A app worker\n")
+    assert (sample_repo / "app.py").read_text() == 'import logging as lg\nhandler = lg.FileHandler("app.log")\n'
+    assert "app.py:2:11: TWC201" in output
