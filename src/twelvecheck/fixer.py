@@ -116,7 +116,8 @@ def _fix_file(task: FileTask, wanted: list[Finding], unsafe: bool, keep, errors:
         return None
     item = FileFix(task, text, text, encoding)
     codes = {finding.code for finding in wanted}
-    check_task = dataclasses.replace(task, report=task.report | {PARSE_ERROR}, in_place=True)
+    # No prefilter: the fixed text must go through libcst's parser too, whatever it contains.
+    check_task = dataclasses.replace(task, report=task.report | {PARSE_ERROR}, in_place=True, prefilter=False)
     for _ in range(MAX_PASSES):
         new_text, applied = fixes.apply(item.fixed, [finding.fix for finding in wanted])
         if not applied or new_text == item.fixed:
