@@ -345,7 +345,7 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
             if suppressions.suppresses(candidate.code, span.line, span.end_line, statement_line):
                 continue
             if candidate.code in task.report:
-                fix = None if candidate.fix is None else materialize(candidate.fix, module, positions, lines,
+                fix = None if candidate.fix is None else materialize(candidate.fix, module, positions, text,
                                                                      candidate.statement)
                 result.findings.append(factory.make(candidate.code, span, candidate.fields, fix=fix))
     # Project rules are judged after every file: whether they used a suppression is not

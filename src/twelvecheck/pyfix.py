@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
 from twelvecheck.findings import Span
-from twelvecheck.fixes import SAFE, UNSAFE, Edit, Fix
+from twelvecheck.fixes import SAFE, UNSAFE, Edit, Fix, LineIndex
 from twelvecheck.lazy import libcst as cst
 
 if TYPE_CHECKING:
@@ -80,23 +80,26 @@ def remove_arguments(call: cst.Call, drop: Sequence[cst.Arg]) -> cst.Call:
     return call.with_changes(args=kept)
 
 
-def materialize(pending: PendingFix, module: cst.Module, positions: "Positions", lines: list[str],
+def materialize(pending: PendingFix, module: cst.Module, positions: "Positions", text: str,
                 statement: cst.CSTNode | None) -> Fix | None:
     """The fix as text edits, or None when a node cannot be located. ``statement`` (the one
     holding the finding) gives the indentation that continuation lines of new code take."""
     edits = []
+    index: LineIndex | None = None
     try:
         for node, replacement in pending.replacements:
             if isinstance(replacement, str):
                 content = replacement
             else:
                 line = positions.span(statement if statement is not None else node).line
-                text = lines[line - 1] if line <= len(lines) else ""
-                content = render(replacement, module, text[:len(text) - len(text.lstrip(" \t"))])
+                index = index or LineIndex(text)  # lines as libcst counts them (not str.splitlines)
+                start = index.offset(line, 1)
+                line_text = text[start:index.starts[line]] if line < len(index.starts) else text[start:]
+                content = render(replacement, module, line_text[:len(line_text) - len(line_text.lstrip(" \t"))])
                 if content is None:
                     return None
             edits.append(Edit(positions.span(node), content))
-    except KeyError:  # a node that is not in this module's tree
+    except (KeyError, ValueError):  # a node that is not in this module's tree
         return None
     if pending.imports:
         anchor = import_anchor(module)
