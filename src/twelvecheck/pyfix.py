@@ -66,18 +66,21 @@ def module_reference(imports: "ImportTable", module: str, spelled_as: cst.BaseEx
 
 
 def remove_arguments(call: cst.Call, drop: Sequence[cst.Arg]) -> cst.Call:
-    """``call`` without the arguments in ``drop``, its commas and line breaks tidied: a
-    trailing comma stays only where the original had one, and the space before ``)`` is
-    the original's."""
+    """``call`` without the arguments in ``drop``, its commas and line breaks tidied."""
     kept = [arg for arg in call.args if not any(arg is gone for gone in drop)]
-    if not kept:
-        return call.with_changes(args=())
-    original_last = call.args[-1]
-    if kept[-1] is not original_last:
-        had_trailing_comma = isinstance(original_last.comma, cst.Comma)
-        comma = original_last.comma if had_trailing_comma else cst.MaybeSentinel.DEFAULT
-        kept[-1] = kept[-1].with_changes(comma=comma, whitespace_after_arg=original_last.whitespace_after_arg)
-    return call.with_changes(args=kept)
+    return call.with_changes(args=end_like(list(call.args), kept))
+
+
+def end_like(original: list, kept: list) -> list:
+    """Items of a call or display after some were removed: the new last one ends the way the
+    original last one did, with or without a trailing comma, and with the space or line
+    break that came before the closing bracket."""
+    if kept and original and kept[-1] is not original[-1]:
+        changes = {"comma": original[-1].comma}
+        if isinstance(original[-1], cst.Arg):
+            changes["whitespace_after_arg"] = original[-1].whitespace_after_arg
+        kept[-1] = kept[-1].with_changes(**changes)
+    return kept
 
 
 def materialize(pending: PendingFix, module: cst.Module, positions: "Positions", text: str,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from twelvecheck.lazy import libcst as cst
-from twelvecheck.pyfix import PendingFix, module_reference, remove_arguments
+from twelvecheck.pyfix import PendingFix, end_like, module_reference, remove_arguments
 
 if TYPE_CHECKING:
     from twelvecheck.names import ImportTable
@@ -115,13 +115,6 @@ def dictconfig_handler_to_stream(handler: cst.BaseExpression, class_value: cst.B
                 kept.append(stream)
                 continue
         kept.append(element)
-    fixed = handler.with_changes(elements=_tidy_last_comma(elements, kept))
+    fixed = handler.with_changes(elements=end_like(elements, kept))
     return PendingFix.unsafe("use logging.StreamHandler on ext://sys.stdout", (handler, fixed))
 
-
-def _tidy_last_comma(original: list, kept: list) -> list:
-    """The new last element ends the way the original last one did (comma or not, and the
-    line break before the closing bracket)."""
-    if kept and original and kept[-1] is not original[-1]:
-        kept[-1] = kept[-1].with_changes(comma=original[-1].comma)
-    return kept
