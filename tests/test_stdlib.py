@@ -19,6 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from twelvecheck import fixes
+from twelvecheck.fixes import Fix
+from twelvecheck.source import decode_source
+
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SKIPPED_DIRS = {"site-packages", "__pycache__", "build", "dist", "node_modules", "venv", ".venv"}
 COMPARED = ["asyncio", "concurrent", "http", "logging", "multiprocessing", "xmlrpc", "wsgiref", "email",
@@ -62,13 +66,31 @@ def _assert_runs_clean(tree: Path, tmp_path: Path, minimum_files: int) -> tuple[
     for finding in report["findings"]:
         if finding["code"] == "TWC001" and finding["path"] not in rejected:
             assert "libcst cannot parse" in finding["message"], finding
+    _assert_fixes_keep_valid_python(report, tmp_path)
     return report, parse_errors
+
+
+def _assert_fixes_keep_valid_python(report: dict, cwd: Path) -> None:
+    """Every fix the run offers (unsafe ones too), applied to its Python file, leaves valid
+    Python: a cheap check of what `--fix --unsafe-fixes` would write (scripts/fix_run.py
+    runs the real thing)."""
+    by_path: dict[str, list[Fix]] = {}
+    for finding in report["findings"]:
+        if finding["fix"] is not None and finding["path"].endswith(".py"):
+            by_path.setdefault(finding["path"], []).append(Fix.from_json(finding["fix"]))
+    for path, offered in by_path.items():
+        text = decode_source((cwd / path).read_bytes())
+        fixed, applied = fixes.apply(text, offered)
+        assert applied and fixed != text, path
+        ast.parse(fixed)
+    report["fixed_files"] = len(by_path)
 
 
 def test_standard_library_runs_clean_and_every_unparseable_file_is_twc001(tmp_path, record_property):
     report, parse_errors = _assert_runs_clean(STDLIB, tmp_path, 500)
     record_property("figure", f"standard library ({STDLIB}): {report['summary']['files_scanned']} files, "
-                              f"{len(parse_errors)} TWC001, {report['summary']['findings']} findings, 0 crashes")
+                              f"{len(parse_errors)} TWC001, {report['summary']['findings']} findings, 0 crashes, "
+                              f"{report['fixed_files']} files with fixes that keep them valid Python")
 
 
 def test_site_packages_run_clean_and_every_unparseable_file_is_twc001(tmp_path, record_property):
@@ -79,7 +101,8 @@ def test_site_packages_run_clean_and_every_unparseable_file_is_twc001(tmp_path, 
         pytest.skip(f"no installed packages at {site}")
     report, parse_errors = _assert_runs_clean(site, tmp_path, 200)
     record_property("figure", f"site-packages ({site}): {report['summary']['files_scanned']} files, "
-                              f"{len(parse_errors)} TWC001, {report['summary']['findings']} findings, 0 crashes")
+                              f"{len(parse_errors)} TWC001, {report['summary']['findings']} findings, 0 crashes, "
+                              f"{report['fixed_files']} files with fixes that keep them valid Python")
 
 
 def test_the_prefilters_change_nothing_on_the_standard_library(tmp_path):
