@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,13 @@ if __name__ == "__main__":
 """
 
 
-def entries(cache: Path) -> dict[Path, bytes]:
-    return {path: path.read_bytes() for path in sorted(cache.rglob("*.json"))}
+def pack_of(cache: Path) -> Path:
+    return cache / "v2" / "pack.json"
+
+
+def entries(cache: Path) -> dict[str, dict]:
+    """The pack's entries by key (without the generation that last used them)."""
+    return {key: value[1] for key, value in json.loads(pack_of(cache).read_bytes())["entries"].items()}
 
 
 @pytest.fixture
@@ -60,28 +66,51 @@ def test_only_the_changed_file_is_analyzed_again(service, run):
     proc = run("--format", "json")
     after = entries(cache)
     assert set(before) <= set(after) and len(after) == len(before) + 1
-    assert all(after[path] == data for path, data in before.items())  # nothing else rewritten
+    assert all(after[key] == entry for key, entry in before.items())  # nothing else changed
     codes = sorted((f["path"], f["code"]) for f in json.loads(proc.stdout)["findings"])
     assert ("app/clean.py", "TWC201") in codes
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage", "wrong-shape", "swap"])
-def test_a_damaged_or_foreign_entry_is_ignored_and_rebuilt(service, run, damage):
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "wrong-shape", "swap", "entry-shape", "empty"])
+def test_a_damaged_or_foreign_pack_or_entry_is_ignored_and_rebuilt(service, run, damage):
     expected = run("--no-cache", "--format", "json").stdout
     run()
-    files = list(entries(service / ".twelvecheck_cache"))
-    for index, path in enumerate(files):
-        if damage == "truncate":
-            path.write_bytes(path.read_bytes()[:40])
-        elif damage == "garbage":
-            path.write_bytes(b"\x00\xff not json")
-        elif damage == "wrong-shape":
-            path.write_text(json.dumps({"findings": 3, "facts": []}))
-        else:  # another file's valid entry under this name: its key does not match
-            path.write_bytes(files[(index + 1) % len(files)].read_bytes() if index == 0 else path.read_bytes())
+    pack = pack_of(service / ".twelvecheck_cache")
+    data = pack.read_bytes()
+    document = json.loads(data)
+    keys = sorted(document["entries"])
+    if damage == "truncate":
+        pack.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        pack.write_bytes(b"\x00\xff not json")
+    elif damage == "wrong-shape":
+        pack.write_text(json.dumps({"format": 2, "entries": 3, "files": []}))
+    elif damage == "empty":
+        pack.write_bytes(b"")
+    else:
+        for index, key in enumerate(keys):
+            if damage == "swap":  # another file's valid entry under this key: its key does not match
+                document["entries"][key] = json.loads(data)["entries"][keys[(index + 1) % len(keys)]]
+            else:
+                document["entries"][key][1] = {"key": key, "findings": 3, "facts": []}
+        pack.write_text(json.dumps(document))
     assert run("--format", "json").stdout == expected
+    rebuilt = entries(service / ".twelvecheck_cache")
+    assert all(isinstance(entry["findings"], list) and entry["key"] == key for key, entry in rebuilt.items())
     assert run("--format", "json").stdout == expected  # rebuilt entries are good ones
-    assert all(json.loads(data)["findings"] is not None for data in entries(service / ".twelvecheck_cache").values())
+
+
+def test_a_warm_run_writes_nothing(service, run):
+    time.sleep(2.2)  # files this fresh are not remembered by their stat (cache._SETTLED_NS)
+    run()
+    pack = pack_of(service / ".twelvecheck_cache")
+    assert len(json.loads(pack.read_bytes())["files"]) == 4
+    run()  # the closure's list of files is remembered by the second run
+    before = pack.stat()
+    run()
+    after = pack.stat()
+    assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
+    assert [p.name for p in pack.parent.iterdir()] == ["pack.json"]
 
 
 def test_cache_dir_option_and_config_keys(service, run, tmp_path):

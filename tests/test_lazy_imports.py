@@ -27,7 +27,8 @@ except SystemExit:
     pass
 loaded = sorted(name for name in sys.modules if name.startswith("libcst") and name != "libcst")
 engine = "twelvecheck.engine" in sys.modules
-sys.stderr.write("\\n" + json.dumps({"libcst": loaded, "engine": engine}) + "\\n")
+others = sorted(name for name in ("yaml", "concurrent.futures.process") if name in sys.modules)
+sys.stderr.write("\\n" + json.dumps({"libcst": loaded, "engine": engine, "others": others}) + "\\n")
 """
 
 
@@ -41,7 +42,7 @@ def _probe(cwd: Path, *args: str) -> tuple[str, dict]:
 def test_version_does_not_load_libcst(tmp_path):
     out, loaded = _probe(tmp_path, "--version")
     assert "twelvecheck" in out
-    assert loaded == {"libcst": [], "engine": False}
+    assert loaded == {"libcst": [], "engine": False, "others": []}
 
 
 def test_a_fully_cached_run_does_not_load_libcst_and_reports_the_same(project):
@@ -64,3 +65,15 @@ def test_one_changed_file_loads_libcst_again(project):
     write(project, "app.py", "import logging\nlogging.FileHandler('y.log')\n")
     out, loaded = _probe(project, ".")
     assert loaded["libcst"] and "TWC201" in out
+
+
+def test_a_fully_cached_run_without_deployment_files_loads_neither_yaml_nor_a_process_pool(project):
+    """PyYAML reads Procfiles, app.json and YAML logging configs; the pool runs analyses: a
+    warm run of plain Python files needs neither (about 40 ms of imports)."""
+    for index in range(30):  # enough files for a process pool on the cold run
+        write(project, f"pkg/m{index}.py", "import logging\nlogging.FileHandler('x.log')\n")
+    cold_out, cold = _probe(project, "--jobs", "2", "--format", "json", ".")
+    assert cold["others"] == ["concurrent.futures.process"]  # the probe sees a load when there is one
+    warm_out, warm = _probe(project, "--jobs", "2", "--format", "json", ".")
+    assert warm["others"] == [] and warm["libcst"] == []
+    assert warm_out == cold_out

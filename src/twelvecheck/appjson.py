@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
+from twelvecheck.lazy import yaml
 
 
 @dataclass

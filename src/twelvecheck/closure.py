@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from twelvecheck.tasks import FileTask
 from twelvecheck.findings import FileResult
@@ -31,8 +31,11 @@ Analyze = Callable[[list[FileTask]], list[FileResult]]
 
 
 class FactClosure:
-    def __init__(self, tasks: list[FileTask], scripts: list[tuple[str, str]]) -> None:
+    def __init__(self, tasks: list[FileTask], scripts: list[tuple[str, str]],
+                 content: Callable[[str], Any] | None = None) -> None:
         self.tasks = tasks
+        # The cache's view of a file (cache.Content: has_main), so an unchanged file is not read.
+        self.content = content
         self.by_module: dict[str, list[int]] = {}
         self.by_display: dict[str, int] = {}
         self.modules: dict[int, str] = {}
@@ -61,10 +64,28 @@ class FactClosure:
             return False  # the project skips entry points in tests (a Procfile's are found later)
         if Path(task.path).name == "__main__.py" or self.modules[index] in self.script_modules:
             return True
+        if self.content is not None:
+            content = self.content(task.path)
+            return content is not None and content.has_main  # unreadable: the analysis reports it
         try:
             return b"__main__" in Path(task.path).read_bytes()
         except OSError:
             return False  # the analysis reports it
+
+    def assume(self, display_paths: Iterable[str]) -> None:
+        """Facts, in the first pass, from these files too: the files the closure asked for
+        on the last run (the cache remembers them), so a run whose files come from the cache
+        needs no further waves. Extra facts never change a finding (a file no entry point
+        reaches is read by no rule), and these files do not widen the closure by their bases:
+        only the files it asks for do, so a file no longer needed drops out of the next list."""
+        for path in display_paths:
+            index = self.by_display.get(path)
+            if index is not None and not self.tasks[index].collect_facts:
+                self.tasks[index] = dataclasses.replace(self.tasks[index], collect_facts=True)
+
+    def asked_paths(self) -> list[str]:
+        """The files whose facts the closure asked for (what ``assume`` takes next time)."""
+        return sorted(self.tasks[index].display_path for index in self.asked)
 
     def settle(self, results: list[FileResult]) -> None:
         """A file parsed for its own rules already gave its facts (engine.py): no later wave

@@ -11,7 +11,7 @@ import pathlib
 import re
 from dataclasses import dataclass, field
 
-import yaml
+from twelvecheck.lazy import yaml
 
 from twelvecheck.checks._logging import FILE_HANDLER_CLASSES, handler_class_string_is_file
 from twelvecheck.findings import Span
@@ -202,7 +202,7 @@ def _yaml_hits(text: str) -> list[_Hit] | None:
     return hits
 
 
-_Pairs = dict[str, tuple[yaml.Node, yaml.Node]]
+_Pairs = "dict[str, tuple[yaml.Node, yaml.Node]]"  # a string: yaml loads when first used
 
 
 def _yaml_mapping(node: yaml.MappingNode, cache: dict[int, _Pairs]) -> _Pairs:

@@ -249,7 +249,8 @@ def deployment_facts(settings, facts: dict[str, dict]) -> dict[str, dict]:
 
     cwd = settings.cwd
     roots = [p if (p := Path(path)).is_absolute() else cwd / p for path in settings.paths]
-    known = {(cwd / path).resolve() for path in facts}
+    # Only a Procfile or app.json that was checked can be one found above: resolve those alone.
+    known = {(cwd / path).resolve() for path, fact in facts.items() if "procfile" in fact or "appjson" in fact}
     found = {}
     for path in find_deployment_files([r for r in roots if r.exists()], known):
         shown = display_path(path, cwd)

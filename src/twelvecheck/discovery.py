@@ -9,6 +9,7 @@ repository cannot make twelvecheck read outside the paths it was given.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -84,6 +85,7 @@ class _Ignorer:
     def __init__(self, root: Path, patterns: list[str], respect_gitignore: bool) -> None:
         self.root = root
         self.spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+        self.match = _matcher(self.spec)  # spec.match_file, one regex when it can be
         self.respect_gitignore = respect_gitignore
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self._git_dirs_cache: dict[Path, list[Path]] = {}
@@ -127,7 +129,7 @@ class _Ignorer:
         if named_root and base != walk_base and self._excludes_named_root(walk_base):
             base = walk_base  # patterns still apply below the named path
         relative = _relative_posix(path, base)
-        if relative != "." and self.spec.match_file(relative + suffix):
+        if relative != "." and self.match(relative + suffix):
             return True
         if self.respect_gitignore:
             # The nearest .gitignore that decides wins, so a deeper `!pattern` re-includes.
@@ -159,6 +161,107 @@ class _Ignorer:
             relative = Path(os.path.relpath(walk_base, directory)).as_posix()
             self._named_root_ignored[key] = spec.match_file(relative + "/")
         return self._named_root_ignored[key]
+
+
+    # -- the walk: what ``ignored`` decides, worked out once per directory ------------------
+    def walk_rules(self, top: Path) -> "_WalkRules":
+        return _WalkRules(self, top)
+
+
+class _WalkRules:
+    """``_Ignorer.ignored(path, is_dir, top)`` for the paths a walk of ``top`` meets, with the
+    per-path work done once per directory: which base the exclude patterns are relative to,
+    and which .gitignore files apply (the chain up to the repository root, nearest first).
+    Paths are plain strings here; ``tests/test_discovery.py`` holds the walk to ``ignored``."""
+
+    def __init__(self, ignorer: _Ignorer, top: Path) -> None:
+        self.ignorer = ignorer
+        self.top = os.path.abspath(top)  # normalized as os.path.relpath sees it
+        self.root = os.path.abspath(ignorer.root)
+        # A pattern excluding the named path itself: patterns apply below it, relative to it.
+        self.root_is_top = ignorer._excludes_named_root(top) and not _same(self.root, self.top)
+
+    def base_of(self, directory: str) -> tuple[str, bool]:
+        """The folder the exclude patterns of ``directory``'s entries are relative to, as a
+        prefix ("" or "a/b/"), and whether that folder is the project root."""
+        if not self.root_is_top and _inside_str(directory, self.root):
+            return _prefix(directory, self.root), True
+        return _prefix(directory, self.top), False
+
+    def top_chain(self) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+        """The .gitignore files that apply to ``top``'s entries: ``top`` and its parents up
+        to the repository root (as ``_Ignorer._git_dirs``), minus those that ignore ``top``."""
+        if not self.ignorer.respect_gitignore:
+            return []
+        chain = []
+        for directory in self.ignorer._git_dirs(Path(self.top) / "_"):
+            spec = self.ignorer._gitignore(directory)
+            if spec is not None and not self.ignorer._ignores_named_root(directory, spec, Path(self.top)):
+                chain.append((_prefix_dir(str(directory)), spec))
+        return chain
+
+    def chain_below(self, directory: str, names: set[str],
+                    parent: list[tuple[str, pathspec.GitIgnoreSpec]]) -> list[tuple[str, pathspec.GitIgnoreSpec]]:
+        """The chain for the entries of ``directory`` (below ``top``), from its parent's."""
+        if not self.ignorer.respect_gitignore:
+            return []
+        # A folder holding .git is a repository root: the .gitignore files above stop there.
+        chain = [] if ".git" in names and os.path.exists(os.path.join(directory, ".git")) else parent
+        if ".gitignore" in names:
+            spec = self.ignorer._gitignore(Path(directory))
+            if spec is not None:
+                chain = [(_prefix_dir(directory), spec), *chain]
+        return chain
+
+    def ignored(self, path: str, relative: str, is_dir: bool,
+                chain: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
+        suffix = "/" if is_dir else ""
+        if relative != "." and self.ignorer.match(relative + suffix):
+            return True
+        for prefix, spec in chain:
+            include = spec.check_file(path[len(prefix):] + suffix).include
+            if include is not None:
+                return include
+        return False
+
+
+def _same(a: str, b: str) -> bool:
+    return os.path.normpath(a) == os.path.normpath(b)
+
+
+def _inside_str(path: str, root: str) -> bool:
+    return path == root or path.startswith(root if root.endswith(os.sep) else root + os.sep)
+
+
+def _prefix_dir(directory: str) -> str:
+    return directory if directory.endswith(os.sep) else directory + os.sep
+
+
+def _prefix(directory: str, base: str) -> str:
+    """``directory`` (at or below ``base``) relative to it, as a prefix for its entries' names."""
+    if directory == base:
+        return ""
+    relative = directory[len(_prefix_dir(base)):]
+    return (relative if os.sep == "/" else relative.replace(os.sep, "/")) + "/"
+
+
+def _matcher(spec: pathspec.GitIgnoreSpec) -> Callable[[str], bool]:
+    """``spec.match_file`` for normalized relative paths. Without negated patterns a path is
+    excluded when any pattern matches, which one regex answers in a single call."""
+    patterns = [p for p in spec.patterns if p.include is not None]
+    if not patterns:
+        return lambda path: False
+    regexes = [getattr(p, "regex", None) for p in patterns]
+    if any(not p.include for p in patterns) or any(
+            r is None or not isinstance(r.pattern, str) or r.flags != re.UNICODE or "(?P=" in r.pattern
+            for r in regexes):
+        return spec.match_file
+    # Named groups (pathspec marks a directory match with one) would clash when joined.
+    combined = re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', r.pattern)})" for r in regexes))
+    return lambda path: combined.match(path) is not None
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
 def _lenient_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
@@ -246,32 +349,49 @@ def _shown(file_path: Path, argument: Path, absolute: Path) -> Path:
 
 def _walk(top: Path, ignorer: _Ignorer, include_configs: bool, include_process_files: bool = False,
           unlisted: Callable[[Path, OSError], None] = lambda directory, error: None):
+    """The files below ``top`` that are not excluded, in name order, depth first. Works on
+    strings and decides per directory what it can (a tree can hold thousands of folders)."""
     real_top = Path(os.path.realpath(top))
-    stack = [top]
+    rules = ignorer.walk_rules(top)
+    # (the folder as spelled from top, for listing and for the paths yielded;
+    #  the same normalized, for matching; the .gitignore chain of its entries)
+    stack = [(str(top), rules.top, rules.top_chain())]
     while stack:
-        directory = stack.pop()
+        directory, normal, chain = stack.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as error:
-            unlisted(directory, error)  # said, not skipped silently: its files go unchecked
+            unlisted(Path(directory), error)  # said, not skipped silently: its files go unchecked
             continue
+        if normal != rules.top:
+            chain = rules.chain_below(normal, {entry.name for entry in entries}, chain)
+        prefix, in_root = rules.base_of(normal)
         subdirs = []
         for entry in entries:
-            path = Path(entry.path)
+            name = entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
                 is_link = entry.is_symlink()
             except OSError:
                 continue
+            full = normal + os.sep + name if normal != os.sep else os.sep + name
+            # The project root met on a walk from above it: patterns apply below it.
+            relative = "." if not in_root and full == rules.root and not rules.root_is_top else prefix + name
             if is_dir:
-                if ignorer.ignored(path, True, top) or (path / "pyvenv.cfg").exists():
+                if rules.ignored(full, relative, True, chain) or os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
                     continue
-                subdirs.append(path)
+                subdirs.append((entry.path, full, chain))
                 continue
-            kind = _kind_of(path, include_configs, include_process_files)
-            if entry.name in PACKAGING_FILES and not is_link and not ignorer.ignored(path, False, top):
+            kind = _kind_of_name(name, include_configs, include_process_files)
+            packaging = name in PACKAGING_FILES and not is_link
+            if kind is None and not packaging:
+                continue
+            if rules.ignored(full, relative, False, chain):
+                continue
+            path = Path(entry.path)
+            if packaging:
                 yield path, "packaging"  # console scripts of a project inside the tree
-            if kind is None or ignorer.ignored(path, False, top):
+            if kind is None:
                 continue
             if is_link:
                 target = Path(os.path.realpath(path))
@@ -279,3 +399,27 @@ def _walk(top: Path, ignorer: _Ignorer, include_configs: bool, include_process_f
                     continue
             yield path, kind
         stack.extend(reversed(subdirs))
+
+
+def _suffix(name: str) -> str:
+    """``PurePath(name).suffix``."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _kind_of_name(name: str, include_configs: bool, include_process_files: bool) -> str | None:
+    """``_kind_of`` for a file name met on the walk, without making a path of it."""
+    suffix = _suffix(name)
+    if suffix in PYTHON_SUFFIXES:
+        return "python"
+    if include_process_files and ("procfile" in name.lower() or name == "app.json"):
+        from twelvecheck.procfile import process_file_kind
+
+        kind = process_file_kind(name)
+        if kind is not None:
+            return kind
+    if include_configs:
+        from twelvecheck.configfiles import LOGGING_CONFIG_SUFFIXES
+
+        return LOGGING_CONFIG_SUFFIXES.get(suffix.lower())
+    return None

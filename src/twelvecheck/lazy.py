@@ -1,4 +1,4 @@
-"""``libcst``, imported when a name from it is first used rather than when a module loads.
+"""``libcst`` and ``yaml``, imported when a name from them is first used rather than when a module loads.
 
 Importing libcst takes about 0.3 s: most of a run whose files all come from the cache, and
 such a run never touches a syntax tree. twelvecheck's modules write
@@ -6,6 +6,8 @@ such a run never touches a syntax tree. twelvecheck's modules write
 lookup imports libcst (an ordinary import, so other code importing libcst or its submodules
 is unaffected) and copies its names here, so later lookups cost what a module's do.
 ``tests/test_lazy_imports.py`` checks that ``--version`` and a fully cached run never import it.
+PyYAML is deferred the same way (``from twelvecheck.lazy import yaml``): only Procfiles,
+app.json and YAML logging configs need it, and its import costs about 20 ms.
 """
 
 from __future__ import annotations
@@ -23,3 +25,4 @@ class _Deferred(types.ModuleType):
 
 
 libcst: Any = _Deferred("libcst")
+yaml: Any = _Deferred("yaml")

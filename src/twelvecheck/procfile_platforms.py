@@ -13,7 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-import yaml
+from twelvecheck.lazy import yaml
 
 HONCHO_LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
 DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")

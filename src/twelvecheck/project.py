@@ -14,7 +14,7 @@ import configparser
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -26,6 +26,7 @@ _SCRIPT_RE = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+)\s*:\s*([\w.]+)")
 FILE_START = (1, 1, 1, 2)
 
 
+@lru_cache(maxsize=None)
 def is_test_path(path: str) -> bool:
     """Tests are run by a test runner, not deployed as processes: no entry points there."""
     return bool(_TEST_PATH_RE.search(path))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -162,11 +163,13 @@ def run(settings: Settings) -> RunResult:
 
     # Procfiles, formations, and the code they run (`twelvecheck formation` always wants them).
     with_process_model = settings.process_model or wants_process_files(enabled)
+    cache = _open_cache(settings, errors)
     closure = None
     if settings.prefilter and settings.stdin_source is None and (project_codes or with_process_model):
-        closure = FactClosure(tasks, scripts)
+        closure = FactClosure(tasks, scripts, cache.content if cache is not None else None)
         closure.mark_roots()
-    cache = _open_cache(settings, errors)
+        if cache is not None:
+            closure.assume(cache.recall(_closure_name(settings)))
     results = _analyze_all(tasks, settings.jobs, cache)
     if closure is not None:
         closure.settle(results)
@@ -187,6 +190,10 @@ def run(settings: Settings) -> RunResult:
         if not missing:
             break
         closure.collect(missing, results, lambda more: _analyze_all(more, settings.jobs, cache))
+    if cache is not None:
+        if closure is not None:
+            cache.remember(_closure_name(settings), closure.asked_paths())
+        cache.flush()
     findings = [finding for result in results for finding in result.findings]
     if project_codes:
         findings.extend(_project_findings(project, project_codes, tasks, errors))
@@ -211,6 +218,11 @@ def _missing_facts(closure: FactClosure | None, project: Project | None, model) 
                 for target in ptype.targets if target.get("path")]
     starts += [unit for path in deployed for unit in project.path_units.get(path, [])]
     return closure.missing(project, starts, deployed)
+
+
+def _closure_name(settings: Settings) -> str:
+    """What the cache files the closure's list under: the same paths checked from the same place."""
+    return json.dumps([str(settings.cwd), str(settings.root), settings.paths])
 
 
 def _codes_judging(task: FileTask) -> list[str]:
@@ -278,7 +290,7 @@ def _analyze_all(tasks: list[FileTask], jobs: int, cache: "ResultCache | None" =
         key = _cache_key(cache, task) if cache is not None else None
         if key is None:
             continue
-        results[index] = cache.get(key, task.display_path)
+        results[index] = cache.get(key, task.display_path) or _parsed_anyway(cache, task)
         if results[index] is None:
             keys[index] = key
     pending = [index for index, result in enumerate(results) if result is None]
@@ -289,17 +301,27 @@ def _analyze_all(tasks: list[FileTask], jobs: int, cache: "ResultCache | None" =
     return results
 
 
+def _parsed_anyway(cache: "ResultCache", task: FileTask) -> FileResult | None:
+    """A file asked for its facts that an earlier run parsed for its own rules: that result
+    holds its facts already (engine.py: a parsed file yields them whether asked or not). The
+    closure's list (``FactClosure.assume``) asks for such files up front."""
+    if not task.collect_facts:
+        return None
+    key = _cache_key(cache, dataclasses.replace(task, collect_facts=False))
+    result = cache.get(key, task.display_path) if key is not None else None
+    return result if result is not None and result.parsed else None
+
+
 def _cache_key(cache: "ResultCache", task: FileTask) -> str | None:
     """Python files only: Procfiles and configs are cheap and depend on files around them."""
     if task.kind != "python" or task.source is not None:
         return None
-    try:
-        data = Path(task.path).read_bytes()
-    except OSError:
-        return None  # the analysis reports it
+    content = cache.content(task.path)
+    if content is None:
+        return None  # unreadable: the analysis reports it
     shape = (task.display_path, task.path, module_name_from_path(Path(task.path)), sorted(task.report),
              task.severities, task.prefilter, sorted(task.entry_functions), task.collect_facts)
-    return cache.key(data, shape)
+    return cache.key(content.digest, shape)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -324,6 +346,8 @@ def _analyze(tasks: list[FileTask], indexes: list[int], jobs: int) -> list[FileR
     workers = jobs or os.cpu_count() or 1
     if workers <= 1 or len(todo) < _PARALLEL_THRESHOLD:
         return [analyze_file(task) for task in todo]
+    from concurrent.futures import ProcessPoolExecutor  # with multiprocessing: only when there is work
+
     load_parser()  # once, before the workers fork, rather than once in each of them
     chunksize = max(1, len(todo) // (workers * 32))
     try:
