@@ -176,3 +176,12 @@ def test_a_commented_out_procfile_line(project, run):
     write(project, "app.py", "app = object()\n")
     write(project, "worker.py", TOP_LEVEL_LOOP)
     assert signal_findings(run) == []
+
+
+def test_code_run_by_many_process_types_names_a_few_and_counts_the_rest(project, run):
+    write(project, "worker.py", MAIN_LOOP)
+    write(project, "Procfile", "".join(f"w{index}: python worker.py\n" for index in range(8)))
+    findings = signal_findings(run)
+    assert located(findings) == [("worker.py", 9, "TWC302")]
+    assert findings[0]["message"].startswith(
+        "the code of process types 'w0', 'w1', 'w2', 'w3', 'w4' and 3 more (Procfile) ")

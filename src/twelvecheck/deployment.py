@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from twelvecheck.findings import Finding, Severity
-from twelvecheck.formation import Formation, FormationOverride, formation_problems, scheduler_in_code
+from twelvecheck.formation import Formation, FormationOverride, finding_key, formation_problems, scheduler_in_code
 from twelvecheck.procfile import process_file_kind
 from twelvecheck.project import EntryPoint
 
@@ -95,9 +95,11 @@ def build_model(facts: dict[str, dict], cwd: Path, overrides: list[FormationOver
         if procfile is not None and posixpath.basename(path) == "Procfile":
             app = apps.setdefault(_folder(path), App(_folder(path)))
             app.procfile = path
+            declared = {t.name for t in app.types}
             for entry in procfile["entries"]:
-                if any(t.name == entry["name"] for t in app.types):
+                if entry["name"] in declared:
                     continue  # a duplicate (TWC504): the first one stands for it
+                declared.add(entry["name"])
                 app.types.append(ProcessType(entry["name"], app, entry["line"], entry["command"],
                                              entry["scheduler"], entry["targets"]))
         appjson = fact.get("appjson")
@@ -190,13 +192,13 @@ def process_entry_points(model: ProcessModel, project, scripts: list[tuple[str, 
 
     Code run by several process types is one entry point naming all of them.
     """
-    runners: dict[str, list[ProcessType]] = {}
+    runners: dict[str, dict[int, ProcessType]] = {}  # unit -> the types running it, in order, once
     for ptype in model.process_types():
         for target in ptype.targets:
             for unit in _started_units(project, target, scripts):
-                if ptype not in runners.setdefault(unit, []):
-                    runners[unit].append(ptype)
-    return [project.entry_point(unit, _process_types_phrase(ptypes)) for unit, ptypes in sorted(runners.items())]
+                runners.setdefault(unit, {}).setdefault(id(ptype), ptype)
+    return [project.entry_point(unit, _process_types_phrase(list(ptypes.values())))
+            for unit, ptypes in sorted(runners.items())]
 
 
 def _process_types_phrase(ptypes: list[ProcessType]) -> str:
@@ -205,8 +207,15 @@ def _process_types_phrase(ptypes: list[ProcessType]) -> str:
     by_file: dict[str, list[str]] = {}
     for ptype in ptypes:
         by_file.setdefault(ptype.app.procfile or "Procfile", []).append(f"'{ptype.name}'")
-    listed = " and ".join(f"{' and '.join(names)} ({procfile})" for procfile, names in by_file.items())
+    listed = " and ".join(f"{_names(names)} ({procfile})" for procfile, names in by_file.items())
     return f"process type {listed}" if len(ptypes) == 1 else f"the code of process types {listed}"
+
+
+def _names(names: list[str], shown: int = 5) -> str:
+    """'a' and 'b'; past a few names, the first ones and how many more (a message, not a list)."""
+    if len(names) <= shown:
+        return " and ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
 
 
 def build_process_model(facts: dict[str, dict], outside: dict[str, dict], settings, project,
@@ -230,12 +239,29 @@ def apply_process_model(findings: list[Finding], model: ProcessModel, tasks: lis
     findings = [*findings, *found]
     model.concerns.update(concerns)
     _escalate(findings, model)
+    position = {id(finding): index for index, finding in enumerate(findings)}
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
     for app in model.apps:
+        # The findings that can be about a process type, found through indexes rather than by
+        # asking every finding about every type: a Procfile of thousands of types stays linear.
+        declarations = [path for path in (app.procfile, app.appjson) if path]
+        by_type: dict[str, list[Finding]] = {}
+        by_line: dict[int, list[Finding]] = {}
+        for finding in (f for path in declarations for f in by_path.get(path, ())):
+            for name in model.concerns.get(finding_key(finding), ()):
+                by_type.setdefault(name, []).append(finding)
+            by_line.setdefault(finding.line, []).append(finding)
         for ptype in app.types:
-            ptype.findings = [f for f in findings if _affects(f, app, ptype.name, ptype, model)]
+            candidates = [*by_type.get(ptype.name, ()), *by_line.get(ptype.line, ()),
+                          *(f for path in sorted(ptype.files) for f in by_path.get(path, ()))]
+            ptype.findings = _in_order({id(f): f for f in candidates
+                                        if _affects(f, app, ptype.name, ptype, model)}, position)
             app.findings[ptype.name] = ptype.findings
         for name in app.undeclared():
-            app.findings[name] = [f for f in findings if _affects(f, app, name, None, model)]
+            app.findings[name] = _in_order({id(f): f for f in by_type.get(name, ())
+                                            if _affects(f, app, name, None, model)}, position)
     return findings
 
 
@@ -267,12 +293,17 @@ def deployment_facts(settings, facts: dict[str, dict]) -> dict[str, dict]:
     return found
 
 
+def _in_order(chosen: dict[int, Finding], position: dict[int, int]) -> list[Finding]:
+    return sorted(chosen.values(), key=lambda finding: position[id(finding)])
+
+
 def _escalate(findings: list[Finding], model: ProcessModel) -> None:
+    scaled_types = [p for p in model.process_types() if (p.quantity or 0) > 1]
     for finding in findings:
         template = SCALE_HAZARDS.get(finding.code)
         if template is None:
             continue
-        scaled = [p for p in model.process_types() if finding.path in p.files and (p.quantity or 0) > 1]
+        scaled = [p for p in scaled_types if finding.path in p.files]
         if not scaled:
             continue
         ptype = max(scaled, key=lambda p: p.quantity)
@@ -282,7 +313,7 @@ def _escalate(findings: list[Finding], model: ProcessModel) -> None:
 
 def _affects(finding: Finding, app: App, name: str, ptype: ProcessType | None, model: ProcessModel) -> bool:
     """Whether a finding is about process type ``name`` of ``app`` (ptype: its declaration)."""
-    about = model.concerns.get((finding.path, finding.code, finding.line, finding.column))
+    about = model.concerns.get(finding_key(finding))
     if about is not None:
         return finding.path in (app.procfile, app.appjson) and name in about
     if ptype is None or finding.path == app.appjson:

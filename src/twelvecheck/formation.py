@@ -152,11 +152,11 @@ def formation_problems(model: "ProcessModel", tasks: dict) -> tuple[list, Concer
             continue
         suppressions = comment_suppressions(text) if process_file_kind(path) == "procfile" else Suppressions.empty()
         findings += make_findings(task, split_lines(text), problems, suppressions)
-    concerns = {key: set(about[key]) for key in (_key(f) for f in findings) if key in about}
+    concerns = {key: set(about[key]) for key in (finding_key(f) for f in findings) if key in about}
     return findings, concerns
 
 
-def _key(finding) -> tuple[str, str, int, int]:
+def finding_key(finding) -> tuple[str, str, int, int]:
     return finding.path, finding.code, finding.line, finding.column
 
 

@@ -228,14 +228,20 @@ def comment_suppressions(text: str) -> Suppressions:
     from twelvecheck.tasks import resolve_code
 
     lines = split_lines(text)
+    # The line each comment covers: the next one that is neither blank nor a comment
+    # (found in one pass from the end, so a file of comments stays linear).
+    following_of: list[int] = [0] * (len(lines) + 2)
+    for number in range(len(lines), 0, -1):
+        line = lines[number - 1]
+        covered = line.strip() and not line.lstrip().startswith("#")
+        following_of[number] = number if covered else following_of[number + 1]
     items = []
     for number, line in enumerate(lines, 1):
         stripped = line.lstrip(" \t\ufeff")
         if not stripped.startswith("#"):
             continue
         column = len(line) - len(stripped) + 1
-        following = next((n for n in range(number + 1, len(lines) + 1)
-                          if lines[n - 1].strip() and not lines[n - 1].lstrip().startswith("#")), 0)
+        following = following_of[number + 1]
         for kind, codes_text, offset in _directives(stripped):
             written = _parse_codes(codes_text)
             if kind == "noqa" and not written:
