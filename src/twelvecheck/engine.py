@@ -248,7 +248,7 @@ def _codes_to_run(task: FileTask, suppressions: Suppressions) -> set[str]:
 def may_fire(text: str, rule_classes: list[type[Rule]]) -> bool:
     """Whether any rule could fire: each declares tokens it cannot fire without."""
     for rule_class in rule_classes:
-        if not rule_class.tokens or any(token in text for token in rule_class.tokens):
+        if rule_class.mentioned_in(text):
             return True
     return False
 

@@ -11,6 +11,8 @@ report with ``self.report(node, **message_fields)``.
 
 from __future__ import annotations
 
+import functools
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -53,10 +55,18 @@ class Invalid:
 REGISTRY: dict[str, type["Rule"]] = {}
 
 
+@functools.lru_cache(maxsize=None)
+def _word_pattern(words: tuple[str, ...]) -> "re.Pattern[str]":
+    return re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b")
+
+
 class Rule:
     code: ClassVar[str]
-    # Literal tokens without which the rule cannot fire (the prefilter reads them).
+    # Literal tokens without which the rule cannot fire (the prefilter reads them): the rule
+    # may fire where one of ``tokens`` occurs anywhere or one of ``word_tokens`` as a whole
+    # word (``os.system`` but not ``filesystem``, ``signal`` but not Django's ``signals``).
     tokens: ClassVar[tuple[str, ...]] = ()
+    word_tokens: ClassVar[tuple[str, ...]] = ()
     # The kinds of file the rule judges: Python source, or "procfile"/"appjson" (process_files.py).
     kinds: ClassVar[tuple[str, ...]] = ("python",)
     VALID: ClassVar[list[Valid]] = []
@@ -73,6 +83,15 @@ class Rule:
 
     def __init__(self, ctx: "FileContext") -> None:
         self.ctx = ctx
+
+    @classmethod
+    def mentioned_in(cls, text: str) -> bool:
+        """Whether the text holds one of the rule's tokens (a rule without any may fire anywhere)."""
+        if not cls.tokens and not cls.word_tokens:
+            return True
+        if any(token in text for token in cls.tokens):
+            return True
+        return bool(cls.word_tokens) and _word_pattern(cls.word_tokens).search(text) is not None
 
     @classmethod
     def doc(cls) -> RuleDoc:

@@ -406,7 +406,7 @@ class SupervisionRule(Rule):
 
     def relevant(self, text: str) -> bool:
         """Whether the file may hold a finding (a stricter test than the OR of tokens)."""
-        return any(token in text for token in self.tokens)
+        return self.mentioned_in(text)
 
     def leave_Module(self, node: cst.Module) -> None:
         if self.active:

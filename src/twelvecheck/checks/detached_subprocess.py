@@ -23,7 +23,8 @@ SPAWNERS = frozenset({
 
 class DetachedSubprocess(Rule):
     code = "TWC103"
-    tokens = ("subprocess", "system", "spawn", "popen", "Popen")
+    tokens = ("subprocess", "spawn", "popen", "Popen")
+    word_tokens = ("system",)  # os.system
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

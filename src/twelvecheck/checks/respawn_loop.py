@@ -52,7 +52,8 @@ class Spawn:
 
 class RespawnLoop(SupervisionRule):
     code = "TWC105"
-    tokens = ("fork", "subprocess", "Popen", "Process", "spawn", "system")
+    tokens = ("fork", "subprocess", "Popen", "Process", "spawn")
+    word_tokens = ("system",)  # os.system
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

@@ -12,7 +12,8 @@ from twelvecheck.rule import Invalid, Rule, Valid
 
 class SigtermIgnored(Rule):
     code = "TWC301"
-    tokens = ("signal",)
+    tokens = ("add_signal_handler",)
+    word_tokens = ("signal",)  # the module: `signal.signal`, `from signal import ...`
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
