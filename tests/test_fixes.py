@@ -207,3 +207,11 @@ def test_overlapping_fixes_are_applied_over_several_passes(tmp_path):
     result = twelvecheck(tmp_path, "--fix", ".")
     assert (tmp_path / "Procfile").read_text() == "web: gunicorn app:app\n"
     assert "fixed 2 findings in 1 file" in result.stderr
+
+
+def test_fix_without_a_cache_leaves_no_cache_behind(tmp_path):
+    """--no-cache --fix analyzes twice through a temporary cache, removed afterwards."""
+    (tmp_path / "app.py").write_text(BASIC)
+    result = twelvecheck(tmp_path, "--fix", ".")  # the helper passes --no-cache
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.py"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 from typing import Any, Callable
@@ -167,9 +169,7 @@ def use_color(option: bool | None, file_values: dict[str, Any], output: str | No
 
 
 def _run_check(paths: list[str], options: dict[str, Any]) -> int:
-    from twelvecheck.reports import ReportContext, render
-    from twelvecheck.reports.outputs import BaselinePlan, parse_output_formats, write_reports
-    from twelvecheck.runner import run
+    from twelvecheck.reports.outputs import BaselinePlan
 
     cwd = Path.cwd()
     settings, config = prepare(paths, options, cwd)
@@ -191,6 +191,22 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     elif "-" in settings.paths:
         raise click.UsageError("'-' (standard input) cannot be combined with other paths")
 
+    baseline_plan = BaselinePlan.prepare(options, file_values, config.root)
+
+    with contextlib.ExitStack() as scratch:
+        if fix_mode == "fix" and settings.cache_dir is None:
+            # --fix analyzes the tree twice (before and after); without a cache of the user's,
+            # a temporary one spares the second run the files the fixes left alone.
+            settings.cache_dir = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="twelvecheck-fix-")))
+        return _check_and_report(settings, options, fix_mode, baseline_plan, file_values, cwd, pick)
+
+
+def _check_and_report(settings: Settings, options: dict[str, Any], fix_mode: str | None, baseline_plan,
+                      file_values: dict[str, Any], cwd: Path, pick: Callable[[str, str, Any], Any]) -> int:
+    from twelvecheck.reports import ReportContext, render
+    from twelvecheck.reports.outputs import parse_output_formats, write_reports
+    from twelvecheck.runner import run
+
     fail_on = Severity.parse(pick("fail_on", "fail-on", "warning"))
     exit_zero = bool(pick("exit_zero", "exit-zero", False))
     format_ = pick("format_", "format", "text")
@@ -198,8 +214,6 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     statistics = bool(pick("statistics", "statistics", False))
     quiet = bool(pick("quiet", "quiet", False))
     extra_outputs = parse_output_formats(options.get("output_formats") or (), file_values.get("output-format"))
-    baseline_plan = BaselinePlan.prepare(options, file_values, config.root)
-
     result = run(settings)
     baseline_plan.apply(result, write_atomically)
     fix_errors: list = []
