@@ -49,13 +49,22 @@ def _compute(module: cst.Module) -> dict[cst.CSTNode, tuple[_Point, _Point]]:
     return recorder.ranges
 
 
+def codegen_state_class() -> type | None:
+    """libcst's code generator state (not public API: None if a release moves it, and the
+    callers fall back). The position recorder builds on it; pyfix renders fixes with it."""
+    try:
+        from libcst._nodes.internal import CodegenState
+    except ImportError:  # pragma: no cover
+        return None
+    return CodegenState
+
+
 @lru_cache(maxsize=None)
 def _recorder_class() -> type | None:
     """The recorder, built on the codegen state libcst's own position provider uses (made on
     first use: importing that module loads libcst)."""
-    try:
-        from libcst._nodes.internal import CodegenState
-    except ImportError:  # pragma: no cover
+    CodegenState = codegen_state_class()
+    if CodegenState is None:  # pragma: no cover
         return None
 
     class Recorder(_Recorder, CodegenState):  # type: ignore[misc,valid-type]

@@ -121,9 +121,10 @@ def render(node: cst.CSTNode, module: cst.Module, indentation: str) -> str | Non
     ``Module.code_for_node`` renders as if at the top level: a call split over lines, inside
     a function, would lose the function's indentation on its continuation lines. libcst
     takes that indentation from its code generator's state, which is set here."""
-    try:
-        from libcst._nodes.internal import CodegenState
-    except ImportError:  # pragma: no cover - a libcst that moved it: no fix rather than a wrong one
+    from twelvecheck.positions import codegen_state_class
+
+    CodegenState = codegen_state_class()
+    if CodegenState is None:  # pragma: no cover - a libcst that moved it: no fix rather than a wrong one
         return None
     state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
     if indentation:
