@@ -1,14 +1,16 @@
 """Whole-program facts only where the whole-program rules can look: the prefilter for them.
 
 The signal rules (TWC302/TWC303) and the process model follow calls from entry points, so
-they need facts from every file an entry point can reach, and from no other. Collecting
-facts from every file would make every file parse, whatever the per-file prefilter says.
+they need facts from every file an entry point can reach, and from no other. Facts come
+from CPython's tree, which every file gets anyway, but walking it in Python is not free
+(a tenth of libcst's parse time: 1.5 s against 13.8 s on Django's 883 files, 7.3 s against
+99 s on the standard library).
 So the first pass collects them only from the files that can hold an entry point (a
 ``__main__`` test, a ``__main__.py``, a console script's module, a file a Procfile runs, and
 every file sharing a module name with one of those, since the first by path stands for the
-name), and from every file parsed anyway for its own rules (the traversal is cheap, a second
-parse is not); then, until nothing new turns up, the files that the reachable code calls into and
-the modules of the classes it inherits from are analyzed with facts as well.
+name), and from every file parsed anyway for its own rules; then, until nothing new turns
+up, the files that the reachable code calls into and the modules of the classes it inherits
+from are analyzed with facts as well.
 
 The result equals collecting facts everywhere: a file outside the closure is one no entry
 point reaches, and the rules never read it (``--no-prefilter`` keeps the old way; the tests
@@ -89,7 +91,7 @@ class FactClosure:
 
     def settle(self, results: list[FileResult]) -> None:
         """A file parsed for its own rules already gave its facts (engine.py): no later wave
-        parses it again."""
+        reads it again."""
         for index, result in enumerate(results):
             task = self.tasks[index]
             if result.parsed and not task.collect_facts:

@@ -30,10 +30,9 @@ from twelvecheck.walk import handles_punctuation, node_types, walk
 class FileContext:
     """What rules see of the file being analyzed."""
 
-    def __init__(self, module: cst.Module, text: str, module_name: str, is_package: bool,
-                 entry_functions: frozenset[str] = frozenset()) -> None:
+    def __init__(self, module: cst.Module, text: str, module_name: str, is_package: bool, tree: ast.Module) -> None:
         self.module = module
-        self.entry_functions = entry_functions
+        self.tree = tree  # CPython's tree of the same text (pyfix places imports with it)
         self.text = text
         self.module_name = module_name
         self.imports = ImportTable(module_name, is_package)
@@ -41,7 +40,6 @@ class FileContext:
         self.statements: list[cst.CSTNode] = []
         self.functions: list[cst.FunctionDef] = []
         self.classes: list[cst.ClassDef] = []
-        self.facts: dict[str, Any] = {}
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
         return self.imports.qualify(node)
@@ -253,8 +251,9 @@ def may_fire(text: str, rule_classes: list[type[Rule]]) -> bool:
     return False
 
 
-def _check_syntax(task: FileTask, text: str, lines: list[str], result: FileResult) -> bool:
-    """Whether CPython's own parser accepts the file; if not, a TWC001 in its wording.
+def _check_syntax(task: FileTask, text: str, lines: list[str], result: FileResult) -> ast.Module | None:
+    """CPython's tree of the file; if its parser rejects the file, None and a TWC001 in its
+    wording. The tree gives the whole-program facts (checks/_program.py).
 
     Every file goes through here before libcst: libcst's native parser overflows its stack
     and kills the process (SIGSEGV) on nesting that CPython rejects cleanly (5,000 open
@@ -262,8 +261,7 @@ def _check_syntax(task: FileTask, text: str, lines: list[str], result: FileResul
     whole run. CPython's limits (200 brackets, its parser stack) keep libcst in safe depths.
     """
     try:
-        ast.parse(text)
-        return True
+        return ast.parse(text)
     except SyntaxError as error:
         message, line, column = f"not valid Python: {error.msg}", error.lineno or 1, max(error.offset or 1, 1)
     except (RecursionError, MemoryError):
@@ -272,7 +270,7 @@ def _check_syntax(task: FileTask, text: str, lines: list[str], result: FileResul
         message, line, column = f"not valid Python: {error}", 1, 1
     if PARSE_ERROR in task.report:
         _parse_error(task, result, lines, message, line, column)
-    return False
+    return None
 
 
 def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileResult) -> None:
@@ -285,32 +283,34 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     # fixer checks its edits under the file's own module name (relative imports resolve).
     module_name, is_package = module_name_from_path(path) if task.source is None or task.in_place else (
         path.stem, False)
-    if not _check_syntax(task, text, lines, result):
+    tree = _check_syntax(task, text, lines, result)
+    if tree is None:
         return
-    # Whole-program facts make a file worth parsing only where the closure asks for them
-    # (closure.py); a file parsed for its own rules yields its facts as well, at the cost of
-    # the traversal alone, so no later wave has to parse it again.
-    if task.prefilter and not may_fire(text, rule_classes if task.collect_facts else file_rule_classes):
+    # A per-file rule is built only where its tokens occur, and libcst parses only files
+    # where one is (the prefilter). Whole-program facts come from CPython's tree: from the
+    # files the closure asks for (closure.py) and, at the cost of a walk, from every file
+    # parsed for its own rules, so that no later wave has to read it again.
+    rules_may_fire = not task.prefilter or may_fire(text, file_rule_classes)
+    result.facts = {"module": module_name}
+    if task.collect_facts or rules_may_fire:
+        result.facts.update(_collect_facts(task, rule_classes, tree, text, lines, module_name, is_package, result))
+        result.parsed = True
+    if not rules_may_fire:
         _report_unused(task, suppressions, {rule.code for rule in file_rule_classes}, FindingFactory(task, lines),
                        result)
-        result.facts = {"module": module_name}
         return
     try:
         module = cst.parse_module(text)
     except Exception as exc:  # CPython accepts the file (checked above): libcst cannot read it
-        # Reported only where a per-file rule might fire. Whole-program rules are left out of
-        # that test: whether they need the file depends on the call graph, which the prefilter
-        # narrows (closure.py); this way the findings are the same with it and without.
+        # Reported only where a per-file rule might fire, whatever the prefilter says: the
+        # findings are the same with it and without.
         if may_fire(text, file_rule_classes):
             _parse_error(task, result, lines, *_libcst_failure(exc))
         return
-    result.parsed = True
-    ctx = FileContext(module, text, module_name, is_package, task.entry_functions)
+    ctx = FileContext(module, text, module_name, is_package, tree)
     collect_module_bindings(module, ctx.imports)
     # Only the rules whose tokens occur here can fire; the others are not even built.
-    rules = [rule_class(ctx) for rule_class in rule_classes if not task.prefilter or may_fire(text, [rule_class])]
-    collector_classes = {c for r in rule_classes if issubclass(r, ProjectRule) for c in r.collectors}
-    collectors = [c(ctx) for c in sorted(collector_classes, key=lambda c: c.key)]
+    rules = [rule_class(ctx) for rule_class in file_rule_classes if not task.prefilter or may_fire(text, [rule_class])]
 
     def on_error(rule: Rule, exc: BaseException) -> None:
         result.errors.append(ToolError(
@@ -318,17 +318,11 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
         ))
 
     try:
-        _BatchedVisitor(ctx, [*rules, *collectors], on_error).run(module)
+        _BatchedVisitor(ctx, rules, on_error).run(module)
     except RecursionError:
         _parse_error(task, result, lines, "too deeply nested to analyze", 1, 1)
         return
-    for collector in collectors:
-        try:
-            ctx.facts[collector.key] = collector.facts()
-        except Exception as exc:
-            on_error(collector, exc)
     positions = Positions(module)
-    result.facts = {"module": module_name, **_materialize(ctx.facts, positions)}
 
     factory = FindingFactory(task, lines)
     if ctx.candidates:
@@ -346,7 +340,7 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
                 continue
             if candidate.code in task.report:
                 fix = None if candidate.fix is None else materialize(candidate.fix, module, positions, text,
-                                                                     candidate.statement)
+                                                                     candidate.statement, tree)
                 result.findings.append(factory.make(candidate.code, span, candidate.fields, fix=fix))
     # Project rules are judged after every file: whether they used a suppression is not
     # known here, so their directives are not reported as unused.
@@ -375,14 +369,20 @@ def _libcst_failure(exc: Exception) -> tuple[str, int, int]:
     return f"the parser failed: {type(exc).__name__}: {exc}", 1, 1
 
 
-def _materialize(facts: Any, positions: Positions) -> Any:
-    """Facts as plain data (they outlive the tree and may be cached): nodes become spans
-    ``[line, column, end_line, end_column]`` (1-based, end exclusive)."""
-    if isinstance(facts, cst.CSTNode):
-        span = positions.span(facts)
-        return [span.line, span.column, span.end_line, span.end_column]
-    if isinstance(facts, dict):
-        return {key: _materialize(value, positions) for key, value in facts.items()}
-    if isinstance(facts, (list, tuple)):
-        return [_materialize(value, positions) for value in facts]
+def _collect_facts(task: FileTask, rule_classes: list[type[Rule]], tree: ast.Module, text: str, lines: list[str],
+                   module_name: str, is_package: bool, result: FileResult) -> dict[str, Any]:
+    """The whole-program facts the enabled project rules collect, by collector key."""
+    from twelvecheck.checks._program import FileScope
+
+    collector_classes = {c for r in rule_classes if issubclass(r, ProjectRule) for c in r.collectors}
+    facts: dict[str, Any] = {}
+    for collector in sorted(collector_classes, key=lambda c: c.key):
+        try:
+            facts[collector.key] = collector.collect(FileScope(tree, text, module_name, is_package,
+                                                               task.entry_functions))
+        except RecursionError:
+            _parse_error(task, result, lines, "too deeply nested to analyze", 1, 1)
+        except Exception as exc:  # a collector bug must not cost the file's findings
+            result.errors.append(ToolError(
+                f"internal error in facts:{collector.key}: {type(exc).__name__}: {exc}", task.display_path))
     return facts

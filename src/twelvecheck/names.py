@@ -8,10 +8,14 @@ import RotatingFileHandler as R`` binds ``R`` to ``logging.handlers.RotatingFile
 Scopes follow Python's rules closely enough for this purpose: function bodies get their
 own table, class bodies too, and a class body's names are not visible in its methods.
 Rebinding a name by plain assignment is not tracked.
+
+The table takes libcst's nodes (the per-file rules) and CPython's ``ast`` nodes (the
+whole-program facts, which need no libcst parse: checks/_program.py) alike.
 """
 
 from __future__ import annotations
 
+import ast
 import builtins
 from dataclasses import dataclass, field
 
@@ -20,9 +24,17 @@ from twelvecheck.lazy import libcst as cst
 _BUILTINS = frozenset(dir(builtins))
 
 
-def dotted_name(node: cst.BaseExpression) -> str | None:
-    """``a.b.c`` for a Name/Attribute chain, else None."""
-    parts = []
+def dotted_name(node: "cst.BaseExpression | ast.expr") -> str | None:
+    """``a.b.c`` for a Name/Attribute chain (libcst's or ``ast``'s), else None."""
+    parts: list[str] = []
+    if isinstance(node, ast.AST):
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        parts.append(node.id)
+        return ".".join(reversed(parts))
     while isinstance(node, cst.Attribute):
         parts.append(node.attr.value)
         node = node.value
@@ -66,31 +78,45 @@ class ImportTable:
         prefix = self.module_name if len(self._scopes) == 1 else f"{self.module_name}.<locals>"
         self.bind(name, f"{prefix}.{name}")
 
-    def add_import(self, node: cst.Import | cst.ImportFrom) -> None:
+    def add_import(self, node: "cst.Import | cst.ImportFrom | ast.Import | ast.ImportFrom") -> None:
+        """Bind the names an import statement binds; ``(name, asname)`` pairs from either tree."""
+        if isinstance(node, ast.AST):
+            pairs = [(alias.name, alias.asname) for alias in node.names]  # type: ignore[union-attr]
+            if isinstance(node, ast.Import):
+                self._bind_modules(pairs)
+            else:
+                self._bind_from(node.module or "", node.level, pairs)  # type: ignore[union-attr]
+            return
+        if isinstance(node.names, cst.ImportStar):
+            return
+        pairs = [(_module_expr_name(alias.name), dotted_name(alias.asname.name) if alias.asname else None)
+                 for alias in node.names]  # type: ignore[union-attr]
         if isinstance(node, cst.Import):
-            for alias in node.names:
-                target = _module_expr_name(alias.name)
-                if alias.asname is not None:
-                    local = dotted_name(alias.asname.name)  # type: ignore[arg-type]
-                    if local:
-                        self.bind(local, target)
-                else:
-                    # `import a.b.c` binds `a`; `a.b.c` then resolves through it.
-                    head = target.split(".", 1)[0]
-                    self.bind(head, head)
+            self._bind_modules(pairs)
+        else:
+            self._bind_from(_module_expr_name(node.module), len(node.relative), pairs)  # type: ignore[union-attr]
+
+    def _bind_modules(self, pairs: list[tuple[str, str | None]]) -> None:
+        for target, local in pairs:
+            if local is not None:
+                self.bind(local, target)
+            else:
+                # `import a.b.c` binds `a`; `a.b.c` then resolves through it.
+                head = target.split(".", 1)[0]
+                self.bind(head, head)
+
+    def _bind_from(self, module: str, level: int, pairs: list[tuple[str, str | None]]) -> None:
+        base = self._absolute_module(module, level)
+        if base is None:
             return
-        base = self._absolute_module(node)
-        if base is None or isinstance(node.names, cst.ImportStar):
-            return
-        for alias in node.names:
-            imported = _module_expr_name(alias.name)
-            local = dotted_name(alias.asname.name) if alias.asname else imported  # type: ignore[arg-type]
+        for imported, local in pairs:
+            if imported == "*":
+                return
+            local = local or imported
             if local:
                 self.bind(local, f"{base}.{imported}" if base else imported)
 
-    def _absolute_module(self, node: cst.ImportFrom) -> str | None:
-        module = _module_expr_name(node.module)
-        level = len(node.relative)
+    def _absolute_module(self, module: str, level: int) -> str | None:
         if level == 0:
             return module
         package = self.module_name.split(".")
@@ -120,7 +146,7 @@ class ImportTable:
         names = sorted(name for name, bound in self._scopes[0].bindings.items() if bound == qualified)
         return names[0] if names else None
 
-    def qualify(self, node: cst.BaseExpression) -> str | None:
+    def qualify(self, node: "cst.BaseExpression | ast.expr") -> str | None:
         """The qualified name a Name/Attribute chain refers to, or None when unknown."""
         dotted = dotted_name(node)
         if dotted is None:
@@ -152,25 +178,47 @@ def collect_module_bindings(module: cst.Module, table: ImportTable) -> None:
             pending.extend(_child_blocks(stmt))
 
 
+# `try: ... except* E:` (ast.TryStar) is new in Python 3.11.
+AST_TRY = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
+_AST_COMPOUND = (ast.If, *AST_TRY, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While)
+
+
+def collect_ast_module_bindings(tree: ast.Module, table: ImportTable) -> None:
+    """``collect_module_bindings`` for CPython's tree: the same statements, the same order."""
+    pending: list[ast.stmt] = list(tree.body)
+    while pending:
+        stmt = pending.pop()
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            table.add_import(stmt)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            table.bind_definition(stmt.name)
+        elif isinstance(stmt, _AST_COMPOUND):
+            for block in ("body", "orelse", "finalbody"):
+                pending.extend(getattr(stmt, block, ()))
+            for handler in getattr(stmt, "handlers", ()):
+                pending.extend(handler.body)
+
+
 def _child_blocks(stmt: cst.CSTNode) -> list[cst.CSTNode]:
+    """The statements of a compound statement's blocks: its body, an ``elif`` (as the ``If``
+    statement it is, whose own blocks follow when it is taken), ``else``, ``finally``, then
+    the ``except`` blocks; the order ``ast``'s fields give (collect_ast_module_bindings)."""
     blocks: list[cst.BaseSuite] = []
+    statements: list[cst.CSTNode] = []
     body = getattr(stmt, "body", None)
     if isinstance(body, cst.BaseSuite):
         blocks.append(body)
     for attr in ("orelse", "finalbody"):
         extra = getattr(stmt, attr, None)
-        if isinstance(extra, cst.If):
-            blocks.append(extra.body)
-            if extra.orelse is not None:
-                blocks.extend(_child_blocks(extra))
-        elif isinstance(extra, (cst.Else, cst.Finally)):
+        if isinstance(extra, (cst.Else, cst.Finally)):
             blocks.append(extra.body)
     for handler in getattr(stmt, "handlers", ()):
         blocks.append(handler.body)
-    statements: list[cst.CSTNode] = []
     for block in blocks:
         if isinstance(block, cst.IndentedBlock):
             statements.extend(block.body)
         elif isinstance(block, cst.SimpleStatementSuite):
             statements.append(cst.SimpleStatementLine(body=block.body))
+        if block is body and isinstance(getattr(stmt, "orelse", None), cst.If):
+            statements.append(stmt.orelse)  # type: ignore[attr-defined]
     return statements

@@ -7,11 +7,16 @@ batched visit over the whole tree that has nothing to do; together about as much
 This recorder keeps plain tuples, splits only tokens holding a line break, and skips the
 visit: about a third of the time. The positions are libcst's exactly (same codegen hooks,
 same syntactic start and end nodes); tests/test_walk.py compares them on every fixture.
+
+``SourceSpans`` gives CPython ``ast`` nodes spans in the same convention (1-based lines and
+character columns), for the whole-program facts, which are collected from ``ast``.
 """
 
 from __future__ import annotations
 
+import ast
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Optional
 
@@ -35,6 +40,49 @@ class Positions:
             self._ranges = _compute(self.module)
         (line, column), (end_line, end_column) = self._ranges[node]
         return Span(line, column + 1, end_line, end_column + 1)
+
+
+class SourceSpans:
+    """Spans of ``ast`` nodes in a text: ``ast`` counts columns in UTF-8 bytes, a Span in
+    characters. Lines are split as CPython and libcst split them (not ``str.splitlines``,
+    which also breaks at form feeds)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
+
+    def line_text(self, line: int) -> str:
+        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        return self.text[self.starts[line - 1]:end]
+
+    def column(self, line: int, byte_offset: int) -> int:
+        """The 1-based character column of a byte offset into a line."""
+        text = self.line_text(line)
+        if text.isascii():
+            return byte_offset + 1
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+
+    def span(self, node: ast.AST) -> Span:
+        line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        return Span(line, self.column(line, node.col_offset), end_line,  # type: ignore[attr-defined]
+                    self.column(end_line, node.end_col_offset or 0))  # type: ignore[attr-defined]
+
+    def statement_start(self, node: ast.stmt) -> int:
+        """The line a statement starts on: its first decorator's, for a decorated one."""
+        return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+
+    def name_span(self, node: "ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef") -> Span:
+        """Where a definition's name is (``ast`` locates only its ``def`` or ``class``)."""
+        offset = self.starts[node.lineno - 1] + self.column(node.lineno, node.col_offset) - 1
+        found = _DEFINITION.match(self.text, offset)
+        start = found.end() if found else offset
+        line = bisect_right(self.starts, start)  # starts at or before the name: its line number
+        column = start - self.starts[line - 1] + 1
+        return Span(line, column, line, column + len(node.name))
+
+
+# `async def`, `def` or `class`, then the blanks and line continuations before the name.
+_DEFINITION = re.compile(r"(?:async(?:[ \t\f]|\\\r?\n)+)?(?:def|class)(?:[ \t\f]|\\\r?\n)+")
 
 
 def _compute(module: cst.Module) -> dict[cst.CSTNode, tuple[_Point, _Point]]:

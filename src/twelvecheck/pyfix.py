@@ -10,6 +10,7 @@ place a reader and isort expect them.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
@@ -19,7 +20,7 @@ from twelvecheck.lazy import libcst as cst
 
 if TYPE_CHECKING:
     from twelvecheck.names import ImportTable
-    from twelvecheck.positions import Positions
+    from twelvecheck.positions import Positions, SourceSpans
 
 
 @dataclass
@@ -84,9 +85,10 @@ def end_like(original: list, kept: list) -> list:
 
 
 def materialize(pending: PendingFix, module: cst.Module, positions: "Positions", text: str,
-                statement: cst.CSTNode | None) -> Fix | None:
+                statement: cst.CSTNode | None, tree: ast.Module) -> Fix | None:
     """The fix as text edits, or None when a node cannot be located. ``statement`` (the one
-    holding the finding) gives the indentation that continuation lines of new code take."""
+    holding the finding) gives the indentation that continuation lines of new code take;
+    ``tree`` is CPython's tree of the same text (where imports go)."""
     edits = []
     index: LineIndex | None = None
     try:
@@ -105,11 +107,12 @@ def materialize(pending: PendingFix, module: cst.Module, positions: "Positions",
     except (KeyError, ValueError):  # a node that is not in this module's tree
         return None
     if pending.imports:
-        anchor = import_anchor(module)
+        from twelvecheck.positions import SourceSpans
+
+        anchor = import_anchor(tree, SourceSpans(text))
         if anchor is None:
             return None
-        place, node = anchor
-        edits.append(import_edit(place, positions.span(node), module.default_newline, pending.imports))
+        edits.append(import_edit(*anchor, module.default_newline, pending.imports))
     if not edits:
         return None
     return Fix(pending.applicability, pending.message, tuple(edits))
@@ -133,23 +136,27 @@ def render(node: cst.CSTNode, module: cst.Module, indentation: str) -> str | Non
     return "".join(state.tokens)
 
 
-def import_anchor(module: cst.Module) -> tuple[str, cst.CSTNode] | None:
-    """Where new imports go, as ("after" | "after-last-line" | "before", a statement): after
-    the leading imports, else after the docstring and ``__future__`` imports, else before
-    the first statement (below a shebang and the header comments)."""
-    body = list(module.body)
+def import_anchor(tree: ast.Module, spans: "SourceSpans") -> tuple[str, Span] | None:
+    """Where new imports go, as ("after" | "after-last-line" | "before", a statement's span):
+    after the leading imports, else after the docstring and ``__future__`` imports, else
+    before the first statement (below a shebang and the header comments). Read from
+    CPython's tree, which the engine has for every file (the whole-program facts too)."""
+    body = tree.body
     index = 1 if body and _is_docstring(body[0]) else 0
-    while index < len(body) and _is_import_line(body[index], future=True):
+    while index < len(body) and _is_import(body[index], future=True):
         index += 1
     after = body[index - 1] if index else None
-    while index < len(body) and _is_import_line(body[index], future=False):
+    while index < len(body) and _is_import(body[index], future=False):
         after = body[index]
         index += 1
     if after is None:
-        return ("before", body[0]) if body else None
-    if after is body[-1] and not module.has_trailing_newline:
-        return "after-last-line", after
-    return "after", after
+        if not body:
+            return None
+        line = spans.statement_start(body[0])
+        return "before", Span(line, 1, line, 1)
+    if after is body[-1] and not spans.text.endswith(("\n", "\r")):
+        return "after-last-line", spans.span(after)
+    return "after", spans.span(after)
 
 
 def import_edit(place: str, span: Span, newline: str, modules: Sequence[str]) -> Edit:
@@ -162,20 +169,13 @@ def import_edit(place: str, span: Span, newline: str, modules: Sequence[str]) ->
     return Edit(Span(span.end_line + 1, 1, span.end_line + 1, 1), content)
 
 
-def _is_docstring(statement: cst.CSTNode) -> bool:
-    return (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-            and isinstance(statement.body[0], cst.Expr)
-            and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+def _is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) \
+        and isinstance(statement.value.value, (str, bytes))
 
 
-def _is_import_line(statement: cst.CSTNode, future: bool) -> bool:
-    if not isinstance(statement, cst.SimpleStatementLine) or not statement.body:
+def _is_import(statement: ast.stmt, future: bool) -> bool:
+    if not isinstance(statement, (ast.Import, ast.ImportFrom)):
         return False
-    for small in statement.body:
-        if not isinstance(small, (cst.Import, cst.ImportFrom)):
-            return False
-        is_future = isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) and \
-            small.module.value == "__future__"
-        if is_future != future:
-            return False
-    return True
+    is_future = isinstance(statement, ast.ImportFrom) and statement.module == "__future__" and not statement.level
+    return is_future == future

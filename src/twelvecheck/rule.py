@@ -22,6 +22,7 @@ from twelvecheck.ruledocs import RuleDoc, load_rule_docs
 if TYPE_CHECKING:
     import libcst as cst
 
+    from twelvecheck.checks._program import FileScope
     from twelvecheck.engine import FileContext
     from twelvecheck.fixes import Fix
     from twelvecheck.pyfix import PendingFix
@@ -122,24 +123,19 @@ class Candidate:
 
 
 class FactCollector:
-    """Gathers one file's facts for project rules, in the same single traversal.
+    """Gathers one file's facts for project rules from CPython's ``ast`` tree.
 
-    Like a rule it defines ``visit_<Node>``/``leave_<Node>`` methods; ``facts()`` returns
-    plain data (nodes allowed: the engine turns them into spans). The result is stored in
-    the file's facts under ``key``, which is what a project pass (and a cache) sees.
+    The engine has that tree for every file (it vets each with ``ast.parse`` before libcst),
+    so a file that only has to give facts costs no libcst parse. ``collect`` returns plain
+    data (spans as ``[line, column, end_line, end_column]``), stored in the file's facts
+    under ``key``: what a project pass (and the cache) sees.
     """
 
     key: ClassVar[str]
     # Facts are needed from every file a call chain may pass through: no prefilter tokens.
 
-    def __init__(self, ctx: "FileContext") -> None:
-        self.ctx = ctx
-
-    @property
-    def code(self) -> str:  # named in internal-error messages
-        return f"facts:{self.key}"
-
-    def facts(self) -> Any:
+    @classmethod
+    def collect(cls, scope: "FileScope") -> Any:
         raise NotImplementedError
 
 

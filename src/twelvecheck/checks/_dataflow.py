@@ -3,10 +3,12 @@
 Not a real data-flow analysis: it remembers every value assigned to a simple target in
 the current function (or module), in traversal order, so that a rule can ask "could this
 name hold an opened file?" at a later use. Aliases (``b = a``) are followed a few steps.
+It takes libcst's nodes and, for the whole-program facts, CPython's ``ast`` nodes.
 """
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING, Iterator
 
 from twelvecheck.lazy import libcst as cst
@@ -28,29 +30,41 @@ class AssignedValues:
         key = id(self.ctx.functions[-1]) if self.ctx.functions else 0
         return self._by_scope.setdefault(key, {})
 
-    def record_assign(self, node: cst.Assign | cst.AnnAssign) -> None:
+    def record_assign(self, node: "cst.Assign | cst.AnnAssign | ast.Assign | ast.AnnAssign") -> None:
         if node.value is None:
             return
-        targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        else:
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
         for target in targets:
-            key = target_key(target)
-            if key is not None:
-                self._scope().setdefault(key, []).append(node.value)
+            self._record(target, node.value)
 
-    def record_with_item(self, item: cst.WithItem) -> None:
-        if item.asname is None:
-            return
-        key = target_key(item.asname.name)  # type: ignore[arg-type]
+    def record_with_item(self, item: "cst.WithItem | ast.withitem") -> None:
+        if isinstance(item, ast.withitem):
+            if item.optional_vars is not None:
+                self._record(item.optional_vars, item.context_expr)
+        elif item.asname is not None:
+            self._record(item.asname.name, item.item)  # type: ignore[arg-type]
+
+    def _record(self, target, value) -> None:
+        key = target_key(target)
         if key is not None:
-            self._scope().setdefault(key, []).append(item.item)
+            self._scope().setdefault(key, []).append(value)
 
     def values(self, node: cst.BaseExpression, depth: int = 0) -> Iterator[cst.BaseExpression]:
         """The expression itself, or everything the name it is was assigned."""
-        if isinstance(node, cst.IfExp):
-            yield from self.values(node.body, depth + 1)
-            yield from self.values(node.orelse, depth + 1)
+        if isinstance(node, ast.AST):
+            choice, reference = isinstance(node, ast.IfExp), isinstance(node, (ast.Name, ast.Attribute))
+        else:
+            choice, reference = isinstance(node, cst.IfExp), isinstance(node, (cst.Name, cst.Attribute))
+        if choice:
+            yield from self.values(node.body, depth + 1)  # type: ignore[union-attr]
+            yield from self.values(node.orelse, depth + 1)  # type: ignore[union-attr]
             return
-        key = target_key(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+        key = target_key(node) if reference else None
         if key is None:
             yield node
             return

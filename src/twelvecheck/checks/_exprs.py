@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING
 
 from twelvecheck.lazy import libcst as cst
@@ -21,7 +22,16 @@ DEVNULL_STRINGS = frozenset({"/dev/null", "nul", "NUL"})
 
 
 def argument(call: cst.Call, position: int, keyword: str | None = None) -> cst.BaseExpression | None:
-    """The expression passed at ``position`` or as ``keyword=``; None if absent or starred."""
+    """The expression passed at ``position`` or as ``keyword=``; None if absent or starred.
+    (Also for ``ast.Call``, whose keywords are kept apart: the whole-program facts.)"""
+    if isinstance(call, ast.Call):
+        if keyword is not None:
+            for named in call.keywords:
+                if named.arg == keyword:
+                    return named.value  # type: ignore[return-value]
+        if any(isinstance(arg, ast.Starred) for arg in call.args[: position + 1]):
+            return None
+        return call.args[position] if position < len(call.args) else None  # type: ignore[return-value]
     if keyword is not None:
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == keyword:
@@ -43,6 +53,8 @@ def keyword_argument(call: cst.Call, keyword: str) -> cst.Arg | None:
 
 def string_value(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain or implicitly concatenated string literal, else None."""
+    if isinstance(node, ast.AST):
+        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
     if isinstance(node, cst.SimpleString):
         value = node.evaluated_value
         return value if isinstance(value, str) else None

@@ -12,36 +12,49 @@ SIGTERM now interrupts whatever is running, in the middle of it.
 
 from __future__ import annotations
 
+import ast
+import re
 from typing import Any
 
 from twelvecheck.findings import Span
 from twelvecheck.fixes import UNSAFE, Edit, Fix
-from twelvecheck.lazy import libcst as cst
 from twelvecheck.pyfix import import_anchor, import_edit, module_reference
 
+_NEWLINE = re.compile(r"\r\n?|\n")  # the file's first line break is the one it uses (as libcst takes it)
+_HEADER_END = re.compile(r"[ \t\f]*:[ \t\f]*(?:#[^\r\n]*)?(?:\r\n?|\n)?")
 
-def main_block_facts(block: cst.If, ctx) -> dict[str, Any] | None:
-    """What the fix needs to know of a module-level ``if __name__ == "__main__":`` block,
-    as facts (nodes become spans; the fix is made in the whole-program pass)."""
-    if not isinstance(block.body, cst.IndentedBlock):
+
+def main_block_facts(block: ast.If, scope) -> dict[str, Any] | None:
+    """What the fix needs to know of a module-level ``if __name__ == "__main__":`` block
+    (``scope``: the facts' view of the file, checks/_program.py), as plain data; the fix is
+    made in the whole-program pass."""
+    spans = scope.spans
+    header = spans.span(block.test)
+    first = spans.statement_start(block.body[0])
+    after_test = spans.line_text(header.end_line)[header.end_column - 1:]
+    if first <= header.end_line or not _HEADER_END.fullmatch(after_test):
+        # `if ...: main()` on one line, or a header that goes on past its test's line
+        # (parentheses, a line continuation): no certain place for the new line
         return None
-    signal = module_reference(ctx.imports, "signal")
+    signal = module_reference(scope.imports, "signal")
     if signal is None:
         return None
     name, imports = signal
-    module = ctx.module
+    line = spans.line_text(first)
+    newline = _NEWLINE.search(spans.text)
     facts: dict[str, Any] = {
-        "header": block.test,
-        "indent": block.body.indent if block.body.indent is not None else module.default_indent,
-        "newline": module.default_newline,
+        "header": [header.line, header.column, header.end_line, header.end_column],
+        "indent": line[:len(line) - len(line.lstrip(" \t"))],
+        "newline": newline.group() if newline else "\n",
         "signal": name,
         "import": None,
     }
     if imports:
-        anchor = import_anchor(module)
+        anchor = import_anchor(scope.tree, spans)
         if anchor is None:
             return None
-        facts["import"] = [anchor[0], anchor[1]]
+        place, span = anchor
+        facts["import"] = [place, [span.line, span.column, span.end_line, span.end_column]]
     return facts
 
 
