@@ -292,10 +292,10 @@ def discover(
 ) -> Discovery:
     found = Discovery()
     ignorer = _Ignorer(root, exclude, respect_gitignore)
-    seen: set[Path] = set()
+    seen: set[str] = set()  # normalized absolute paths
 
     def add(path: Path, kind: str, explicit: bool) -> None:
-        key = Path(os.path.normpath(cwd / path))
+        key = os.path.normpath(cwd / path)
         if key not in seen:
             seen.add(key)
             found.files.append(SourceFile(path, display_path(path, cwd), kind, explicit))
@@ -315,11 +315,24 @@ def discover(
                 found.errors.append(ToolError(f"cannot list directory: {error.strerror or error}; "
                                               "the files in it are not checked", shown))
 
+            # The walk's paths begin with str(absolute); a file's path as shown, its display
+            # path and its key are the folder's with the rest appended (strings: a tree can
+            # hold thousands of files, and a Path costs several microseconds to make).
+            top, shown_dir = str(absolute), str(path)
+            display_dir, key_dir = display_path(path, cwd), os.path.normpath(top)
             for file_path, kind in _walk(absolute, ignorer, include_configs, include_process_files, unlisted):
                 if kind == "packaging":
-                    found.packaging.append(file_path)
-                else:
-                    add(_shown(file_path, path, absolute), kind, False)
+                    found.packaging.append(Path(file_path))
+                    continue
+                rest = file_path[len(top):].lstrip(os.sep)
+                key = key_dir + os.sep + rest if key_dir != os.sep else os.sep + rest
+                if key in seen:
+                    continue
+                seen.add(key)
+                posix_rest = rest if os.sep == "/" else rest.replace(os.sep, "/")
+                found.files.append(SourceFile(
+                    Path(rest) if shown_dir == "." else Path(shown_dir, rest),
+                    posix_rest if display_dir == "." else f"{display_dir.rstrip('/')}/{posix_rest}", kind, False))
             continue
         if force_exclude and ignorer.ignored(absolute, False, absolute.parent, named_root=False):
             continue
@@ -349,8 +362,9 @@ def _shown(file_path: Path, argument: Path, absolute: Path) -> Path:
 
 def _walk(top: Path, ignorer: _Ignorer, include_configs: bool, include_process_files: bool = False,
           unlisted: Callable[[Path, OSError], None] = lambda directory, error: None):
-    """The files below ``top`` that are not excluded, in name order, depth first. Works on
-    strings and decides per directory what it can (a tree can hold thousands of folders)."""
+    """The files below ``top`` that are not excluded, in name order, depth first, as
+    ``(path, kind)`` with the path a string that begins with ``str(top)``. Works on strings
+    and decides per directory what it can (a tree can hold thousands of folders)."""
     real_top = Path(os.path.realpath(top))
     rules = ignorer.walk_rules(top)
     # (the folder as spelled from top, for listing and for the paths yielded;
@@ -364,7 +378,10 @@ def _walk(top: Path, ignorer: _Ignorer, include_configs: bool, include_process_f
             unlisted(Path(directory), error)  # said, not skipped silently: its files go unchecked
             continue
         if normal != rules.top:
-            chain = rules.chain_below(normal, {entry.name for entry in entries}, chain)
+            names = {entry.name for entry in entries}
+            if "pyvenv.cfg" in names:
+                continue  # a virtualenv: installed code, not the project's (a stat per folder cost more)
+            chain = rules.chain_below(normal, names, chain)
         prefix, in_root = rules.base_of(normal)
         subdirs = []
         for entry in entries:
@@ -378,7 +395,7 @@ def _walk(top: Path, ignorer: _Ignorer, include_configs: bool, include_process_f
             # The project root met on a walk from above it: patterns apply below it.
             relative = "." if not in_root and full == rules.root and not rules.root_is_top else prefix + name
             if is_dir:
-                if rules.ignored(full, relative, True, chain) or os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                if rules.ignored(full, relative, True, chain):
                     continue
                 subdirs.append((entry.path, full, chain))
                 continue
@@ -388,7 +405,7 @@ def _walk(top: Path, ignorer: _Ignorer, include_configs: bool, include_process_f
                 continue
             if rules.ignored(full, relative, False, chain):
                 continue
-            path = Path(entry.path)
+            path = entry.path
             if packaging:
                 yield path, "packaging"  # console scripts of a project inside the tree
             if kind is None:

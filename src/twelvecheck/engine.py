@@ -290,7 +290,8 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     # where one is (the prefilter). Whole-program facts come from CPython's tree: from the
     # files the closure asks for (closure.py) and, at the cost of a walk, from every file
     # parsed for its own rules, so that no later wave has to read it again.
-    rules_may_fire = not task.prefilter or may_fire(text, file_rule_classes)
+    firing = [rule for rule in file_rule_classes if not task.prefilter or rule.mentioned_in(text)]
+    rules_may_fire = bool(firing)
     result.facts = {"module": module_name}
     if task.collect_facts or rules_may_fire:
         result.facts.update(_collect_facts(task, rule_classes, tree, text, lines, module_name, is_package, result))
@@ -310,7 +311,7 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     ctx = FileContext(module, text, module_name, is_package, tree)
     collect_module_bindings(module, ctx.imports)
     # Only the rules whose tokens occur here can fire; the others are not even built.
-    rules = [rule_class(ctx) for rule_class in file_rule_classes if not task.prefilter or may_fire(text, [rule_class])]
+    rules = [rule_class(ctx) for rule_class in firing]
 
     def on_error(rule: Rule, exc: BaseException) -> None:
         result.errors.append(ToolError(

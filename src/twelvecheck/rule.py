@@ -92,7 +92,9 @@ class Rule:
             return True
         if any(token in text for token in cls.tokens):
             return True
-        return bool(cls.word_tokens) and _word_pattern(cls.word_tokens).search(text) is not None
+        # A substring test first: it is a fast scan, the word-boundary pattern is not.
+        return any(word in text for word in cls.word_tokens) and \
+            _word_pattern(cls.word_tokens).search(text) is not None
 
     @classmethod
     def doc(cls) -> RuleDoc:
