@@ -94,7 +94,7 @@ class Content:
 
     @classmethod
     def of(cls, data: bytes) -> "Content":
-        return cls(hashlib.sha256(data).hexdigest(), b"__main__" in data)
+        return cls(hashlib.sha256(data).hexdigest(), b"__main__" in data)  # the engine's FileResult.digest too
 
 
 class ResultCache:

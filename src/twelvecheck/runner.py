@@ -301,7 +301,10 @@ def _analyze_all(tasks: list[FileTask], jobs: int, cache: "ResultCache | None" =
     pending = [index for index, result in enumerate(results) if result is None]
     for index, result in zip(pending, _analyze(tasks, pending, jobs)):
         results[index] = result
-        if index in keys:
+        # Kept only if the analysis read the bytes the key was made from: a file written
+        # between the two reads would otherwise be answered wrongly until it changes again.
+        content = cache.content(tasks[index].path) if index in keys else None
+        if content is not None and result.digest == content.digest:
             cache.put(keys[index], result)
     return results
 
