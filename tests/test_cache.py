@@ -10,6 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import BASIC_CONFIG, CLEAN, FILE_HANDLER, write
 
+from twelvecheck import runner
+from twelvecheck.cache import ResultCache
+from twelvecheck.rule import REGISTRY
+from twelvecheck.tasks import FileTask
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # A whole-program finding (TWC302) comes from cached facts on a warm run.
 SERVICE = """\
@@ -157,3 +162,25 @@ def test_a_sample_project_warm_equals_cold(run, tmp_path, sample):
     assert cold.returncode == 1
     assert run("--format", "json", cwd=copy).stdout == cold.stdout
     assert run("--format", "json", cwd=copy).stdout == cold.stdout
+
+
+def test_a_file_changed_between_its_key_and_its_analysis_is_not_cached_under_the_old_key(project, monkeypatch):
+    """The runner keys a result by the file's digest, then the engine reads the file again:
+    what was analyzed must be what was keyed, or the next run would be answered wrongly."""
+    source = write(project, "app.py", CLEAN)
+    task = FileTask(path=str(source), display_path="app.py", report=frozenset(REGISTRY))
+    real_analyze = runner._analyze
+
+    def written_meanwhile(tasks, indexes, jobs):
+        source.write_text(FILE_HANDLER)
+        return real_analyze(tasks, indexes, jobs)
+
+    raced_cache, _ = ResultCache.open(project / "cache")
+    monkeypatch.setattr(runner, "_analyze", written_meanwhile)
+    [raced] = runner._analyze_all([task], 1, raced_cache)
+    assert raced.findings  # the new text was analyzed...
+    assert raced_cache._new_entries == {}  # ...and not kept under the old text's key
+    monkeypatch.setattr(runner, "_analyze", real_analyze)
+    settled_cache, _ = ResultCache.open(project / "cache")
+    [settled] = runner._analyze_all([task], 1, settled_cache)
+    assert settled.findings and len(settled_cache._new_entries) == 1  # an unchanged file's result is kept

@@ -89,6 +89,24 @@ def test_two_runs_flushing_one_pack_keep_each_others_entries(tmp_path):
     assert [p.name for p in (tmp_path / "cache" / "v2").iterdir()] == ["pack.json"]
 
 
+def test_a_pack_written_by_another_run_since_it_was_read_is_read_again_before_merging(tmp_path, monkeypatch):
+    seed = _open(tmp_path / "cache")
+    seed.put("zero", FileResult("z.py", [], [], {}, False))
+    seed.flush()
+    first, second = _open(tmp_path / "cache"), _open(tmp_path / "cache")  # both read the same pack
+    reads = []
+    real_read = cache_module._read_pack
+    monkeypatch.setattr(cache_module, "_read_pack", lambda path: reads.append(path) or real_read(path))
+    first.put("one", FileResult("a.py", [], [], {}, False))
+    first.flush()
+    assert reads == []  # unchanged since it read it: its copy in memory is the pack
+    second.put("two", FileResult("b.py", [], [], {}, False))
+    second.flush()
+    assert len(reads) == 1  # the first run wrote it meanwhile
+    merged = _open(tmp_path / "cache")
+    assert all(merged.get(key, path) is not None for key, path in (("zero", "z.py"), ("one", "a.py"), ("two", "b.py")))
+
+
 def test_entries_unused_for_many_writes_are_dropped(tmp_path):
     cache = _open(tmp_path / "cache")
     cache.put("old", FileResult("a.py", [], [], {}, False))

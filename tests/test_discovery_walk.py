@@ -1,6 +1,6 @@
-"""The walk decides per folder what ``_Ignorer.ignored`` decides per path: same files, same order.
+"""The walk decides per folder what ``Ignorer.ignored`` decides per path: same files, same order.
 
-``_Ignorer.ignored`` is the reference (it still judges the paths named on the command line);
+``Ignorer.ignored`` is the reference (it still judges the paths named on the command line);
 the walk works on strings and carries the exclude base and the .gitignore chain down the tree.
 Each case walks a tree with the walk and with a reference walk asking ``ignored`` about every
 entry, and compares the two.
@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from twelvecheck.discovery import DEFAULT_EXCLUDES, _Ignorer, _kind_of, _walk
+from twelvecheck.discovery import DEFAULT_EXCLUDES, _kind_of, _walk
+from twelvecheck.ignoring import Ignorer
 
 
-def _reference_walk(top: Path, ignorer: _Ignorer, include_configs: bool, include_process_files: bool):
+def _reference_walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_files: bool):
     """The walk as it was: ``ignored`` asked about each entry with its full path."""
     real_top = Path(os.path.realpath(top))
     stack = [top]
@@ -91,8 +92,8 @@ def test_the_walk_agrees_with_ignored_about_every_path(tmp_path, patterns, respe
         "excluded-subfolder": (repo / "pkg" / "deep", repo),  # named explicitly although /pkg/deep matches
     }[where]
     for include in [(True, True), (False, False)]:
-        expected = list(_reference_walk(top, _Ignorer(root, patterns, respect_gitignore), *include))
-        got = [(Path(path), kind) for path, kind in _walk(top, _Ignorer(root, patterns, respect_gitignore), *include)]
+        expected = list(_reference_walk(top, Ignorer(root, patterns, respect_gitignore), *include))
+        got = [(Path(path), kind) for path, kind in _walk(top, Ignorer(root, patterns, respect_gitignore), *include)]
         assert got == expected
         assert expected  # the tree is not excluded wholesale: the comparison says something
 
@@ -100,14 +101,14 @@ def test_the_walk_agrees_with_ignored_about_every_path(tmp_path, patterns, respe
 def test_a_nested_repository_stops_the_gitignore_files_above_it(tmp_path):
     repo = tmp_path / "repo"
     _tree(repo)
-    found = {Path(path).relative_to(repo).as_posix() for path, _ in _walk(repo, _Ignorer(repo, [], True), False)}
+    found = {Path(path).relative_to(repo).as_posix() for path, _ in _walk(repo, Ignorer(repo, [], True), False)}
     assert "vendored/v.gen.py" in found  # the outer *.gen.py stops at vendored/.git
     assert "vendored/w.py" not in found and "x.gen.py" not in found and "pkg/keep.gen.py" in found
 
 
 @pytest.mark.parametrize("patterns", PATTERNS, ids=range(len(PATTERNS)))
 def test_the_joined_exclude_regex_answers_as_pathspec(patterns):
-    ignorer = _Ignorer(Path("/"), patterns, True)
+    ignorer = Ignorer(Path("/"), patterns, True)
     samples = ["a.py", "build/", "build", "pkg/build/", "x.egg-info/", "lib/x.egg-info/", "pkg/deep/", "pkg/deep/er/m.py",
                "sub/conf/", "sub/keep_test.py", "sub/other_test.py", ".git/", "src/.venv/", "venv", "pkg/a.py"]
     assert [ignorer.match(s) for s in samples] == [ignorer.spec.match_file(s) for s in samples]

@@ -19,10 +19,10 @@ REPO = Path(__file__).resolve().parents[1]
 # Runs the command line, then prints what it loaded as the last line of stderr.
 _PROBE = """
 import json, sys
-from twelvecheck.cli import main
+from twelvecheck.cli import run
 sys.argv = ["twelvecheck", *sys.argv[1:]]
 try:
-    main()
+    run()
 except SystemExit:
     pass
 loaded = sorted(name for name in sys.modules if name.startswith("libcst") and name != "libcst")

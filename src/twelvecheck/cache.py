@@ -36,7 +36,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -95,7 +94,7 @@ class Content:
 
     @classmethod
     def of(cls, data: bytes) -> "Content":
-        return cls(hashlib.sha256(data).hexdigest(), b"__main__" in data)
+        return cls(hashlib.sha256(data).hexdigest(), b"__main__" in data)  # the engine's FileResult.digest too
 
 
 class ResultCache:
@@ -104,7 +103,8 @@ class ResultCache:
         self.pack = directory / f"v{_FORMAT}" / _PACK
         self.hits = 0
         self.misses = 0
-        pack = _read_pack(self.pack)
+        self._pack_signature = _stat_of(self.pack)  # before the read: a later write shows
+        pack = self._pack_read = _read_pack(self.pack)
         self.generation: int = pack["generation"]
         self._entries: dict[str, list] = pack["entries"]  # key -> [generation, entry]
         self._files: dict[str, list] = pack["files"]  # path -> [*signature, digest, has_main, generation]
@@ -209,7 +209,10 @@ class ResultCache:
         now (another run may have written it meanwhile), atomically."""
         if not self._new_entries and not self._new_files and not self._new_lists:
             return
-        disk = _read_pack(self.pack)
+        # The pack as it is on disk now: the one read at the start unless another run has
+        # written it since (reading and decoding it again cost more than the write).
+        unchanged = self._pack_signature is not None and _stat_of(self.pack) == self._pack_signature
+        disk = self._pack_read if unchanged else _read_pack(self.pack)
         generation = max(disk["generation"], self.generation) + 1
         entries = {key: value for key, value in disk["entries"].items()
                    if _generation(value[0]) > generation - _KEEP_GENERATIONS}
@@ -231,10 +234,14 @@ class ResultCache:
         pack = {"format": _FORMAT, "code": code_fingerprint(), "generation": generation,
                 "entries": entries, "files": files, "lists": lists}
         try:
+            import tempfile  # only to write: a warm run writes nothing
+
             handle, temporary = tempfile.mkstemp(dir=self.pack.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump(pack, stream, separators=(",", ":"))
+                    # dumps, not dump: json.dump streams through the pure-Python encoder,
+                    # several times slower than the C one dumps uses.
+                    stream.write(json.dumps(pack, separators=(",", ":")))
                 os.replace(temporary, self.pack)
             except BaseException:
                 os.unlink(temporary)
@@ -244,6 +251,13 @@ class ResultCache:
         self._new_entries.clear()
         self._new_files.clear()
         self._new_lists.clear()
+
+
+def _stat_of(path: Path) -> list[int] | None:
+    try:
+        return _signature(os.stat(path))
+    except OSError:
+        return None
 
 
 def _generation(value: Any) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 from typing import Any, Callable
@@ -197,6 +196,8 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
         if fix_mode == "fix" and settings.cache_dir is None:
             # --fix analyzes the tree twice (before and after); without a cache of the user's,
             # a temporary one spares the second run the files the fixes left alone.
+            import tempfile
+
             settings.cache_dir = Path(scratch.enter_context(tempfile.TemporaryDirectory(prefix="twelvecheck-fix-")))
         return _check_and_report(settings, options, fix_mode, baseline_plan, file_values, cwd, pick)
 

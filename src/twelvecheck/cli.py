@@ -7,11 +7,9 @@ has a ``rules/`` folder), the subcommand wins: write ``twelvecheck check rules``
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +171,8 @@ def explain(rule: str) -> None:
     docs = load_rule_docs()
     code = resolve_code(rule)
     if code is None:
+        import difflib
+
         close = difflib.get_close_matches(rule.upper(), list(docs), n=1) or difflib.get_close_matches(
             rule.lower(), [d.name for d in docs.values()], n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
@@ -188,6 +188,8 @@ def write_atomically(path: str, content: str | bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it over: never half a report or
     half a fixed file. Text is written as UTF-8; the file keeps its mode."""
     target = Path(path)
+    import tempfile
+
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
         data = content.encode("utf-8") if isinstance(content, str) else content
@@ -211,8 +213,38 @@ def write_atomically(path: str, content: str | bytes) -> None:
 
 
 def main() -> None:
+    """The console script: the command line, then the end of the process (``_end``)."""
+    try:
+        run()
+    except SystemExit as done:
+        _end(done.code)
+
+
+def run() -> None:
+    """The command line; it ends with SystemExit, as click's commands do."""
     try:
         cli.main(prog_name="twelvecheck")
     except KeyboardInterrupt:
         click.echo("twelvecheck: interrupted", err=True)
         sys.exit(130)
+
+
+def _end(code: object) -> None:
+    """End the process with ``code`` as ``sys.exit`` would, but without the interpreter's
+    teardown, which frees every object of the run one by one (the cache's records, the
+    facts): on a run served from the cache that is a sizeable part of the whole. Nothing is
+    left to clean up by then: reports, the cache and fixed files are written and closed,
+    the process pool is shut down. mypy ends the same way (``util.hard_exit``)."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can be said
+            pass
+    os._exit(status)

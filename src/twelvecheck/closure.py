@@ -20,6 +20,7 @@ compare both).
 from __future__ import annotations
 
 import dataclasses
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -64,7 +65,7 @@ class FactClosure:
     def _may_start(self, index: int, task: FileTask) -> bool:
         if is_test_path(task.display_path):
             return False  # the project skips entry points in tests (a Procfile's are found later)
-        if Path(task.path).name == "__main__.py" or self.modules[index] in self.script_modules:
+        if os.path.basename(task.path) == "__main__.py" or self.modules[index] in self.script_modules:
             return True
         if self.content is not None:
             content = self.content(task.path)
@@ -146,7 +147,7 @@ class FactClosure:
 
 
 def _module_of(task: FileTask) -> str:
-    return module_name_from_path(Path(task.path))[0]
+    return module_name_from_path(task.path)[0]
 
 
 @lru_cache(maxsize=65536)

@@ -7,7 +7,6 @@ without a ``[tool.twelvecheck]`` table is passed over). Command-line options win
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,6 +145,8 @@ def pattern_problem(pattern: str) -> str | None:
 def validate(data: dict[str, Any], path: Path | None, prefix: str = "") -> None:
     for key, value in data.items():
         if key not in _SCALARS:
+            import difflib
+
             close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ConfigError(f"unknown key{hint} (known keys: {', '.join(KNOWN_KEYS)})", path, prefix + key)

@@ -7,6 +7,7 @@ for files where a rule reported something, and only the reported nodes are looke
 from __future__ import annotations
 
 import ast
+import hashlib
 import sys
 import traceback
 from functools import lru_cache
@@ -195,6 +196,7 @@ def _analyze_into(task: FileTask, result: FileResult) -> None:
         except OSError as exc:
             _parse_error(task, result, [], f"cannot read file: {exc.strerror or exc}", 1, 1)
             return
+        result.digest = hashlib.sha256(data).hexdigest()  # as cache.Content hashes it
     try:
         text = decode_source(data)
     except SourceError as exc:

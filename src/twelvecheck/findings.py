@@ -133,3 +133,6 @@ class FileResult:
     # Project-level facts later rules reason over (module name, entry points, ...).
     facts: dict[str, Any] = field(default_factory=dict)
     parsed: bool = False
+    # The SHA-256 of the bytes analyzed (a Python file read from disk): the run caches the
+    # result only under a key made from these same bytes (the file may change in between).
+    digest: str | None = None

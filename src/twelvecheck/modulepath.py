@@ -7,16 +7,24 @@ from functools import lru_cache
 from pathlib import Path
 
 
-def module_name_from_path(path: Path) -> tuple[str, bool]:
+def module_name_from_path(path: "Path | str") -> tuple[str, bool]:
     """Dotted module name of a file, walking up through packages (dirs with __init__.py).
 
     Only the file system is consulted; nothing is imported. Returns (name, is_package).
     """
-    is_package = path.name == "__init__.py"
-    packages = _packages(os.path.abspath(path.parent))
-    parts = [*packages] if is_package else [*packages, path.stem]
+    return _module_name(os.fspath(path))
+
+
+@lru_cache(maxsize=65536)
+def _module_name(path: str) -> tuple[str, bool]:
+    # Strings, not Paths, and remembered: the cache key, the fact closure and the engine
+    # each ask for every file of a run.
+    directory, name = os.path.split(os.path.abspath(path))
+    is_package = name == "__init__.py"
+    packages = _packages(directory)
+    parts = [*packages] if is_package else [*packages, os.path.splitext(name)[0]]
     if not parts:
-        parts = [path.parent.name or "__main__"]
+        parts = [os.path.basename(directory) or "__main__"]
     return ".".join(parts), is_package
 
 

@@ -10,7 +10,6 @@ Entry points are ``if __name__ == "__main__":`` blocks, the module body of a pac
 from __future__ import annotations
 
 import ast
-import configparser
 import re
 from collections import deque
 from dataclasses import dataclass, field
@@ -233,6 +232,8 @@ def _pyproject_scripts(text: str) -> Iterator[tuple[str, str]]:
 
 
 def _setup_cfg_scripts(text: str) -> Iterator[tuple[str, str]]:
+    import configparser  # only for a setup.cfg
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text)

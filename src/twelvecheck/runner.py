@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -227,9 +228,13 @@ def _closure_name(settings: Settings) -> str:
 
 def _codes_judging(task: FileTask) -> list[str]:
     """The reported codes whose rules judge a file of this kind (logging configs: TWC203)."""
-    judging = sorted(code for code in task.report
-                     if code in REGISTRY and task.kind in getattr(REGISTRY[code], "kinds", ("python",)))
-    return judging if task.kind == "python" or judging else sorted(task.report & {"TWC002", "TWC203"})
+    return list(_judging(task.report, task.kind))
+
+
+@lru_cache(maxsize=256)
+def _judging(report: frozenset[str], kind: str) -> tuple[str, ...]:
+    judging = sorted(code for code in report if code in REGISTRY and kind in getattr(REGISTRY[code], "kinds", ("python",)))
+    return tuple(judging if kind == "python" or judging else sorted(report & {"TWC002", "TWC203"}))
 
 
 def _roots(settings: Settings) -> list[Path]:
@@ -296,7 +301,10 @@ def _analyze_all(tasks: list[FileTask], jobs: int, cache: "ResultCache | None" =
     pending = [index for index, result in enumerate(results) if result is None]
     for index, result in zip(pending, _analyze(tasks, pending, jobs)):
         results[index] = result
-        if index in keys:
+        # Kept only if the analysis read the bytes the key was made from: a file written
+        # between the two reads would otherwise be answered wrongly until it changes again.
+        content = cache.content(tasks[index].path) if index in keys else None
+        if content is not None and result.digest == content.digest:
             cache.put(keys[index], result)
     return results
 
@@ -319,9 +327,16 @@ def _cache_key(cache: "ResultCache", task: FileTask) -> str | None:
     content = cache.content(task.path)
     if content is None:
         return None  # unreadable: the analysis reports it
-    shape = (task.display_path, task.path, module_name_from_path(Path(task.path)), sorted(task.report),
-             task.severities, task.prefilter, sorted(task.entry_functions), task.collect_facts)
+    shape = (task.display_path, task.path, module_name_from_path(task.path)[0], task.collect_facts,
+             _shared_shape(task.report, task.severities, task.prefilter, task.entry_functions))
     return cache.key(content.digest, shape)
+
+
+@lru_cache(maxsize=256)
+def _shared_shape(report: frozenset[str], severities: tuple, prefilter: bool, entry_functions: frozenset[str]) -> str:
+    """The part of a cache key most tasks of a run share, spelled once (as JSON) per run
+    rather than sorted and spelled again for each of its files."""
+    return json.dumps([sorted(report), severities, prefilter, sorted(entry_functions)])
 
 
 def _exit_with_parent(parent: int) -> None:

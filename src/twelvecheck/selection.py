@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 
 from twelvecheck.ruledocs import FAMILIES, load_rule_docs
 
@@ -26,6 +25,8 @@ def expand(selector: str) -> set[str]:
     if by_name:
         return by_name
     choices = [*docs, *FAMILIES, *(doc.name for doc in docs.values())]
+    import difflib  # only for a misspelt code
+
     close = difflib.get_close_matches(text, choices, n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise SelectorError(
