@@ -7,6 +7,7 @@ has a ``rules/`` folder), the subcommand wins: write ``twelvecheck check rules``
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -214,6 +215,12 @@ def write_atomically(path: str, content: str | bytes) -> None:
 
 def main() -> None:
     """The console script: the command line, then the end of the process (``_end``)."""
+    # A run makes objects by the hundred thousand that live until it ends (syntax trees, the
+    # cache's records, facts); at the default thresholds the cyclic collector walks them over
+    # and over. Measured on Django: a --jobs 1 cold run 7.8 s -> 7.2 s, a warm run's work
+    # (imports aside) 0.27 s -> 0.24 s, medians. The pool's workers inherit it. mypy does
+    # the same.
+    gc.set_threshold(100_000, 50, 100)
     try:
         run()
     except SystemExit as done:
