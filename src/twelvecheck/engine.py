@@ -375,7 +375,7 @@ def _libcst_failure(exc: Exception) -> tuple[str, int, int]:
 def _collect_facts(task: FileTask, rule_classes: list[type[Rule]], tree: ast.Module, text: str, lines: list[str],
                    module_name: str, is_package: bool, result: FileResult) -> dict[str, Any]:
     """The whole-program facts the enabled project rules collect, by collector key."""
-    from twelvecheck.checks._program import FileScope
+    from twelvecheck.factscope import FileScope
 
     collector_classes = {c for r in rule_classes if issubclass(r, ProjectRule) for c in r.collectors}
     facts: dict[str, Any] = {}

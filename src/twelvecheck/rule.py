@@ -22,7 +22,7 @@ from twelvecheck.ruledocs import RuleDoc, load_rule_docs
 if TYPE_CHECKING:
     import libcst as cst
 
-    from twelvecheck.checks._program import FileScope
+    from twelvecheck.factscope import FileScope
     from twelvecheck.engine import FileContext
     from twelvecheck.fixes import Fix
     from twelvecheck.pyfix import PendingFix

@@ -233,7 +233,8 @@ def _codes_judging(task: FileTask) -> list[str]:
 
 @lru_cache(maxsize=256)
 def _judging(report: frozenset[str], kind: str) -> tuple[str, ...]:
-    judging = sorted(code for code in report if code in REGISTRY and kind in getattr(REGISTRY[code], "kinds", ("python",)))
+    judging = sorted(code for code in report
+                     if code in REGISTRY and kind in getattr(REGISTRY[code], "kinds", ("python",)))
     return tuple(judging if kind == "python" or judging else sorted(report & {"TWC002", "TWC203"}))
 
 

@@ -18,15 +18,15 @@ and scopes, so names resolve as the per-file rules resolve them.
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from twelvecheck.checks._dataflow import AssignedValues
 from twelvecheck.checks._exprs import argument, string_value
 from twelvecheck.checks._shutdown import BLOCKING_CALLS
 from twelvecheck.checks._signals import handler_kind, signals_of
 from twelvecheck.checks._sigterm_fix import main_block_facts
-from twelvecheck.names import AST_TRY, ImportTable, collect_ast_module_bindings, dotted_name
+from twelvecheck.factscope import FileScope, children
+from twelvecheck.names import AST_TRY, dotted_name
 from twelvecheck.positions import SourceSpans
 from twelvecheck.rule import FactCollector
 
@@ -51,30 +51,6 @@ _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _REFERENCES = (ast.Name, ast.Attribute)
 
 
-# Nodes with nothing below them that a fact is made of; and the fields that hold only
-# such nodes (a Name's Load, an operator). The walk skips both: half of all nodes.
-_LEAVES = frozenset({ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue,
-                     ast.alias, ast.Global, ast.Nonlocal})
-_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "type_ignores"})
-
-
-@lru_cache(maxsize=None)
-def _fields_of(kind: type) -> tuple[str, ...]:
-    return tuple(name for name in kind._fields if name not in _SKIPPED_FIELDS)  # type: ignore[attr-defined]
-
-
-def _children(node: ast.AST) -> Iterator[ast.AST]:
-    """``ast.iter_child_nodes`` in field order, without the leaves (see _LEAVES)."""
-    for name in _fields_of(type(node)):
-        value = getattr(node, name, None)
-        if type(value) is list:
-            for item in value:
-                if isinstance(item, ast.AST) and type(item) not in _LEAVES:
-                    yield item
-        elif isinstance(value, ast.AST) and type(value) not in _LEAVES:
-            yield value
-
-
 def _is_main_guard(test: ast.expr) -> bool:
     if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
         return False
@@ -87,26 +63,6 @@ def _is_main_guard(test: ast.expr) -> bool:
 def _span(spans: SourceSpans, node: ast.AST) -> list[int]:
     span = spans.span(node)
     return [span.line, span.column, span.end_line, span.end_column]
-
-
-class FileScope:
-    """What the facts see of a file: its tree, text, module name, and the import table and
-    definition stacks at the point being walked (the names rules' helpers read as ``ctx``)."""
-
-    def __init__(self, tree: ast.Module, text: str, module_name: str, is_package: bool,
-                 entry_functions: frozenset[str]) -> None:
-        self.tree = tree
-        self.text = text
-        self.spans = SourceSpans(text)
-        self.module_name = module_name
-        self.entry_functions = entry_functions
-        self.imports = ImportTable(module_name, is_package)
-        self.functions: list[ast.AST] = []
-        self.classes: list[ast.ClassDef] = []
-        collect_ast_module_bindings(tree, self.imports)
-
-    def qualify(self, node: ast.expr) -> str | None:
-        return self.imports.qualify(node)
 
 
 class _Unit:
@@ -156,7 +112,8 @@ class ProgramFacts(FactCollector):
         self.main_fix: dict[str, Any] | None = None  # what TWC303's fix needs (_sigterm_fix.py)
         self.try_stack: list[set[str]] = []
         self._visits: dict[type, Callable[[Any], None]] = {
-            ast.If: self._visit_if, ast.Assign: self.assigned.record_assign, ast.AnnAssign: self.assigned.record_assign,
+            ast.If: self._visit_if,
+            ast.Assign: self.assigned.record_assign, ast.AnnAssign: self.assigned.record_assign,
             ast.withitem: self.assigned.record_with_item, ast.Import: self._visit_import,
             ast.ImportFrom: self._visit_import_from, ast.Call: self._visit_call, ast.For: self._visit_for,
             ast.AsyncFor: self._visit_for, **{kind: self._visit_try for kind in AST_TRY},
@@ -186,7 +143,7 @@ class ProgramFacts(FactCollector):
         visit = self._visits.get(kind)
         if visit is not None:
             visit(node)
-        for child in _children(node):
+        for child in children(node):
             self._walk(child)
         leave = self._leaves.get(kind)
         if leave is not None:
@@ -337,8 +294,8 @@ class ProgramFacts(FactCollector):
         return False
 
     def _signal_handler(self, node: ast.Call) -> None:
-        names = signals_of(argument(node, 0, "signalnum") or argument(node, 0, "sig"), self.ctx,  # type: ignore[arg-type]
-                           self.loop_signals, self.assigned.values)
+        signal = argument(node, 0, "signalnum") or argument(node, 0, "sig")  # type: ignore[arg-type]
+        names = signals_of(signal, self.ctx, self.loop_signals, self.assigned.values)  # type: ignore[arg-type]
         handler = argument(node, 1, "handler") or argument(node, 1, "callback")  # type: ignore[arg-type]
         kind = handler_kind(handler, self.ctx, self.assigned.values)  # type: ignore[arg-type]
         if kind == "default":
@@ -352,8 +309,8 @@ class ProgramFacts(FactCollector):
         if isinstance(node.target, ast.Name) and isinstance(node.iter, (ast.Tuple, ast.List, ast.Set)):
             found: set[str] = set()
             for element in node.iter.elts:
-                found |= signals_of(element.value if isinstance(element, ast.Starred) else element,  # type: ignore[arg-type]
-                                    self.ctx, self.loop_signals)
+                named = element.value if isinstance(element, ast.Starred) else element
+                found |= signals_of(named, self.ctx, self.loop_signals)  # type: ignore[arg-type]
             if found:
                 self.loop_signals[node.target.id] = found
         iterated = node.iter
@@ -396,7 +353,8 @@ class ProgramFacts(FactCollector):
         if isinstance(awaited, ast.Call):
             callee = self._callee(awaited.func)
             if callee in ("asyncio.Event.wait", "asyncio.Future", "asyncio.locks.Event.wait"):
-                self.unit.loops.append([_span(self.ctx.spans, node), "await on an asyncio future that nothing resolves"])
+                self.unit.loops.append([_span(self.ctx.spans, node),
+                                        "await on an asyncio future that nothing resolves"])
 
     def _visit_except(self, node: ast.ExceptHandler) -> None:
         if "builtins.KeyboardInterrupt" in self._caught(node):
