@@ -3,9 +3,8 @@
 The signal rules (TWC302/TWC303) and the process model follow calls from entry points, so
 they need facts from every file an entry point can reach, and from no other. Facts come
 from CPython's tree, which every file gets anyway, but walking it in Python is not free
-(a tenth of libcst's parse time: 1.5 s against 13.8 s on Django's 883 files, 7.3 s against
-99 s on the standard library).
-So the first pass collects them only from the files that can hold an entry point (a
+(0.73 s against libcst's 11.3 s parse on Django's 883 files, 6.6 s against 118 s on the
+standard library, one process). So the first pass collects them only from the files that can hold an entry point (a
 ``__main__`` test, a ``__main__.py``, a console script's module, a file a Procfile runs, and
 every file sharing a module name with one of those, since the first by path stands for the
 name), and from every file parsed anyway for its own rules; then, until nothing new turns

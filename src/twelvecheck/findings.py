@@ -132,6 +132,7 @@ class FileResult:
     errors: list[ToolError] = field(default_factory=list)
     # Project-level facts later rules reason over (module name, entry points, ...).
     facts: dict[str, Any] = field(default_factory=dict)
+    # The file gave its whole-program facts: asked for them, or parsed for its own rules.
     parsed: bool = False
     # The SHA-256 of the bytes analyzed (a Python file read from disk): the run caches the
     # result only under a key made from these same bytes (the file may change in between).

@@ -23,6 +23,7 @@ from typing import Optional
 from twelvecheck.lazy import libcst as cst
 
 from twelvecheck.findings import Span
+from twelvecheck.fixes import LineIndex
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 _Point = tuple[int, int]  # line (1-based), column (0-based), as libcst counts
@@ -42,14 +43,18 @@ class Positions:
         return Span(line, column + 1, end_line, end_column + 1)
 
 
-class SourceSpans:
+class SourceSpans(LineIndex):
     """Spans of ``ast`` nodes in a text: ``ast`` counts columns in UTF-8 bytes, a Span in
-    characters. Lines are split as CPython and libcst split them (not ``str.splitlines``,
-    which also breaks at form feeds)."""
+    characters. Lines are those of ``LineIndex``, split as CPython and libcst split them (not
+    ``str.splitlines``, which also breaks at form feeds)."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
+    @property
+    def newline(self) -> str:
+        """The line break the file uses: its first one, as libcst's ``default_newline``."""
+        if len(self.starts) == 1:
+            return "\n"
+        end = self.starts[1]
+        return "\r\n" if self.text[end - 2:end] == "\r\n" else self.text[end - 1]
 
     def line_text(self, line: int) -> str:
         end = self.starts[line] if line < len(self.starts) else len(self.text)

@@ -20,7 +20,6 @@ from twelvecheck.findings import Span
 from twelvecheck.fixes import UNSAFE, Edit, Fix
 from twelvecheck.pyfix import import_anchor, import_edit, module_reference
 
-_NEWLINE = re.compile(r"\r\n?|\n")  # the file's first line break is the one it uses (as libcst takes it)
 _HEADER_END = re.compile(r"[ \t\f]*:[ \t\f]*(?:#[^\r\n]*)?(?:\r\n?|\n)?")
 
 
@@ -41,11 +40,10 @@ def main_block_facts(block: ast.If, scope) -> dict[str, Any] | None:
         return None
     name, imports = signal
     line = spans.line_text(first)
-    newline = _NEWLINE.search(spans.text)
     facts: dict[str, Any] = {
         "header": [header.line, header.column, header.end_line, header.end_column],
         "indent": line[:len(line) - len(line.lstrip(" \t"))],
-        "newline": newline.group() if newline else "\n",
+        "newline": spans.newline,
         "signal": name,
         "import": None,
     }
