@@ -9,6 +9,7 @@ traceback.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -82,3 +83,31 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("figures")
         for figure in sorted(set(figures)):
             terminalreporter.write_line(figure)
+
+
+# Runs the command line, then prints what it loaded as the last line of stderr.
+_PROBE = """
+import json, sys
+from twelvecheck.cli import run
+sys.argv = ["twelvecheck", *sys.argv[1:]]
+try:
+    run()
+except SystemExit:
+    pass
+loaded = sorted(name for name in sys.modules if name.startswith("libcst") and name != "libcst")
+engine = "twelvecheck.engine" in sys.modules
+others = sorted(name for name in ("yaml", "concurrent.futures.process") if name in sys.modules)
+ours = sorted(name for name in ("twelvecheck.analysis", "twelvecheck.checks", "twelvecheck.deployment")
+              if name in sys.modules)
+sys.stderr.write("\\n" + json.dumps({"libcst": loaded, "engine": engine, "others": others,
+                                    "twelvecheck": ours}) + "\\n")
+"""
+
+
+def probe(cwd: Path, *args: str) -> tuple[str, dict]:
+    """Run the command line in ``cwd``: its stdout, and which of the modules that tell how it
+    ran it loaded (libcst, the engine, PyYAML, a process pool, the whole-program pass)."""
+    proc = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True,
+                          env=clean_env(), timeout=300)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc.stdout, json.loads(proc.stderr.strip().splitlines()[-1])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import BASIC_CONFIG, CLEAN, FILE_HANDLER, write
 
-from twelvecheck import runner
+from twelvecheck import analysis
 from twelvecheck.cache import ResultCache
 from twelvecheck.rule import REGISTRY
 from twelvecheck.tasks import FileTask
@@ -31,6 +31,11 @@ if __name__ == "__main__":
 
 def pack_of(cache: Path) -> Path:
     return cache / "v2" / "pack.json"
+
+
+def forget_runs(cache: Path) -> None:
+    """Remove the run record (replay.py), which would answer an unchanged run without the pack."""
+    (cache / "v2" / "runs.json").unlink()
 
 
 def entries(cache: Path) -> dict[str, dict]:
@@ -99,7 +104,9 @@ def test_a_damaged_or_foreign_pack_or_entry_is_ignored_and_rebuilt(service, run,
             else:
                 document["entries"][key][1] = {"key": key, "findings": 3, "facts": []}
         pack.write_text(json.dumps(document))
+    forget_runs(service / ".twelvecheck_cache")
     assert run("--format", "json").stdout == expected
+    forget_runs(service / ".twelvecheck_cache")
     rebuilt = entries(service / ".twelvecheck_cache")
     assert all(isinstance(entry["findings"], list) and entry["key"] == key for key, entry in rebuilt.items())
     assert run("--format", "json").stdout == expected  # rebuilt entries are good ones
@@ -108,14 +115,23 @@ def test_a_damaged_or_foreign_pack_or_entry_is_ignored_and_rebuilt(service, run,
 def test_a_warm_run_writes_nothing(service, run):
     time.sleep(2.2)  # files this fresh are not remembered by their stat (cache._SETTLED_NS)
     run()
-    pack = pack_of(service / ".twelvecheck_cache")
+    cache = service / ".twelvecheck_cache"
+    pack, records = pack_of(cache), cache / "v2" / "runs.json"
     assert len(json.loads(pack.read_bytes())["files"]) == 4
-    run()  # the closure's list of files is remembered by the second run
-    before = pack.stat()
-    run()
-    after = pack.stat()
-    assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
-    assert [p.name for p in pack.parent.iterdir()] == ["pack.json"]
+
+    def written(path: Path) -> tuple[int, int]:
+        return path.stat().st_mtime_ns, path.stat().st_ino
+
+    before = written(pack), written(records)
+    run()  # answered from the run record
+    assert (written(pack), written(records)) == before
+    forget_runs(cache)
+    run()  # the closure's list of files is remembered by the first run answered from the pack
+    forget_runs(cache)
+    before = written(pack)
+    run()  # answered from the pack: the pack is not written, the run record is
+    assert written(pack) == before and records.exists()
+    assert sorted(p.name for p in pack.parent.iterdir()) == ["pack.json", "runs.json"]
 
 
 def test_cache_dir_option_and_config_keys(service, run, tmp_path):
@@ -169,18 +185,18 @@ def test_a_file_changed_between_its_key_and_its_analysis_is_not_cached_under_the
     what was analyzed must be what was keyed, or the next run would be answered wrongly."""
     source = write(project, "app.py", CLEAN)
     task = FileTask(path=str(source), display_path="app.py", report=frozenset(REGISTRY))
-    real_analyze = runner._analyze
+    real_analyze = analysis._analyze
 
     def written_meanwhile(tasks, indexes, jobs):
         source.write_text(FILE_HANDLER)
         return real_analyze(tasks, indexes, jobs)
 
     raced_cache, _ = ResultCache.open(project / "cache")
-    monkeypatch.setattr(runner, "_analyze", written_meanwhile)
-    [raced] = runner._analyze_all([task], 1, raced_cache)
+    monkeypatch.setattr(analysis, "_analyze", written_meanwhile)
+    [raced] = analysis._analyze_all([task], 1, raced_cache)
     assert raced.findings  # the new text was analyzed...
     assert raced_cache._new_entries == {}  # ...and not kept under the old text's key
-    monkeypatch.setattr(runner, "_analyze", real_analyze)
+    monkeypatch.setattr(analysis, "_analyze", real_analyze)
     settled_cache, _ = ResultCache.open(project / "cache")
-    [settled] = runner._analyze_all([task], 1, settled_cache)
+    [settled] = analysis._analyze_all([task], 1, settled_cache)
     assert settled.findings and len(settled_cache._new_entries) == 1  # an unchanged file's result is kept

@@ -8,41 +8,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import clean_env, write
+from conftest import probe as _probe, write
 
 REPO = Path(__file__).resolve().parents[1]
-
-# Runs the command line, then prints what it loaded as the last line of stderr.
-_PROBE = """
-import json, sys
-from twelvecheck.cli import run
-sys.argv = ["twelvecheck", *sys.argv[1:]]
-try:
-    run()
-except SystemExit:
-    pass
-loaded = sorted(name for name in sys.modules if name.startswith("libcst") and name != "libcst")
-engine = "twelvecheck.engine" in sys.modules
-others = sorted(name for name in ("yaml", "concurrent.futures.process") if name in sys.modules)
-sys.stderr.write("\\n" + json.dumps({"libcst": loaded, "engine": engine, "others": others}) + "\\n")
-"""
-
-
-def _probe(cwd: Path, *args: str) -> tuple[str, dict]:
-    proc = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True,
-                          env=clean_env(), timeout=300)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc.stdout, json.loads(proc.stderr.strip().splitlines()[-1])
-
 
 def test_version_does_not_load_libcst(tmp_path):
     out, loaded = _probe(tmp_path, "--version")
     assert "twelvecheck" in out
-    assert loaded == {"libcst": [], "engine": False, "others": []}
+    assert loaded == {"libcst": [], "engine": False, "others": [], "twelvecheck": []}
 
 
 def test_a_fully_cached_run_does_not_load_libcst_and_reports_the_same(project):
@@ -56,6 +31,16 @@ def test_a_fully_cached_run_does_not_load_libcst_and_reports_the_same(project):
     assert warm["libcst"] == []
     assert warm_out == cold_out
     assert json.loads(warm_out)["findings"]  # the cached run still reports the sample's findings
+
+
+def test_a_replayed_run_loads_no_rule_and_no_whole_program_pass(project):
+    """Nothing changed since the last run like it: the run record answers (replay.py)."""
+    shutil.copytree(REPO / "fixtures" / "sample-app", project / "app")
+    cold_out, cold = _probe(project, "app", "--format", "json")
+    assert cold["twelvecheck"] == ["twelvecheck.analysis", "twelvecheck.checks", "twelvecheck.deployment"]
+    warm_out, warm = _probe(project, "app", "--format", "json")
+    assert warm == {"libcst": [], "engine": False, "others": [], "twelvecheck": []}
+    assert warm_out == cold_out and json.loads(warm_out)["findings"]
 
 
 def test_one_changed_file_loads_libcst_again(project):

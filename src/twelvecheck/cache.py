@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,7 @@ from twelvecheck.fixes import Fix
 
 CACHE_DIR_NAME = ".twelvecheck_cache"
 _FORMAT = 2  # bump when the pack layout changes
+CACHE_FORMAT_DIR = f"v{_FORMAT}"  # the cache folder's subfolder for this layout
 _PACK = "pack.json"
 _KEEP_GENERATIONS = 32
 # A file modified less than this long before it was read may still change without its size
@@ -62,8 +64,10 @@ _CACHEDIR_TAG = (
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A hash of twelvecheck's version, Python sources and rule documents."""
-    digest = hashlib.sha256(f"{__version__}\0{_FORMAT}".encode())
+    """A hash of twelvecheck's version, Python sources and rule documents, and of the Python
+    version running it."""
+    # The interpreter too: its parser decides what is a syntax error (TWC001).
+    digest = hashlib.sha256(f"{__version__}\0{_FORMAT}\0{sys.version}".encode())
     package = Path(__file__).resolve().parent
     candidates = [*package.rglob("*.py"), *package.rglob("*.md")]
     rules = package.parent.parent / "rules"  # a source checkout keeps them beside src/
@@ -97,10 +101,35 @@ class Content:
         return cls(hashlib.sha256(data).hexdigest(), b"__main__" in data)  # the engine's FileResult.digest too
 
 
+def read_content(path: str, record: list | None) -> tuple[Content | None, list | None]:
+    """The content of the file at ``path`` (None when it cannot be read) and its record
+    (``[*stat signature, digest, has_main]``, None when it must not be trusted later):
+    ``record`` itself when the file's ``stat`` still matches it, else what reading it gave."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None, None
+    signature = _signature(stat)
+    if record is not None and len(record) >= 7 and record[:5] == signature and isinstance(record[5], str):
+        return Content(record[5], bool(record[6])), record[:7]
+    started = time.time_ns()
+    try:
+        with open(path, "rb") as handle:
+            before = _signature(os.fstat(handle.fileno()))
+            data = handle.read()
+            after = _signature(os.fstat(handle.fileno()))
+    except OSError:
+        return None, None
+    content = Content.of(data)
+    if before == after and max(after[1], after[2]) < started - _SETTLED_NS:
+        return content, [*after, content.digest, content.has_main]
+    return content, None
+
+
 class ResultCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.pack = directory / f"v{_FORMAT}" / _PACK
+        self.pack = directory / CACHE_FORMAT_DIR / _PACK
         self.hits = 0
         self.misses = 0
         self._pack_signature = _stat_of(self.pack)  # before the read: a later write shows
@@ -124,7 +153,7 @@ class ResultCache:
             directory.mkdir(parents=True, exist_ok=True)
             _write_if_missing(directory / "CACHEDIR.TAG", _CACHEDIR_TAG)
             _write_if_missing(directory / ".gitignore", "# Created by twelvecheck.\n*\n")
-            (directory / f"v{_FORMAT}").mkdir(exist_ok=True)
+            (directory / CACHE_FORMAT_DIR).mkdir(exist_ok=True)
         except OSError as exc:
             return None, f"cache disabled: cannot use {directory}: {exc.strerror or exc}"
         return cls(directory), None
@@ -137,27 +166,23 @@ class ResultCache:
             self._contents[path] = self._content(path)
         return self._contents[path]
 
-    def _content(self, path: str) -> Content | None:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return None
-        record = self._files.get(path)
-        signature = _signature(stat)
-        if record is not None and record[:5] == signature and isinstance(record[5], str):
+    def seed(self, contents: dict[str, Content | None], records: dict[str, list]) -> None:
+        """Take the digests read already this run (the run record's, replay.py) and their
+        ``stat`` records, as ``content`` would have made them."""
+        self._contents.update(contents)
+        for path, record in records.items():
+            self._keep_record(path, record)
+
+    def _keep_record(self, path: str, record: list) -> None:
+        if record == self._files.get(path, [])[:7]:
             self._seen.add(path)
-            return Content(record[5], bool(record[6]))
-        started = time.time_ns()
-        try:
-            with open(path, "rb") as handle:
-                before = _signature(os.fstat(handle.fileno()))
-                data = handle.read()
-                after = _signature(os.fstat(handle.fileno()))
-        except OSError:
-            return None
-        content = Content.of(data)
-        if before == after and max(after[1], after[2]) < started - _SETTLED_NS:
-            self._new_files[path] = [*after, content.digest, content.has_main]
+        else:
+            self._new_files[path] = record
+
+    def _content(self, path: str) -> Content | None:
+        content, record = read_content(path, self._files.get(path))
+        if record is not None:
+            self._keep_record(path, record)
         return content
 
     # -- results -------------------------------------------------------------------------
@@ -301,7 +326,7 @@ def _result_to_json(result: FileResult, key: str) -> dict[str, Any]:
         "path": result.path,
         "parsed": result.parsed,
         "facts": result.facts,
-        "findings": [{**finding.to_json(), "anchor_text": finding.anchor_text} for finding in result.findings],
+        "findings": [finding_to_json(finding) for finding in result.findings],
     }
 
 
@@ -309,17 +334,27 @@ def _result_from_json(document: dict[str, Any], key: str, display_path: str) -> 
     # The key is inside the entry too: a file copied under another name is not trusted.
     if document.get("key") != key or document.get("path") != display_path:
         return None
-    findings = [
-        Finding(
-            code=item["code"], name=item["name"], family=item["family"],
-            severity=Severity.parse(item["severity"]), message=item["message"], path=item["path"],
-            span=Span(int(item["line"]), int(item["column"]), int(item["end_line"]), int(item["end_column"])),
-            help_uri=item["help_uri"], anchor_text=item["anchor_text"], fix=Fix.from_json(item.get("fix")),
-        )
-        for item in document["findings"]
-    ]
+    findings = [finding_from_json(item) for item in document["findings"]]
     facts = document["facts"]
-    if not isinstance(facts, dict) or not all(isinstance(f.path, str) for f in findings):
+    if not isinstance(facts, dict):
         return None
     return FileResult(display_path, findings, [], facts, bool(document["parsed"]))
 
+
+
+def finding_to_json(finding: Finding) -> dict[str, Any]:
+    """A finding as the cache keeps it: as reported, plus the text its fingerprint hashes."""
+    return {**finding.to_json(), "anchor_text": finding.anchor_text}
+
+
+def finding_from_json(item: dict[str, Any]) -> Finding:
+    """``finding_to_json`` undone; raises LookupError, TypeError or ValueError on a foreign item."""
+    if not isinstance(item["path"], str):
+        raise TypeError("a finding's path is not a string")
+    return Finding(
+        code=item["code"], name=item["name"], family=item["family"],
+        severity=Severity.parse(item["severity"]), message=item["message"], path=item["path"],
+        span=Span(int(item["line"]), int(item["column"]), int(item["end_line"]), int(item["end_column"])),
+        help_uri=item["help_uri"], anchor_text=item["anchor_text"], fingerprint=item.get("fingerprint") or "",
+        fix=Fix.from_json(item.get("fix")),
+    )

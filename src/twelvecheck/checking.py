@@ -15,7 +15,6 @@ from twelvecheck.baseline import BaselineError
 from twelvecheck.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, _split, write_atomically
 from twelvecheck.config import ConfigError, FileConfig, find_config, load_config, pattern_problem
 from twelvecheck.findings import Severity
-from twelvecheck.formation import FormationOverride, config_source
 from twelvecheck.runner import Settings
 from twelvecheck.selection import SelectorError, expand
 
@@ -147,9 +146,13 @@ def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Setti
     return settings, config
 
 
-def _formations(config: FileConfig, option: dict[str, int], paths: list[str], cwd: Path) -> list[FormationOverride]:
+def _formations(config: FileConfig, option: dict[str, int], paths: list[str], cwd: Path) -> list:
     """The configuration's formation (for the app at its folder), then --formation (for the
-    app of the checked paths): later ones win per process type."""
+    app of the checked paths): later ones win per process type (formation.FormationOverride)."""
+    if not config.values.get("formation") and not option:
+        return []
+    from twelvecheck.formation import FormationOverride, config_source  # loads the Procfile readers
+
     layers = []
     if config.values.get("formation") and config.path is not None:
         layers.append(FormationOverride(dict(config.values["formation"]), config_source(config.path),

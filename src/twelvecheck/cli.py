@@ -50,7 +50,9 @@ def _selector_option(*names: str, help: str):
 
 
 def _parse_formation(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
-    from twelvecheck.formation import parse_formation_option
+    if not values:
+        return {}
+    from twelvecheck.formation import parse_formation_option  # with the Procfile readers: only when used
 
     quantities: dict[str, int] = {}
     for value in values:  # repeatable: a later one wins for the types it names

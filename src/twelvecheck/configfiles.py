@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 from twelvecheck.lazy import yaml
 
+from twelvecheck.discovery import LOGGING_CONFIG_SUFFIXES
 from twelvecheck.checks._logging import FILE_HANDLER_CLASSES, handler_class_string_is_file
 from twelvecheck.findings import Span
 from twelvecheck.suppressions import Suppressions
 
 CODE = "TWC203"
-LOGGING_CONFIG_SUFFIXES = {".ini": "ini", ".cfg": "ini", ".conf": "ini", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 MAX_CHARS = 2 * 1024 * 1024
 WHERE = {"ini": "INI logging config", "yaml": "YAML logging config", "json": "JSON logging config"}
 # Keys that, next to ``handlers``, make a mapping a dictConfig config (not an Ansible play).

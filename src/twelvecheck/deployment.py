@@ -26,11 +26,6 @@ SCALE_HAZARDS = {
     "TWC401": "{type} runs {n} processes: this job will run {n} times",
     "TWC101": "{type} runs {n} processes: all {n} write this PID file",
 }
-PROCESS_MODEL_CODES = frozenset({"TWC101", "TWC302", "TWC303", "TWC401"})
-
-
-def wants_process_files(enabled: set[str]) -> bool:
-    return any(code.startswith(("TWC5", "TWC6")) or code in PROCESS_MODEL_CODES for code in enabled)
 
 
 @dataclass

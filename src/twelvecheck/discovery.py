@@ -24,6 +24,8 @@ DEFAULT_EXCLUDES = (
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".twelvecheck_cache",
 )
 PYTHON_SUFFIXES = (".py", ".pyw")
+# Files that may be logging configurations (TWC203, configfiles.py), by suffix: their kind.
+LOGGING_CONFIG_SUFFIXES = {".ini": "ini", ".cfg": "ini", ".conf": "ini", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 PACKAGING_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 
 
@@ -224,14 +226,5 @@ def _kind_of_name(name: str, include_configs: bool, include_process_files: bool)
         if kind is not None:
             return kind
     if include_configs:
-        return _config_suffixes().get(suffix.lower())
+        return LOGGING_CONFIG_SUFFIXES.get(suffix.lower())
     return None
-
-
-@lru_cache(maxsize=None)
-def _config_suffixes() -> dict[str, str]:
-    """Logging config suffixes and their kinds (imported once, not per file: a tree may hold
-    thousands of non-Python files, Django's translations for one)."""
-    from twelvecheck.configfiles import LOGGING_CONFIG_SUFFIXES
-
-    return LOGGING_CONFIG_SUFFIXES

@@ -35,6 +35,15 @@ def expand(selector: str) -> set[str]:
     )
 
 
+# Rules that read the process model (deployment.py), besides the TWC5 and TWC6 families.
+PROCESS_MODEL_CODES = frozenset({"TWC101", "TWC302", "TWC303", "TWC401"})
+
+
+def wants_process_files(enabled: set[str]) -> bool:
+    """Whether a run of these codes reads Procfiles and app.json and builds the process model."""
+    return any(code.startswith(("TWC5", "TWC6")) or code in PROCESS_MODEL_CODES for code in enabled)
+
+
 def default_codes() -> set[str]:
     return {code for code, doc in load_rule_docs().items() if doc.default_enabled}
 

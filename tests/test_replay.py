@@ -1,0 +1,245 @@
+"""The run record (replay.py): an unchanged run is answered from it, and anything a run reads
+that changes (a file's bytes, the set of files, console scripts, a Procfile above, the
+settings, twelvecheck itself) is answered afresh, never from the record.
+
+Whether a run was replayed shows in what it loaded: a replayed run never imports the
+whole-program pass (``twelvecheck.analysis``); ``probe`` runs the real command line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CLEAN, FILE_HANDLER, probe, write
+
+from twelvecheck import analysis
+from twelvecheck.findings import ToolError
+from twelvecheck.runner import Settings, run as run_in_process
+
+REPO = Path(__file__).resolve().parents[1]
+WORKER = """\
+import time
+
+
+def main():
+    while True:
+        time.sleep(1)
+"""
+
+
+def replayed(loaded: dict) -> bool:
+    return "twelvecheck.analysis" not in loaded["twelvecheck"]
+
+
+def findings(out: str) -> list[tuple[str, str]]:
+    return sorted((f["path"], f["code"]) for f in json.loads(out)["findings"])
+
+
+def records_of(project: Path) -> Path:
+    return project / ".twelvecheck_cache" / "v2" / "runs.json"
+
+
+@pytest.fixture
+def app(project: Path) -> Path:
+    shutil.copytree(REPO / "fixtures" / "sample-app", project / "app")
+    return project
+
+
+@pytest.mark.parametrize("format_", ["text", "json", "sarif", "junit", "gitlab"])
+def test_a_replayed_run_reports_what_an_uncached_run_does(app, run, format_):
+    uncached = run("--no-cache", "--format", format_, "app")
+    out, loaded = probe(app, "--format", format_, "app")
+    assert not replayed(loaded) and out == uncached.stdout
+    out, loaded = probe(app, "--format", format_, "app")
+    assert replayed(loaded) and out == uncached.stdout
+    again = run("--format", format_, "app")  # the exit code is the uncached run's too
+    assert again.returncode == uncached.returncode == 1 and again.stdout == uncached.stdout
+
+
+def test_the_same_bytes_written_again_are_still_replayed(project):
+    write(project, "a.py", FILE_HANDLER)
+    first, _ = probe(project, "--format", "json", ".")
+    write(project, "a.py", FILE_HANDLER)  # a new mtime and ctime, the same content
+    out, loaded = probe(project, "--format", "json", ".")
+    assert replayed(loaded) and out == first
+
+
+def test_a_changed_file_is_answered_afresh_and_then_replayed(project):
+    write(project, "a.py", CLEAN)
+    write(project, "b.py", FILE_HANDLER)
+    out, _ = probe(project, "--format", "json", ".")
+    assert findings(out) == [("b.py", "TWC201")]
+    write(project, "a.py", FILE_HANDLER)
+    out, loaded = probe(project, "--format", "json", ".")
+    assert not replayed(loaded) and findings(out) == [("a.py", "TWC201"), ("b.py", "TWC201")]
+    out, loaded = probe(project, "--format", "json", ".")
+    assert replayed(loaded) and findings(out) == [("a.py", "TWC201"), ("b.py", "TWC201")]
+
+
+def test_a_file_added_or_removed_is_answered_afresh(project):
+    write(project, "a.py", FILE_HANDLER)
+    probe(project, "--format", "json", ".")
+    write(project, "pkg/b.py", FILE_HANDLER)
+    out, loaded = probe(project, "--format", "json", ".")
+    assert not replayed(loaded) and findings(out) == [("a.py", "TWC201"), ("pkg/b.py", "TWC201")]
+    (project / "a.py").unlink()
+    out, loaded = probe(project, "--format", "json", ".")
+    assert not replayed(loaded) and findings(out) == [("pkg/b.py", "TWC201")]
+
+
+def test_a_console_script_declared_since_is_answered_afresh(project):
+    """pyproject.toml is not a checked file, but its console scripts are entry points."""
+    write(project, "app/__init__.py", "")
+    write(project, "app/worker.py", WORKER)
+    out, _ = probe(project, "--format", "json", "app")
+    assert findings(out) == []
+    write(project, "pyproject.toml", '[project]\nname = "x"\n[project.scripts]\nw = "app.worker:main"\n')
+    out, loaded = probe(project, "--format", "json", "app")
+    assert not replayed(loaded) and findings(out) == [("app/worker.py", "TWC302")]
+    out, loaded = probe(project, "--format", "json", "app")
+    assert replayed(loaded) and findings(out) == [("app/worker.py", "TWC302")]
+
+
+def test_a_procfile_above_the_checked_folder_is_answered_afresh(project):
+    """The Procfile is above the checked path, so the walk never meets it; the run reads it
+    (deployment.find_deployment_files), and so does the record's key."""
+    write(project, "app/worker.py", WORKER + "\n\nmain()\n")
+    out, _ = probe(project, "--format", "json", "app")
+    assert findings(out) == []
+    write(project, "Procfile", "worker: python app/worker.py\n")
+    out, loaded = probe(project, "--format", "json", "app")
+    assert not replayed(loaded) and findings(out) == [("app/worker.py", "TWC302")]
+    # A run with a process model is not recorded: its apps are shown by reports.
+    out, loaded = probe(project, "--format", "json", "app")
+    assert not replayed(loaded) and findings(out) == [("app/worker.py", "TWC302")]
+
+
+def test_a_run_that_reads_a_procfile_is_not_recorded(project):
+    """A Procfile's commands name files (a gunicorn config) that are no input of the key."""
+    write(project, "app/worker.py", WORKER)
+    write(project, "app/Procfile.dev", "web: gunicorn -c gunicorn.conf.py app:app\n")
+    probe(project, "--format", "json", "app")
+    _, loaded = probe(project, "--format", "json", "app")
+    assert not replayed(loaded) and not records_of(project).exists()
+
+
+def test_each_way_of_running_keeps_its_own_record(project):
+    write(project, "a.py", FILE_HANDLER + 'logging.basicConfig(filename="x")\n')
+    everything, _ = probe(project, "--format", "json", ".")
+    narrow, _ = probe(project, "--format", "json", "--select", "TWC202", ".")
+    assert findings(narrow) == [("a.py", "TWC202")]
+    assert findings(everything) == [("a.py", "TWC201"), ("a.py", "TWC202")]
+    for args, expected in ((["--select", "TWC202"], narrow), ([], everything)):
+        out, loaded = probe(project, "--format", "json", *args, ".")
+        assert replayed(loaded) and out == expected
+    write(project, "pyproject.toml", '[tool.twelvecheck.severity]\nTWC201 = "error"\n')
+    out, loaded = probe(project, "--format", "json", ".")
+    assert not replayed(loaded)
+    assert {f["severity"] for f in json.loads(out)["findings"] if f["code"] == "TWC201"} == {"error"}
+
+
+@pytest.mark.parametrize("damage", ["garbage", "wrong-shape", "other-code", "answer-shape", "finding-shape"])
+def test_a_damaged_or_foreign_record_is_not_trusted(project, run, damage):
+    write(project, "a.py", FILE_HANDLER)
+    expected = run("--no-cache", "--format", "json", ".").stdout
+    run("--format", "json", ".")
+    records = records_of(project)
+    document = json.loads(records.read_bytes())
+    [record] = document["runs"].values()
+    if damage == "garbage":
+        records.write_bytes(b"\x00\xff not json")
+    elif damage == "wrong-shape":
+        records.write_text(json.dumps({"format": 1, "runs": []}))
+    else:
+        if damage == "other-code":
+            document["code"] = "0" * 64
+        elif damage == "answer-shape":
+            record["answer"] = {"findings": [], "checked": {"a.py": "TWC201"}, "facts_from": [],
+                                "entry_functions": []}
+        else:
+            record["answer"]["findings"][0]["path"] = 3
+        records.write_text(json.dumps(document))
+    out, loaded = probe(project, "--format", "json", ".")
+    assert out == expected and not replayed(loaded)
+    out, loaded = probe(project, "--format", "json", ".")  # the record was written anew
+    assert out == expected and replayed(loaded)
+
+
+def test_a_recorded_answer_is_not_taken_for_another_content(project):
+    """A record stays bound to the digests it was made from: after editing a file back and
+    forth, what is reported follows the file, whatever its stat says."""
+    write(project, "a.py", FILE_HANDLER)
+    probe(project, "--format", "json", ".")
+    source = project / "a.py"
+    stat = source.stat()
+    write(project, "a.py", CLEAN.ljust(len(FILE_HANDLER)))  # the same size...
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # ...and mtime: the ctime differs
+    out, loaded = probe(project, "--format", "json", ".")
+    assert not replayed(loaded) and findings(out) == []
+
+
+def test_a_run_with_errors_is_not_recorded(project, monkeypatch):
+    """An unreadable file or a crashed rule may do better next time: such a run is done again."""
+    write(project, "a.py", FILE_HANDLER)
+    from twelvecheck.engine import analyze_file
+
+    def with_an_error(tasks, indexes, jobs):
+        results = [analyze_file(tasks[index]) for index in indexes]
+        results[0].errors.append(ToolError("cannot read file: injected", results[0].path))
+        return results
+
+    monkeypatch.setattr(analysis, "_analyze", with_an_error)
+    settings = Settings(paths=["."], cwd=project, root=project, cache_dir=project / ".twelvecheck_cache", jobs=1)
+    result = run_in_process(settings)
+    assert [str(error) for error in result.errors] == ["a.py: cannot read file: injected"]
+    assert (project / ".twelvecheck_cache" / "v2").is_dir() and not records_of(project).exists()
+    monkeypatch.undo()
+    run_in_process(settings)
+    assert records_of(project).exists()  # the probe above can see a record being written
+
+
+def test_a_replay_writes_nothing_unless_a_files_stat_settled_since(project):
+    """Rewriting a file with the same bytes keeps the answer but changes the file's stat:
+    the record is written once more with the new stat, then runs write nothing."""
+    write(project, "a.py", FILE_HANDLER)
+    write(project, "b.py", CLEAN)
+    time.sleep(2.2)  # files this fresh are not remembered by their stat (cache._SETTLED_NS)
+    first, _ = probe(project, "--format", "json", ".")
+    records = records_of(project)
+    recorded = json.loads(records.read_bytes())
+    [record] = recorded["runs"].values()
+    assert sorted(Path(path).name for path in record["files"]) == ["a.py", "b.py"]
+    written = records.stat().st_mtime_ns
+    out, loaded = probe(project, "--format", "json", ".")
+    assert replayed(loaded) and out == first and records.stat().st_mtime_ns == written
+    write(project, "a.py", FILE_HANDLER)
+    time.sleep(2.2)
+    out, loaded = probe(project, "--format", "json", ".")
+    assert replayed(loaded) and out == first and records.stat().st_mtime_ns != written
+    written = records.stat().st_mtime_ns
+    out, loaded = probe(project, "--format", "json", ".")
+    assert replayed(loaded) and out == first and records.stat().st_mtime_ns == written
+
+
+def test_fixing_after_a_replayed_run_fixes_what_an_uncached_fix_does(tmp_path, run):
+    """--fix works from the findings and tasks of a replayed run like from a fresh one."""
+    sample = REPO / "fixtures" / "sample-app"
+    fresh, cached = tmp_path / "fresh", tmp_path / "cached"
+    for copy in (fresh, cached):
+        shutil.copytree(sample, copy)
+        (copy / ".git").mkdir()
+    run("--no-cache", "--fix", ".", cwd=fresh)
+    run(".", cwd=cached)
+    _, loaded = probe(cached, "--format", "json", ".")
+    assert replayed(loaded)
+    run("--fix", ".", cwd=cached)
+    changed = [path for path in fresh.rglob("*.py")
+               if path.read_bytes() != (sample / path.relative_to(fresh)).read_bytes()]
+    assert changed  # the sample has fixable findings
+    for path in sorted(fresh.rglob("*.py")):
+        assert (cached / path.relative_to(fresh)).read_bytes() == path.read_bytes(), path
