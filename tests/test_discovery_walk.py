@@ -76,6 +76,9 @@ PATTERNS = [
     [*DEFAULT_EXCLUDES, "/pkg/deep", "sub/conf/"],
     ["*.py", "!pkg/**"],
     [],
+    # Patterns of one part (asked about the entry's name alone) among ones with a slash.
+    [*DEFAULT_EXCLUDES, "deep", "er/", "*.gen.py", "pkg/build", "conf/", "local.py ", "m?.py", "[bp]uild"],
+    ["keep_test.py/", "env"],
 ]
 
 

@@ -40,10 +40,11 @@ _PARALLEL_THRESHOLD = 24
 
 
 def analyze_run(settings: "Settings", enabled: set[str], severities: tuple,
-                sources: list[tuple["SourceFile", frozenset[str]]], packaging: list[Path], errors: list[ToolError], with_process_model: bool,
+                sources: list[tuple["SourceFile", frozenset[str], str]], packaging: list[Path], errors: list[ToolError], with_process_model: bool,
                 records: "RunRecords | None" = None, key: str | None = None) -> "RunResult":
-    """The run's result from its files (``sources``: each with the codes it reports), and the
-    record of it kept for the next run when ``records`` is given and the answer is plain."""
+    """The run's result from its files (``sources``: each with the codes it reports and the
+    path to open), and the record of it kept for the next run when ``records`` is given and
+    the answer is plain."""
     from twelvecheck.runner import RunResult, roots_of
 
     errors_before = len(errors)
@@ -57,9 +58,9 @@ def analyze_run(settings: "Settings", enabled: set[str], severities: tuple,
     entry_functions = frozenset(target for _, target in scripts)
 
     tasks = []
-    for source, report in sources:
+    for source, report, path in sources:
         tasks.append(FileTask(
-            path=str(source.path if source.path.is_absolute() else settings.cwd / source.path),
+            path=path,
             display_path=source.display,
             report=report,
             severities=severities,

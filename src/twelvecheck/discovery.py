@@ -163,7 +163,7 @@ def _walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_fi
     while stack:
         directory, normal, chain = stack.pop()
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            entries = list(os.scandir(directory))
         except OSError as error:
             unlisted(Path(directory), error)  # said, not skipped silently: its files go unchecked
             continue
@@ -173,7 +173,9 @@ def _walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_fi
                 continue  # a virtualenv: installed code, not the project's (a stat per folder cost more)
             chain = rules.chain_below(normal, names, chain)
         prefix, in_root = rules.base_of(normal)
-        subdirs = []
+        # Files and folders in name order; only the ones that may count are sorted (a folder
+        # of translations holds hundreds of files that do not).
+        subdirs, files = [], []
         for entry in entries:
             name = entry.name
             try:
@@ -185,17 +187,15 @@ def _walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_fi
             # The project root met on a walk from above it: patterns apply below it.
             relative = "." if not in_root and full == rules.root and not rules.root_is_top else prefix + name
             if is_dir:
-                if rules.ignored(full, relative, True, chain):
-                    continue
-                subdirs.append((entry.path, full, chain))
+                if not rules.ignored(full, relative, name, True, chain):
+                    subdirs.append((name, entry.path, full))
                 continue
             kind = _kind_of_name(name, include_configs, include_process_files)
             packaging = name in PACKAGING_FILES and not is_link
-            if kind is None and not packaging:
-                continue
-            if rules.ignored(full, relative, False, chain):
-                continue
-            path = entry.path
+            if (kind is not None or packaging) and not rules.ignored(full, relative, name, False, chain):
+                files.append((name, entry.path, kind, packaging, is_link))
+        files.sort()
+        for _, path, kind, packaging, is_link in files:
             if packaging:
                 yield path, "packaging"  # console scripts of a project inside the tree
             if kind is None:
@@ -205,7 +205,8 @@ def _walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_fi
                 if target.exists() and (not inside(target, real_top) or target.is_dir()):
                     continue
             yield path, kind
-        stack.extend(reversed(subdirs))
+        subdirs.sort()
+        stack.extend((path, full, chain) for _, path, full in reversed(subdirs))
 
 
 def _suffix(name: str) -> str:

@@ -35,6 +35,7 @@ class Ignorer:
         self.root = root
         self.spec = pathspec.GitIgnoreSpec.from_lines(patterns)
         self.match = _matcher(self.spec)  # spec.match_file, one regex when it can be
+        self.walk_matchers = _walk_matchers(self.spec)
         self.respect_gitignore = respect_gitignore
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self._git_dirs_cache: dict[Path, list[Path]] = {}
@@ -162,11 +163,18 @@ class WalkRules:
                 chain = [(_prefix_dir(directory), spec), *chain]
         return chain
 
-    def ignored(self, path: str, relative: str, is_dir: bool,
+    def ignored(self, path: str, relative: str, name: str, is_dir: bool,
                 chain: list[tuple[str, pathspec.GitIgnoreSpec]]) -> bool:
+        """Whether the entry ``name`` of a folder the walk let through, at ``path`` and
+        ``relative`` to the exclude base, is excluded."""
         suffix = "/" if is_dir else ""
-        if relative != "." and self.ignorer.match(relative + suffix):
-            return True
+        if relative != ".":
+            by_name, by_path = self.ignorer.walk_matchers
+            if by_name is None:
+                if by_path(relative + suffix):
+                    return True
+            elif by_name(name + suffix) or by_path(relative + suffix):
+                return True
         for prefix, spec in chain:
             include = spec.check_file(path[len(prefix):] + suffix).include
             if include is not None:
@@ -211,6 +219,44 @@ def _matcher(spec: pathspec.GitIgnoreSpec) -> Callable[[str], bool]:
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+def _walk_matchers(spec: pathspec.GitIgnoreSpec) -> tuple[Callable[[str], bool] | None, Callable[[str], bool]]:
+    """``spec.match_file`` split for the walk: (by name, by relative path).
+
+    A pattern with no slash but a trailing one matches a path when it matches one of its
+    parts. On the walk every folder above an entry was let through already (and a named
+    path below the base that such a pattern matches makes the named path the base, see
+    ``WalkRules``), so only the last part can match: the entry's name. Names are short and
+    repeat (``__init__.py``, ``locale``, ``LC_MESSAGES``), so their answers are remembered.
+    With a negated pattern the order of patterns decides: no split, (None, the whole spec).
+    """
+    patterns = [p for p in spec.patterns if p.include is not None]
+    if any(not p.include for p in patterns):
+        return None, _matcher(spec)
+    by_name = [p for p in patterns if _one_part(p.pattern)]
+    by_path = _matcher(pathspec.GitIgnoreSpec([p for p in patterns if not _one_part(p.pattern)]))
+    if not by_name:
+        return None, by_path
+    match_name = _matcher(pathspec.GitIgnoreSpec(by_name))
+    answers: dict[str, bool] = {}
+
+    def name_matches(name: str) -> bool:
+        answer = answers.get(name)
+        if answer is None:
+            answer = answers[name] = match_name(name)
+        return answer
+
+    return name_matches, by_path
+
+
+def _one_part(pattern: object) -> bool:
+    """A gitignore line with no slash but at most one trailing one (``build``, ``*.egg-info``, ``dist/``)."""
+    if not isinstance(pattern, str):
+        return False
+    core = pattern.rstrip(" ")
+    core = core[:-1] if core.endswith("/") else core
+    return bool(core) and "/" not in core and "\\" not in core
 
 
 def _lenient_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:

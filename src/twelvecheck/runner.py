@@ -122,11 +122,13 @@ def run(settings: Settings) -> RunResult:
         )
         files, errors, packaging = found.files, list(found.errors), found.packaging
 
+    # Each file with the codes it reports and its path as the analysis opens it.
     sources = []
+    cwd = str(settings.cwd)
     for source in files:
         report = frozenset(enabled - per_file.codes_for(source.path, settings.cwd))
         if report:
-            sources.append((source, report))
+            sources.append((source, report, os.path.join(cwd, source.path)))  # an absolute path stays
     # Procfiles, formations, and the code they run (`twelvecheck formation` always wants them).
     with_process_model = settings.process_model or wants_process_files(enabled)
     records, key = _run_record(settings, enabled, severities, sources, packaging)
@@ -161,12 +163,10 @@ def _run_record(settings: Settings, enabled: set[str], severities: tuple, source
     # What the run reads besides its files: console scripts, Procfiles and app.json above.
     around = files_above(roots_of(settings), ("pyproject.toml", "setup.cfg", "setup.py", "Procfile", "app.json"))
     around += [str(path) for path in packaging]
-    checked = [(str(source.path if source.path.is_absolute() else settings.cwd / source.path), source, report)
-               for source, report in sources]
-    records.digest([path for path, _, _ in checked] + around)
+    records.digest([path for _, _, path in sources] + around)
     shape["files"] = [[source.display, path, source.kind, sorted(report),
                        module_name_from_path(path) if source.kind == "python" else None]
-                      for path, source, report in checked]
+                      for source, report, path in sources]
     shape["around"] = sorted(set(around))
     return records, records.key(shape)
 
@@ -182,11 +182,10 @@ def _replayed(answer: dict, settings: Settings, enabled: set[str], severities: t
     facts_from = set(answer["facts_from"])
     entry_functions = frozenset(answer["entry_functions"])
     tasks = {source.display: FileTask(
-        path=str(source.path if source.path.is_absolute() else settings.cwd / source.path),
-        display_path=source.display, report=report, severities=severities, kind=source.kind,
+        path=path, display_path=source.display, report=report, severities=severities, kind=source.kind,
         entry_functions=entry_functions, collect_facts=source.display in facts_from,
         prefilter=settings.prefilter,
-    ) for source, report in sources}
+    ) for source, report, path in sources}
     return RunResult(len(tasks), answer["findings"], errors, enabled, answer["checked"], tasks=tasks)
 
 
