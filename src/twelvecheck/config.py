@@ -14,7 +14,6 @@ from typing import Any
 
 from twelvecheck import _toml
 from twelvecheck.findings import Severity
-from twelvecheck.formation import config_problem
 from twelvecheck.selection import SelectorError, expand
 
 CONFIG_NAMES = (".twelvecheck.toml", "twelvecheck.toml", "pyproject.toml")
@@ -178,6 +177,8 @@ def validate(data: dict[str, Any], path: Path | None, prefix: str = "") -> None:
                                           path, f"{prefix}{key}.{selector}")
                     Severity.parse(level)
             elif key == "formation":
+                from twelvecheck.formation import config_problem  # with the Procfile readers: only here
+
                 problem = config_problem(value)
                 if problem:
                     raise ConfigError(problem[1], path, prefix + key + problem[0])

@@ -180,7 +180,12 @@ def _walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_fi
             name = entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
-                is_link = entry.is_symlink()
+                if not is_dir:
+                    # Most files are of no kind that counts: decided before any path is built.
+                    kind = _kind_of_name(name, include_configs, include_process_files)
+                    if kind is None and name not in PACKAGING_FILES:
+                        continue
+                    is_link = entry.is_symlink()
             except OSError:
                 continue
             full = normal + os.sep + name if normal != os.sep else os.sep + name
@@ -190,7 +195,6 @@ def _walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_fi
                 if not rules.ignored(full, relative, name, True, chain):
                     subdirs.append((name, entry.path, full))
                 continue
-            kind = _kind_of_name(name, include_configs, include_process_files)
             packaging = name in PACKAGING_FILES and not is_link
             if (kind is not None or packaging) and not rules.ignored(full, relative, name, False, chain):
                 files.append((name, entry.path, kind, packaging, is_link))
