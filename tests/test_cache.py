@@ -35,7 +35,7 @@ def pack_of(cache: Path) -> Path:
 
 def forget_runs(cache: Path) -> None:
     """Remove the run record (replay.py), which would answer an unchanged run without the pack."""
-    (cache / "v2" / "runs.json").unlink()
+    shutil.rmtree(cache / "v2" / "runs")
 
 
 def entries(cache: Path) -> dict[str, dict]:
@@ -116,7 +116,8 @@ def test_a_warm_run_writes_nothing(service, run):
     time.sleep(2.2)  # files this fresh are not remembered by their stat (cache._SETTLED_NS)
     run()
     cache = service / ".twelvecheck_cache"
-    pack, records = pack_of(cache), cache / "v2" / "runs.json"
+    pack = pack_of(cache)
+    [records] = (cache / "v2" / "runs").iterdir()
     assert len(json.loads(pack.read_bytes())["files"]) == 4
 
     def written(path: Path) -> tuple[int, int]:
@@ -131,7 +132,7 @@ def test_a_warm_run_writes_nothing(service, run):
     before = written(pack)
     run()  # answered from the pack: the pack is not written, the run record is
     assert written(pack) == before and records.exists()
-    assert sorted(p.name for p in pack.parent.iterdir()) == ["pack.json", "runs.json"]
+    assert sorted(p.name for p in pack.parent.iterdir()) == ["pack.json", "runs"]
 
 
 def test_cache_dir_option_and_config_keys(service, run, tmp_path):

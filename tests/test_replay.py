@@ -40,8 +40,10 @@ def findings(out: str) -> list[tuple[str, str]]:
     return sorted((f["path"], f["code"]) for f in json.loads(out)["findings"])
 
 
-def records_of(project: Path) -> Path:
-    return project / ".twelvecheck_cache" / "v2" / "runs.json"
+def records_of(project: Path) -> list[Path]:
+    """The run records in the project's cache, one file per way of running."""
+    folder = project / ".twelvecheck_cache" / "v2" / "runs"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
 @pytest.fixture
@@ -125,7 +127,7 @@ def test_a_run_that_reads_a_procfile_is_not_recorded(project):
     write(project, "app/Procfile.dev", "web: gunicorn -c gunicorn.conf.py app:app\n")
     probe(project, "--format", "json", "app")
     _, loaded = probe(project, "--format", "json", "app")
-    assert not replayed(loaded) and not records_of(project).exists()
+    assert not replayed(loaded) and records_of(project) == []
 
 
 def test_each_way_of_running_keeps_its_own_record(project):
@@ -148,26 +150,43 @@ def test_a_damaged_or_foreign_record_is_not_trusted(project, run, damage):
     write(project, "a.py", FILE_HANDLER)
     expected = run("--no-cache", "--format", "json", ".").stdout
     run("--format", "json", ".")
-    records = records_of(project)
+    [records] = records_of(project)
     document = json.loads(records.read_bytes())
-    [record] = document["runs"].values()
     if damage == "garbage":
         records.write_bytes(b"\x00\xff not json")
     elif damage == "wrong-shape":
-        records.write_text(json.dumps({"format": 1, "runs": []}))
+        records.write_text(json.dumps({"format": 1, "code": document["code"], "key": document["key"]}))
     else:
         if damage == "other-code":
             document["code"] = "0" * 64
         elif damage == "answer-shape":
-            record["answer"] = {"findings": [], "checked": {"a.py": "TWC201"}, "facts_from": [],
-                                "entry_functions": []}
+            document["answer"] = {"findings": [], "checked": {"a.py": "TWC201"}, "facts_from": [],
+                                  "entry_functions": []}
         else:
-            record["answer"]["findings"][0]["path"] = 3
+            document["answer"]["findings"][0]["path"] = 3
         records.write_text(json.dumps(document))
     out, loaded = probe(project, "--format", "json", ".")
     assert out == expected and not replayed(loaded)
     out, loaded = probe(project, "--format", "json", ".")  # the record was written anew
     assert out == expected and replayed(loaded)
+
+
+def test_only_the_records_written_last_are_kept(project, monkeypatch):
+    from twelvecheck import replay
+
+    monkeypatch.setattr(replay, "_KEEP", 3)
+    write(project, "a.py", FILE_HANDLER)
+    settings = Settings(paths=["."], cwd=project, root=project, cache_dir=project / ".twelvecheck_cache", jobs=1)
+    for code in ("TWC201", "TWC202", "TWC203", "TWC101", "TWC102"):  # five ways of running
+        settings.select = [code]
+        run_in_process(settings)
+        time.sleep(0.01)  # distinct mtimes
+    kept = records_of(project)
+    assert len(kept) == 3
+    settings.select = ["TWC102"]  # the last one is among them: nothing is written again
+    before = {path: path.stat().st_mtime_ns for path in kept}
+    run_in_process(settings)
+    assert {path: path.stat().st_mtime_ns for path in records_of(project)} == before
 
 
 def test_a_recorded_answer_is_not_taken_for_another_content(project):
@@ -197,10 +216,10 @@ def test_a_run_with_errors_is_not_recorded(project, monkeypatch):
     settings = Settings(paths=["."], cwd=project, root=project, cache_dir=project / ".twelvecheck_cache", jobs=1)
     result = run_in_process(settings)
     assert [str(error) for error in result.errors] == ["a.py: cannot read file: injected"]
-    assert (project / ".twelvecheck_cache" / "v2").is_dir() and not records_of(project).exists()
+    assert (project / ".twelvecheck_cache" / "v2").is_dir() and records_of(project) == []
     monkeypatch.undo()
     run_in_process(settings)
-    assert records_of(project).exists()  # the probe above can see a record being written
+    assert len(records_of(project)) == 1  # the check above can see a record being written
 
 
 def test_a_replay_writes_nothing_unless_a_files_stat_settled_since(project):
@@ -210,9 +229,8 @@ def test_a_replay_writes_nothing_unless_a_files_stat_settled_since(project):
     write(project, "b.py", CLEAN)
     time.sleep(2.2)  # files this fresh are not remembered by their stat (cache._SETTLED_NS)
     first, _ = probe(project, "--format", "json", ".")
-    records = records_of(project)
-    recorded = json.loads(records.read_bytes())
-    [record] = recorded["runs"].values()
+    [records] = records_of(project)
+    record = json.loads(records.read_bytes())
     assert sorted(Path(path).name for path in record["files"]) == ["a.py", "b.py"]
     written = records.stat().st_mtime_ns
     out, loaded = probe(project, "--format", "json", ".")
@@ -221,6 +239,7 @@ def test_a_replay_writes_nothing_unless_a_files_stat_settled_since(project):
     time.sleep(2.2)
     out, loaded = probe(project, "--format", "json", ".")
     assert replayed(loaded) and out == first and records.stat().st_mtime_ns != written
+    assert records_of(project) == [records]
     written = records.stat().st_mtime_ns
     out, loaded = probe(project, "--format", "json", ".")
     assert replayed(loaded) and out == first and records.stat().st_mtime_ns == written

@@ -6,8 +6,9 @@ whole-program rules and builds the process model. With nothing changed since the
 that is all done again to give the same findings, and it costs more than the files' own
 analysis did (Django: 0.15 s of a 0.33 s warm run).
 
-So the cache folder also holds ``v2/runs.json``: for each way of running (the settings and
-paths, ``name``), the last run's findings and a key over everything it read:
+So the cache folder also holds ``v2/runs/``: for each way of running (the settings and
+paths, hashed into the file's name), the last run's findings and a key over everything it
+read:
 
 - twelvecheck's code and rule documents (``cache.code_fingerprint``);
 - the settings and the enabled codes;
@@ -22,8 +23,10 @@ granularity), and are taken before the run reads the files: a file changed durin
 changes the next run's key, never the answer it gets.
 
 Only a plain answer is kept: none when the run had errors (an unreadable file may read next
-time), built a process model with apps (the formation table and the HTML report show it),
-or read standard input. Such runs are simply not replayed.
+time), read a Procfile or app.json (their commands name files no key covers), built a
+process model with apps (the formation table and the HTML report show it), or read standard
+input. Such runs are simply not replayed. One file per record, so a run reads only its
+own; the ``_KEEP`` most recently written are kept.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -39,8 +41,9 @@ from twelvecheck.cache import Content, code_fingerprint, finding_from_json, find
 from twelvecheck.findings import Finding
 
 _FORMAT = 1
-_FILE = "runs.json"
+_FOLDER = "runs"
 # Records kept: one per way a project is run (paths, settings), the most recently written.
+# pre-commit names the staged files, so each commit's run is a way of its own.
 _KEEP = 16
 
 
@@ -48,10 +51,9 @@ class RunRecords:
     """The record of one way of running, the digests of its inputs, and the key they make."""
 
     def __init__(self, directory: Path, name: str) -> None:
-        self.path = directory / _FILE
-        self.name = name
-        record = _read(self.path).get(name)
-        self._record: dict[str, Any] = record if isinstance(record, dict) else {}
+        self.folder = directory / _FOLDER
+        self.path = self.folder / f"{name}.json"
+        self._record = _read(self.path)
         known = self._record.get("files")
         self._known: dict[str, list] = known if isinstance(known, dict) else {}
         self.contents: dict[str, Content | None] = {}
@@ -97,7 +99,7 @@ class RunRecords:
 
     def store(self, key: str, findings: list[Finding], checked: dict[str, list[str]],
               facts_from: list[str], entry_functions: list[str]) -> None:
-        """Record this run's answer under ``key``, merged into the file as it is on disk."""
+        """Record this run's answer under ``key``."""
         self._write(key, {"findings": [finding_to_json(finding) for finding in findings], "checked": checked,
                           "facts_from": facts_from, "entry_functions": entry_functions})
 
@@ -109,14 +111,14 @@ class RunRecords:
             self._write(self._record["key"], self._record["answer"])
 
     def _write(self, key: str, answer: dict[str, Any]) -> None:
-        records = _read(self.path)
-        records[self.name] = {"key": key, "written": time.time_ns(), "files": self.files, "answer": answer}
-        kept = sorted(records.items(), key=lambda item: _written(item[1]), reverse=True)[:_KEEP]
-        document = {"format": _FORMAT, "code": code_fingerprint(), "runs": dict(kept)}
+        document = {"format": _FORMAT, "code": code_fingerprint(), "key": key, "files": self.files,
+                    "answer": answer}
         try:
             from twelvecheck.cli import write_atomically
 
+            self.folder.mkdir(exist_ok=True)
             write_atomically(str(self.path), json.dumps(document, separators=(",", ":")))
+            _prune(self.folder)
         except (OSError, TypeError, ValueError):
             pass  # a record that cannot be written only costs time
 
@@ -125,21 +127,30 @@ def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
-def _written(record: Any) -> int:
-    value = record.get("written") if isinstance(record, dict) else None
-    return value if isinstance(value, int) else 0
+def _prune(folder: Path) -> None:
+    """Keep the ``_KEEP`` records written last."""
+    records = []
+    for entry in os.scandir(folder):
+        try:
+            records.append((entry.stat().st_mtime_ns, entry.path))
+        except OSError:
+            continue
+    for _, path in sorted(records, reverse=True)[_KEEP:]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass  # another run pruned it first
 
 
 def _read(path: Path) -> dict[str, Any]:
-    """The records in ``path``; none when it is missing, corrupt, or another version's."""
+    """The record in ``path``; an empty one when it is missing, corrupt, or another version's."""
     try:
         document = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
-    if (not isinstance(document, dict) or document.get("format") != _FORMAT
-            or document.get("code") != code_fingerprint() or not isinstance(document.get("runs"), dict)):
+    if not isinstance(document, dict) or document.get("format") != _FORMAT or document.get("code") != code_fingerprint():
         return {}
-    return document["runs"]
+    return document
 
 
 def files_above(roots: list[Path], names: tuple[str, ...]) -> list[str]:
@@ -148,15 +159,19 @@ def files_above(roots: list[Path], names: tuple[str, ...]) -> list[str]:
     and for the Procfile and app.json it belongs to (``deployment.find_deployment_files``).
     A superset of what those read does no harm to a key."""
     found: list[str] = []
+    seen: set[Path] = set()  # folders looked in (with their parents): staged files share them
     for root in roots:
         try:
             directory = (root if root.is_dir() else root.parent).resolve()
         except OSError:
             continue
         for candidate in (directory, *directory.parents):
+            if candidate in seen:
+                break
+            seen.add(candidate)
             for name in names:
                 path = os.path.join(candidate, name)
-                if path not in found and os.path.isfile(path):
+                if os.path.isfile(path):
                     found.append(path)
             if os.path.exists(os.path.join(candidate, ".git")):
                 break
