@@ -46,6 +46,11 @@ def records_of(project: Path) -> list[Path]:
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
+def cached_settings(project: Path) -> Settings:
+    """Settings for an in-process run of the project, with its cache."""
+    return Settings(paths=["."], cwd=project, root=project, cache_dir=project / ".twelvecheck_cache", jobs=1)
+
+
 @pytest.fixture
 def app(project: Path) -> Path:
     shutil.copytree(REPO / "fixtures" / "sample-app", project / "app")
@@ -176,7 +181,7 @@ def test_only_the_records_written_last_are_kept(project, monkeypatch):
 
     monkeypatch.setattr(replay, "_KEEP", 3)
     write(project, "a.py", FILE_HANDLER)
-    settings = Settings(paths=["."], cwd=project, root=project, cache_dir=project / ".twelvecheck_cache", jobs=1)
+    settings = cached_settings(project)
     for code in ("TWC201", "TWC202", "TWC203", "TWC101", "TWC102"):  # five ways of running
         settings.select = [code]
         run_in_process(settings)
@@ -213,7 +218,7 @@ def test_a_run_with_errors_is_not_recorded(project, monkeypatch):
         return results
 
     monkeypatch.setattr(analysis, "_analyze", with_an_error)
-    settings = Settings(paths=["."], cwd=project, root=project, cache_dir=project / ".twelvecheck_cache", jobs=1)
+    settings = cached_settings(project)
     result = run_in_process(settings)
     assert [str(error) for error in result.errors] == ["a.py: cannot read file: injected"]
     assert (project / ".twelvecheck_cache" / "v2").is_dir() and records_of(project) == []

@@ -40,8 +40,9 @@ _PARALLEL_THRESHOLD = 24
 
 
 def analyze_run(settings: "Settings", enabled: set[str], severities: tuple,
-                sources: list[tuple["SourceFile", frozenset[str], str]], packaging: list[Path], errors: list[ToolError], with_process_model: bool,
-                records: "RunRecords | None" = None, key: str | None = None) -> "RunResult":
+                sources: list[tuple["SourceFile", frozenset[str], str]], packaging: list[Path],
+                errors: list[ToolError], with_process_model: bool, records: "RunRecords | None" = None,
+                key: str | None = None) -> "RunResult":
     """The run's result from its files (``sources``: each with the codes it reports and the
     path to open), and the record of it kept for the next run when ``records`` is given and
     the answer is plain."""

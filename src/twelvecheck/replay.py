@@ -88,7 +88,8 @@ class RunRecords:
         answer = self._record.get("answer")
         try:
             findings = [finding_from_json(item) for item in answer["findings"]]
-            checked, facts_from, entry_functions = answer["checked"], answer["facts_from"], answer["entry_functions"]
+            checked, facts_from = answer["checked"], answer["facts_from"]
+            entry_functions = answer["entry_functions"]
         except (LookupError, TypeError, ValueError, AttributeError):
             return None
         if not (isinstance(checked, dict) and all(_strings(codes) for codes in checked.values())
@@ -148,7 +149,9 @@ def _read(path: Path) -> dict[str, Any]:
         document = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
-    if not isinstance(document, dict) or document.get("format") != _FORMAT or document.get("code") != code_fingerprint():
+    if not isinstance(document, dict):
+        return {}
+    if (document.get("format"), document.get("code")) != (_FORMAT, code_fingerprint()):
         return {}
     return document
 

@@ -158,10 +158,10 @@ def _run_record(settings: Settings, enabled: set[str], severities: tuple, source
         "enabled": sorted(enabled),
         "severities": severities,
     }
-    name = json.dumps(shape, sort_keys=True, default=str)
-    records = RunRecords(settings.cache_dir / CACHE_FORMAT_DIR, hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest())
+    name = hashlib.sha256(json.dumps(shape, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
+    records = RunRecords(settings.cache_dir / CACHE_FORMAT_DIR, name.hexdigest())
     # What the run reads besides its files: console scripts, Procfiles and app.json above.
-    around = files_above(roots_of(settings), ("pyproject.toml", "setup.cfg", "setup.py", "Procfile", "app.json"))
+    around = files_above(roots_of(settings), (*_PACKAGING_NAMES, "Procfile", "app.json"))
     around += [str(path) for path in packaging]
     records.digest([path for _, _, path in sources] + around)
     shape["files"] = [[source.display, path, source.kind, sorted(report),
@@ -171,6 +171,7 @@ def _run_record(settings: Settings, enabled: set[str], severities: tuple, source
     return records, records.key(shape)
 
 
+_PACKAGING_NAMES = ("pyproject.toml", "setup.cfg", "setup.py")  # project.find_packaging_files
 # Settings that do not change a run's answer, or are not part of a recorded run.
 _NOT_IN_KEY = frozenset({"jobs", "cache_dir", "stdin_filename", "stdin_source"})
 
