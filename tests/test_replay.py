@@ -176,6 +176,27 @@ def test_a_damaged_or_foreign_record_is_not_trusted(project, run, damage):
     assert out == expected and replayed(loaded)
 
 
+def test_a_file_written_between_the_key_and_its_analysis_leaves_no_record(project, monkeypatch):
+    """The key is made from the bytes read before the analysis. Had the file changed in
+    between, the answer would be the new bytes' under the old bytes' key, and written back
+    to the old bytes, the file would be answered wrongly."""
+    source = write(project, "a.py", CLEAN)
+    from twelvecheck.engine import analyze_file
+
+    def written_meanwhile(tasks, indexes, jobs):
+        source.write_text(FILE_HANDLER)
+        return [analyze_file(tasks[index]) for index in indexes]
+
+    monkeypatch.setattr(analysis, "_analyze", written_meanwhile)
+    result = run_in_process(cached_settings(project))
+    assert [f.code for f in result.findings] == ["TWC201"]  # the new bytes were analyzed...
+    assert records_of(project) == []  # ...and not recorded under the old bytes' key
+    monkeypatch.undo()
+    source.write_text(CLEAN)
+    assert run_in_process(cached_settings(project)).findings == []
+    assert len(records_of(project)) == 1  # a run whose files held still is recorded
+
+
 def test_only_the_records_written_last_are_kept(project, monkeypatch):
     from twelvecheck import replay
 

@@ -119,11 +119,24 @@ def analyze_run(settings: "Settings", enabled: set[str], severities: tuple,
     # commands name, which no key covers, and the process model's apps are shown by reports.
     plain = (len(errors) == errors_before and not (process_model is not None and process_model.apps)
              and not any(task.kind in ("procfile", "appjson") for task in tasks))
-    if records is not None and key is not None and cache is not None and plain:
+    if records is not None and key is not None and cache is not None and plain \
+            and _read_as_keyed(tasks, results, records.contents):
         records.store(key, findings, checked, [task.display_path for task in tasks if task.collect_facts],
                       sorted(entry_functions))
     return RunResult(len(tasks), findings, errors, enabled, checked, process_model=process_model,
                      tasks={task.display_path: task for task in tasks})
+
+
+def _read_as_keyed(tasks: list[FileTask], results: list[FileResult], contents: dict) -> bool:
+    """Whether every file analyzed in this run had the bytes the run's key was made from. A
+    file written in between (and written back later) would otherwise be answered from the
+    other bytes' findings."""
+    for task, result in zip(tasks, results):
+        if result.digest is not None:  # read from disk now, not answered by the per-file cache
+            content = contents.get(task.path)
+            if content is None or content.digest != result.digest:
+                return False
+    return True
 
 
 def _missing_facts(closure: FactClosure | None, project: Project | None, model) -> list[int]:

@@ -217,6 +217,7 @@ def _analyze_config(task: FileTask, result: FileResult) -> None:
         data = path.read_bytes()
     except OSError:
         return
+    result.digest = hashlib.sha256(data).hexdigest()  # as for a Python file
     if b"\x00" in data:
         return
     try:
