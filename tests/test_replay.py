@@ -99,31 +99,32 @@ def test_a_file_added_or_removed_is_answered_afresh(project):
     assert not replayed(loaded) and findings(out) == [("pkg/b.py", "TWC201")]
 
 
+def _answered_afresh_after(project: Path, relative: str, text: str, recorded: bool) -> None:
+    """``app`` checked with no findings; then writing ``relative`` (not a checked file)
+    makes app/worker.py a long-running entry point: the next run must see it, and the one
+    after is replayed if that run was ``recorded``."""
+    out, _ = probe(project, "--format", "json", "app")
+    assert findings(out) == []
+    write(project, relative, text)
+    for expect_replay in (False, recorded):
+        out, loaded = probe(project, "--format", "json", "app")
+        assert replayed(loaded) == expect_replay and findings(out) == [("app/worker.py", "TWC302")]
+
+
 def test_a_console_script_declared_since_is_answered_afresh(project):
     """pyproject.toml is not a checked file, but its console scripts are entry points."""
     write(project, "app/__init__.py", "")
     write(project, "app/worker.py", WORKER)
-    out, _ = probe(project, "--format", "json", "app")
-    assert findings(out) == []
-    write(project, "pyproject.toml", '[project]\nname = "x"\n[project.scripts]\nw = "app.worker:main"\n')
-    out, loaded = probe(project, "--format", "json", "app")
-    assert not replayed(loaded) and findings(out) == [("app/worker.py", "TWC302")]
-    out, loaded = probe(project, "--format", "json", "app")
-    assert replayed(loaded) and findings(out) == [("app/worker.py", "TWC302")]
+    _answered_afresh_after(project, "pyproject.toml",
+                           '[project]\nname = "x"\n[project.scripts]\nw = "app.worker:main"\n', recorded=True)
 
 
 def test_a_procfile_above_the_checked_folder_is_answered_afresh(project):
     """The Procfile is above the checked path, so the walk never meets it; the run reads it
-    (deployment.find_deployment_files), and so does the record's key."""
+    (deployment.find_deployment_files), and so does the record's key. A run with a process
+    model is not recorded: reports show its apps."""
     write(project, "app/worker.py", WORKER + "\n\nmain()\n")
-    out, _ = probe(project, "--format", "json", "app")
-    assert findings(out) == []
-    write(project, "Procfile", "worker: python app/worker.py\n")
-    out, loaded = probe(project, "--format", "json", "app")
-    assert not replayed(loaded) and findings(out) == [("app/worker.py", "TWC302")]
-    # A run with a process model is not recorded: its apps are shown by reports.
-    out, loaded = probe(project, "--format", "json", "app")
-    assert not replayed(loaded) and findings(out) == [("app/worker.py", "TWC302")]
+    _answered_afresh_after(project, "Procfile", "worker: python app/worker.py\n", recorded=False)
 
 
 def test_a_run_that_reads_a_procfile_is_not_recorded(project):
