@@ -219,10 +219,12 @@ def main() -> None:
     """The console script: the command line, then the end of the process (``_end``)."""
     # A run makes objects by the hundred thousand that live until it ends (syntax trees, the
     # cache's records, facts); at the default thresholds the cyclic collector walks them over
-    # and over. Measured on Django: a --jobs 1 cold run 7.8 s -> 7.2 s, a warm run's work
-    # (imports aside) 0.27 s -> 0.24 s, medians. The pool's workers inherit it. mypy does
-    # the same.
-    gc.set_threshold(100_000, 50, 100)
+    # and over. The pool's workers inherit this. (100_000, 50, 100), as mypy has, cost memory
+    # that older generations held: a --jobs 1 run over the standard library peaked at 305 MB,
+    # above the 300 MB aim. Medians on Django, --jobs 1, cold: 8.08 s / 91 MB at the
+    # defaults, 7.83 s / 102 MB at mypy's, 7.44 s / 92 MB here; the standard library's peak
+    # 288 / 305 / 294 MB.
+    gc.set_threshold(10_000, 10, 10)
     try:
         run()
     except SystemExit as done:
