@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from twelvecheck.findings import Finding, Severity
+from twelvecheck.ignoring import repository_folders
 from twelvecheck.formation import Formation, FormationOverride, finding_key, formation_problems, scheduler_in_code
 from twelvecheck.procfile import process_file_kind
 from twelvecheck.project import EntryPoint
@@ -324,11 +325,9 @@ def find_deployment_files(roots: list[Path], known: set[Path]) -> list[Path]:
     found: list[Path] = []
     for root in roots:
         directory = (root if root.is_dir() else root.parent).resolve()
-        for candidate in (directory, *directory.parents):
+        for candidate in repository_folders(directory):
             for name in ("Procfile", "app.json"):
                 path = candidate / name
                 if path.is_file() and path.resolve() not in known and path not in found and process_file_kind(path):
                     found.append(path)
-            if (candidate / ".git").exists():
-                break
     return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pathspec
 
@@ -20,6 +20,16 @@ def _relative_posix(path: Path, base: Path) -> str:
     """``path`` relative to ``base`` with '/' separators."""
     relative = os.path.relpath(path, base)
     return relative if os.sep == "/" else relative.replace(os.sep, "/")
+
+
+def repository_folders(directory: Path) -> Iterator[Path]:
+    """``directory`` and its parents, up to the repository root (the first holding ``.git``)
+    or the file system's root: where .gitignore files, console scripts and the Procfile a
+    checked path belongs to are looked for."""
+    for candidate in (directory, *directory.parents):
+        yield candidate
+        if (candidate / ".git").exists():
+            return
 
 
 def inside(path: "Path | str", root: "Path | str") -> bool:
@@ -58,13 +68,7 @@ class Ignorer:
         cached = self._git_dirs_cache.get(path.parent)
         if cached is not None:
             return cached
-        dirs = self._git_dirs_cache[path.parent] = []
-        directory = path.parent
-        while True:
-            dirs.append(directory)
-            if (directory / ".git").exists() or directory.parent == directory:
-                break
-            directory = directory.parent
+        dirs = self._git_dirs_cache[path.parent] = list(repository_folders(path.parent))
         return dirs
 
     def ignored(self, path: Path, is_dir: bool, walk_base: Path, named_root: bool = True) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from twelvecheck import _toml
+from twelvecheck.ignoring import repository_folders
 
 _TEST_PATH_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_test\.py$|(^|/)conftest\.py$")
 _SCRIPT_RE = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+)\s*:\s*([\w.]+)")
@@ -180,12 +181,10 @@ def find_packaging_files(paths: list[Path]) -> list[Path]:
     for path in paths:
         directory = path if path.is_dir() else path.parent
         directory = directory.resolve()
-        for candidate in (directory, *directory.parents):
+        for candidate in repository_folders(directory):
             names = [candidate / n for n in ("pyproject.toml", "setup.cfg", "setup.py") if (candidate / n).is_file()]
             if names:
                 found.extend(n for n in names if n not in found)
-                break
-            if (candidate / ".git").exists():
                 break
     return found
 

@@ -39,6 +39,7 @@ from typing import Any, Iterable
 
 from twelvecheck.cache import Content, code_fingerprint, finding_from_json, finding_to_json, read_content
 from twelvecheck.findings import Finding
+from twelvecheck.ignoring import repository_folders
 
 _FORMAT = 1
 _FOLDER = "runs"
@@ -168,14 +169,9 @@ def files_above(roots: list[Path], names: tuple[str, ...]) -> list[str]:
             directory = (root if root.is_dir() else root.parent).resolve()
         except OSError:
             continue
-        for candidate in (directory, *directory.parents):
+        for candidate in repository_folders(directory):
             if candidate in seen:
                 break
             seen.add(candidate)
-            for name in names:
-                path = os.path.join(candidate, name)
-                if os.path.isfile(path):
-                    found.append(path)
-            if os.path.exists(os.path.join(candidate, ".git")):
-                break
+            found += [path for name in names if os.path.isfile(path := os.path.join(candidate, name))]
     return found
