@@ -26,10 +26,10 @@ import sysconfig
 import time
 from pathlib import Path
 
-from twelvecheck.discovery import discover
-from twelvecheck.engine import analyze_file, load_parser
-from twelvecheck.ruledocs import load_rule_docs
-from twelvecheck.tasks import FileTask
+from twelvecheck.files.discovery import discover
+from twelvecheck.engine.analyze import analyze_file, load_parser
+from twelvecheck.core.ruledocs import load_rule_docs
+from twelvecheck.engine.task import FileTask
 
 _CODES: frozenset[str] = frozenset()
 

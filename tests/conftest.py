@@ -42,7 +42,7 @@ def write(root: Path, relative: str, text: str | bytes) -> Path:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    from twelvecheck.config import find_config
+    from twelvecheck.config.loading import find_config
 
     leak = find_config(tmp_path)
     assert leak is None, f"{leak} is above the test directory and would configure every test run"
@@ -88,16 +88,16 @@ def pytest_terminal_summary(terminalreporter) -> None:
 # Runs the command line, then prints what it loaded as the last line of stderr.
 _PROBE = """
 import json, sys
-from twelvecheck.cli import run
+from twelvecheck.cli.main import run
 sys.argv = ["twelvecheck", *sys.argv[1:]]
 try:
     run()
 except SystemExit:
     pass
 loaded = sorted(name for name in sys.modules if name.startswith("libcst") and name != "libcst")
-engine = "twelvecheck.engine" in sys.modules
+engine = "twelvecheck.engine.analyze" in sys.modules
 others = sorted(name for name in ("yaml", "concurrent.futures.process") if name in sys.modules)
-ours = sorted(name for name in ("twelvecheck.analysis", "twelvecheck.checks", "twelvecheck.deployment")
+ours = sorted(name for name in ("twelvecheck.checks", "twelvecheck.deploy.process_model", "twelvecheck.run.analysis")
               if name in sys.modules)
 sys.stderr.write("\\n" + json.dumps({"libcst": loaded, "engine": engine, "others": others,
                                     "twelvecheck": ours}) + "\\n")

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 from conftest import BASIC_CONFIG, FILE_HANDLER, write
 
-from twelvecheck.baseline import BaselineError, Entry, apply, parse
-from twelvecheck.findings import Finding, Severity, Span
+from twelvecheck.cli.baseline import BaselineError, Entry, apply, parse
+from twelvecheck.core.findings import Finding, Severity, Span
 
 SCHEMA = json.loads(resources.files("twelvecheck").joinpath("schemas/report-v1.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)

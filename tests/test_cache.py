@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import BASIC_CONFIG, CLEAN, FILE_HANDLER, write
 
-from twelvecheck import analysis
-from twelvecheck.cache import ResultCache
-from twelvecheck.rule import REGISTRY
-from twelvecheck.tasks import FileTask
+from twelvecheck.run import analysis
+from twelvecheck.run.cache import ResultCache
+from twelvecheck.engine.rule import REGISTRY
+from twelvecheck.engine.task import FileTask
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # A whole-program finding (TWC302) comes from cached facts on a warm run.

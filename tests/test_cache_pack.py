@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import FILE_HANDLER, write
 
-from twelvecheck import cache as cache_module
-from twelvecheck.cache import Content, ResultCache
-from twelvecheck.findings import FileResult
+from twelvecheck.run import cache as cache_module
+from twelvecheck.run.cache import Content, ResultCache
+from twelvecheck.core.findings import FileResult
 
 
 def _open(directory: Path) -> ResultCache:

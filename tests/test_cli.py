@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import BASIC_CONFIG, CLEAN, FILE_HANDLER, clean_env, write
 
-from twelvecheck.cli import cli
+from twelvecheck.cli.main import cli
 
 ANSI = "\x1b["
 FINDING_LINE = re.compile(
@@ -178,7 +178,7 @@ def test_internal_error_exits_2_with_a_message_and_no_traceback(project, monkeyp
     def boom(settings):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("twelvecheck.runner.run", boom)
+    monkeypatch.setattr("twelvecheck.run.runner.run", boom)
     result = CliRunner().invoke(cli, ["--isolated", "a.py"])
     assert result.exit_code == 2
     assert "internal error: RuntimeError: kaboom" in result.stderr
@@ -186,7 +186,7 @@ def test_internal_error_exits_2_with_a_message_and_no_traceback(project, monkeyp
 
 
 def test_internal_error_in_one_file_exits_2_and_the_other_files_are_still_reported(project, monkeypatch):
-    import twelvecheck.engine as engine
+    import twelvecheck.engine.analyze as engine
 
     write(project, "a.py", FILE_HANDLER)
     write(project, "b.py", "# BOOM\n" + FILE_HANDLER)

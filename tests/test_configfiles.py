@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from twelvecheck.configfiles import analyze_config_file, config_kind, looks_like_logging_config
-from twelvecheck.engine import analyze_file
-from twelvecheck.tasks import FileTask, FindingFactory
-from twelvecheck.findings import FileResult, Span
+from twelvecheck.checks.logging._config_files import analyze_config_file, config_kind, looks_like_logging_config
+from twelvecheck.engine.analyze import analyze_file
+from twelvecheck.engine.task import FileTask, FindingFactory
+from twelvecheck.core.findings import FileResult, Span
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "logging-configs"
 TWC203 = frozenset({"TWC203"})

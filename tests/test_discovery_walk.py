@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import write
-from twelvecheck.discovery import DEFAULT_EXCLUDES, _kind_of, _walk
-from twelvecheck.ignoring import Ignorer
+from twelvecheck.files.discovery import DEFAULT_EXCLUDES, _kind_of, _walk
+from twelvecheck.files.ignoring import Ignorer
 
 
 def _reference_walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_files: bool):

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from golden_files import UPDATE
-from twelvecheck.ruledocs import load_rule_docs
+from twelvecheck.core.ruledocs import load_rule_docs
 
 REPO = Path(__file__).resolve().parents[1]
 FIXES = REPO / "fixtures" / "fixes"

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from twelvecheck import fixes
-from twelvecheck.findings import Finding, Severity, Span
-from twelvecheck.fixer import plan_fixes
-from twelvecheck.fixes import Edit, Fix
-from twelvecheck.tasks import FileTask
+from twelvecheck.fix import edits as fixes
+from twelvecheck.core.findings import Finding, Severity, Span
+from twelvecheck.fix.fixer import plan_fixes
+from twelvecheck.fix.edits import Edit, Fix
+from twelvecheck.engine.task import FileTask
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -25,7 +25,7 @@ from conftest import FILE_HANDLER, write
 from test_report_formats import REPO, in_repo
 
 from twelvecheck.reports.markdown import to_html
-from twelvecheck.ruledocs import load_rule_docs
+from twelvecheck.core.ruledocs import load_rule_docs
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Payloads for every place a repository's text reaches the page: file names, source lines,

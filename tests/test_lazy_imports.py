@@ -37,7 +37,7 @@ def test_a_replayed_run_loads_no_rule_and_no_whole_program_pass(project):
     """Nothing changed since the last run like it: the run record answers (replay.py)."""
     shutil.copytree(REPO / "fixtures" / "sample-app", project / "app")
     cold_out, cold = _probe(project, "app", "--format", "json")
-    assert cold["twelvecheck"] == ["twelvecheck.analysis", "twelvecheck.checks", "twelvecheck.deployment"]
+    assert cold["twelvecheck"] == ["twelvecheck.checks", "twelvecheck.deploy.process_model", "twelvecheck.run.analysis"]
     warm_out, warm = _probe(project, "app", "--format", "json")
     assert warm == {"libcst": [], "engine": False, "others": [], "twelvecheck": []}
     assert warm_out == cold_out and json.loads(warm_out)["findings"]

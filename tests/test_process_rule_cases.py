@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from twelvecheck.checks._process_files import Fires
-from twelvecheck.fixer import plan_fixes
-from twelvecheck.formation import FormationOverride, parse_formation_option
-from twelvecheck.procfile import parse
-from twelvecheck.ruledocs import load_rule_docs
-from twelvecheck.rule import REGISTRY
-from twelvecheck.runner import Settings, run
+from twelvecheck.engine.deploy_rule import Fires
+from twelvecheck.fix.fixer import plan_fixes
+from twelvecheck.deploy.formation import FormationOverride, parse_formation_option
+from twelvecheck.deploy.procfile import parse
+from twelvecheck.core.ruledocs import load_rule_docs
+from twelvecheck.engine.rule import REGISTRY
+from twelvecheck.run.runner import Settings, run
 
 PROCESS_RULES = {code: rule for code, rule in sorted(REGISTRY.items()) if "python" not in rule.kinds}
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from twelvecheck.appjson import read_formation
-from twelvecheck.procfile import parse
-from twelvecheck.runner import Settings, run
+from twelvecheck.deploy.appjson import read_formation
+from twelvecheck.deploy.procfile import parse
+from twelvecheck.run.runner import Settings, run
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 PROCFILES = CORPUS / "procfiles"

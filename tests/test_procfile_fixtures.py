@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from twelvecheck.ruledocs import load_rule_docs
+from twelvecheck.core.ruledocs import load_rule_docs
 
 REPO = Path(__file__).resolve().parents[1]
 FOLDER = REPO / "fixtures" / "procfiles"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from twelvecheck.procfile_platforms import PLATFORMS, read_as
+from twelvecheck.deploy.platforms import PLATFORMS, read_as
 
 PARSERS_MD = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "procfiles" / "PARSERS.md"
 

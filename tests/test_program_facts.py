@@ -17,14 +17,14 @@ from pathlib import Path
 import libcst
 import pytest
 
-from twelvecheck import lazy
-from twelvecheck.engine import analyze_file
-from twelvecheck.fixes import apply
-from twelvecheck.names import ImportTable, collect_ast_module_bindings, collect_module_bindings
-from twelvecheck.positions import SourceSpans
-from twelvecheck.project import Project
-from twelvecheck.rule import REGISTRY
-from twelvecheck.tasks import FileTask
+from twelvecheck.core import lazy
+from twelvecheck.engine.analyze import analyze_file
+from twelvecheck.fix.edits import apply
+from twelvecheck.engine.names import ImportTable, collect_ast_module_bindings, collect_module_bindings
+from twelvecheck.engine.positions import SourceSpans
+from twelvecheck.program.project import Project
+from twelvecheck.engine.rule import REGISTRY
+from twelvecheck.engine.task import FileTask
 
 ROOT = Path(__file__).resolve().parent.parent
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -63,7 +63,7 @@ def test_a_file_that_only_gives_facts_is_not_parsed_by_libcst(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("libcst parsed a file that only gives facts")
 
-    # The engine reaches libcst through twelvecheck.lazy, which keeps its own copy of the names.
+    # The engine reaches libcst through twelvecheck.core.lazy, which keeps its own copy of the names.
     monkeypatch.setattr(lazy.libcst, "parse_module", refuse)
     result = _analyze(SERVICE)
     assert not result.errors and not result.findings

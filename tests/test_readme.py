@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from twelvecheck.ruledocs import load_rule_docs
+from twelvecheck.core.ruledocs import load_rule_docs
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -3,7 +3,7 @@ that changes (a file's bytes, the set of files, console scripts, a Procfile abov
 settings, twelvecheck itself) is answered afresh, never from the record.
 
 Whether a run was replayed shows in what it loaded: a replayed run never imports the
-whole-program pass (``twelvecheck.analysis``); ``probe`` runs the real command line.
+whole-program pass (``twelvecheck.run.analysis``); ``probe`` runs the real command line.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import CLEAN, FILE_HANDLER, probe, write
 
-from twelvecheck import analysis
-from twelvecheck.findings import ToolError
-from twelvecheck.runner import Settings, run as run_in_process
+from twelvecheck.run import analysis
+from twelvecheck.core.findings import ToolError
+from twelvecheck.run.runner import Settings, run as run_in_process
 
 REPO = Path(__file__).resolve().parents[1]
 WORKER = """\
@@ -33,7 +33,7 @@ def main():
 
 
 def replayed(loaded: dict) -> bool:
-    return "twelvecheck.analysis" not in loaded["twelvecheck"]
+    return "twelvecheck.run.analysis" not in loaded["twelvecheck"]
 
 
 def findings(out: str) -> list[tuple[str, str]]:
@@ -182,7 +182,7 @@ def test_a_file_written_between_the_key_and_its_analysis_leaves_no_record(projec
     between, the answer would be the new bytes' under the old bytes' key, and written back
     to the old bytes, the file would be answered wrongly."""
     source = write(project, "a.py", CLEAN)
-    from twelvecheck.engine import analyze_file
+    from twelvecheck.engine.analyze import analyze_file
 
     def written_meanwhile(tasks, indexes, jobs):
         source.write_text(FILE_HANDLER)
@@ -199,7 +199,7 @@ def test_a_file_written_between_the_key_and_its_analysis_leaves_no_record(projec
 
 
 def test_only_the_records_written_last_are_kept(project, monkeypatch):
-    from twelvecheck import replay
+    from twelvecheck.run import replay
 
     monkeypatch.setattr(replay, "_KEEP", 3)
     write(project, "a.py", FILE_HANDLER)
@@ -232,7 +232,7 @@ def test_a_recorded_answer_is_not_taken_for_another_content(project):
 def test_a_run_with_errors_is_not_recorded(project, monkeypatch):
     """An unreadable file or a crashed rule may do better next time: such a run is done again."""
     write(project, "a.py", FILE_HANDLER)
-    from twelvecheck.engine import analyze_file
+    from twelvecheck.engine.analyze import analyze_file
 
     def with_an_error(tasks, indexes, jobs):
         results = [analyze_file(tasks[index]) for index in indexes]

@@ -230,7 +230,7 @@ GOLDEN_SELECT = ("--select", "TWC201,TWC202,TWC203,TWC204,TWC302")
 
 
 def _sarif_without_rule_texts(text: str) -> str:
-    from twelvecheck.ruledocs import load_rule_docs
+    from twelvecheck.core.ruledocs import load_rule_docs
 
     sarif = json.loads(text)
     docs = load_rule_docs()

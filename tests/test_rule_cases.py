@@ -6,12 +6,12 @@ import ast
 
 import pytest
 
-from twelvecheck import fixes
-from twelvecheck.engine import analyze_file
-from twelvecheck.ruledocs import load_rule_docs
-from twelvecheck.tasks import FileTask
-from twelvecheck.project import Project
-from twelvecheck.rule import REGISTRY, ProjectRule
+from twelvecheck.fix import edits as fixes
+from twelvecheck.engine.analyze import analyze_file
+from twelvecheck.core.ruledocs import load_rule_docs
+from twelvecheck.engine.task import FileTask
+from twelvecheck.program.project import Project
+from twelvecheck.engine.rule import REGISTRY, ProjectRule
 
 
 def _cases():

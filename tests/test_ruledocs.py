@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from twelvecheck.runner import Settings, run
-from twelvecheck.rule import REGISTRY
-from twelvecheck.ruledocs import CODE_RE, FAMILIES, FIX_SECTION, SECTIONS, SLUG_RE, load_rule_docs, rules_dir
+from twelvecheck.run.runner import Settings, run
+from twelvecheck.engine.rule import REGISTRY
+from twelvecheck.core.ruledocs import CODE_RE, FAMILIES, FIX_SECTION, SECTIONS, SLUG_RE, load_rule_docs, rules_dir
 
 DOCS = load_rule_docs()
 # Placeholders each rule's code fills in; a template naming another one would print "{x}".

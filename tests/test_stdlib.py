@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from twelvecheck import fixes
-from twelvecheck.fixes import Fix
-from twelvecheck.source import decode_source
+from twelvecheck.fix import edits as fixes
+from twelvecheck.fix.edits import Fix
+from twelvecheck.files.decoding import decode_source
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SKIPPED_DIRS = {"site-packages", "__pycache__", "build", "dist", "node_modules", "venv", ".venv"}

@@ -16,8 +16,8 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from twelvecheck.positions import Positions
-from twelvecheck.walk import punctuation_types, visit_readonly, walk
+from twelvecheck.engine.positions import Positions
+from twelvecheck.engine.walk import punctuation_types, visit_readonly, walk
 
 REPO = Path(__file__).resolve().parents[1]
 STDLIB = Path(sysconfig.get_paths()["stdlib"])

@@ -1,4 +1,4 @@
-from twelvecheck.cli import main
+from twelvecheck.cli.main import main
 
 if __name__ == "__main__":
     main()

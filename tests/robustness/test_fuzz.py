@@ -23,11 +23,11 @@ hypothesmith = pytest.importorskip("hypothesmith", reason="hypothesmith is not i
 from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from twelvecheck.config import ConfigError, load_config  # noqa: E402
-from twelvecheck.engine import analyze_file  # noqa: E402
-from twelvecheck.tasks import FileTask  # noqa: E402
-from twelvecheck.rule import REGISTRY  # noqa: E402
-from twelvecheck.runner import Settings, run  # noqa: E402
+from twelvecheck.config.loading import ConfigError, load_config  # noqa: E402
+from twelvecheck.engine.analyze import analyze_file  # noqa: E402
+from twelvecheck.engine.task import FileTask  # noqa: E402
+from twelvecheck.engine.rule import REGISTRY  # noqa: E402
+from twelvecheck.run.runner import Settings, run  # noqa: E402
 
 # The engine raises the limit in the process it runs in; raise it before hypothesis
 # records the limit, so hypothesis does not warn that a test changed it.

@@ -158,7 +158,7 @@ def test_an_unreadable_directory(project, run):
 
 def test_a_directory_that_cannot_be_listed_is_named_and_the_walk_goes_on(project, monkeypatch):
     # The same as above for any user (root reads every directory): the listing fails.
-    from twelvecheck import discovery
+    from twelvecheck.files import discovery
 
     write(project, "good.py", FILE_HANDLER)
     write(project, "locked/inside.py", FILE_HANDLER)

@@ -1,6 +1,6 @@
 """Every report format behind one call: ``render(format, result, context)``.
 
-text and json live in ``twelvecheck.report``; sarif, github, gitlab, junit and html here,
+text and json live in ``twelvecheck.reports.text``; sarif, github, gitlab, junit and html here,
 one module each. The formats CI systems read (sarif, github, gitlab, junit) name files
 relative to the repository root (the nearest folder above the working directory with a
 ``.git``), which is what code scanning, annotations and merge-request widgets resolve
@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from twelvecheck.reports.sources import SourceCache
-from twelvecheck.runner import RunResult
+from twelvecheck.run.runner import RunResult
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "html")
 
@@ -79,11 +79,11 @@ class ReportContext:
 
 def render(format_: str, result: RunResult, context: ReportContext) -> str:
     if format_ == "json":
-        from twelvecheck.report import render_json
+        from twelvecheck.reports.text import render_json
 
         return render_json(result)
     if format_ == "text":
-        from twelvecheck.report import render_text
+        from twelvecheck.reports.text import render_text
 
         return render_text(result, color=context.color, statistics=context.statistics, quiet=context.quiet,
                            sources=context.sources if context.show_source else None)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 
-from twelvecheck.findings import Finding, Severity
+from twelvecheck.core.findings import Finding, Severity
 from twelvecheck.reports import ReportContext
-from twelvecheck.runner import RunResult
+from twelvecheck.run.runner import RunResult
 
 GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 GITLAB_SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}

@@ -20,12 +20,12 @@ import jinja2
 from markupsafe import Markup
 
 from twelvecheck import __version__
-from twelvecheck.findings import Finding
+from twelvecheck.core.findings import Finding
 from twelvecheck.reports import ReportContext
 from twelvecheck.reports.markdown import to_html
 from twelvecheck.reports.sources import ContextLine, context as source_context
-from twelvecheck.ruledocs import DOCS_BASE_URI, FAMILIES, RuleDoc, load_rule_docs
-from twelvecheck.runner import RunResult
+from twelvecheck.core.ruledocs import DOCS_BASE_URI, FAMILIES, RuleDoc, load_rule_docs
+from twelvecheck.run.runner import RunResult
 
 TEMPLATES = Path(__file__).with_name("templates")
 SEVERITIES = ("error", "warning", "info")

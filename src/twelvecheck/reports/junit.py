@@ -13,10 +13,10 @@ import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from twelvecheck.findings import Finding
+from twelvecheck.core.findings import Finding
 from twelvecheck.reports import ReportContext
-from twelvecheck.ruledocs import load_rule_docs
-from twelvecheck.runner import RunResult
+from twelvecheck.core.ruledocs import load_rule_docs
+from twelvecheck.run.runner import RunResult
 
 # XML 1.0 cannot carry these at all, not even escaped (lone surrogates: undecodable names).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -15,11 +15,11 @@ import re
 from typing import Any
 
 from twelvecheck import __version__
-from twelvecheck.findings import Finding, Severity
-from twelvecheck.fixes import Fix
+from twelvecheck.core.findings import Finding, Severity
+from twelvecheck.fix.edits import Fix
 from twelvecheck.reports import ReportContext
-from twelvecheck.ruledocs import FAMILIES, RuleDoc, load_rule_docs
-from twelvecheck.runner import RunResult
+from twelvecheck.core.ruledocs import FAMILIES, RuleDoc, load_rule_docs
+from twelvecheck.run.runner import RunResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from twelvecheck.findings import Finding
-from twelvecheck.source import SourceError, decode_source
+from twelvecheck.core.findings import Finding
+from twelvecheck.files.decoding import SourceError, decode_source
 
 MAX_BYTES = 8 * 1024 * 1024
 _LINE_END = re.compile(r"\r\n|\r|\n")

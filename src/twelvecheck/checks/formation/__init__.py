@@ -1,0 +1,1 @@
+"""TWC6xx: the formation against the Procfile."""

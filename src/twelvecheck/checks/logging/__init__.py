@@ -1,0 +1,1 @@
+"""TWC2xx: logs written to files instead of standard output."""

@@ -1,0 +1,1 @@
+"""TWC0xx: twelvecheck's own input (parse errors, unused suppressions)."""

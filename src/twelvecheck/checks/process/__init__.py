@@ -1,0 +1,1 @@
+"""TWC1xx: PID files, daemonizing, detaching, self-supervision."""

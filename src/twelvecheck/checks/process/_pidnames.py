@@ -1,0 +1,197 @@
+"""Does an identifier, a path expression or written data talk about a process id?
+
+Used by TWC101. Names are judged by their words: ``pidfile``, ``pid_file``, ``PIDLockFile``,
+``self._pid_fd`` name a PID file; ``pid``, ``old_pid``, ``self.pid`` name a process id.
+``rapid`` or ``stupid`` name neither.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from twelvecheck.core.lazy import libcst as cst
+
+from twelvecheck.engine.names import dotted_name
+
+if TYPE_CHECKING:
+    from twelvecheck.program.values.assigned import AssignedValues
+    from twelvecheck.engine.analyze import FileContext
+
+# The prefilter's tokens: every name or string these helpers accept contains one of them.
+PID_TOKENS = ("pid", "PID", "Pid")
+
+_PID_FILE_WORDS = ("pidfile", "pidlock", "pidpath", "piddir", "pidfd")
+_PID_FILE_NOUNS = frozenset({"file", "lock", "path", "dir", "fd", "filename"})
+# Words of an identifier: snake_case parts and CamelCase humps (PIDLockFile -> PID Lock File).
+_WORD_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
+_PID_VALUE_RE = re.compile(r"(?:\w*_)?pid|(?:my|old|new|own|cur|current|master|parent|child|main|worker)pid")
+# A path literal that names a PID file: "app.pid", "%s.pid", "/run/app/pidfile".
+_PID_PATH_LITERAL_RE = re.compile(r"\.pid(?![A-Za-z0-9_])|pid[-_]?file|pid[-_]?lock", re.I)
+# Paths whose file is not a PID file even when a pid goes into its name or content.
+_SYSTEM_PATHS = ("/proc/", "/sys/", "cgroup")
+_FORMAT_PLACEHOLDER_RE = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdirf]|\{[^{}]*\}")
+_MAX_DEPTH = 5
+
+
+def mentions_pid(text: str) -> bool:
+    return any(token in text for token in PID_TOKENS)
+
+
+def _last_name(node: cst.BaseExpression) -> str | None:
+    dotted = dotted_name(node)
+    return dotted.rsplit(".", 1)[-1] if dotted else None
+
+
+def names_pid_file(name: str | None) -> bool:
+    """``pidfile``, ``pid_file``, ``PIDLockFile``, ``pidfile_path``, ``_pid_fd``; not
+    ``_waitpid_lock`` (the word is "waitpid")."""
+    if not name or not mentions_pid(name):
+        return False
+    words = [word.lower() for word in _WORD_RE.findall(name)]
+    for index, word in enumerate(words):
+        if word.startswith(_PID_FILE_WORDS):
+            return True
+        if word == "pid" and index + 1 < len(words) and words[index + 1] in _PID_FILE_NOUNS:
+            return True
+    return False
+
+
+def names_pid_value(name: str | None) -> bool:
+    """``pid``, ``old_pid``, ``mypid``, ``self.pid``, ``proc.pid``: a process id."""
+    if not name or not mentions_pid(name):
+        return False
+    return _PID_VALUE_RE.fullmatch(name.lower()) is not None
+
+
+def expression_names_pid_file(node: cst.BaseExpression, ctx: "FileContext", assigned: "AssignedValues") -> bool:
+    """Whether a path expression names a PID file: a PID-file name anywhere in it, a
+    literal ending in ``.pid``, or a bare ``pid`` name as the whole path (``open(self.pid, "w")``).
+    A pid inside a longer name (``f"/tmp/job-{os.getpid()}.log"``) does not count, nor do
+    /proc, /sys and cgroup files."""
+    found = _scan_path(node, ctx, assigned, whole=True, depth=0)
+    return found is True
+
+
+def expression_is_system_path(node: cst.BaseExpression, ctx: "FileContext", assigned: "AssignedValues") -> bool:
+    """A /proc, /sys or cgroup path: a pid written there is not a PID file."""
+    return _scan_path(node, ctx, assigned, whole=True, depth=0) is False
+
+
+def _scan_path(node, ctx, assigned, whole: bool, depth: int) -> bool | None:
+    """True: names a PID file; None: nothing found; False: a system path (veto)."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        return _scan_literal(node.evaluated_value)
+    if isinstance(node, cst.FormattedStringText):
+        return _scan_literal(node.value)
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        name = _last_name(node)
+        if names_pid_file(name) or (whole and name is not None and name.lower() == "pid" and mentions_pid(name)):
+            return True
+        result = None
+        for value in assigned.values(node):
+            if value is node:
+                continue
+            found = _scan_path(value, ctx, assigned, whole, depth + 1)
+            if found is False:
+                return False
+            result = result or found
+        return result
+    children: list[cst.CSTNode] = []
+    if isinstance(node, cst.FormattedString):
+        children = [p.expression if isinstance(p, cst.FormattedStringExpression) else p for p in node.parts]
+    elif isinstance(node, cst.BinaryOperation):
+        children = [node.left, node.right]
+    elif isinstance(node, cst.Call):
+        if ctx.qualify(node.func) == "os.getpid":
+            return None
+        if isinstance(node.func, cst.Attribute):
+            children.append(node.func.value)
+        children.extend(arg.value for arg in node.args)
+    elif isinstance(node, cst.Subscript):
+        children = [node.value] + [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        children = [e.value for e in node.elements]
+    result = None
+    for child in children:
+        found = _scan_path(child, ctx, assigned, False, depth + 1)
+        if found is False:
+            return False
+        result = result or found
+    return result
+
+
+def _scan_literal(value) -> bool | None:
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if not isinstance(value, str):
+        return None
+    if any(marker in value for marker in _SYSTEM_PATHS):
+        return False
+    if mentions_pid(value) and _PID_PATH_LITERAL_RE.search(value):
+        return True
+    return None
+
+
+def data_is_pid(node: cst.BaseExpression, ctx: "FileContext", assigned: "AssignedValues", strict: bool) -> bool:
+    """Whether written data is a process id: ``str(os.getpid())``, ``"%d\\n" % pid``,
+    ``f"{self.pid}\\n"`` (through local names). ``strict``: the literal text around it may
+    hold nothing but format fields and whitespace, so ``f"started pid={pid}"`` is a log
+    line, not a PID file's content."""
+    literals: list[str] = []
+    found = _scan_data(node, ctx, assigned, literals, 0)
+    if not found:
+        return False
+    if strict:
+        text = _FORMAT_PLACEHOLDER_RE.sub("", "".join(literals))
+        if any(ch.isalpha() for ch in text):
+            return False
+    return True
+
+
+def _scan_data(node, ctx, assigned, literals: list[str], depth: int) -> bool:
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        literals.append(value.decode("latin-1") if isinstance(value, bytes) else str(value))
+        return False
+    if isinstance(node, cst.FormattedStringText):
+        literals.append(node.value)
+        return False
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        if names_pid_value(_last_name(node)):
+            return True
+        values = [v for v in assigned.values(node) if v is not node]
+        return any(_scan_data(v, ctx, assigned, literals, depth + 1) for v in values)
+    if isinstance(node, cst.Call):
+        if ctx.qualify(node.func) == "os.getpid":
+            return True
+        method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+        # Text of the data: "{}\n".format(pid) formats it, str(pid).encode("ascii") does not
+        # (the encoding is not written), so only format's arguments add to the literals.
+        arg_literals = literals if method in {"format", "join"} else []
+        found = _any_child([arg.value for arg in node.args], ctx, assigned, arg_literals, depth)
+        if isinstance(node.func, cst.Attribute):
+            found = _scan_data(node.func.value, ctx, assigned, literals, depth + 1) or found
+        return found
+    if isinstance(node, cst.FormattedString):
+        parts = [p.expression if isinstance(p, cst.FormattedStringExpression) else p for p in node.parts]
+        return _any_child(parts, ctx, assigned, literals, depth)
+    if isinstance(node, cst.BinaryOperation):
+        return _any_child([node.left, node.right], ctx, assigned, literals, depth)
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return _any_child([e.value for e in node.elements], ctx, assigned, literals, depth)
+    if isinstance(node, (cst.GeneratorExp, cst.ListComp)):
+        return _scan_data(node.elt, ctx, assigned, literals, depth + 1)
+    return False
+
+
+def _any_child(children, ctx, assigned, literals, depth) -> bool:
+    found = False
+    for child in children:
+        # Every child is scanned so that all literal text is collected.
+        found = _scan_data(child, ctx, assigned, literals, depth + 1) or found
+    return found

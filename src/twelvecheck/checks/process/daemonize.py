@@ -1,0 +1,276 @@
+"""TWC102 daemonize: the process detaches itself (fork + setsid, DaemonContext, twistd)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from twelvecheck.core.lazy import libcst as cst
+
+from twelvecheck.program.values.assigned import AssignedValues
+from twelvecheck.checks.process._launch import callee_name, is_launcher, launched_command, record_assignment
+from twelvecheck.program.values.exprs import keyword_argument, string_value
+from twelvecheck.engine.rule import Invalid, Rule, Valid
+from twelvecheck.engine.walk import ReadOnlyVisitor, visit_readonly
+
+DAEMON_CONTEXTS = frozenset({"daemon.DaemonContext", "daemon.daemon.DaemonContext"})
+DAEMONIZERS = frozenset({"daemonize.Daemonize", "daemon.runner.DaemonRunner", "twisted.scripts._twistd_unix.daemonize"})
+TWISTD_RUNNERS = frozenset({"twisted.scripts.twistd.runApp"})
+NODAEMON_WORDS = frozenset({"--nodaemon", "-n", "nodaemon"})
+
+
+@dataclass
+class _Routine:
+    """What one function (or the module body) does towards detaching."""
+
+    forks: bool = False
+    exits: bool = False  # the parent leaves: os._exit(), sys.exit(), raise SystemExit
+    setsids: list[cst.Call] = field(default_factory=list)
+    contexts: int = 0  # daemonizer objects built (a try/except fallback builds a second)
+
+
+class Daemonize(Rule):
+    code = "TWC102"
+    tokens = ("setsid", "DaemonContext", "Daemonize", "DaemonRunner", "twistd")
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.routines: list[_Routine] = [_Routine()]
+        self.assigned = AssignedValues(ctx)
+
+    # -- the fork + setsid routine ---------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.routines.append(_Routine())
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        routine = self.routines.pop()
+        self._finish(routine)
+        # A fork in a nested helper (`def fork_then_exit_parent(): os.fork()`) belongs to
+        # the routine that defines and calls it.
+        outer = self.routines[-1]
+        outer.forks = outer.forks or routine.forks
+        outer.exits = outer.exits or routine.exits
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self._finish(self.routines[-1])
+
+    def _finish(self, routine: _Routine) -> None:
+        # A child made session leader while its parent carries on (pty.fork(), a
+        # fork-exec spawner) is not a daemon: daemonizing ends the parent.
+        if routine.forks and routine.exits and routine.setsids:
+            self.report(routine.setsids[0], what="fork() followed by setsid()")
+
+    def _is_fork_helper(self, node: cst.Call, qualified: str | None) -> bool:
+        """A project's own fork helper: ``self._fork()``, ``fork_then_exit_parent()``,
+        ``options.fork()``. Called before setsid, it can only mean the parent is gone."""
+        name = (callee_name(node) or "").lower()
+        if "fork" not in name or "register" in name:
+            return False
+        return qualified is None or qualified.startswith(self.ctx.module_name + ".")
+
+    # -- everything else -------------------------------------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        record_assignment(self.assigned, node)
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        exc = node.exc.func if isinstance(node.exc, cst.Call) else node.exc
+        if exc is not None and self.ctx.qualify(exc) == "builtins.SystemExit":
+            self.routines[-1].exits = True
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualified = self.ctx.qualify(node.func)
+        if "exit" in (callee_name(node) or "").lower():  # sys.exit, os._exit, self._exit
+            self.routines[-1].exits = True
+        if qualified == "os.setsid":
+            self.routines[-1].setsids.append(node)
+        elif qualified == "os.fork":  # not forkpty: a pty child is a session leader by design
+            self.routines[-1].forks = True
+        elif self._is_fork_helper(node, qualified):
+            self.routines[-1].forks = self.routines[-1].exits = True
+        elif qualified in DAEMON_CONTEXTS:
+            detach = keyword_argument(node, "detach_process")
+            if detach is None or not (isinstance(detach.value, cst.Name) and detach.value.value == "False"):
+                self._report_daemonizer(node, "daemon.DaemonContext()")
+        elif qualified in DAEMONIZERS:
+            self._report_daemonizer(node, f"{qualified.rsplit('.', 1)[-1]}()")
+        elif qualified in TWISTD_RUNNERS:
+            if not self._nodaemon_given():
+                self.report(node, what="twistd's runApp() without --nodaemon")
+        elif is_launcher(qualified):
+            self._check_twistd_command(node, qualified)  # type: ignore[arg-type]
+
+    def _report_daemonizer(self, node: cst.Call, what: str) -> None:
+        """One finding per routine, like fork + setsid."""
+        routine = self.routines[-1]
+        routine.contexts += 1
+        if routine.contexts == 1:
+            self.report(node, what=what)
+
+    def _check_twistd_command(self, node: cst.Call, qualified: str) -> None:
+        command = launched_command(node, qualified, self.assigned)
+        if command is None:
+            return
+        for program, arguments in command.command_names():
+            if program in {"twistd", "twistd3"} and not any(_is_nodaemon_flag(word) for word in arguments):
+                self.report(node, what="launching twistd without --nodaemon")
+                return
+
+    def _nodaemon_given(self) -> bool:
+        """Whether the enclosing function passes --nodaemon on every path (a string in a
+        statement directly in its body, not under an `if`)."""
+        if not self.ctx.functions:
+            return False
+        body = self.ctx.functions[-1].body
+        if not isinstance(body, cst.IndentedBlock):
+            return False
+        collector = _StringCollector()
+        for statement in body.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                visit_readonly(statement, collector)
+        return any(_is_nodaemon_flag(text) for text in collector.strings)
+
+    VALID = [
+        Valid("""
+            import os
+            def spawn_worker(job):
+                pid = os.fork()
+                if pid == 0:
+                    os.setpgrp()
+                    run(job)
+                    os._exit(0)
+                return pid
+            """),
+        Valid("""
+            import os
+            def spawn_in_pty(argv):
+                pid = os.fork()
+                if pid == 0:
+                    os.setsid()
+                    os.execvp(argv[0], argv)
+                return pid
+            """),
+        Valid("""
+            import os
+            def capture(tmpfile):
+                null = os.open(os.devnull, os.O_RDWR)
+                os.dup2(null, 1)
+                os.dup2(tmpfile.fileno(), 2)
+            def new_group():
+                os.setsid()
+            """),
+        Valid("""
+            import threading, multiprocessing
+            t = threading.Thread(target=print, daemon=True)
+            t.daemon = True
+            p = multiprocessing.Process(target=print, daemon=True)
+            config = {"daemon": True}
+            """),
+        Valid("""
+            # os.fork(); os.setsid()
+            '''Call os.fork() then os.setsid() to daemonize.'''
+            message = "daemon.DaemonContext()"
+            """),
+        Valid("""
+            import daemon, subprocess
+            from twisted.scripts.twistd import runApp, ServerOptions
+            ctx = daemon.DaemonContext(detach_process=False)
+            subprocess.Popen(["twistd", "--nodaemon", "web"])
+            subprocess.run("twistd -n --pidfile= web", shell=True)
+            def main():
+                config = ServerOptions()
+                config.parseOptions(["--nodaemon", "web"])
+                runApp(config)
+            """),
+    ]
+
+    INVALID = [
+        Invalid("""
+            import os, sys
+            def daemonize():
+                if os.fork():
+                    sys.exit(0)
+                os.setsid()
+                if os.fork():
+                    sys.exit(0)
+                null = os.open(os.devnull, os.O_RDWR)
+                for fd in (0, 1, 2):
+                    os.dup2(null, fd)
+            """, lines=(5,)),
+        Invalid("""
+            from os import fork as f, setsid as s
+            class Daemon:
+                def detach(self):
+                    if f() == 0:
+                        s()
+                        if f() > 0:
+                            raise SystemExit
+            """, lines=(5,)),
+        Invalid("""
+            import os
+            def _fork():
+                if os.fork():
+                    os._exit(0)
+            class Daemon:
+                def daemonize(self):
+                    _fork()
+                    os.setsid()
+                    self._fork_again()
+            """, lines=(8,)),
+        Invalid("""
+            import os
+            def detach_process_context():
+                def fork_then_exit_parent():
+                    if os.fork() > 0:
+                        os._exit(0)
+                fork_then_exit_parent()
+                os.setsid()
+                fork_then_exit_parent()
+            """, lines=(7,)),
+        Invalid("""
+            import daemon as d
+            from daemonize import Daemonize
+            with d.DaemonContext(working_directory="/"):
+                pass
+            def start(main):
+                Daemonize(app="worker", pid="/tmp/w.pid", action=main).start()
+            """, lines=(3, 6)),
+        Invalid("""
+            def detach(out):
+                import daemon
+                try:
+                    ctx = daemon.DaemonContext(stdout=out, initgroups=False)
+                except TypeError:
+                    ctx = daemon.DaemonContext(stdout=out)
+                return ctx
+            """, lines=(4,)),
+        Invalid("""
+            import subprocess, os
+            from twisted.scripts.twistd import runApp, ServerOptions
+            subprocess.Popen(["twistd", "--pidfile", "/run/x.pid", "web"])
+            os.system("twistd -y app.tac")
+            def run(options):
+                argv = ["--no_save"]
+                if options.debug:
+                    argv.append("--nodaemon")
+                config = ServerOptions()
+                config.parseOptions(argv)
+                runApp(config)
+            """, lines=(3, 4, 11)),
+    ]
+
+
+def _is_nodaemon_flag(word: str) -> bool:
+    if word in NODAEMON_WORDS:
+        return True
+    # Combined short options: -noy
+    return word.startswith("-") and not word.startswith("--") and "n" in word[1:] and word[1:].isalpha()
+
+
+class _StringCollector(ReadOnlyVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.strings: list[str] = []
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = string_value(node)
+        if value is not None:
+            self.strings.append(value)

@@ -1,0 +1,399 @@
+"""TWC101 pid-file: the process writes its id to a file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from twelvecheck.core.lazy import libcst as cst
+
+from twelvecheck.program.values.assigned import AssignedValues
+from twelvecheck.checks.process._launch import callee_name, record_assignment
+from twelvecheck.program.values.exprs import argument, is_none, is_stringish, keyword_argument, string_value, target_key
+from twelvecheck.checks.process._pidnames import (
+    PID_TOKENS, data_is_pid, expression_is_system_path, expression_names_pid_file, mentions_pid,
+    names_pid_file,
+)
+from twelvecheck.engine.names import dotted_name
+from twelvecheck.engine.rule import Invalid, Rule, Valid
+
+# Third-party PID lock files: constructing one creates (or prepares) the file.
+PID_LOCK_CLASSES = frozenset({
+    "lockfile.pidlockfile.PIDLockFile", "lockfile.PIDLockFile",
+    "daemon.pidfile.PIDLockFile", "daemon.pidfile.TimeoutPIDLockFile",
+    "daemon.pidlockfile.PIDLockFile", "daemon.pidlockfile.TimeoutPIDLockFile",
+    "pid.PidFile", "pid.base.PidFile", "pid.decorator.pidfile", "pidfile.PIDFile",
+})
+# Daemonizers whose pid file argument makes them write one.
+DAEMONIZERS_PIDFILE_ARG = {
+    "daemon.DaemonContext": ("pidfile",), "daemon.daemon.DaemonContext": ("pidfile",),
+    "daemonize.Daemonize": ("pid", "pidfile"),
+}
+WRITE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open"})
+# Calls whose result is a writable file (or descriptor) when it is written to.
+FILE_SOURCES = frozenset({
+    "builtins.open", "io.open", "codecs.open", "os.open", "os.fdopen", "tempfile.mkstemp",
+    "tempfile.NamedTemporaryFile", "tempfile.TemporaryFile",
+})
+WRITE_FLAGS = frozenset({"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND", "O_EXCL"})
+WRITE_METHODS = frozenset({"write", "writelines"})
+PATH_WRITE_METHODS = frozenset({"write_text", "write_bytes"})
+# Methods that take or create the lock of a pid-file object (``Pidfile(p).create(pid)``).
+LOCK_METHODS = frozenset({"create", "acquire", "lock", "__enter__"})
+THREAD_LOCKS = frozenset({"threading.Lock", "threading.RLock", "asyncio.Lock", "multiprocessing.Lock"})
+# A helper (defined elsewhere) named for writing a pid file: write_pidfile, create_pidlock,
+# write_pid. Not save_pid/store_pid: those as often record a child's pid in a database.
+HELPER_NAME_RE = re.compile(r"_?(?:(?:write|create|setup|make|acquire)_?pid_?(?:file|lock)|write_?pid)")
+
+
+@dataclass
+class _OpenHandle:
+    """``with open(...) as f:`` while its block is being visited."""
+
+    call: cst.Call
+    reported: bool  # the open itself names a pid file
+    pid_written: bool = False
+
+
+class PidFile(Rule):
+    code = "TWC101"
+    tokens = PID_TOKENS
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.assigned = AssignedValues(ctx)
+        self.handled: set[int] = set()
+        # The handles of the `with open(...) as f:` blocks being visited, innermost last.
+        # A pid written inside the block is reported once, on the open.
+        self.with_handles: list[dict[str, _OpenHandle]] = []
+
+    # -- bookkeeping --------------------------------------------------------------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        names = [target_key(t.target) for t in node.targets]
+        self._check_opened(node.value, names)
+        record_assignment(self.assigned, node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._check_opened(node.value, [target_key(node.target)])
+        record_assignment(self.assigned, node)
+
+    def visit_With(self, node: cst.With) -> None:
+        handles: dict[str, _OpenHandle] = {}
+        for item in node.items:
+            name = target_key(item.asname.name) if item.asname else None  # type: ignore[arg-type]
+            reported = self._check_opened(item.item, [name])
+            if name and isinstance(item.item, cst.Call) and self._written_path(item.item) is not None:
+                handles[name] = _OpenHandle(item.item, reported)
+            self.assigned.record_with_item(item)
+            self._check_entered(item.item)
+        self.with_handles.append(handles)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        for handle in self.with_handles.pop().values():
+            if handle.pid_written and not handle.reported:
+                self.report(handle.call, what="a file that receives the process id is opened for writing")
+
+    def _with_handle(self, receiver: cst.BaseExpression) -> _OpenHandle | None:
+        key = target_key(receiver)
+        for handles in reversed(self.with_handles):
+            if key in handles:
+                return handles[key]
+        return None
+
+    # -- opening a pid file for writing --------------------------------------------
+    def _check_opened(self, value: cst.BaseExpression, names: list[str | None]) -> bool:
+        """``open(<pid path>, "w")`` or a file opened for writing into a pid-named variable."""
+        if not isinstance(value, cst.Call):
+            return False
+        path = self._written_path(value)
+        if path is None:
+            return False
+        if expression_names_pid_file(path, self.ctx, self.assigned) or any(
+                names_pid_file(name.rsplit(".", 1)[-1]) for name in names if name):
+            self.handled.add(id(value))
+            self.report(value, what="a PID file is opened for writing")
+            return True
+        return False
+
+    def _written_path(self, call: cst.Call) -> cst.BaseExpression | None:
+        """The path of a call that opens a file for writing, else None."""
+        qualified = self.ctx.qualify(call.func)
+        if qualified in WRITE_OPENERS:
+            mode = argument(call, 1, "mode")
+            return argument(call, 0, "file") if self._writes(mode) else None
+        if qualified == "os.open":
+            flags = argument(call, 1, "flags")
+            return argument(call, 0, "path") if flags is not None and self._write_flags(flags) else None
+        if (qualified is None and isinstance(call.func, cst.Attribute) and call.func.attr.value == "open"
+                and self._writes(argument(call, 0, "mode"))):
+            receiver = call.func.value  # Path(...).open("w"), pid_path.open("w")
+            if isinstance(receiver, cst.Call) and receiver.args:
+                return receiver.args[0].value
+            return receiver
+        return None
+
+    def _writes(self, mode: cst.BaseExpression | None) -> bool:
+        text = string_value(mode) if mode is not None else None
+        return text is not None and any(ch in text for ch in "wax+")
+
+    def _write_flags(self, flags: cst.BaseExpression, depth: int = 0) -> bool:
+        if depth > 4:
+            return False
+        if isinstance(flags, cst.BinaryOperation):
+            return self._write_flags(flags.left, depth + 1) or self._write_flags(flags.right, depth + 1)
+        if isinstance(flags, cst.Attribute) and flags.attr.value in WRITE_FLAGS:
+            return True
+        if isinstance(flags, (cst.Name, cst.Attribute)):
+            if isinstance(flags, cst.Name) and flags.value in WRITE_FLAGS:
+                return True
+            return any(self._write_flags(v, depth + 1) for v in self.assigned.values(flags) if v is not flags)
+        return False
+
+    # -- writing a pid -------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        if id(node) in self.handled:
+            return
+        qualified = self.ctx.qualify(node.func)
+        name = callee_name(node)
+        if qualified in PID_LOCK_CLASSES:
+            self.report(node, what=f"{qualified.rsplit('.', 1)[-1]}(...) creates a PID lock file")
+        elif qualified in DAEMONIZERS_PIDFILE_ARG:
+            self._check_daemonizer(node, qualified)
+        elif qualified == "os.write":
+            fd, data = argument(node, 0, "fd"), argument(node, 1, "data")
+            if fd is not None and data is not None and self._is_pid_write(fd, data):
+                self.report(node, what="os.write() puts the process id into a file")
+        elif name in WRITE_METHODS and isinstance(node.func, cst.Attribute) and node.args:
+            receiver = node.func.value
+            handle = self._with_handle(receiver)
+            if handle is not None and handle.reported:
+                return  # written inside `with open(<pid file>) as f:`: already reported
+            if self._is_pid_write(receiver, node.args[0].value):
+                if handle is not None:
+                    handle.pid_written = True
+                else:
+                    self.report(node, what=f"{dotted_name(node.func) or '.' + name}() puts the process id into a file")
+        elif name in PATH_WRITE_METHODS and isinstance(node.func, cst.Attribute) and node.args:
+            receiver, data = node.func.value, node.args[0].value
+            if expression_names_pid_file(receiver, self.ctx, self.assigned) or data_is_pid(
+                    data, self.ctx, self.assigned, strict=True):
+                self.report(node, what=f"Path.{name}() writes a PID file")
+        elif name in LOCK_METHODS and isinstance(node.func, cst.Attribute):
+            if self._is_pid_lock_object(node.func.value):
+                self.report(node, what=f"a pid-file object's .{name}() writes the PID file")
+        elif name is not None and self._is_pid_helper(node, name, qualified):
+            self.report(node, what=f"{name}() writes a PID file")
+        else:
+            opened = self._written_path(node)
+            if opened is not None and expression_names_pid_file(opened, self.ctx, self.assigned):
+                self.report(node, what="a PID file is opened for writing")
+
+    def _check_daemonizer(self, node: cst.Call, qualified: str) -> None:
+        for keyword in DAEMONIZERS_PIDFILE_ARG[qualified]:
+            arg = keyword_argument(node, keyword)
+            if arg is not None and not is_none(arg.value):
+                if isinstance(arg.value, cst.Call):
+                    self.handled.add(id(arg.value))  # the lock built for it is the same finding
+                self.report(node, what=f"{qualified.rsplit('.', 1)[-1]}({keyword}=...) writes a PID file")
+                return
+
+    def _check_entered(self, item: cst.BaseExpression) -> None:
+        """``with PidFile(...):`` / ``with Pidfile(path):`` enters a pid lock of the project's own."""
+        if isinstance(item, cst.Call) and self.ctx.qualify(item.func) not in PID_LOCK_CLASSES:
+            if _is_pid_file_class(callee_name(item)):
+                self.handled.add(id(item))
+                self.report(item, what=f"entering {callee_name(item)}(...) writes a PID file")
+
+    def _is_pid_write(self, receiver: cst.BaseExpression, data: cst.BaseExpression) -> bool:
+        """Data that is the process id, written to a file opened here or a pid-named one."""
+        key = target_key(receiver)
+        pid_named = key is not None and names_pid_file(key.rsplit(".", 1)[-1])
+        if not pid_named and not self._is_opened_file(receiver):
+            return False
+        return data_is_pid(data, self.ctx, self.assigned, strict=not pid_named)
+
+    def _is_opened_file(self, node: cst.BaseExpression) -> bool:
+        """A file or descriptor opened in this function (not one under /proc, /sys, cgroup)."""
+        for value in self.assigned.values(node):
+            if isinstance(value, cst.Call):
+                qualified = self.ctx.qualify(value.func)
+                if qualified in FILE_SOURCES or (qualified is None and callee_name(value) == "open"):
+                    path = argument(value, 0)
+                    return path is None or not expression_is_system_path(path, self.ctx, self.assigned)
+        return False
+
+    def _is_pid_lock_object(self, receiver: cst.BaseExpression) -> bool:
+        """``Pidfile(path)``, ``self.pidfile``, or a ``pidlock`` assigned a pid-file object
+        here; a ``pid_lock`` may as well be a threading lock guarding a pid."""
+        if isinstance(receiver, cst.Call):
+            return _is_pid_file_class(callee_name(receiver))
+        key = target_key(receiver)
+        name = key.rsplit(".", 1)[-1] if key else None
+        if not names_pid_file(name):
+            return False
+        values = [v for v in self.assigned.values(receiver) if v is not receiver]
+        if any(isinstance(v, cst.Call) and _is_pid_file_class(callee_name(v)) for v in values):
+            return True
+        if any(isinstance(v, cst.Call) and self.ctx.qualify(v.func) in THREAD_LOCKS for v in values):
+            return False
+        return "file" in (name or "").lower() and not any(is_stringish(v) for v in values)
+
+    def _is_pid_helper(self, node: cst.Call, name: str, qualified: str | None) -> bool:
+        """A pid-file writer defined in another module (its own body is checked there)."""
+        if not mentions_pid(name) or HELPER_NAME_RE.fullmatch(name.lower()) is None:
+            return False
+        if isinstance(node.func, cst.Name):
+            module = self.ctx.module_name
+            return qualified is not None and not qualified.startswith(module + ".") and "<locals>" not in qualified
+        receiver = node.func.value  # type: ignore[union-attr]
+        return not (isinstance(receiver, cst.Name) and receiver.value in {"self", "cls"})
+
+    VALID = [
+        Valid("""
+            import os
+            def read_running_pid(pidfile):
+                with open(pidfile) as f:
+                    return int(f.read())
+            def stop(pid_file):
+                with open(pid_file, "r") as handle:
+                    os.kill(int(handle.read()), 15)
+            """),
+        Valid("""
+            import logging, os, tempfile
+            logging.basicConfig(format="%(asctime)s [" + str(os.getpid()) + "] %(message)s")
+            scratch = os.path.join(tempfile.gettempdir(), f"upload-{os.getpid()}.tmp")
+            with open(scratch, "w") as out:
+                out.write("partial upload")
+            """),
+        Valid("""
+            import argparse
+            parser = argparse.ArgumentParser()
+            parser.add_argument("--pidfile", help="write the pid to this file")
+            DEFAULTS = {"pid_file": "/var/run/%s.pid" % "worker"}
+            def pid_path(name):
+                return "%s.pid" % name
+            """),
+        Valid("""
+            import os, sys, threading
+            print("worker pid", os.getpid())
+            sys.stdout.write("started %d\\n" % os.getpid())
+            pid_lock = threading.Lock()
+            def bump():
+                pid_lock.acquire()
+            class Pool:
+                def __init__(self):
+                    self._pid_lock = threading.Lock()
+                def add(self, pid):
+                    self._pid_lock.acquire()
+                    self.store_pid(pid)
+            """),
+        Valid("""
+            import os
+            def tag(log):
+                with open("/var/log/app.log", "a") as log:
+                    log.write(f"worker pid={os.getpid()} started\\n")
+            def join_cgroup(group):
+                with open(f"/sys/fs/cgroup/{group}/cgroup.procs", "w") as f:
+                    f.write(str(os.getpid()))
+            """),
+        Valid("""
+            # open("app.pid", "w").write(str(os.getpid()))
+            '''Never call write_pidfile() here.'''
+            message = "PIDLockFile(path)"
+            """),
+        Valid("""
+            import os
+            class Daemon:
+                def _write_pid_file(self):
+                    pass
+                def start(self):
+                    self._write_pid_file()
+            def write_pidfile(path):
+                pass
+            write_pidfile("x")
+            """),
+    ]
+
+    INVALID = [
+        Invalid("""
+            import os
+            with open("/var/run/worker.pid", "w") as f:
+                f.write(str(os.getpid()))
+            """, lines=(2,)),
+        Invalid("""
+            import os
+            def main(pid):
+                if pid:
+                    with open(os.path.expanduser(pid), "w") as fp:
+                        fp.write(str(os.getpid()))
+            """, lines=(4,)),
+        Invalid("""
+            import os
+            def start(self):
+                lockfile = open(self.pid, "w")
+                lockfile.write("%s" % os.getpid())
+            """, lines=(3, 4)),
+        Invalid("""
+            import os as system
+            def write_pid(path):
+                flags = system.O_CREAT | system.O_WRONLY | system.O_TRUNC
+                fd = system.open(path, flags, 0o644)
+                system.write(fd, b"%d\\n" % system.getpid())
+            """, lines=(5,)),
+        Invalid("""
+            import os, tempfile
+            class Pidfile:
+                def create(self, pid):
+                    self.pid = pid
+                    fd, name = tempfile.mkstemp(dir="/run")
+                    os.write(fd, ("%s\\n" % self.pid).encode("utf-8"))
+                    os.rename(name, self.fname)
+            """, lines=(6,)),
+        Invalid("""
+            import os
+            from pathlib import Path
+            Path("/run/app/app.pid").write_text(str(os.getpid()))
+            def record(run_dir):
+                target = Path(run_dir) / "api.pid"
+                target.write_text("%d" % os.getpid())
+            """, lines=(3, 6)),
+        Invalid("""
+            from lockfile.pidlockfile import PIDLockFile
+            import daemon, daemon.pidfile
+            from pid import PidFile as Pf
+            lock = PIDLockFile("/var/run/a.pid")
+            context = daemon.DaemonContext(pidfile=daemon.pidfile.TimeoutPIDLockFile("/run/b.pid"))
+            with Pf("worker"):
+                pass
+            """, lines=(4, 5, 6)),
+        Invalid("""
+            from myproject.pidfile import Pidfile
+            from myproject.utils import write_pidfile
+            class Arbiter:
+                def start(self):
+                    self.pidfile = Pidfile(self.cfg.pidfile)
+                    self.pidfile.create(self.pid)
+                    write_pidfile(self.cfg.pidfile, self.pid)
+            def create_pidlock(pidfile):
+                pidlock = Pidfile(pidfile)
+                pidlock.acquire()
+                return pidlock
+            """, lines=(6, 7, 10)),
+        Invalid("""
+            import os
+            def setup(filename):
+                pid = os.getpid()
+                with open(filename, "w") as pid_file:
+                    pid_file.write(str(pid))
+            def again(run_dir, name):
+                pidfile_path = os.path.join(run_dir, name)
+                out = open(pidfile_path, mode="a")
+            """, lines=(4, 8)),
+    ]
+
+
+def _is_pid_file_class(name: str | None) -> bool:
+    """A class named for a pid file: ``Pidfile``, ``PIDLockFile`` (CamelCase, so not a
+    function such as ``pidfile_path``)."""
+    return names_pid_file(name) and (name or "")[:1].isupper()

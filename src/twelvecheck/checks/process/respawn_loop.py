@@ -1,0 +1,557 @@
+"""TWC105 respawn-loop: the app supervises child processes and starts new ones when they exit.
+
+Two shapes are recognised, both within one module:
+
+- a guarded spawn that runs again and again: a child is started (``os.fork()``,
+  ``subprocess.Popen``, ``Process(...).start()``, or a call of a function of this module
+  that does so) under a test of the children's state (a child's ``is_alive()``,
+  ``exitcode``/``returncode``/``poll()``/``waitpid``, the size of the collection the spawner
+  registers children in and the reaper removes them from, or an attribute holding a child
+  that is cleared when it exits), in a ``while`` loop or a function called from one;
+- a restart loop: a ``while`` loop runs the same command to completion and decides from
+  its exit status whether to run it again.
+
+Starting children once, one child per job, and stopping everything when a child dies are
+not supervision: they have no such test, or no loop around it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from twelvecheck.core.lazy import libcst as cst
+
+from twelvecheck.program.values.exprs import argument
+from twelvecheck.program.values.module_model import (
+    RUN_FUNCTIONS, SPAWN_FUNCTIONS, START_FUNCTIONS, Scope, Site, SupervisionRule, callee_name, subexpressions,
+)
+from twelvecheck.engine.names import dotted_name
+from twelvecheck.engine.rule import Invalid, Valid
+
+FORK_FUNCTIONS = frozenset({"os.fork", "os.forkpty", "pty.fork"})
+PROCESS_CLASSES = frozenset({
+    "multiprocessing.Process", "multiprocessing.process.BaseProcess", "multiprocessing.context.Process",
+    "multiprocessing.context.ForkProcess", "multiprocessing.context.SpawnProcess",
+    "multiprocessing.context.ForkServerProcess", "billiard.Process", "billiard.context.Process",
+})
+LIVENESS_CALLS = frozenset({
+    "is_alive", "is_running", "pid_exists", "waitpid", "wait3", "wait4", "waitid",
+    "WIFEXITED", "WIFSIGNALED", "WEXITSTATUS", "WTERMSIG",
+})
+EXIT_STATUS_ATTRS = frozenset({"exitcode", "returncode"})
+WAIT_METHODS = frozenset({"wait", "communicate", "join"})
+EXIT_CALLS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit"})
+
+
+@dataclass(eq=False)
+class Spawn:
+    site: Site
+    kind: str  # "fork", "start" (the child runs on), "run" (runs to completion), "process"
+    receiver: cst.BaseExpression | None = None  # X of X.start()
+
+
+class RespawnLoop(SupervisionRule):
+    code = "TWC105"
+    tokens = ("fork", "subprocess", "Popen", "Process", "spawn")
+    word_tokens = ("system",)  # os.system
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.spawns: list[Spawn] = []
+        self.starts: list[Spawn] = []  # X.start(): a spawn once X is known to be a process
+        self.child_calls: set[int] = set()  # calls whose value is a child (pid or handle)
+        self.constructions: set[int] = set()  # Process(...) calls
+        self.local_constructions: list[tuple[cst.Call, str]] = []  # calls of this module's names
+        self.class_bases: dict[str, list[str]] = {}  # this module's classes -> base names
+        self.looks_at_exit: set[int] = set()  # scopes that check whether a child has exited
+
+    def relevant(self, text: str) -> bool:
+        # Both shapes need a while loop in the module.
+        return "while" in text and super().relevant(text)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        super().visit_ClassDef(node)
+        if self.active:
+            qualified = self.ctx.imports.lookup(node.name.value) or node.name.value
+            self.class_bases[qualified] = [
+                True if _is_process_class(base.value, self.ctx.qualify(base.value)) else self.ctx.qualify(base.value)
+                for base in node.bases]
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        super().visit_Attribute(node)
+        if self.active and node.attr.value in EXIT_STATUS_ATTRS:
+            self.looks_at_exit.add(id(self.model.scope))
+
+    def on_call(self, node: cst.Call) -> None:
+        name = callee_name(node.func)
+        if name in LIVENESS_CALLS or (name == "poll" and not node.args):
+            self.looks_at_exit.add(id(self.model.scope))
+        if name == "start" and isinstance(node.func, cst.Attribute) and not node.args:
+            self.starts.append(Spawn(self.model.site(node), "process", node.func.value))
+            return
+        qualified = self.ctx.qualify(node.func) or ""
+        kind = None
+        if qualified in FORK_FUNCTIONS:
+            kind = "fork"
+        elif qualified in RUN_FUNCTIONS:
+            kind = "run"
+        elif qualified in SPAWN_FUNCTIONS:
+            waits = self.ctx.qualify(argument(node, 0) or cst.Name("_")) == "os.P_WAIT"
+            kind = "run" if waits else "start"
+        elif qualified in START_FUNCTIONS or qualified.rsplit(".", 1)[-1] == "Popen":
+            kind = "start"
+        elif _is_process_class(node.func, qualified):
+            self.constructions.add(id(node))
+        elif qualified.startswith(self.ctx.module_name + "."):
+            self.local_constructions.append((node, qualified))
+        if kind is not None:
+            self.child_calls.add(id(node))
+            self.spawns.append(Spawn(self.model.site(node), kind))
+
+    # -- deciding, once the module is known ----------------------------------------------
+    def finish(self) -> None:
+        model = self.model
+        self._resolve_process_classes()
+        self.returns_process = _fixpoint(model.scopes, lambda s, found: any(
+            self._is_process(r, s, found) for r in s.returns))
+        self.spawns += [start for start in self.starts
+                        if self._is_process(start.receiver, start.site.scope, self.returns_process)]
+        spawners = {id(spawn.site.scope) for spawn in self.spawns}
+        self.registries = {key for key, scopes in model.collection_puts.items()
+                           if key in model.collection_removals and any(id(s) in spawners for s in scopes)}
+        # An attribute that holds a child and is cleared where a child's exit is handled
+        # (not merely initialised to None in __init__).
+        self.holders = {key for scope in model.scopes for key, values in scope.assigned.items()
+                        if "." in key and any(id(s) in self.looks_at_exit for s in model.cleared.get(key, ()))
+                        and any(self._is_child(v, scope) for v in values)}
+        spawning = set(spawners)
+        self._propagate(spawning, lambda call: id(call.scope) in spawning, callers=True)
+        self.repeated: set[int] = set()
+        self._propagate(self.repeated, lambda call: id(call.scope) in self.repeated or self._in_loop(call))
+
+        candidates = [(spawn.site, self._what_runs(spawn)) for spawn in self.spawns]
+        candidates += [(call, [arg.value for arg in call.node.args]) for call in model.local_calls
+                       if any(id(callee) in spawning for callee in model.resolve(call.node, call.scope))]
+        for site, what_runs in candidates:
+            repeats = id(site.scope) in self.repeated or self._in_loop(site)
+            if repeats and any(self._about_children(test, site.scope) for test in site.guards()) \
+                    and not self._runs_fetched(site, what_runs, for_targets=False):
+                self.report_site(site, spawn=self._describe(site.node), how="when a child has exited")
+        for spawn in self.spawns:
+            if spawn.kind in ("run", "start", "process") and self._reruns_on_exit(spawn):
+                self.report_site(spawn.site, spawn=self._describe(spawn.site.node), how="each time it exits")
+
+    def _resolve_process_classes(self) -> None:
+        subclasses = {name for name, bases in self.class_bases.items() if True in bases}
+        changed = True
+        while changed:
+            changed = False
+            for name, bases in self.class_bases.items():
+                if name not in subclasses and any(base in subclasses for base in bases if isinstance(base, str)):
+                    subclasses.add(name)
+                    changed = True
+        self.constructions |= {id(call) for call, name in self.local_constructions if name in subclasses}
+
+    def _propagate(self, marked: set[int], reaches, callers: bool = False) -> None:
+        """Grow ``marked`` to a fixed point: with ``callers``, a function calling a marked
+        one; otherwise the functions called from a site for which ``reaches(site)``."""
+        changed = True
+        while changed:
+            changed = False
+            for call in self.model.local_calls:
+                callees = self.model.resolve(call.node, call.scope)
+                if callers:
+                    if id(call.scope) not in marked and any(id(c) in marked for c in callees):
+                        marked.add(id(call.scope))
+                        changed = True
+                elif reaches(call):
+                    for callee in callees:
+                        if id(callee) not in marked:
+                            marked.add(id(callee))
+                            changed = True
+
+    def _is_process(self, node: cst.BaseExpression, scope: Scope, returning: set[int]) -> bool:
+        """A process object: Process(...) or what a function of this module returns."""
+        for value, value_scope in self.model.values(node, scope):
+            if isinstance(value, cst.Call) and (id(value) in self.constructions or any(
+                    id(callee) in returning for callee in self.model.resolve(value, value_scope, loose=True))):
+                return True
+        return False
+
+    def _is_child(self, node: cst.BaseExpression, scope: Scope) -> bool:
+        """A pid or handle of a child: os.fork(), Popen(...), a process object, its .pid."""
+        for value, value_scope in self.model.values(node, scope):
+            if isinstance(value, cst.Attribute) and value.attr.value == "pid":
+                if self._is_child(value.value, value_scope):
+                    return True
+            elif id(value) in self.child_calls or self._is_process(value, value_scope, self.returns_process):
+                return True
+        return False
+
+    def _what_runs(self, spawn: Spawn) -> list[cst.BaseExpression]:
+        """What says which program the child runs: the command argument, or for
+        ``X.start()`` the arguments of the calls that built X."""
+        site = spawn.site
+        if spawn.receiver is None:
+            return [argument(site.node, 0, "args") or site.node] if spawn.kind != "fork" else []
+        built = [v for v, _ in self.model.values(spawn.receiver, site.scope) if isinstance(v, cst.Call)]
+        return [arg.value for call in built for arg in call.args]
+
+    def _runs_fetched(self, site: Site, what_runs: list[cst.BaseExpression], for_targets: bool) -> bool:
+        """Whether the child runs something the innermost enclosing ``while`` loop obtained
+        (a job, a connection; with ``for_targets`` also a for loop's items): a job loop,
+        not one that restarts the same child. Children and this program's own command
+        line, even rebuilt in the loop, do not count."""
+        loops = site.loops()
+        if not loops:
+            return False
+        fetched: set[str] = set()
+        for node in subexpressions(loops[-1].body):
+            if isinstance(node, cst.Assign) and not self._is_child(node.value, site.scope) \
+                    and not self.model.is_self_command(node.value, site.scope):
+                targets = [target.target for target in node.targets]
+            elif isinstance(node, cst.For) and for_targets:
+                targets = [node.target]
+            else:
+                continue
+            fetched |= {n.value for target in targets for n in subexpressions(target) if isinstance(n, cst.Name)}
+        return any(isinstance(node, cst.Name) and node.value in fetched
+                   for expression in what_runs for node in subexpressions(expression))
+
+    def _in_loop(self, site: Site) -> bool:
+        """Inside a ``while`` loop that repeats, not one that fills the pool up."""
+        return any(not self._about_children(loop.test, site.scope) for loop in site.loops())
+
+    def _about_children(self, test: cst.BaseExpression, scope: Scope) -> bool:
+        """Whether a test looks at the children's state: alive, exited, how many, gone."""
+        expressions = [test]
+        for node in subexpressions(test):
+            if isinstance(node, cst.Name):
+                expressions += [value for value, _ in self.model.values(node, scope) if value is not node]
+        for expression in expressions:
+            for node in subexpressions(expression):
+                if isinstance(node, cst.Call):
+                    name = callee_name(node.func)
+                    if name in LIVENESS_CALLS:
+                        return True
+                    if name == "poll" and not node.args and isinstance(node.func, cst.Attribute) \
+                            and self._is_child(node.func.value, scope):
+                        return True
+                    if name == "len" and node.args and dotted_name(node.args[0].value) in self.registries:
+                        return True
+                    if any(id(callee) in self.looks_at_exit for callee in self.model.resolve(node, scope)):
+                        return True
+                elif isinstance(node, cst.Attribute):
+                    if node.attr.value in EXIT_STATUS_ATTRS or dotted_name(node) in self.holders:
+                        return True
+        return False
+
+    def _reruns_on_exit(self, spawn: Spawn) -> bool:
+        """A ``while`` loop that runs the same command to completion and, from its exit
+        status, decides whether to run it again."""
+        site = spawn.site
+        loops = site.loops()
+        if not loops:
+            return False
+        loop = loops[-1]
+        if spawn.kind == "run" and any(node is site.node for node in subexpressions(loop.test)):
+            return True  # while subprocess.call(command) != 0: ...
+        statuses = _assigned_names(site.path[-1])
+        if spawn.receiver is not None and dotted_name(spawn.receiver):
+            statuses.add(dotted_name(spawn.receiver))
+        body = list(subexpressions(loop.body))
+        waits = spawn.kind == "run" or any(
+            isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in WAIT_METHODS
+            and dotted_name(n.func.value) in statuses for n in body)
+        if not waits or self._runs_fetched(site, self._what_runs(spawn), for_targets=True):
+            return False
+        if _mentions_status(loop.test, statuses):
+            return True
+        return any(isinstance(n, cst.If) and _mentions_status(n.test, statuses) and self._leaves(n.body)
+                   for n in body)
+
+    def _leaves(self, body: cst.BaseSuite) -> bool:
+        for node in subexpressions(body):
+            if isinstance(node, (cst.Break, cst.Return, cst.Raise)):
+                return True
+            if isinstance(node, cst.Call) and self.ctx.qualify(node.func) in EXIT_CALLS:
+                return True
+        return False
+
+    def _describe(self, call: cst.Call) -> str:
+        return self.ctx.module.code_for_node(call.func) + "()"
+
+    VALID = [
+        Valid("""
+            import os
+            def serve(queue):
+                # one child per job, waited for and never restarted
+                while True:
+                    job = queue.get()
+                    pid = os.fork()
+                    if pid == 0:
+                        job.run()
+                        os._exit(0)
+                    os.waitpid(pid, 0)
+            """),
+        Valid("""
+            import multiprocessing, os, signal
+            def main(count):
+                procs = [multiprocessing.Process(target=print, daemon=False) for _ in range(count)]
+                for proc in procs:
+                    proc.start()
+                # a worker that dies takes the whole service down: no respawn
+                while any(p.exitcode is None for p in procs):
+                    for proc in procs:
+                        proc.join(timeout=1)
+                        if proc.exitcode not in (None, 0):
+                            for other in procs:
+                                os.kill(other.pid, signal.SIGTERM)
+                            return proc.exitcode
+            """),
+        Valid("""
+            from multiprocessing import Process
+            import threading, time
+            def main():
+                background = Process(target=time.sleep, args=(5,), daemon=True)
+                background.start()
+                background.join()
+                thread = threading.Thread(target=time.sleep, args=(1,), daemon=True)
+                while True:
+                    if not thread.is_alive():
+                        thread = threading.Thread(target=time.sleep, args=(1,), daemon=True)
+                        thread.start()
+            """),
+        Valid("""
+            import subprocess
+            def drain(queue):
+                while True:
+                    job = queue.get()
+                    if subprocess.call(job.command) != 0:
+                        raise RuntimeError(job)
+            def consume(consumer):
+                while True:
+                    message = consumer.poll()
+                    if message is None:
+                        continue
+                    subprocess.Popen(["handle", message.value()])
+            """),
+        Valid("""
+            import subprocess, time
+            class Pool:
+                def __init__(self, size):
+                    self.size, self.children, self.sidecar = size, {}, None
+                def spawn(self):
+                    child = subprocess.Popen(["worker"])
+                    self.children[child.pid] = child
+                def reap(self):
+                    for pid, child in list(self.children.items()):
+                        if child.poll() is not None:
+                            del self.children[pid]
+                def start(self):
+                    # filled once; what dies is not replaced
+                    while len(self.children) < self.size:
+                        self.spawn()
+                def ensure_sidecar(self):
+                    # started once: nothing clears it when it exits
+                    if self.sidecar is None:
+                        self.sidecar = subprocess.Popen(["sidecar"])
+                def run(self):
+                    while True:
+                        self.ensure_sidecar()
+                        time.sleep(1)
+            """),
+        Valid("""
+            import multiprocessing, time
+            def run_jobs(queue, limit):
+                running = []
+                while True:
+                    for proc in list(running):
+                        if not proc.is_alive():
+                            running.remove(proc)
+                    if len(running) < limit:
+                        job = queue.get()
+                        proc = multiprocessing.Process(target=job.run, args=(job.id,))
+                        proc.start()
+                        running.append(proc)
+                    time.sleep(0.1)
+            """),
+        Valid('''
+            import os
+            # while True: if not p.is_alive(): p = Process(target=work); p.start()
+            DOC = "while True: os.fork() when a worker has exited"
+            def supervise():
+                """Never restart workers with subprocess.Popen in a while loop."""
+                os.execvp("gunicorn", ["gunicorn", "app:app"])
+            '''),
+    ]
+
+    INVALID = [
+        Invalid("""
+            import os, time
+            class Arbiter:
+                def spawn_worker(self):
+                    pid = os.fork()
+                    if pid == 0:
+                        os._exit(0)
+                    self.workers[pid] = object()
+                def spawn_workers(self):
+                    for _ in range(self.count - len(self.workers)):
+                        self.spawn_worker()
+                def reap(self):
+                    pid, status = os.waitpid(-1, os.WNOHANG)
+                    self.workers.pop(pid, None)
+                def manage(self):
+                    if len(self.workers) < self.count:
+                        self.spawn_workers()
+                def run(self):
+                    while True:
+                        self.reap()
+                        self.manage()
+                        time.sleep(1)
+            """, lines=(16,)),
+        Invalid("""
+            import multiprocessing
+            class Consumer:
+                def _create_process(self, index):
+                    return self.mp.Process(target=print, args=(index,))
+                def check_health(self):
+                    for index, proc in enumerate(self.workers):
+                        if not proc.is_alive():
+                            proc = self._create_process(index)
+                            proc.start()
+                            self.workers[index] = proc
+                def tick(self):
+                    self.check_health()
+                def run(self):
+                    while True:
+                        self.tick()
+            """, lines=(9,)),
+        Invalid("""
+            import os, time
+            class Master:
+                def spawn_helper(self):
+                    if self.helper_pid:
+                        return
+                    self.helper_pid = os.fork()
+                    if self.helper_pid == 0:
+                        os._exit(0)
+                def reap_helper(self):
+                    pid, status = os.waitpid(self.helper_pid, os.WNOHANG)
+                    if pid:
+                        self.helper_pid = 0
+                def run(self):
+                    while True:
+                        self.reap_helper()
+                        self.spawn_helper()
+                        time.sleep(1)
+            """, lines=(6,)),
+        Invalid("""
+            from multiprocessing import Process as P
+            class WorkerPool:
+                def start_worker(self, name):
+                    process = P(target=print, args=(name,))
+                    process.start()
+                    self.alive[name] = process
+                def check(self):
+                    for name, process in list(self.alive.items()):
+                        if not process.is_alive():
+                            self.alive.pop(name)
+                    missing = self.size - len(self.alive)
+                    if missing:
+                        for index in range(missing):
+                            self.start_worker(index)
+                def run(self):
+                    while not self.stopped:
+                        self.check()
+            """, lines=(14,)),
+        Invalid("""
+            import multiprocessing, os, subprocess, sys
+            def restart_with_reloader():
+                while True:
+                    args = [sys.executable] + sys.argv
+                    env = dict(os.environ, RUN_MAIN="true")
+                    exit_code = subprocess.call(args, env=env)
+                    if exit_code != 3:
+                        return exit_code
+            def main():
+                while True:
+                    child = multiprocessing.Process(target=print)
+                    child.start()
+                    child.join()
+                    if child.exitcode == 0:
+                        break
+            """, lines=(6, 12)),
+        Invalid("""
+            import asyncio
+            from subprocess import Popen
+            class DirtyArbiter:
+                def spawn_worker(self):
+                    child = Popen(["dirty-worker"])
+                    self.workers[child.pid] = child
+                def reap(self):
+                    for pid, child in list(self.workers.items()):
+                        if child.poll() is not None:
+                            self.workers.pop(pid)
+                async def manage_workers(self):
+                    while self.alive and len(self.workers) < self.count:
+                        self.spawn_worker()
+                        await asyncio.sleep(0.1)
+                async def monitor(self):
+                    while self.alive:
+                        await asyncio.sleep(1)
+                        self.reap()
+                        await self.manage_workers()
+            """, lines=(13,)),
+        Invalid("""
+            import multiprocessing, time
+            class Worker(multiprocessing.Process):
+                pass
+            class QuietWorker(Worker):
+                pass
+            def supervise(workers):
+                while True:
+                    for index, worker in enumerate(workers):
+                        if worker.exitcode is None:
+                            continue
+                        workers[index] = QuietWorker()
+                        workers[index].start()
+                    time.sleep(1)
+            """, lines=(12,)),
+    ]
+
+
+def _is_process_class(func: cst.BaseExpression, qualified: str | None) -> bool:
+    """``multiprocessing.Process`` and friends, or ``ctx.Process`` of a context object."""
+    return qualified in PROCESS_CLASSES or (isinstance(func, cst.Attribute) and func.attr.value == "Process")
+
+
+def _fixpoint(scopes: list[Scope], holds) -> set[int]:
+    found: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for scope in scopes:
+            if id(scope) not in found and holds(scope, found):
+                found.add(id(scope))
+                changed = True
+    return found
+
+
+def _assigned_names(statement: cst.CSTNode) -> set[str]:
+    names = set()
+    if isinstance(statement, cst.SimpleStatementLine):
+        for small in statement.body:
+            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
+                [small.target] if isinstance(small, cst.AnnAssign) else []
+            names |= {dotted_name(t) for t in targets if dotted_name(t)}
+    return names
+
+
+def _mentions_status(test: cst.BaseExpression, statuses: set[str]) -> bool:
+    for node in subexpressions(test):
+        if isinstance(node, cst.Attribute) and node.attr.value in EXIT_STATUS_ATTRS:
+            return True
+        if isinstance(node, (cst.Name, cst.Attribute)) and dotted_name(node) in statuses:
+            return True
+    return False

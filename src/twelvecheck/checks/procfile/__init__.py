@@ -1,0 +1,1 @@
+"""TWC5xx: Procfile syntax, portability, and what its commands do."""

@@ -1,0 +1,1 @@
+"""TWC4xx: schedulers inside web and worker processes."""

@@ -1,0 +1,1 @@
+"""TWC3xx: SIGTERM ignored or never handled."""

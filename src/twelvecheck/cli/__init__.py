@@ -1,0 +1,1 @@
+"""The command line: check, formation, rules, explain; baselines and report outputs."""

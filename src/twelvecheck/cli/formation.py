@@ -1,0 +1,136 @@
+"""``twelvecheck formation``: the process model of each app as a table (or JSON).
+
+It runs exactly what ``twelvecheck check`` runs on the same path, with the same configuration
+(``checking.prepare`` and ``runner.run``), and shows the model the run built: so the
+findings listed per process type are the ones ``check`` reports, and nothing is parsed twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from twelvecheck import __version__
+from twelvecheck.cli.check import guarded, print_error, prepare, use_color
+from twelvecheck.cli.main import EXIT_ERROR, EXIT_OK
+from twelvecheck.deploy.process_model import App, ProcessModel
+from twelvecheck.core.findings import Finding, Severity, ToolError
+
+JSON_SCHEMA_VERSION = 1
+_COLUMNS = ("PROCESS TYPE", "COMMAND", "QUANTITY", "SOURCE", "FINDINGS")
+_COMMAND_WIDTH = 48  # longer commands are cut in the text table (JSON has them whole)
+_SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def run_formation(path: str | None, options: dict[str, Any]) -> int:
+    return guarded(lambda: _run(path, options))
+
+
+def _run(path: str | None, options: dict[str, Any]) -> int:
+    from twelvecheck.run.runner import run
+
+    cwd = Path.cwd()
+    settings, config = prepare([path] if path else [], options, cwd)
+    settings.process_model = True  # even when the configuration selects no rule that reads it
+    result = run(settings)
+    errors = list(result.errors)
+    apps = shown_apps(result.process_model)
+    if not apps:
+        errors.append(ToolError(f"no Procfile in {path or '.'} or above it (up to the repository root): "
+                                "nothing declares the process types"))
+    for error in errors:
+        print_error(str(error))
+    if options["format_"] == "json":
+        click.echo(render_json(apps, errors), nl=False)
+    elif apps:
+        click.echo(render_text(apps, use_color(options["color"], config.values, None)), nl=False, color=True)
+    return EXIT_ERROR if errors else EXIT_OK
+
+
+def shown_apps(model: ProcessModel | None) -> list[App]:
+    """The apps with a Procfile (an app.json alone declares no process type)."""
+    return [app for app in model.apps if app.procfile] if model is not None else []
+
+
+def _rows(app: App) -> list[dict[str, Any]]:
+    """One row per declared process type, then one per formation entry the Procfile lacks."""
+    rows = []
+    for ptype in app.types:
+        rows.append({"name": ptype.name, "declared": True, "line": ptype.line, "command": ptype.command,
+                     "quantity": ptype.quantity, "source": ptype.source or None, "scheduler": ptype.scheduler,
+                     "files": sorted(ptype.files), "findings": app.findings.get(ptype.name, [])})
+    for name in app.undeclared():
+        planned = app.formation.items[name]
+        rows.append({"name": name, "declared": False, "line": None, "command": None,
+                     "quantity": planned.quantity, "source": planned.source, "scheduler": None,
+                     "files": [], "findings": app.findings.get(name, [])})
+    return rows
+
+
+# -- text ----------------------------------------------------------------------------------
+def render_text(apps: list[App], color: bool) -> str:
+    """One table per app, headed by its Procfile and where its formation comes from."""
+    return "\n".join(_table(app, color) for app in apps)
+
+
+def _table(app: App, color: bool) -> str:
+    sources = app.formation.sources
+    heading = f"{app.procfile} (formation: {', '.join(sources)})" if sources else \
+        f"{app.procfile} (no formation: each platform's default quantities)"
+    cells = [list(_COLUMNS)]
+    counts = []
+    for row in _rows(app):
+        command = row["command"] if row["declared"] else "(not in the Procfile)"
+        if len(command) > _COMMAND_WIDTH:
+            command = command[:_COMMAND_WIDTH - 3] + "..."
+        quantity = "-" if row["quantity"] is None else str(row["quantity"])
+        cells.append([row["name"], command, quantity, row["source"] or "-", ""])
+        counts.append(row["findings"])
+    widths = [max(len(line[i]) for line in cells) for i in range(len(_COLUMNS) - 1)]
+    lines = [click.style(heading, bold=True) if color else heading]
+    for index, line in enumerate(cells):
+        text = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line[:-1]))
+        last = _COLUMNS[-1] if index == 0 else _finding_cell(counts[index - 1], color)
+        lines.append(click.style(text + "  " + last, bold=True) if color and index == 0 else f"{text}  {last}")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _finding_cell(findings: list[Finding], color: bool) -> str:
+    """``TWC401 (1), TWC604 (2)``: each code with how many of its findings concern the type."""
+    if not findings:
+        return "-"
+    worst: dict[str, Severity] = {}
+    for finding in findings:
+        worst[finding.code] = max(worst.get(finding.code, finding.severity), finding.severity)
+    counts = Counter(finding.code for finding in findings)
+    parts = []
+    for code in sorted(counts):
+        label = click.style(code, fg=_SEVERITY_COLORS[worst[code]], bold=True) if color else code
+        parts.append(f"{label} ({counts[code]})")
+    return ", ".join(parts)
+
+
+# -- JSON ----------------------------------------------------------------------------------
+def render_json(apps: list[App], errors: list[ToolError]) -> str:
+    """The shape documented in the README and src/twelvecheck/schemas/formation-v1.schema.json."""
+    document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": {"name": "twelvecheck", "version": __version__},
+        "apps": [{
+            "directory": app.directory,
+            "procfile": app.procfile,
+            "app_json": app.appjson,
+            "formation_sources": list(app.formation.sources),
+            "process_types": [{
+                **{key: value for key, value in row.items() if key != "findings"},
+                "by_code": dict(sorted(Counter(f.code for f in row["findings"]).items())),
+                "findings": [finding.to_json() for finding in row["findings"]],
+            } for row in _rows(app)],
+        } for app in apps],
+        "errors": [error.to_json() for error in errors],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

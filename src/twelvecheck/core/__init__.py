@@ -1,0 +1,1 @@
+"""The data every layer exchanges: findings and fixes, rule documents, deferred imports."""

@@ -1,0 +1,139 @@
+"""The data every part of twelvecheck exchanges: severities, findings, per-file results."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from twelvecheck.fix.edits import Fix
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that ``severity >= fail_on`` decides the exit code."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, value: str) -> "Severity":
+        try:
+            return cls[value.strip().upper()]
+        except KeyError:
+            raise ValueError(
+                f"unknown severity {value!r}; expected one of: error, warning, info"
+            ) from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based lines and columns; ``end_column`` points one past the last character."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass
+class Finding:
+    code: str
+    name: str
+    family: str
+    severity: Severity
+    message: str
+    path: str
+    span: Span
+    help_uri: str
+    # The normalized source text the fingerprint hashes; not part of the report.
+    anchor_text: str = ""
+    fingerprint: str = ""
+    # The edits that would remove the finding (fixes.py); None where the rule has none here.
+    fix: "Fix | None" = None
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def column(self) -> int:
+        return self.span.column
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "family": self.family,
+            "severity": str(self.severity),
+            "message": self.message,
+            "path": self.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "help_uri": self.help_uri,
+            "fingerprint": self.fingerprint,
+            "fix": self.fix.to_json() if self.fix is not None else None,
+        }
+
+
+def assign_fingerprints(findings: list[Finding]) -> None:
+    """Give each finding a fingerprint that survives lines added above it.
+
+    It hashes rule, path and the whitespace-normalized source of the finding, plus the
+    occurrence index among findings that share those three (so two identical lines in
+    one file still get distinct fingerprints).
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    for finding in sorted(findings, key=Finding.sort_key):
+        key = (finding.code, finding.path, finding.anchor_text)
+        index = seen.get(key, 0)
+        seen[key] = index + 1
+        digest = hashlib.sha256(
+            "\0".join((*key, str(index))).encode("utf-8", "surrogatepass")
+        )
+        finding.fingerprint = digest.hexdigest()[:32]
+
+
+@dataclass
+class ToolError:
+    """A problem that is not a finding: a missing path, a crashed rule, unreadable config."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"message": self.message, "path": self.path, "line": self.line, "column": self.column}
+
+    def __str__(self) -> str:
+        where = self.path or ""
+        if self.path and self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[ToolError] = field(default_factory=list)
+    # Project-level facts later rules reason over (module name, entry points, ...).
+    facts: dict[str, Any] = field(default_factory=dict)
+    # The file gave its whole-program facts: asked for them, or parsed for its own rules.
+    parsed: bool = False
+    # The SHA-256 of the bytes analyzed (a Python file read from disk): the run caches the
+    # result only under a key made from these same bytes (the file may change in between).
+    digest: str | None = None

@@ -1,0 +1,166 @@
+"""Rule documents: ``rules/TWCnnn.md`` is the single source of a rule's metadata.
+
+Each document is TOML front matter between ``+++`` lines followed by Markdown sections in
+ruff's order. The wheel carries the folder as ``twelvecheck/_rules``; a source checkout
+reads the top-level ``rules/`` folder directly.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from twelvecheck.core import toml as _toml
+from twelvecheck.core.findings import Severity
+
+DOCS_BASE_URI = "https://github.com/twelvecheck/twelvecheck/blob/main/rules/"
+
+FAMILIES: dict[str, str] = {
+    "meta": "problems with twelvecheck's own input: unparseable files, unused suppressions",
+    "process": "PID files, daemonizing, detaching, self-supervision",
+    "logging": "logs written to files instead of stdout/stderr",
+    "signals": "SIGTERM ignored or never handled by long-running processes",
+    "scheduler": "schedulers run inside web or worker processes",
+    "procfile": "Procfile syntax and the commands it runs",
+    "formation": "process formation: how many of each process type run",
+}
+
+SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
+# Between "Use instead" and "References", in every rule with a fix (ruff's order).
+FIX_SECTION = "Fix safety"
+APPLICABILITIES = ("safe", "unsafe")
+REQUIRED_KEYS = {
+    "code": str,
+    "name": str,
+    "family": str,
+    "severity": str,
+    "summary": str,
+    "message": str,
+    "fix": list,
+}
+OPTIONAL_KEYS = {"default_enabled": bool}
+
+CODE_RE = re.compile(r"^TWC\d{3}$")
+SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_FRONT_MATTER_RE = re.compile(r"\A\+\+\+\r?\n(.*?)\r?\n\+\+\+\r?\n(.*)\Z", re.S)
+_HEADING_RE = re.compile(r"^## +(.+?) *$", re.M)
+_FENCE_RE = re.compile(r"^```([\w-]*)\r?\n(.*?)^```", re.M | re.S)
+
+
+class RuleDocError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    code: str
+    name: str
+    family: str
+    severity: Severity
+    summary: str
+    message: str
+    fix: tuple[str, ...]  # the applicabilities of the fixes the rule offers: () for none
+    default_enabled: bool
+    body: str
+    sections: dict[str, str]
+    source: Path
+
+    @property
+    def fixable(self) -> bool:
+        return bool(self.fix)
+
+    @property
+    def help_uri(self) -> str:
+        return f"{DOCS_BASE_URI}{self.code}.md"
+
+    def code_blocks(self, section: str) -> list[tuple[str, str]]:
+        """(language, code) of the fenced blocks in one section."""
+        return [(m.group(1), m.group(2)) for m in _FENCE_RE.finditer(self.sections.get(section, ""))]
+
+    @property
+    def text(self) -> str:
+        """The document as a person reads it (no front matter)."""
+        return self.body
+
+
+def rules_dir() -> Path:
+    package = Path(__file__).resolve().parents[1]  # twelvecheck/, above core/
+    packaged = package / "_rules"
+    if packaged.is_dir():
+        return packaged
+    checkout = package.parents[1] / "rules"
+    if checkout.is_dir():
+        return checkout
+    raise RuleDocError(
+        f"rule documents not found: neither {packaged} (installed wheel) nor {checkout} "
+        "(source checkout) exists"
+    )
+
+
+def parse_rule_doc(text: str, source: Path) -> RuleDoc:
+    match = _FRONT_MATTER_RE.match(text)
+    if not match:
+        raise RuleDocError(f"{source}: no TOML front matter between '+++' lines")
+    try:
+        meta = _toml.loads(match.group(1))
+    except _toml.TOMLDecodeError as exc:
+        raise RuleDocError(f"{source}: front matter: {exc}") from None
+    for key, kind in REQUIRED_KEYS.items():
+        if not isinstance(meta.get(key), kind):
+            raise RuleDocError(f"{source}: front matter key {key!r} must be a {kind.__name__}")
+    unknown = set(meta) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS)
+    if unknown:
+        raise RuleDocError(f"{source}: unknown front matter keys: {', '.join(sorted(unknown))}")
+    if not CODE_RE.match(meta["code"]):
+        raise RuleDocError(f"{source}: code {meta['code']!r} is not TWC followed by 3 digits")
+    if meta["code"] != source.stem:
+        raise RuleDocError(f"{source}: code {meta['code']!r} does not match the file name")
+    if not SLUG_RE.match(meta["name"]):
+        raise RuleDocError(f"{source}: name {meta['name']!r} is not a kebab-case slug")
+    if meta["family"] not in FAMILIES:
+        raise RuleDocError(f"{source}: unknown family {meta['family']!r}")
+    fix = meta["fix"]
+    if any(item not in APPLICABILITIES for item in fix) or len(set(fix)) != len(fix):
+        raise RuleDocError(f"{source}: fix must list some of {', '.join(APPLICABILITIES)} once each, got {fix!r}")
+    body = match.group(2)
+    sections = _split_sections(body)
+    if bool(fix) != (FIX_SECTION in sections):
+        raise RuleDocError(f"{source}: a rule with a fix has a '## {FIX_SECTION}' section, and only such a rule")
+    return RuleDoc(
+        code=meta["code"],
+        name=meta["name"],
+        family=meta["family"],
+        severity=Severity.parse(meta["severity"]),
+        summary=meta["summary"],
+        message=meta["message"],
+        fix=tuple(sorted(fix, key=APPLICABILITIES.index)),
+        default_enabled=meta.get("default_enabled", True),
+        body=body.strip() + "\n",
+        sections=sections,
+        source=source,
+    )
+
+
+def _split_sections(body: str) -> dict[str, str]:
+    headings = list(_HEADING_RE.finditer(body))
+    sections = {}
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(body)
+        sections[heading.group(1)] = body[heading.end():end].strip()
+    return sections
+
+
+@functools.lru_cache(maxsize=None)
+def load_rule_docs() -> dict[str, RuleDoc]:
+    """All rule documents by code, sorted by code."""
+    docs = {}
+    for path in sorted(rules_dir().glob("TWC*.md")):
+        doc = parse_rule_doc(path.read_text(encoding="utf-8"), path)
+        docs[doc.code] = doc
+    return docs
+
+
+def docs_by_name() -> dict[str, RuleDoc]:
+    return {doc.name: doc for doc in load_rule_docs().values()}

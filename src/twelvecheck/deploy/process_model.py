@@ -1,0 +1,333 @@
+"""The project pass for the process model: Procfiles, formations and the code they run.
+
+An *app* is a folder with a ``Procfile`` (monorepos have several). Its formation comes from
+``app.json`` in the same folder, then ``[tool.twelvecheck.formation]`` and ``--formation``
+(for the app at or above the configuration's folder, resp. the checked paths, or the only
+app; see ``_app_for``). From there: the formation rules (TWC601-TWC604), the Python files
+each process type runs, and the scale hazards: a TWC401 scheduler or TWC101 PID file in code
+that runs in a process type scaled above one is an error, and the message says how many
+copies run.
+The code a process type runs is also an entry point of the signal rules (TWC302/TWC303).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from twelvecheck.core.findings import Finding, Severity
+from twelvecheck.files.ignoring import repository_folders
+from twelvecheck.deploy.formation import Formation, FormationOverride, finding_key, formation_problems, scheduler_in_code
+from twelvecheck.deploy.procfile import process_file_kind
+from twelvecheck.program.project import EntryPoint
+
+SCALE_HAZARDS = {
+    "TWC401": "{type} runs {n} processes: this job will run {n} times",
+    "TWC101": "{type} runs {n} processes: all {n} write this PID file",
+}
+
+
+@dataclass
+class ProcessType:
+    name: str
+    app: "App"
+    line: int
+    command: str
+    scheduler: str | None
+    targets: list[dict[str, Any]]
+    files: set[str] = field(default_factory=set)  # Python files it runs (display paths)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def quantity(self) -> int | None:
+        return self.app.formation.quantity(self.name)
+
+    @property
+    def source(self) -> str:
+        return self.app.formation.source_of(self.name)
+
+
+@dataclass
+class App:
+    directory: str  # display path of the folder ("." for the current one)
+    procfile: str | None = None
+    appjson: str | None = None
+    types: list[ProcessType] = field(default_factory=list)
+    formation: Formation = field(default_factory=Formation)
+    # process type (declared, or only in the formation) -> the findings about it
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+
+    def undeclared(self) -> list[str]:
+        """Formation entries for types the Procfile does not declare (TWC601)."""
+        declared = {ptype.name for ptype in self.types}
+        return [name for name in self.formation.items if name not in declared]
+
+
+@dataclass
+class ProcessModel:
+    apps: list[App] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # formations that fit no app (run errors)
+    # (path, code, line, column) of a finding -> the process types it is about, where the
+    # line alone does not say (formation.formation_problems, TWC602 in app.json)
+    concerns: dict[tuple[str, str, int, int], set[str]] = field(default_factory=dict)
+
+    def process_types(self) -> list[ProcessType]:
+        return [ptype for app in self.apps for ptype in app.types]
+
+
+def _folder(display: str) -> str:
+    return posixpath.dirname(display) or "."
+
+
+def build_model(facts: dict[str, dict], cwd: Path, overrides: list[FormationOverride]) -> ProcessModel:
+    """Apps from the facts of every Procfile and app.json (display path -> facts), their
+    formations overridden by the configuration and --formation, in that order."""
+    apps: dict[str, App] = {}
+    concerns: dict[tuple[str, str, int, int], set[str]] = {}
+    for path, fact in sorted(facts.items()):
+        procfile = fact.get("procfile")
+        if procfile is not None and posixpath.basename(path) == "Procfile":
+            app = apps.setdefault(_folder(path), App(_folder(path)))
+            app.procfile = path
+            declared = {t.name for t in app.types}
+            for entry in procfile["entries"]:
+                if entry["name"] in declared:
+                    continue  # a duplicate (TWC504): the first one stands for it
+                declared.add(entry["name"])
+                app.types.append(ProcessType(entry["name"], app, entry["line"], entry["command"],
+                                             entry["scheduler"], entry["targets"]))
+        appjson = fact.get("appjson")
+        if appjson is not None and posixpath.basename(path) == "app.json":
+            app = apps.setdefault(_folder(path), App(_folder(path)))
+            app.appjson = path
+            app.formation.add_app_json(path, appjson["formation"])
+            for item in appjson["formation"]:
+                if not item["valid"]:
+                    concerns[(path, "TWC602", item["value_line"], item["value_column"])] = {item["type"]}
+    model = ProcessModel(sorted(apps.values(), key=lambda a: a.directory), concerns=concerns)
+    for override in overrides:
+        app = _app_for(model, override, cwd)
+        if app is not None:
+            app.formation.add_override(override.quantities, override.source)
+    return model
+
+
+def _app_for(model: ProcessModel, override: FormationOverride, cwd: Path) -> App | None:
+    """The app an override is for: the nearest Procfile folder at or above one of its roots,
+    else the only app. None when that is not one app (a problem, unless no Procfile is in
+    sight and the override comes from a configuration file shared by every run)."""
+    apps = [(app, (cwd / app.directory).resolve()) for app in model.apps if app.procfile]
+    chosen: list[App] = []
+    for root in override.roots:
+        root = (cwd / root).resolve()
+        holding = [(app, folder) for app, folder in apps if folder == root or folder in root.parents]
+        if holding:
+            nearest = max(holding, key=lambda pair: len(pair[1].parts))[0]
+            if all(nearest is not app for app in chosen):
+                chosen.append(nearest)
+    candidates = chosen or [app for app, _ in apps]
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        model.problems.append(f"{override.source} is for one app, but {len(candidates)} Procfiles could be meant "
+                              f"({', '.join(app.procfile for app in candidates)}): check one app's folder at a time")
+    elif override.required:
+        model.problems.append(f"{override.source}: no Procfile in the checked folders or above them")
+    return None
+
+
+def _console_units(project, target: dict[str, Any], scripts: list[tuple[str, str]]) -> list[str]:
+    """The functions a console-script target runs (declared in the packaging files)."""
+    return [unit for name, unit in scripts if name == target["name"] and unit in project.units]
+
+
+def _files_of(project, ptype: ProcessType, scripts: list[tuple[str, str]]) -> set[str]:
+    """The Python files a process type runs: its targets and what they call."""
+    if project is None:
+        return {t["path"] for t in ptype.targets if t.get("path")}
+    starts: list[str] = []
+    files: set[str] = set()
+    for target in ptype.targets:
+        path = target.get("path")
+        if target["kind"] == "console":
+            starts += _console_units(project, target, scripts)
+            continue
+        if not path:
+            continue
+        files.add(path)
+        starts += project.units_in(path, ".<module>") + project.units_in(path, ".<main>")
+        if target.get("attr"):
+            starts += project.units_in(path, "." + target["attr"])
+    for start in starts:
+        for name, _ in project.reachable(start):
+            files.add(project.unit_paths[name])
+    return files
+
+
+def _started_units(project, target: dict[str, Any], scripts: list[tuple[str, str]]) -> list[str]:
+    """Where a target's own code starts, when the process's main loop is that code's.
+
+    ``python path.py`` and ``python -m module`` run the module as ``__main__``: its
+    ``__main__`` block, whose unit reaches the module body, or else the body alone (a
+    worker written as a top-level loop). A console script runs its function. A server
+    given ``module:app`` (gunicorn, uvicorn...) and ``celery -A module`` only import the
+    module; the tool owns the main loop and installs its own SIGTERM handling.
+    """
+    if target["kind"] == "console":
+        return _console_units(project, target, scripts)
+    path = target.get("path")
+    if target["kind"] not in ("script", "module") or not path or path.endswith("/__init__.py"):
+        return []  # `python -m package` needs a __main__.py: an __init__.py alone does not run
+    return project.units_in(path, ".<main>") or project.units_in(path, ".<module>")
+
+
+def process_entry_points(model: ProcessModel, project, scripts: list[tuple[str, str]]) -> list[EntryPoint]:
+    """The entry points the process types make, for the signal rules (TWC302/TWC303).
+
+    Code run by several process types is one entry point naming all of them.
+    """
+    runners: dict[str, dict[int, ProcessType]] = {}  # unit -> the types running it, in order, once
+    for ptype in model.process_types():
+        for target in ptype.targets:
+            for unit in _started_units(project, target, scripts):
+                runners.setdefault(unit, {}).setdefault(id(ptype), ptype)
+    return [project.entry_point(unit, _process_types_phrase(list(ptypes.values())))
+            for unit, ptypes in sorted(runners.items())]
+
+
+def _process_types_phrase(ptypes: list[ProcessType]) -> str:
+    """The subject of a message (``{entry} runs ...``): ``process type 'worker' (Procfile)``,
+    ``the code of process types 'a' and 'b' (app/Procfile)``."""
+    by_file: dict[str, list[str]] = {}
+    for ptype in ptypes:
+        by_file.setdefault(ptype.app.procfile or "Procfile", []).append(f"'{ptype.name}'")
+    listed = " and ".join(f"{_names(names)} ({procfile})" for procfile, names in by_file.items())
+    return f"process type {listed}" if len(ptypes) == 1 else f"the code of process types {listed}"
+
+
+def _names(names: list[str], shown: int = 5) -> str:
+    """'a' and 'b'; past a few names, the first ones and how many more (a message, not a list)."""
+    if len(names) <= shown:
+        return " and ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
+
+
+def build_process_model(facts: dict[str, dict], outside: dict[str, dict], settings, project,
+                        scripts: list[tuple[str, str]]) -> ProcessModel:
+    """The apps and what each process type runs. Built before the whole-program rules run:
+    the process types are entry points there (``process_entry_points``). ``outside`` holds
+    the facts of ``deployment_facts``."""
+    facts = {**outside, **facts}
+    model = build_model(facts, settings.cwd, settings.formations)
+    for ptype in model.process_types():
+        ptype.files = _files_of(project, ptype, scripts)
+        if ptype.scheduler is None and project is not None:
+            ptype.scheduler = scheduler_in_code(project, ptype.files)
+    return model
+
+
+def apply_process_model(findings: list[Finding], model: ProcessModel, tasks: list, settings) -> list[Finding]:
+    """Add the formation findings and escalate the scale hazards, once every other finding
+    (the whole-program ones too) is known; each process type keeps the findings about it."""
+    found, concerns = formation_problems(model, {task.display_path: task for task in tasks})
+    findings = [*findings, *found]
+    model.concerns.update(concerns)
+    _escalate(findings, model)
+    position = {id(finding): index for index, finding in enumerate(findings)}
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    for app in model.apps:
+        # The findings that can be about a process type, found through indexes rather than by
+        # asking every finding about every type: a Procfile of thousands of types stays linear.
+        declarations = [path for path in (app.procfile, app.appjson) if path]
+        by_type: dict[str, list[Finding]] = {}
+        by_line: dict[int, list[Finding]] = {}
+        for finding in (f for path in declarations for f in by_path.get(path, ())):
+            for name in model.concerns.get(finding_key(finding), ()):
+                by_type.setdefault(name, []).append(finding)
+            by_line.setdefault(finding.line, []).append(finding)
+        for ptype in app.types:
+            candidates = [*by_type.get(ptype.name, ()), *by_line.get(ptype.line, ()),
+                          *(f for path in sorted(ptype.files) for f in by_path.get(path, ()))]
+            ptype.findings = _in_order({id(f): f for f in candidates
+                                        if _affects(f, app, ptype.name, ptype, model)}, position)
+            app.findings[ptype.name] = ptype.findings
+        for name in app.undeclared():
+            app.findings[name] = _in_order({id(f): f for f in by_type.get(name, ())
+                                            if _affects(f, app, name, None, model)}, position)
+    return findings
+
+
+def deployment_facts(settings, facts: dict[str, dict]) -> dict[str, dict]:
+    """Facts of the Procfile and app.json above the checked paths that were not checked."""
+    if getattr(settings, "stdin_source", None) is not None:
+        return {}
+    from twelvecheck.files.discovery import display_path
+    from twelvecheck.engine.analyze import analyze_file  # reads Procfiles and app.json: no libcst
+    from twelvecheck.engine.task import FileTask
+
+    cwd = settings.cwd
+    roots = [p if (p := Path(path)).is_absolute() else cwd / p for path in settings.paths]
+    # Only a Procfile or app.json that was checked can be one found above: resolve those alone.
+    known = {(cwd / path).resolve() for path, fact in facts.items() if "procfile" in fact or "appjson" in fact}
+    found = {}
+    for path in find_deployment_files([r for r in roots if r.exists()], known):
+        shown = display_path(path, cwd)
+        task = FileTask(str(path), shown, frozenset(), kind=process_file_kind(path))
+        result = analyze_file(task)
+        if result.facts:
+            found[shown] = result.facts
+            # A Procfile outside the working directory is shown by its absolute path, and so
+            # are the files it names; the checked files among them are shown relative to it.
+            for entry in result.facts.get("procfile", {}).get("entries", []):
+                for target in entry["targets"]:
+                    if target.get("path"):
+                        target["path"] = display_path(Path(target["path"]), cwd)
+    return found
+
+
+def _in_order(chosen: dict[int, Finding], position: dict[int, int]) -> list[Finding]:
+    return sorted(chosen.values(), key=lambda finding: position[id(finding)])
+
+
+def _escalate(findings: list[Finding], model: ProcessModel) -> None:
+    scaled_types = [p for p in model.process_types() if (p.quantity or 0) > 1]
+    for finding in findings:
+        template = SCALE_HAZARDS.get(finding.code)
+        if template is None:
+            continue
+        scaled = [p for p in scaled_types if finding.path in p.files]
+        if not scaled:
+            continue
+        ptype = max(scaled, key=lambda p: p.quantity)
+        finding.severity = Severity.ERROR
+        finding.message += "; " + template.format(type=ptype.name, n=ptype.quantity)
+
+
+def _affects(finding: Finding, app: App, name: str, ptype: ProcessType | None, model: ProcessModel) -> bool:
+    """Whether a finding is about process type ``name`` of ``app`` (ptype: its declaration)."""
+    about = model.concerns.get(finding_key(finding))
+    if about is not None:
+        return finding.path in (app.procfile, app.appjson) and name in about
+    if ptype is None or finding.path == app.appjson:
+        return False  # the formation's own problems are all in concerns
+    if finding.path == app.procfile:
+        return finding.line == ptype.line
+    return finding.path in ptype.files
+
+
+def find_deployment_files(roots: list[Path], known: set[Path]) -> list[Path]:
+    """Procfile and app.json in the checked folders' parents, up to the repository root: the
+    deployment a checked file belongs to, when the walk did not reach it."""
+    found: list[Path] = []
+    for root in roots:
+        directory = (root if root.is_dir() else root.parent).resolve()
+        for candidate in repository_folders(directory):
+            for name in ("Procfile", "app.json"):
+                path = candidate / name
+                if path.is_file() and path.resolve() not in known and path not in found and process_file_kind(path):
+                    found.append(path)
+    return found

@@ -1,0 +1,165 @@
+"""The rule API: one rule is one small class; one traversal runs all of them.
+
+A rule subclasses :class:`Rule`, sets ``code`` (its metadata comes from
+``rules/<code>.md``), and defines ``visit_<Node>`` / ``leave_<Node>`` methods that the
+engine's single batched visitor dispatches to. ``VALID`` and ``INVALID`` hold the cases
+that must not and must fire; ``tests/test_rule_cases.py`` turns every one into a test.
+
+Rules resolve names with ``self.ctx.qualify(expr)`` (import table, see names.py) and
+report with ``self.report(node, **message_fields)``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from twelvecheck.core.ruledocs import RuleDoc, load_rule_docs
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from twelvecheck.engine.factscope import FileScope
+    from twelvecheck.engine.analyze import FileContext
+    from twelvecheck.fix.edits import Fix
+    from twelvecheck.engine.pyfix import PendingFix
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Source that must produce no finding of the rule."""
+
+    code: str
+    filename: str = "app.py"
+
+    @property
+    def source(self) -> str:
+        return textwrap.dedent(self.code).lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Source that must produce findings of the rule on exactly ``lines`` (1-based)."""
+
+    code: str
+    lines: tuple[int, ...] = ()
+    filename: str = "app.py"
+
+    @property
+    def source(self) -> str:
+        return textwrap.dedent(self.code).lstrip("\n")
+
+
+REGISTRY: dict[str, type["Rule"]] = {}
+
+
+@functools.lru_cache(maxsize=None)
+def _word_pattern(words: tuple[str, ...]) -> "re.Pattern[str]":
+    return re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b")
+
+
+class Rule:
+    code: ClassVar[str]
+    # Literal tokens without which the rule cannot fire (the prefilter reads them): the rule
+    # may fire where one of ``tokens`` occurs anywhere or one of ``word_tokens`` as a whole
+    # word (``os.system`` but not ``filesystem``, ``signal`` but not Django's ``signals``).
+    tokens: ClassVar[tuple[str, ...]] = ()
+    word_tokens: ClassVar[tuple[str, ...]] = ()
+    # The kinds of file the rule judges: Python source, or "procfile"/"appjson" (process_files.py).
+    kinds: ClassVar[tuple[str, ...]] = ("python",)
+    VALID: ClassVar[list[Valid]] = []
+    INVALID: ClassVar[list[Invalid]] = []
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        code = cls.__dict__.get("code")
+        if code is None:
+            return  # an abstract helper base
+        if code in REGISTRY and REGISTRY[code] is not cls:
+            raise TypeError(f"rule code {code} registered twice: {REGISTRY[code]} and {cls}")
+        REGISTRY[code] = cls
+
+    def __init__(self, ctx: "FileContext") -> None:
+        self.ctx = ctx
+
+    @classmethod
+    def mentioned_in(cls, text: str) -> bool:
+        """Whether the text holds one of the rule's tokens (a rule without any may fire anywhere)."""
+        if not cls.tokens and not cls.word_tokens:
+            return True
+        if any(token in text for token in cls.tokens):
+            return True
+        # A substring test first: it is a fast scan, the word-boundary pattern is not.
+        return any(word in text for word in cls.word_tokens) and \
+            _word_pattern(cls.word_tokens).search(text) is not None
+
+    @classmethod
+    def doc(cls) -> RuleDoc:
+        return load_rule_docs()[cls.code]
+
+    def report(self, node: cst.CSTNode, *, fix: "PendingFix | None" = None, **fields: Any) -> None:
+        """Report at ``node``; suppressions look at the statement being visited. ``fix`` is
+        the change that removes the finding (checks/_fixes.py builds one)."""
+        self.ctx.add_candidate(self.code, node, fields, fix)
+
+    def report_at(self, node: cst.CSTNode, statement: cst.CSTNode | None, *, fix: "PendingFix | None" = None,
+                  **fields: Any) -> None:
+        """Report at ``node`` from after the walk (e.g. in ``leave_Module``), naming the
+        statement it belongs to so that suppression comments above it apply."""
+        self.ctx.candidates.append(Candidate(self.code, node, fields, statement, fix=fix))
+
+
+@dataclass
+class Candidate:
+    """A finding before positions and suppressions are applied."""
+
+    code: str
+    node: cst.CSTNode
+    fields: dict[str, Any]
+    statement: cst.CSTNode | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    fix: "PendingFix | None" = None
+
+
+class FactCollector:
+    """Gathers one file's facts for project rules from CPython's ``ast`` tree.
+
+    The engine has that tree for every file (it vets each with ``ast.parse`` before libcst),
+    so a file that only has to give facts costs no libcst parse. ``collect`` returns plain
+    data (spans as ``[line, column, end_line, end_column]``), stored in the file's facts
+    under ``key``: what a project pass (and the cache) sees.
+    """
+
+    key: ClassVar[str]
+    # Facts are needed from every file a call chain may pass through: no prefilter tokens.
+
+    @classmethod
+    def collect(cls, scope: "FileScope") -> Any:
+        raise NotImplementedError
+
+
+@dataclass
+class ProjectFinding:
+    """A finding of a project rule: located by path and span, before suppressions."""
+
+    code: str
+    path: str  # display path, as in FileResult.path
+    span: tuple[int, int, int, int]
+    fields: dict[str, Any]
+    fix: "Fix | None" = None
+
+
+class ProjectRule(Rule):
+    """A rule judged over the whole program from the facts its collectors gathered.
+
+    It fires nothing during the traversal; ``check_project`` runs once per run.
+    """
+
+    collectors: ClassVar[tuple[type[FactCollector], ...]] = ()
+
+    @classmethod
+    def check_project(cls, project: Any) -> list[ProjectFinding]:
+        raise NotImplementedError

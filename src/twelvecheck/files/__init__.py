@@ -1,0 +1,1 @@
+"""Which files a run reads: discovery, exclude and .gitignore rules, module names, decoding."""

@@ -1,0 +1,234 @@
+"""Which files to check: walk the given paths, honour excludes and .gitignore.
+
+Patterns (``exclude``, ``extend-exclude``, ``.gitignore``) use gitignore syntax (ignoring.py).
+Directory symlinks are not followed and file symlinks are only read when they point inside
+the tree being walked, so a repository cannot make twelvecheck read outside the paths it
+was given.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from twelvecheck.core.findings import ToolError
+from twelvecheck.files.ignoring import Ignorer, inside
+
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".bzr", "_darcs", ".jj",
+    "__pycache__", "node_modules", "build", "dist", "site-packages",
+    ".tox", ".nox", ".venv", "venv", ".eggs", "*.egg-info", ".direnv",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".twelvecheck_cache",
+)
+PYTHON_SUFFIXES = (".py", ".pyw")
+# Files that may be logging configurations (TWC203, configfiles.py), by suffix: their kind.
+LOGGING_CONFIG_SUFFIXES = {".ini": "ini", ".cfg": "ini", ".conf": "ini", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+PACKAGING_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    display: str
+    kind: str  # "python" or a logging config kind: "ini", "yaml", "json"
+    explicit: bool = False
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    errors: list[ToolError] = field(default_factory=list)
+    # pyproject.toml / setup.cfg / setup.py met on the walk (monorepos hold several).
+    packaging: list[Path] = field(default_factory=list)
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    absolute = path if path.is_absolute() else cwd / path
+    try:
+        return Path(os.path.relpath(absolute, cwd)).as_posix() if inside(absolute, cwd) else absolute.as_posix()
+    except ValueError:  # another drive on Windows
+        return absolute.as_posix()
+
+
+def _kind_of(path: Path, include_configs: bool, include_process_files: bool = False) -> str | None:
+    if path.suffix in PYTHON_SUFFIXES:
+        return "python"
+    if include_process_files:  # Procfile (and variants, monorepo ones too), app.json
+        from twelvecheck.deploy.procfile import process_file_kind
+
+        kind = process_file_kind(path)
+        if kind is not None:
+            return kind
+    if include_configs:
+        from twelvecheck.checks.logging._config_files import config_kind
+
+        return config_kind(path)
+    return None
+
+
+def discover(
+    paths: list[str],
+    *,
+    cwd: Path,
+    root: Path,
+    exclude: list[str],
+    force_exclude: bool = False,
+    respect_gitignore: bool = True,
+    include_configs: bool = True,
+    include_process_files: bool = False,
+) -> Discovery:
+    found = Discovery()
+    ignorer = Ignorer(root, exclude, respect_gitignore)
+    seen: set[str] = set()  # normalized absolute paths
+
+    def add(path: Path, kind: str, explicit: bool) -> None:
+        key = os.path.normpath(cwd / path)
+        if key not in seen:
+            seen.add(key)
+            found.files.append(SourceFile(path, display_path(path, cwd), kind, explicit))
+
+    for argument in paths:
+        path = Path(argument)
+        absolute = path if path.is_absolute() else cwd / path
+        if not absolute.exists():
+            reason = "is a broken symbolic link" if absolute.is_symlink() else "does not exist"
+            found.errors.append(ToolError(f"path {reason}", argument))
+            continue
+        if absolute.is_dir():
+            if force_exclude and ignorer.ignored(absolute, True, absolute, named_root=False):
+                continue
+            def unlisted(directory: Path, error: OSError, path: Path = path, absolute: Path = absolute) -> None:
+                shown = display_path(_shown(directory, path, absolute), cwd)
+                found.errors.append(ToolError(f"cannot list directory: {error.strerror or error}; "
+                                              "the files in it are not checked", shown))
+
+            # The walk's paths begin with str(absolute); a file's path as shown, its display
+            # path and its key are the folder's with the rest appended (strings: a tree can
+            # hold thousands of files, and a Path costs several microseconds to make).
+            top, shown_dir = str(absolute), str(path)
+            display_dir, key_dir = display_path(path, cwd), os.path.normpath(top)
+            for file_path, kind in _walk(absolute, ignorer, include_configs, include_process_files, unlisted):
+                if kind == "packaging":
+                    found.packaging.append(Path(file_path))
+                    continue
+                rest = file_path[len(top):].lstrip(os.sep)
+                key = key_dir + os.sep + rest if key_dir != os.sep else os.sep + rest
+                if key in seen:
+                    continue
+                seen.add(key)
+                posix_rest = rest if os.sep == "/" else rest.replace(os.sep, "/")
+                found.files.append(SourceFile(
+                    Path(rest) if shown_dir == "." else Path(shown_dir, rest),
+                    posix_rest if display_dir == "." else f"{display_dir.rstrip('/')}/{posix_rest}", kind, False))
+            continue
+        if force_exclude and ignorer.ignored(absolute, False, absolute.parent, named_root=False):
+            continue
+        # A named file is checked when it is Python by name or by its #! line; other files
+        # (pre-commit passes README.md, Procfile, ...) are passed over without a word.
+        kind = _kind_of(path, include_configs, include_process_files) or (
+            "python" if _has_python_shebang(absolute) else None)
+        if kind is not None:
+            add(path, kind, True)
+    found.files.sort(key=lambda f: f.display)
+    return found
+
+
+def _has_python_shebang(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(256)
+    except OSError:
+        return path.suffix == ""  # unreadable: let the engine report why (TWC001)
+    return first.startswith(b"#!") and b"python" in first
+
+
+def _shown(file_path: Path, argument: Path, absolute: Path) -> Path:
+    """The file's path spelled from the argument the user gave (relative stays relative)."""
+    return argument / file_path.relative_to(absolute)
+
+
+def _walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_files: bool = False,
+          unlisted: Callable[[Path, OSError], None] = lambda directory, error: None):
+    """The files below ``top`` that are not excluded, in name order, depth first, as
+    ``(path, kind)`` with the path a string that begins with ``str(top)``. Works on strings
+    and decides per directory what it can (a tree can hold thousands of folders)."""
+    real_top = Path(os.path.realpath(top))
+    rules = ignorer.walk_rules(top)
+    # (the folder as spelled from top, for listing and for the paths yielded;
+    #  the same normalized, for matching; the .gitignore chain of its entries)
+    stack = [(str(top), rules.top, rules.top_chain())]
+    while stack:
+        directory, normal, chain = stack.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError as error:
+            unlisted(Path(directory), error)  # said, not skipped silently: its files go unchecked
+            continue
+        if normal != rules.top:
+            names = {entry.name for entry in entries}
+            if "pyvenv.cfg" in names:
+                continue  # a virtualenv: installed code, not the project's (a stat per folder cost more)
+            chain = rules.chain_below(normal, names, chain)
+        prefix, in_root = rules.base_of(normal)
+        # Files and folders in name order; only the ones that may count are sorted (a folder
+        # of translations holds hundreds of files that do not).
+        subdirs, files = [], []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if not is_dir:
+                    # Most files are of no kind that counts: decided before any path is built.
+                    kind = _kind_of_name(name, include_configs, include_process_files)
+                    if kind is None and name not in PACKAGING_FILES:
+                        continue
+                    is_link = entry.is_symlink()
+            except OSError:
+                continue
+            full = normal + os.sep + name if normal != os.sep else os.sep + name
+            # The project root met on a walk from above it: patterns apply below it.
+            relative = "." if not in_root and full == rules.root and not rules.root_is_top else prefix + name
+            if is_dir:
+                if not rules.ignored(full, relative, name, True, chain):
+                    subdirs.append((name, entry.path, full))
+                continue
+            packaging = name in PACKAGING_FILES and not is_link
+            if (kind is not None or packaging) and not rules.ignored(full, relative, name, False, chain):
+                files.append((name, entry.path, kind, packaging, is_link))
+        files.sort()
+        for _, path, kind, packaging, is_link in files:
+            if packaging:
+                yield path, "packaging"  # console scripts of a project inside the tree
+            if kind is None:
+                continue
+            if is_link:
+                target = Path(os.path.realpath(path))
+                if target.exists() and (not inside(target, real_top) or target.is_dir()):
+                    continue
+            yield path, kind
+        subdirs.sort()
+        stack.extend((path, full, chain) for _, path, full in reversed(subdirs))
+
+
+def _suffix(name: str) -> str:
+    """``PurePath(name).suffix``."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _kind_of_name(name: str, include_configs: bool, include_process_files: bool) -> str | None:
+    """``_kind_of`` for a file name met on the walk, without making a path of it."""
+    suffix = _suffix(name)
+    if suffix in PYTHON_SUFFIXES:
+        return "python"
+    if include_process_files and ("procfile" in name.lower() or name == "app.json"):
+        from twelvecheck.deploy.procfile import process_file_kind
+
+        kind = process_file_kind(name)
+        if kind is not None:
+            return kind
+    if include_configs:
+        return LOGGING_CONFIG_SUFFIXES.get(suffix.lower())
+    return None

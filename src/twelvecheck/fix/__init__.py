@@ -1,0 +1,1 @@
+"""--fix and --diff: applying edits to files, never breaking one."""

@@ -1,0 +1,1 @@
+"""The whole program: per-file facts, the call graph, entry points, how a process lives."""

@@ -1,0 +1,421 @@
+"""Per-file facts about the program's shape, for the whole-program signal rules.
+
+For each code unit of a file — a function or method, the module body, the
+``if __name__ == "__main__":`` block — it records what the unit calls (qualified names,
+project-internal or not), the loops and blocking waits that keep a process alive, the
+SIGTERM/SIGINT handlers it installs, whether it catches KeyboardInterrupt, and whether it
+talks to a person (``input()``, a GUI main loop). ``project.py`` joins these into a call
+graph; the signal rules read it. Calls are resolved by qualified name only: dynamic
+dispatch, plugins and callbacks registered by string are not followed.
+
+The facts are read from CPython's ``ast`` tree, which the engine has for every file (it
+vets each file with ``ast.parse`` first): a file that only has to give facts (code an entry
+point reaches, with none of a per-file rule's tokens) costs no libcst parse, which is ten
+times dearer. The walk keeps libcst's order (decorators before the body, as in the source)
+and scopes, so names resolve as the per-file rules resolve them.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Callable
+
+from twelvecheck.program.values.assigned import AssignedValues
+from twelvecheck.program.values.exprs import argument, string_value
+from twelvecheck.program.frameworks import BLOCKING_CALLS
+from twelvecheck.program.signals import handler_kind, signals_of
+from twelvecheck.checks.signals._fix import main_block_facts
+from twelvecheck.engine.factscope import FileScope, children
+from twelvecheck.engine.names import AST_TRY, dotted_name
+from twelvecheck.engine.positions import SourceSpans
+from twelvecheck.engine.rule import FactCollector
+
+# Method names whose call blocks for good: a server or an event loop's main loop.
+BLOCKING_METHODS = frozenset({"serve_forever", "run_forever", "start_consuming"})
+# Iterating over these keeps reading messages until the connection closes.
+CONSUMING_METHODS = frozenset({"listen", "consume"})
+CONSUMER_CLASSES = frozenset({"kafka.KafkaConsumer", "aiokafka.AIOKafkaConsumer"})
+INTERACTIVE_CALLS = frozenset({
+    "builtins.input", "code.interact", "IPython.embed", "curses.wrapper", "pdb.set_trace",
+})
+INTERACTIVE_METHODS = frozenset({"cmdloop", "mainloop", "interact"})
+GUI_APPLICATIONS = ("QApplication", "QCoreApplication", "QGuiApplication")
+SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "gevent.sleep", "trio.sleep", "eventlet.sleep"})
+WAITING_METHODS = frozenset({"wait", "poll", "select", "accept", "recv", "recvfrom", "sleep"})
+# A loop inside `try:` that catches these ends by the exception: it is not a service loop.
+ENDING_EXCEPTIONS = frozenset({"builtins.StopIteration", "builtins.EOFError", "queue.Empty", "builtins.StopAsyncIteration"})
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_REFERENCES = (ast.Name, ast.Attribute)
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = (test.left, test.comparators[0])
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    strings = [s for s in sides if string_value(s) == "__main__"]
+    return len(names) == 1 and len(strings) == 1
+
+
+def _span(spans: SourceSpans, node: ast.AST) -> list[int]:
+    span = spans.span(node)
+    return [span.line, span.column, span.end_line, span.end_column]
+
+
+class _Unit:
+    def __init__(self, kind: str, at: list[int] | None) -> None:
+        self.kind = kind
+        self.at = at
+        self.calls: set[str] = set()
+        self.loops: list[list[Any]] = []
+        self.sigterm: list[list[int]] = []
+        self.sigint = False
+        self.catches_interrupt = False
+        self.interactive = False
+
+    def to_facts(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "at": self.at,
+            "calls": sorted(self.calls),
+            "loops": self.loops,
+            "sigterm": self.sigterm,
+            "sigint": self.sigint,
+            "catches_interrupt": self.catches_interrupt,
+            "interactive": self.interactive,
+        }
+
+
+class ProgramFacts(FactCollector):
+    key = "program"
+
+    @classmethod
+    def collect(cls, scope: FileScope) -> dict[str, Any]:
+        facts = cls(scope)
+        for statement in scope.tree.body:
+            facts._walk(statement)
+        return facts.facts()
+
+    def __init__(self, scope: FileScope) -> None:
+        self.ctx = scope
+        module = scope.module_name
+        self.units: dict[str, _Unit] = {f"{module}.<module>": _Unit("module", None)}
+        self.stack: list[str] = [f"{module}.<module>"]
+        self.classes: dict[str, list[str]] = {}
+        self.class_stack: list[str] = []
+        self.loop_signals: dict[str, set[str]] = {}
+        self.assigned = AssignedValues(scope)  # type: ignore[arg-type]
+        self.main_block: ast.If | None = None
+        self.main_fix: dict[str, Any] | None = None  # what TWC303's fix needs (_sigterm_fix.py)
+        self.try_stack: list[set[str]] = []
+        self._visits: dict[type, Callable[[Any], None]] = {
+            ast.If: self._visit_if,
+            ast.Assign: self.assigned.record_assign, ast.AnnAssign: self.assigned.record_assign,
+            ast.withitem: self.assigned.record_with_item, ast.Import: self._visit_import,
+            ast.ImportFrom: self._visit_import_from, ast.Call: self._visit_call, ast.For: self._visit_for,
+            ast.AsyncFor: self._visit_for, **{kind: self._visit_try for kind in AST_TRY},
+            ast.While: self._visit_while, ast.Await: self._visit_await, ast.ExceptHandler: self._visit_except,
+        }
+        self._leaves: dict[type, Callable[[Any], None]] = {
+            ast.If: self._leave_if, ast.For: self._leave_for, ast.AsyncFor: self._leave_for,
+            **{kind: self._leave_try for kind in AST_TRY},
+        }
+
+    def facts(self) -> dict[str, Any]:
+        return {
+            "units": {name: unit.to_facts() for name, unit in self.units.items()},
+            "classes": self.classes,
+            "main_fix": self.main_fix,
+        }
+
+    # -- the walk ------------------------------------------------------------------
+    def _walk(self, node: ast.AST) -> None:
+        kind = type(node)
+        if kind in _FUNCTIONS:
+            self._function(node)  # type: ignore[arg-type]
+            return
+        if kind is ast.ClassDef:
+            self._class(node)  # type: ignore[arg-type]
+            return
+        visit = self._visits.get(kind)
+        if visit is not None:
+            visit(node)
+        for child in children(node):
+            self._walk(child)
+        leave = self._leaves.get(kind)
+        if leave is not None:
+            leave(node)
+
+    def _function(self, node: "ast.FunctionDef | ast.AsyncFunctionDef") -> None:
+        ctx = self.ctx
+        ctx.imports.bind_definition(node.name)
+        ctx.imports.push("function")
+        ctx.functions.append(node)
+        in_class_body = bool(self.class_stack) and len(ctx.functions) == 1
+        if in_class_body:
+            qualname = f"{self.class_stack[-1]}.{node.name}"
+        elif len(ctx.functions) == 1:
+            qualname = f"{ctx.module_name}.{node.name}"
+        else:
+            qualname = f"{ctx.module_name}.<locals>.{node.name}"
+        # A function's position is needed only if it may be reported: console-script targets.
+        at = ctx.spans.name_span(node) if qualname in ctx.entry_functions else None
+        self.units[qualname] = _Unit("function", None if at is None else [at.line, at.column, at.end_line,
+                                                                           at.end_column])
+        self.stack.append(qualname)
+        for child in (*node.decorator_list, node.args, *([node.returns] if node.returns else []), *node.body):
+            self._walk(child)
+        self.stack.pop()
+        ctx.imports.pop()
+        ctx.functions.pop()
+
+    def _class(self, node: ast.ClassDef) -> None:
+        ctx = self.ctx
+        ctx.imports.bind_definition(node.name)
+        ctx.imports.push("class")
+        ctx.classes.append(node)
+        if len(ctx.functions):
+            qualname = f"{ctx.module_name}.<locals>.{node.name}"
+        elif self.class_stack:
+            qualname = f"{self.class_stack[-1]}.{node.name}"
+        else:
+            qualname = f"{ctx.module_name}.{node.name}"
+        self.classes[qualname] = [q for base in node.bases if (q := ctx.qualify(base))]
+        self.class_stack.append(qualname)
+        for child in (*node.decorator_list, *node.bases, *node.keywords, *node.body):
+            self._walk(child)
+        self.class_stack.pop()
+        ctx.imports.pop()
+        ctx.classes.pop()
+
+    # -- units ---------------------------------------------------------------------
+    @property
+    def unit(self) -> _Unit:
+        return self.units[self.stack[-1]]
+
+    def _visit_if(self, node: ast.If) -> None:
+        ctx = self.ctx
+        if self.main_block is None and not ctx.functions and not ctx.classes and _is_main_guard(node.test):
+            self.main_block = node
+            self.main_fix = main_block_facts(node, ctx)
+            unit = f"{ctx.module_name}.<main>"
+            self.units[unit] = _Unit("main", _span(ctx.spans, node.test))
+            # The block runs after the module body: that code is part of the program.
+            self.units[unit].calls.add(f"{ctx.module_name}.<module>")
+            self.stack.append(unit)
+
+    def _leave_if(self, node: ast.If) -> None:
+        if node is self.main_block:
+            self.stack.pop()
+
+    # -- names and calls -----------------------------------------------------------
+    def _made_by(self, call: ast.Call, method: str) -> str | None:
+        made = self.ctx.qualify(call.func)
+        if not made:
+            return None
+        # C().m() calls a method of C; f().m() a method of whatever f returns.
+        last = made.rsplit(".", 1)[-1]
+        return f"{made}.{method}" if last[:1].isupper() else f"{made}().{method}"
+
+    def _callee(self, func: ast.expr) -> str | None:
+        """The qualified name a call target resolves to, or None."""
+        if isinstance(func, ast.Attribute):
+            owner, method = func.value, func.attr
+            if isinstance(owner, ast.Name) and owner.id in ("self", "cls") and self.class_stack:
+                return f"{self.class_stack[-1]}.{method}"
+            if isinstance(owner, ast.Call):
+                return self._made_by(owner, method)
+            if isinstance(owner, _REFERENCES):
+                for value in self.assigned.values(owner):
+                    if isinstance(value, ast.Call):
+                        made = self._made_by(value, method)
+                        if made:
+                            return made
+        return self.ctx.qualify(func)
+
+    def _visit_import(self, node: ast.Import) -> None:
+        self.ctx.imports.add_import(node)
+        for alias in node.names:
+            self._imports(alias.name)
+
+    def _visit_import_from(self, node: ast.ImportFrom) -> None:
+        self.ctx.imports.add_import(node)
+        for alias in node.names:
+            if alias.name == "*":
+                return
+            qualified = self.ctx.imports.lookup(alias.asname or alias.name)
+            if qualified:
+                self._imports(qualified.rsplit(".", 1)[0])
+                self._imports(qualified)  # the name may itself be a module
+
+    def _imports(self, module: str) -> None:
+        parts = module.split(".")
+        for end in range(1, len(parts) + 1):
+            self.unit.calls.add(".".join(parts[:end]) + ".<module>")
+
+    def _visit_call(self, node: ast.Call) -> None:
+        unit = self.unit
+        callee = self._callee(node.func)
+        if callee:
+            unit.calls.add(callee)
+            if callee in BLOCKING_CALLS:
+                unit.loops.append([_span(self.ctx.spans, node), BLOCKING_CALLS[callee]])
+            if callee in INTERACTIVE_CALLS:
+                unit.interactive = True
+            elif callee == "signal.signal":
+                self._signal_handler(node)
+        if isinstance(node.func, ast.Attribute):
+            method = node.func.attr
+            if method in BLOCKING_METHODS:
+                unit.loops.append([_span(self.ctx.spans, node), f"{method}()"])
+            elif method in INTERACTIVE_METHODS or (method in ("exec", "exec_") and self._is_gui_app(node.func.value)):
+                unit.interactive = True
+            elif method == "add_signal_handler":
+                self._signal_handler(node)
+        # Functions passed as arguments (thread targets, callbacks) run in this program.
+        for value in (*node.args, *(keyword.value for keyword in node.keywords)):
+            if isinstance(value, ast.Starred):
+                value = value.value
+            if isinstance(value, _REFERENCES):
+                target = self._callee(value)
+                if target:
+                    unit.calls.add(target)
+
+    def _is_gui_app(self, owner: ast.expr) -> bool:
+        """``app`` in ``app.exec()`` was made by a Qt application class (however imported)."""
+        for value in self.assigned.values(owner):
+            if isinstance(value, ast.Call):
+                made = dotted_name(value.func) or ""
+                if made.rsplit(".", 1)[-1] in GUI_APPLICATIONS:
+                    return True
+        return False
+
+    def _signal_handler(self, node: ast.Call) -> None:
+        signal = argument(node, 0, "signalnum") or argument(node, 0, "sig")  # type: ignore[arg-type]
+        names = signals_of(signal, self.ctx, self.loop_signals, self.assigned.values)  # type: ignore[arg-type]
+        handler = argument(node, 1, "handler") or argument(node, 1, "callback")  # type: ignore[arg-type]
+        kind = handler_kind(handler, self.ctx, self.assigned.values)  # type: ignore[arg-type]
+        if kind == "default":
+            return
+        if "SIGTERM" in names:
+            self.unit.sigterm.append(_span(self.ctx.spans, node))
+        if "SIGINT" in names:
+            self.unit.sigint = True
+
+    def _visit_for(self, node: "ast.For | ast.AsyncFor") -> None:
+        if isinstance(node.target, ast.Name) and isinstance(node.iter, (ast.Tuple, ast.List, ast.Set)):
+            found: set[str] = set()
+            for element in node.iter.elts:
+                named = element.value if isinstance(element, ast.Starred) else element
+                found |= signals_of(named, self.ctx, self.loop_signals)  # type: ignore[arg-type]
+            if found:
+                self.loop_signals[node.target.id] = found
+        iterated = node.iter
+        if isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute) \
+                and iterated.func.attr in CONSUMING_METHODS:
+            self.unit.loops.append([_span(self.ctx.spans, iterated), f"for ... in {iterated.func.attr}()"])
+        elif isinstance(iterated, _REFERENCES):
+            for value in self.assigned.values(iterated):
+                if isinstance(value, ast.Call) and self.ctx.qualify(value.func) in CONSUMER_CLASSES:
+                    self.unit.loops.append([_span(self.ctx.spans, iterated), "a message consumer loop"])
+                    break
+
+    def _leave_for(self, node: "ast.For | ast.AsyncFor") -> None:
+        if isinstance(node.target, ast.Name):
+            self.loop_signals.pop(node.target.id, None)
+
+    def _caught(self, handler: ast.ExceptHandler) -> list[str]:
+        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        return [qualified for kind in kinds if kind is not None and (qualified := self.ctx.qualify(kind))]
+
+    def _visit_try(self, node: ast.Try) -> None:  # or ast.TryStar: `except* KeyboardInterrupt` catches it too
+        self.try_stack.append({name for handler in node.handlers for name in self._caught(handler)})
+
+    def _leave_try(self, node: ast.Try) -> None:
+        self.try_stack.pop()
+
+    def _visit_while(self, node: ast.While) -> None:
+        body = _LoopBody(self.ctx, node.body)
+        if self.try_stack and self.try_stack[-1] & ENDING_EXCEPTIONS:
+            body.leaves = True
+        description = _service_loop(node, body)
+        if description:
+            self.unit.loops.append([_span(self.ctx.spans, node.test), description])
+        if body.asks:
+            self.unit.interactive = True
+
+    def _visit_await(self, node: ast.Await) -> None:
+        # `await asyncio.Event().wait()` / `await asyncio.Future()`: waits for good.
+        awaited = node.value
+        if isinstance(awaited, ast.Call):
+            callee = self._callee(awaited.func)
+            if callee in ("asyncio.Event.wait", "asyncio.Future", "asyncio.locks.Event.wait"):
+                self.unit.loops.append([_span(self.ctx.spans, node),
+                                        "await on an asyncio future that nothing resolves"])
+
+    def _visit_except(self, node: ast.ExceptHandler) -> None:
+        if "builtins.KeyboardInterrupt" in self._caught(node):
+            self.unit.catches_interrupt = True
+
+
+def _service_loop(node: ast.While, body: "_LoopBody") -> str | None:
+    """A ``while`` that keeps a process alive: what it looks like, or None.
+
+    ``while True`` counts when nothing in its own body leaves it (break/return): a loop
+    that breaks out is a retry, a parser or a bounded wait. A flag loop (``while not stop``,
+    ``while self.running``) counts when it sleeps or waits between rounds, and
+    ``while not event.is_set()`` always does.
+    """
+    test = node.test
+    if isinstance(test, ast.Constant) and (test.value is True or (type(test.value) is int and test.value == 1)):
+        return None if body.leaves else "while True loop"
+    inner = test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) else test
+    if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "is_set":
+        return "while not <event>.is_set() loop"
+    # `while self.running:` waits between rounds; `while pending:` drains a work list.
+    if isinstance(inner, _REFERENCES) and body.sleeps:
+        return f"while {'not ' if inner is not test else ''}{dotted_name(inner) or '...'} loop"
+    return None
+
+
+class _LoopBody:
+    """What a loop body does (not counting nested functions or classes): does anything leave
+    the loop, does it wait between rounds, does it ask a person for input?"""
+
+    def __init__(self, ctx: FileScope, body: list[ast.stmt]) -> None:
+        self.ctx = ctx
+        self.leaves = False
+        self.sleeps = False
+        self.asks = False
+        for statement in body:
+            self._scan(statement, 0)
+
+    def _scan(self, node: ast.AST, nested_loops: int) -> None:
+        kind = type(node)
+        if kind in _FUNCTIONS or kind is ast.ClassDef or kind is ast.Lambda:
+            return
+        if kind is ast.Break:
+            if not nested_loops:  # a break in a nested loop only leaves that loop
+                self.leaves = True
+        elif kind in (ast.Return, ast.Yield, ast.YieldFrom):
+            self.leaves = True  # a generator's consumer decides how long it runs
+        elif kind is ast.Call:
+            self._call(node)  # type: ignore[arg-type]
+        elif kind in _LOOPS:
+            nested_loops += 1
+        for child in ast.iter_child_nodes(node):
+            self._scan(child, nested_loops)
+
+    def _call(self, node: ast.Call) -> None:
+        callee = self.ctx.qualify(node.func)
+        method = node.func.attr if isinstance(node.func, ast.Attribute) else None
+        positional = len(node.args) + sum(1 for keyword in node.keywords if keyword.arg is None)
+        # queue.get() and thread.join() block; dict.get(key) and str.join(parts) do not
+        # (they always take a positional argument).
+        if callee in SLEEPS or method in WAITING_METHODS or (method in ("get", "join") and not positional):
+            self.sleeps = True
+        if callee == "builtins.input":
+            self.asks = True

@@ -1,0 +1,68 @@
+"""How an entry point's process lives and dies, judged over the call graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from twelvecheck.program.frameworks import FRAMEWORKS_HANDLING_SIGTERM
+from twelvecheck.program.project import EntryPoint, Project
+from twelvecheck.engine.rule import ProjectFinding
+
+if TYPE_CHECKING:
+    from twelvecheck.fix.edits import Fix
+
+
+@dataclass
+class Lifetime:
+    loop: tuple[str, list[int], str] | None  # (path, span, description) of what keeps it alive
+    handles_sigterm: bool
+    framework: str | None  # a framework that handles SIGTERM for it
+    interactive: bool
+    catches_interrupt: bool  # catches KeyboardInterrupt
+    sigint_handler: bool  # installs a SIGINT handler of its own
+
+    @property
+    def stops_on_interrupt(self) -> bool:
+        return self.catches_interrupt or self.sigint_handler
+
+    @property
+    def long_running_service(self) -> bool:
+        return self.loop is not None and not self.interactive
+
+
+def judge(project: Project, entry: EntryPoint) -> Lifetime:
+    verdict = Lifetime(None, False, None, False, False, False)
+    for name, unit in project.reachable(entry.unit):
+        if unit["loops"] and verdict.loop is None:
+            node, description = unit["loops"][0]
+            verdict.loop = (project.unit_paths[name], node, description)
+        verdict.handles_sigterm |= bool(unit["sigterm"])
+        verdict.interactive |= unit["interactive"]
+        verdict.catches_interrupt |= unit["catches_interrupt"]
+        verdict.sigint_handler |= bool(unit["sigint"])
+        for callee in unit["calls"]:
+            for external in project.external_calls(callee):
+                if external in FRAMEWORKS_HANDLING_SIGTERM:
+                    verdict.framework = FRAMEWORKS_HANDLING_SIGTERM[external]
+    return verdict
+
+
+def where(loop: tuple[str, list[int], str], entry: EntryPoint) -> str:
+    path, span, description = loop
+    location = f"line {span[0]}" if path == entry.path else f"{path}:{span[0]}"
+    return f"{description} at {location}"
+
+
+def unhandled_services(code: str, project: Project, also: Callable[[Lifetime], bool],
+                       fix: Callable[[EntryPoint, Lifetime], "Fix | None"] | None = None) -> list[ProjectFinding]:
+    """A finding at every long-running entry point that no SIGTERM handler (its own or a
+    framework's) covers and for which ``also`` holds; ``fix`` may offer its fix."""
+    findings = []
+    for entry in project.entry_points():
+        life = judge(project, entry)
+        if life.long_running_service and not life.handles_sigterm and not life.framework and also(life):
+            findings.append(ProjectFinding(code, entry.path, entry.span,
+                                           {"entry": entry.what, "loop": where(life.loop, entry)},
+                                           fix=fix(entry, life) if fix is not None else None))
+    return findings

@@ -1,0 +1,269 @@
+"""The whole program: every file's facts joined, entry points found, calls followed.
+
+Entry points are ``if __name__ == "__main__":`` blocks, the module body of a package's
+``__main__.py``, the functions named by console scripts in ``pyproject.toml``
+(``[project.scripts]``, ``[tool.poetry.scripts]``), ``setup.cfg`` or literal ``setup.py``
+``entry_points``, and the code a Procfile's process types run (``deployed``, filled in by
+``deployment.process_entry_points``). Packaging files are read, never executed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from twelvecheck.core import toml as _toml
+from twelvecheck.files.ignoring import repository_folders
+
+_TEST_PATH_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_test\.py$|(^|/)conftest\.py$")
+_SCRIPT_RE = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+)\s*:\s*([\w.]+)")
+# Where a finding about a whole file goes (a __main__.py, a module a process type runs).
+FILE_START = (1, 1, 1, 2)
+
+
+@lru_cache(maxsize=None)
+def is_test_path(path: str) -> bool:
+    """Tests are run by a test runner, not deployed as processes: no entry points there."""
+    return bool(_TEST_PATH_RE.search(path))
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    path: str  # display path of the file holding it
+    unit: str  # qualified unit name: "pkg.mod.main", "pkg.mod.<main>", "pkg.__main__.<module>"
+    span: tuple[int, int, int, int]
+    what: str  # for messages: 'the __main__ block', "console script 'serve'", "process type 'worker' (Procfile)"
+
+
+@dataclass
+class Project:
+    files: dict[str, dict[str, Any]]  # display path -> facts
+    scripts: list[tuple[str, str]] = field(default_factory=list)  # (script name, "module.function")
+    # Entry points a deployment declares (a Procfile's process types). One stands in for the
+    # entry point the code itself makes at the same unit, so that is reported once, naming
+    # the process type.
+    deployed: list[EntryPoint] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.units: dict[str, dict[str, Any]] = {}
+        self.unit_paths: dict[str, str] = {}
+        self.classes: dict[str, list[str]] = {}
+        self.path_units: dict[str, list[str]] = {}  # display path -> the units defined there
+        self._resolved: dict[str, list[str]] = {}
+        self._external: dict[str, list[str]] = {}
+        for path, facts in sorted(self.files.items()):
+            program = facts.get("program") or {}
+            for name, unit in program.get("units", {}).items():
+                if name in self.units:
+                    continue  # two files with one module name: the first stands for it
+                self.units[name] = unit
+                self.unit_paths[name] = path
+                self.path_units.setdefault(path, []).append(name)
+            self.classes.update(program.get("classes", {}))
+
+    # -- entry points ----------------------------------------------------------------
+    def entry_points(self) -> Iterator[EntryPoint]:
+        """Each entry point once (by unit), a deployed one in place of the code's own."""
+        found: dict[str, EntryPoint] = {}
+        for entry in self._code_entries:
+            found.setdefault(entry.unit, entry)
+        found.update((entry.unit, entry) for entry in self.deployed)
+        yield from sorted(found.values(), key=lambda e: (e.path, e.span, e.unit))
+
+    @cached_property
+    def _code_entries(self) -> list[EntryPoint]:
+        """The code's own entry points (the deployment's are added per call): the rules and
+        the closure ask for them once per entry point and wave."""
+        return list(self._code_entry_points())
+
+    def _code_entry_points(self) -> Iterator[EntryPoint]:
+        for name, unit in sorted(self.units.items()):
+            if is_test_path(self.unit_paths[name]):
+                continue  # tests are run by a test runner, not deployed as processes
+            if unit["kind"] == "main":
+                yield self.entry_point(name, "the __main__ block")
+            elif unit["kind"] == "module" and name.endswith(".__main__.<module>"):
+                yield self.entry_point(name, "the package's __main__.py")
+        for script, target in self.scripts:
+            unit = self.units.get(target)
+            if unit is not None and unit["kind"] == "function" and not is_test_path(self.unit_paths[target]):
+                yield self.entry_point(target, f"console script '{script}'")
+
+    def entry_point(self, name: str, what: str) -> EntryPoint:
+        """An entry point at unit ``name``, reported where it starts: the __main__ test,
+        the function's name, or the top of the file for a module body."""
+        at = self.units[name]["at"]
+        return EntryPoint(self.unit_paths[name], name, tuple(at) if at else FILE_START, what)
+
+    def units_in(self, path: str, suffix: str) -> list[str]:
+        """The units of a file whose names end with ``suffix`` (".<module>", ".<main>", ".main")."""
+        return [name for name in self.path_units.get(path, []) if name.endswith(suffix)]
+
+    # -- the call graph --------------------------------------------------------------
+    def resolve(self, callee: str) -> list[str]:
+        """Project units a called name may run: a function, a class's __init__, a method
+        found through the class's bases (project classes first). Memoized: the whole-program
+        rules and the closure ask about the same callees millions of times on a large tree."""
+        found = self._resolved.get(callee)
+        if found is None:
+            self._resolved[callee] = []  # a class hierarchy with a cycle ends here
+            found = self._resolved[callee] = self._resolve(callee)
+        return found
+
+    def _resolve(self, callee: str) -> list[str]:
+        if callee in self.units:
+            return [callee]
+        if callee in self.classes:
+            return self.resolve(f"{callee}.__init__")
+        owner, _, method = callee.rpartition(".")
+        if owner in self.classes:
+            for base in self.classes[owner]:
+                found = self.resolve(f"{base}.{method}")
+                if found:
+                    return found
+        return []
+
+    def external_calls(self, callee: str) -> list[str]:
+        """The names a call may denote outside the project: itself, and the same method
+        on the external bases of a project class (``class App(BaseApplication)``)."""
+        cached = self._external.get(callee)
+        if cached is None:
+            cached = self._external[callee] = self._external_calls(callee)
+        return cached
+
+    def _external_calls(self, callee: str) -> list[str]:
+        names = [callee]
+        owner, _, method = callee.rpartition(".")
+        seen = set()
+        pending = [owner]
+        while pending:
+            cls = pending.pop()
+            if cls in seen or cls not in self.classes:
+                continue
+            seen.add(cls)
+            for base in self.classes[cls]:
+                names.append(f"{base}.{method}")
+                pending.append(base)
+        return names
+
+    def reachable(self, start: str) -> list[tuple[str, dict[str, Any]]]:
+        """Units reachable from ``start`` by calls (breadth first, each once)."""
+        return self.reachable_from([start])
+
+    def reachable_from(self, starts: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
+        """Units reachable from any of ``starts``, each once."""
+        order = []
+        seen = set(starts)
+        queue = deque(sorted(seen))
+        while queue:
+            name = queue.popleft()
+            unit = self.units.get(name)
+            if unit is None:
+                continue
+            order.append((name, unit))
+            for callee in unit["calls"]:
+                for target in self.resolve(callee):
+                    if target not in seen:
+                        seen.add(target)
+                        queue.append(target)
+        return order
+
+
+def find_packaging_files(paths: list[Path]) -> list[Path]:
+    """pyproject.toml / setup.cfg / setup.py in the checked directories or above them,
+    up to the repository root: console scripts are declared at the project root."""
+    found: list[Path] = []
+    for path in paths:
+        directory = path if path.is_dir() else path.parent
+        directory = directory.resolve()
+        for candidate in repository_folders(directory):
+            names = [candidate / n for n in ("pyproject.toml", "setup.cfg", "setup.py") if (candidate / n).is_file()]
+            if names:
+                found.extend(n for n in names if n not in found)
+                break
+    return found
+
+
+def console_scripts(files: list[Path]) -> list[tuple[str, str]]:
+    """(name, "module.function") for every console script the files declare."""
+    scripts: list[tuple[str, str]] = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if path.name == "pyproject.toml":
+            scripts.extend(_pyproject_scripts(text))
+        elif path.name == "setup.cfg":
+            scripts.extend(_setup_cfg_scripts(text))
+        else:
+            scripts.extend(_setup_py_scripts(text))
+    return scripts
+
+
+def _target(reference: str) -> str | None:
+    module, _, function = reference.partition(":")
+    function = function.split("[", 1)[0].strip()  # "mod:func [extra]"
+    return f"{module.strip()}.{function}" if module.strip() and function else None
+
+
+def _pyproject_scripts(text: str) -> Iterator[tuple[str, str]]:
+    try:
+        data = _toml.loads(text)
+    except (_toml.TOMLDecodeError, RecursionError):  # someone else's broken pyproject: no scripts
+        return
+    tables = [data.get("project", {}).get("scripts", {}),
+              data.get("tool", {}).get("poetry", {}).get("scripts", {})]
+    for table in tables:
+        if not isinstance(table, dict):
+            continue
+        for name, reference in table.items():
+            if isinstance(reference, dict):
+                reference = reference.get("reference") or reference.get("callable") or ""
+            target = _target(reference) if isinstance(reference, str) else None
+            if target:
+                yield name, target
+
+
+def _setup_cfg_scripts(text: str) -> Iterator[tuple[str, str]]:
+    import configparser  # only for a setup.cfg
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+        value = parser.get("options.entry_points", "console_scripts", fallback="")
+    except configparser.Error:
+        return
+    for line in value.splitlines():
+        match = _SCRIPT_RE.match(line)
+        if match:
+            yield match.group(1), f"{match.group(2)}.{match.group(3)}"
+
+
+def _setup_py_scripts(text: str) -> Iterator[tuple[str, str]]:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        for keyword in node.keywords:
+            if keyword.arg != "entry_points":
+                continue
+            try:
+                value = ast.literal_eval(keyword.value)
+            except (ValueError, SyntaxError, RecursionError):
+                continue
+            entries = value.get("console_scripts", []) if isinstance(value, dict) else []
+            if isinstance(entries, str):
+                entries = entries.splitlines()
+            for line in entries if isinstance(entries, (list, tuple)) else []:
+                match = _SCRIPT_RE.match(line) if isinstance(line, str) else None
+                if match:
+                    yield match.group(1), f"{match.group(2)}.{match.group(3)}"

@@ -1,0 +1,302 @@
+"""Scheduling helpers: follow an object from where it is made to where it is started; know what runs jobs.
+
+A scheduler, thread or timer is usually built in one statement and started in another,
+often in another method (``self.scheduler = BackgroundScheduler()`` in ``__init__``,
+``self.scheduler.start()`` in ``run``), and the function a thread runs may be defined
+below the thread. So rules record facts during the one traversal and resolve them when
+the module has been walked:
+
+- :class:`Scopes` keeps the stack of module/class/function scopes, which functions and
+  classes each scope defines, and how deep inside loops the current function is;
+- :class:`Bindings` remembers what was assigned to a name or ``self.attr``, keyed so a
+  use can be looked up from any later point (a method, a nested function, a ``global``).
+
+:class:`ScopeTrackingRule` wires both to the traversal; any rule that needs "construction
+here, ``.start()`` there" can derive from it (thread/process rules, for example). The
+tables at the end say which libraries' objects run scheduled jobs, and how they start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from twelvecheck.core.lazy import libcst as cst
+
+from twelvecheck.program.values.exprs import keyword_argument
+from twelvecheck.engine.names import dotted_name
+from twelvecheck.engine.rule import Rule
+
+MODULE_SCOPE = 0
+_MAX_ALIAS_DEPTH = 4
+
+
+@dataclass
+class Scope:
+    kind: str  # "module", "class" or "function"
+    node: cst.CSTNode | None
+    # Functions and classes defined directly in this scope, by name.
+    definitions: dict[str, cst.FunctionDef | cst.ClassDef] = field(default_factory=dict)
+    # Names declared ``global`` here: assignments to them bind at module level.
+    globals: set[str] = field(default_factory=set)
+    loop_depth: int = 0
+
+    @property
+    def key(self) -> int:
+        return MODULE_SCOPE if self.node is None else id(self.node)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where an expression was seen: the scopes needed to resolve its names later."""
+
+    functions: tuple[int, ...]  # keys of the enclosing function scopes, innermost first
+    lexical: tuple[int, ...]  # keys of the enclosing non-class scopes, innermost first, module last
+    cls: int | None  # key of the class whose method this is, if any
+    global_names: frozenset[str] = frozenset()
+
+
+class Scopes:
+    """The scope stack; call ``enter``/``leave`` from the rule's FunctionDef/ClassDef hooks."""
+
+    def __init__(self) -> None:
+        self.stack: list[Scope] = [Scope("module", None)]
+        self.by_key: dict[int, Scope] = {MODULE_SCOPE: self.stack[0]}
+        # Each function/class node -> the scope it is defined in.
+        self.parent_of: dict[int, Scope] = {}
+
+    def enter(self, node: cst.FunctionDef | cst.ClassDef) -> None:
+        parent = self.stack[-1]
+        parent.definitions.setdefault(node.name.value, node)
+        self.parent_of[id(node)] = parent
+        scope = Scope("class" if isinstance(node, cst.ClassDef) else "function", node)
+        self.stack.append(scope)
+        self.by_key[scope.key] = scope
+
+    def leave(self) -> None:
+        self.stack.pop()
+
+    @property
+    def current(self) -> Scope:
+        return self.stack[-1]
+
+    def current_function(self) -> cst.FunctionDef | None:
+        node = self.current.node
+        return node if isinstance(node, cst.FunctionDef) else None
+
+    def enclosing_class(self, function: cst.FunctionDef) -> cst.ClassDef | None:
+        """The class a function is a method of, if it is one."""
+        parent = self.parent_of.get(id(function))
+        return parent.node if parent is not None and parent.kind == "class" else None  # type: ignore[return-value]
+
+    def site(self) -> Site:
+        functions = tuple(s.key for s in reversed(self.stack) if s.kind == "function")
+        lexical = (*functions, MODULE_SCOPE)
+        cls = None
+        function = self.current_function()
+        if function is not None:
+            owner = self.enclosing_class(function)
+            cls = id(owner) if owner is not None else None
+        return Site(functions, lexical, cls, frozenset(self.current.globals))
+
+    def resolve_definition(self, name: str, site: Site) -> cst.FunctionDef | cst.ClassDef | None:
+        """The function or class a bare name refers to from ``site`` (class bodies are
+        not visible from their methods, as in Python)."""
+        for key in site.lexical:
+            definition = self.by_key[key].definitions.get(name)
+            if definition is not None:
+                return definition
+        return None
+
+    def resolve_method(self, name: str, site: Site) -> cst.FunctionDef | None:
+        """``self.name`` from a method: a method of the same class."""
+        if site.cls is None:
+            return None
+        definition = self.by_key[site.cls].definitions.get(name)
+        return definition if isinstance(definition, cst.FunctionDef) else None
+
+
+class Bindings:
+    """Every value assigned to a name or ``self.attr``, in every scope."""
+
+    def __init__(self) -> None:
+        # (scope key, target) -> (value, where the assignment is) for each assignment
+        self._values: dict[tuple[int, str], list[tuple[cst.BaseExpression, Site]]] = {}
+
+    @staticmethod
+    def _target_keys(target: str, site: Site) -> list[tuple[int, str]]:
+        """Where a use of ``target`` could have been bound, innermost first."""
+        if target.startswith(("self.", "cls.")) and site.cls is not None:
+            return [(site.cls, target.split(".", 1)[1])]
+        head = target.split(".", 1)[0]
+        if head in site.global_names:
+            return [(MODULE_SCOPE, target)]
+        return [(key, target) for key in site.lexical]
+
+    def bind(self, target: cst.BaseExpression, value: cst.BaseExpression, site: Site) -> None:
+        name = dotted_name(target)
+        if name is not None:
+            self._values.setdefault(self._target_keys(name, site)[0], []).append((value, site))
+
+    def values(self, node: cst.BaseExpression, site: Site, depth: int = 0) -> Iterator[cst.BaseExpression]:
+        """What the expression may be: itself, or what its name was assigned in the
+        nearest scope that assigns it (after the whole module has been walked), following
+        ``b = a`` a few steps."""
+        name = dotted_name(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
+        if name is None:
+            yield from alternatives(node)
+            return
+        for key in self._target_keys(name, site):
+            if key in self._values and depth < _MAX_ALIAS_DEPTH:
+                for value, assigned_at in self._values[key]:
+                    for alternative in alternatives(value):
+                        if isinstance(alternative, (cst.Name, cst.Attribute)):
+                            yield from self.values(alternative, assigned_at, depth + 1)
+                        else:
+                            yield alternative
+                return
+        yield node
+
+
+class ScopeTrackingRule(Rule):
+    """A rule base (no code of its own) that keeps :class:`Scopes` and :class:`Bindings`
+    up to date. Subclasses that define one of these hooks must call ``super()``."""
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.scopes = Scopes()
+        self.bindings = Bindings()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scopes.enter(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scopes.leave()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scopes.enter(node)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scopes.leave()
+
+    def visit_While(self, node: cst.While) -> None:
+        self.scopes.current.loop_depth += 1
+
+    def leave_While(self, node: cst.While) -> None:
+        self.scopes.current.loop_depth -= 1
+
+    def visit_For(self, node: cst.For) -> None:
+        self.scopes.current.loop_depth += 1
+
+    def leave_For(self, node: cst.For) -> None:
+        self.scopes.current.loop_depth -= 1
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.scopes.current.globals.update(item.name.value for item in node.names)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._bind(node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind(node)
+
+    def _bind(self, node: cst.Assign | cst.AnnAssign) -> None:
+        if node.value is not None:
+            site = self.scopes.site()
+            for target in assignment_targets(node):
+                self.bindings.bind(target, node.value, site)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None and isinstance(node.asname.name, (cst.Name, cst.Attribute)):
+            self.bindings.bind(node.asname.name, node.item, self.scopes.site())
+
+
+def alternatives(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """``a or b``, ``a if c else b``, ``await a``: the values the expression may take."""
+    if isinstance(node, cst.BooleanOperation):
+        yield from alternatives(node.left)
+        yield from alternatives(node.right)
+    elif isinstance(node, cst.IfExp):
+        yield from alternatives(node.body)
+        yield from alternatives(node.orelse)
+    elif isinstance(node, cst.Await):
+        yield from alternatives(node.expression)
+    else:
+        yield node
+
+
+def assignment_targets(node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> list[cst.BaseExpression]:
+    if isinstance(node, cst.Assign):
+        return [t.target for t in node.targets]
+    return [node.target]
+
+
+def is_true(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.Name) and node.value == "True"
+
+
+def keyword_is_true(call: cst.Call, keyword: str) -> bool:
+    arg = keyword_argument(call, keyword)
+    return arg is not None and is_true(arg.value)
+
+
+def string_items(node: cst.BaseExpression) -> list[str]:
+    """The string literals of a list/tuple literal (other elements are skipped)."""
+    if not isinstance(node, (cst.List, cst.Tuple)):
+        return []
+    items = []
+    for element in node.elements:
+        value = element.value
+        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+            items.append(value.evaluated_value)
+    return items
+
+
+# -- what runs scheduled jobs -------------------------------------------------------
+@dataclass(frozen=True)
+class SchedulerKind:
+    name: str  # as shown in the message
+    start_methods: frozenset[str]  # the calls that start it running in the background
+    # Report the construction when no start is seen in the module (it is built here and
+    # started elsewhere). Not for classes whose start is optional or may block.
+    report_unstarted: bool = True
+    # How its start reads in the message, when "<name>.<method>()" does not fit.
+    phrase: str | None = None
+
+    def started_by(self, method: str) -> str:
+        return self.phrase or f"{self.name}.{method}()"
+
+
+START = frozenset({"start"})
+APS4_START = frozenset({"start_in_background"})
+# Schedulers that run their jobs in a thread, greenlet or event loop of the process that
+# starts them. APScheduler's BlockingScheduler (and APScheduler 4's run_until_stopped())
+# is the whole program: a clock process. QtScheduler needs a Qt event loop, which means a
+# desktop application, not a scaled web or worker process.
+SCHEDULER_CLASSES = {
+    "apscheduler.schedulers.background.BackgroundScheduler": SchedulerKind("BackgroundScheduler", START),
+    "apscheduler.schedulers.asyncio.AsyncIOScheduler": SchedulerKind("AsyncIOScheduler", START),
+    "apscheduler.schedulers.gevent.GeventScheduler": SchedulerKind("GeventScheduler", START),
+    "apscheduler.schedulers.tornado.TornadoScheduler": SchedulerKind("TornadoScheduler", START),
+    "apscheduler.schedulers.twisted.TwistedScheduler": SchedulerKind("TwistedScheduler", START),
+    # APScheduler 2: a thread unless constructed with standalone=True.
+    "apscheduler.scheduler.Scheduler": SchedulerKind("apscheduler Scheduler", START),
+    "apscheduler.Scheduler": SchedulerKind("APScheduler Scheduler", APS4_START, False),
+    "apscheduler.AsyncScheduler": SchedulerKind("APScheduler AsyncScheduler", APS4_START, False),
+    "apscheduler._schedulers.sync.Scheduler": SchedulerKind("APScheduler Scheduler", APS4_START, False),
+    "apscheduler._schedulers.async_.AsyncScheduler": SchedulerKind("APScheduler AsyncScheduler", APS4_START, False),
+    "flask_apscheduler.APScheduler": SchedulerKind("flask_apscheduler APScheduler", START),
+    "flask_apscheduler.scheduler.APScheduler": SchedulerKind("flask_apscheduler APScheduler", START),
+    "celery.beat.EmbeddedService": SchedulerKind("celery beat EmbeddedService", START),
+    "huey.contrib.mini.MiniHuey": SchedulerKind("MiniHuey", START, False),
+}
+CELERY_WORKER = SchedulerKind("celery Worker(beat=True)", START)
+CELERY_WORKER_CLASSES = frozenset({"Worker", "WorkController"})
+BEAT_FLAGS = frozenset({"-B", "--beat"})
+SCHEDULE_LOOP = "schedule.run_pending()"
+THREAD_CLASSES = frozenset({"threading.Thread", "multiprocessing.Process", "multiprocessing.context.Process"})
+# Calls that start their first argument running right away.
+SPAWNERS = frozenset({"_thread.start_new_thread", "gevent.spawn", "eventlet.spawn", "eventlet.spawn_n"})
+# A program built on a desktop GUI toolkit is not a web or worker process.
+GUI_TOOLKITS = frozenset({"tkinter", "Tkinter", "PyQt4", "PyQt5", "PyQt6", "PySide", "PySide2", "PySide6",
+                          "qtpy", "wx", "kivy", "toga"})

@@ -1,0 +1,127 @@
+"""Reports: text for terminals, JSON (schema_version 1) for machines."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import click
+
+from twelvecheck import __version__
+from twelvecheck.core.findings import Finding, Severity
+from twelvecheck.core.ruledocs import load_rule_docs
+from twelvecheck.run.runner import RunResult
+
+JSON_SCHEMA_VERSION = 1
+_SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(result: RunResult) -> dict[str, Any]:
+    by_severity = Counter(str(f.severity) for f in result.findings)
+    by_code = Counter(f.code for f in result.findings)
+    return {
+        "files_scanned": result.files_scanned,
+        "findings": len(result.findings),
+        "by_severity": {name: by_severity.get(name, 0) for name in ("error", "warning", "info")},
+        "by_code": dict(sorted(by_code.items())),
+        "errors": len(result.errors),
+        **({"baseline": result.baseline} if getattr(result, "baseline", None) is not None else {}),
+    }
+
+
+def render_json(result: RunResult) -> str:
+    document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": {"name": "twelvecheck", "version": __version__},
+        "summary": summary(result),
+        "findings": [finding.to_json() for finding in result.findings],
+        "errors": [error.to_json() for error in result.errors],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def format_finding(finding: Finding, color: bool) -> str:
+    location = f"{finding.path}:{finding.line}:{finding.column}:"
+    code = finding.code
+    severity = f"[{finding.severity}]"
+    if color:
+        location = click.style(location, bold=True)
+        code = click.style(code, fg=_SEVERITY_COLORS[finding.severity], bold=True)
+        severity = click.style(severity, fg=_SEVERITY_COLORS[finding.severity])
+    return f"{location} {code} {severity} {finding.message} ({finding.name})"
+
+
+def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool, sources: Any = None) -> str:
+    """``sources`` (a reports.sources.SourceCache) adds each finding's line and carets (--show-source)."""
+    lines = []
+    if statistics:
+        lines.extend(_statistics(result, color))
+    elif sources is not None:
+        from twelvecheck.reports.sources import caret_lines
+
+        for finding in result.findings:
+            lines.append(format_finding(finding, color))
+            lines.extend(caret_lines(sources, finding, color))
+    else:
+        lines.extend(format_finding(finding, color) for finding in result.findings)
+    if not quiet:
+        if lines:
+            lines.append("")
+        fixable = _fixable_line(result)
+        if fixable:  # above the summary, which stays the last line
+            lines.append(fixable)
+        lines.append(_summary_line(result, color))
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _statistics(result: RunResult, color: bool) -> list[str]:
+    docs = load_rule_docs()
+    counts = Counter(f.code for f in result.findings)
+    rows = [f"{'count':>6}  {'code':<6}  {'severity':<8}  {'fixable':<7}  name"] if counts else []
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        severity = str(next(f.severity for f in result.findings if f.code == code))
+        name = docs[code].name
+        fixable = "yes" if docs[code].fixable else "no"
+        code_text = click.style(code, bold=True) if color else code
+        rows.append(f"{count:>6}  {code_text}  {severity:<8}  {fixable:<7}  {name}")
+    return rows
+
+
+def _summary_line(result: RunResult, color: bool) -> str:
+    files = _plural(result.files_scanned, "file")
+    baseline = _baseline_note(result)
+    if not result.findings:
+        text = f"No {'new ' if baseline else ''}findings in {files}.{baseline}"
+        return click.style(text, fg="green") if color else text
+    counts = Counter(f.severity for f in result.findings)
+    parts = [_plural(counts[s], str(s)) for s in sorted(counts, reverse=True)]
+    text = f"Found {_plural(len(result.findings), 'finding')} ({', '.join(parts)}) in {files}.{baseline}"
+    return click.style(text, bold=True) if color else text
+
+
+def _fixable_line(result: RunResult) -> str:
+    safe = sum(1 for f in result.findings if f.fix is not None and f.fix.safe)
+    unsafe = sum(1 for f in result.findings if f.fix is not None and not f.fix.safe)
+    if not safe and not unsafe:
+        return ""
+    parts = [f"{safe} fixable with --fix"] if safe else []
+    if unsafe:
+        parts.append(f"{unsafe} {'more ' if safe else ''}with --fix --unsafe-fixes")
+    return f"{'; '.join(parts)} (--diff shows them first)."
+
+
+def _baseline_note(result: RunResult) -> str:
+    baseline = getattr(result, "baseline", None)
+    if not baseline:
+        return ""
+    known = baseline["baselined"]
+    note = f" {known} baselined finding{'' if known == 1 else 's'} not shown"
+    if baseline["stale"]:
+        stale = baseline["stale"]
+        note += f"; {stale} stale baseline entr{'y' if stale == 1 else 'ies'} (fixed or changed)"
+    return note + "."

@@ -1,0 +1,298 @@
+"""A run's analysis: every file analyzed or answered from the per-file cache, then joined
+by the whole-program pass (the fact closure, the signal rules, the process model).
+
+``runner.run`` comes here when the run record (replay.py) cannot answer; a replayed run
+never imports this module, nor the rules, libcst, or the process model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from twelvecheck import checks  # noqa: F401  (registers every rule; they load libcst only when used)
+from twelvecheck.run.closure import FactClosure
+from twelvecheck.deploy.process_model import (apply_process_model, build_process_model, deployment_facts,
+                                    process_entry_points)
+from twelvecheck.core.findings import FileResult, Finding, Severity, Span, ToolError, assign_fingerprints
+from twelvecheck.files.modulepath import module_name_from_path
+from twelvecheck.program.project import Project, console_scripts, find_packaging_files
+from twelvecheck.engine.rule import REGISTRY, ProjectRule
+from twelvecheck.files.decoding import SourceError, decode_source
+from twelvecheck.engine.suppressions import Suppressions
+from twelvecheck.engine.task import FileTask, FindingFactory, resolve_code
+
+if TYPE_CHECKING:
+    from twelvecheck.run.cache import ResultCache
+    from twelvecheck.files.discovery import SourceFile
+    from twelvecheck.run.replay import RunRecords
+    from twelvecheck.run.runner import RunResult, Settings
+
+# Below this many files a process pool costs more than it saves.
+_PARALLEL_THRESHOLD = 24
+
+
+def analyze_run(settings: "Settings", enabled: set[str], severities: tuple,
+                sources: list[tuple["SourceFile", frozenset[str], str]], packaging: list[Path],
+                errors: list[ToolError], with_process_model: bool, records: "RunRecords | None" = None,
+                key: str | None = None) -> "RunResult":
+    """The run's result from its files (``sources``: each with the codes it reports and the
+    path to open), and the record of it kept for the next run when ``records`` is given and
+    the answer is plain."""
+    from twelvecheck.run.runner import RunResult, roots_of
+
+    errors_before = len(errors)
+    project_codes = sorted(code for code in enabled if issubclass(REGISTRY[code], ProjectRule))
+    if project_codes:
+        packaging_files = find_packaging_files(roots_of(settings))
+        known = {path.resolve() for path in packaging_files}
+        scripts = console_scripts(packaging_files + [p for p in packaging if p.resolve() not in known])
+    else:
+        scripts = []
+    entry_functions = frozenset(target for _, target in scripts)
+
+    tasks = []
+    for source, report, path in sources:
+        tasks.append(FileTask(
+            path=path,
+            display_path=source.display,
+            report=report,
+            severities=severities,
+            source=settings.stdin_source,
+            kind=source.kind,
+            entry_functions=entry_functions,
+            prefilter=settings.prefilter,
+        ))
+
+    cache = _open_cache(settings, errors)
+    if cache is not None and records is not None:
+        cache.seed(records.contents, records.files)  # read once, for the run record's key
+    closure = None
+    if settings.prefilter and settings.stdin_source is None and (project_codes or with_process_model):
+        closure = FactClosure(tasks, scripts, cache.content if cache is not None else None)
+        closure.mark_roots()
+        if cache is not None:
+            closure.assume(cache.recall(_closure_name(settings)))
+    results = _analyze_all(tasks, settings.jobs, cache)
+    if closure is not None:
+        closure.settle(results)
+    outside: dict[str, dict] | None = None
+    while True:
+        facts = {result.path: result.facts for result in results if result.facts}
+        if outside is None:  # read once: the closure's waves add Python facts, never Procfiles
+            outside = deployment_facts(settings, facts) if with_process_model else {}
+        project = Project(facts, scripts) if project_codes or with_process_model else None
+        # The process model comes before the whole-program rules: a process type's code is one
+        # of their entry points. Its formation findings and escalations come after: they judge
+        # the findings of every rule.
+        process_model = (build_process_model(facts, outside, settings, project, scripts)
+                         if with_process_model else None)
+        if project_codes and process_model is not None:
+            project.deployed = process_entry_points(process_model, project, scripts)
+        missing = _missing_facts(closure, project, process_model)
+        if not missing:
+            break
+        closure.collect(missing, results, lambda more: _analyze_all(more, settings.jobs, cache))
+    if cache is not None:
+        if closure is not None:
+            cache.remember(_closure_name(settings), closure.asked_paths())
+        cache.flush()
+    findings = [finding for result in results for finding in result.findings]
+    if project_codes:
+        findings.extend(_project_findings(project, project_codes, tasks, errors))
+    if process_model is not None:
+        findings = apply_process_model(findings, process_model, tasks, settings)
+        errors.extend(ToolError(problem) for problem in process_model.problems)
+    for result in results:
+        errors.extend(result.errors)
+    assign_fingerprints(findings)
+    findings.sort(key=Finding.sort_key)
+    checked = {task.display_path: _codes_judging(task) for task in tasks}
+    # Only a plain answer is recorded (replay.py): a Procfile's analysis reads the files its
+    # commands name, which no key covers, and the process model's apps are shown by reports.
+    plain = (len(errors) == errors_before and not (process_model is not None and process_model.apps)
+             and not any(task.kind in ("procfile", "appjson") for task in tasks))
+    if records is not None and key is not None and cache is not None and plain \
+            and _read_as_keyed(tasks, results, records.contents):
+        records.store(key, findings, checked, [task.display_path for task in tasks if task.collect_facts],
+                      sorted(entry_functions))
+    return RunResult(len(tasks), findings, errors, enabled, checked, process_model=process_model,
+                     tasks={task.display_path: task for task in tasks})
+
+
+def _read_as_keyed(tasks: list[FileTask], results: list[FileResult], contents: dict) -> bool:
+    """Whether every file analyzed in this run had the bytes the run's key was made from. A
+    file written in between (and written back later) would otherwise be answered from the
+    other bytes' findings."""
+    for task, result in zip(tasks, results):
+        if result.digest is not None:  # read from disk now, not answered by the per-file cache
+            content = contents.get(task.path)
+            if content is None or content.digest != result.digest:
+                return False
+    return True
+
+
+def _missing_facts(closure: FactClosure | None, project: Project | None, model) -> list[int]:
+    """Tasks whose facts the whole-program pass can still reach (closure.py)."""
+    if closure is None or project is None:
+        return []
+    starts = [entry.unit for entry in project.entry_points()]
+    deployed = [target["path"] for ptype in (model.process_types() if model else [])
+                for target in ptype.targets if target.get("path")]
+    starts += [unit for path in deployed for unit in project.path_units.get(path, [])]
+    return closure.missing(project, starts, deployed)
+
+
+def _closure_name(settings: Settings) -> str:
+    """What the cache files the closure's list under: the same paths checked from the same place."""
+    return json.dumps([str(settings.cwd), str(settings.root), settings.paths])
+
+
+def _codes_judging(task: FileTask) -> list[str]:
+    """The reported codes whose rules judge a file of this kind (logging configs: TWC203)."""
+    return list(_judging(task.report, task.kind))
+
+
+@lru_cache(maxsize=256)
+def _judging(report: frozenset[str], kind: str) -> tuple[str, ...]:
+    judging = sorted(code for code in report
+                     if code in REGISTRY and kind in getattr(REGISTRY[code], "kinds", ("python",)))
+    return tuple(judging if kind == "python" or judging else sorted(report & {"TWC002", "TWC203"}))
+
+
+def _project_findings(project: Project, codes: list[str], tasks: list[FileTask],
+                      errors: list[ToolError]) -> list[Finding]:
+    """Findings of whole-program rules, with the file's suppressions and ignores applied."""
+    by_path = {task.display_path: task for task in tasks}
+    findings = []
+    for code in codes:
+        try:
+            found = REGISTRY[code].check_project(project)
+        except Exception as exc:  # a rule bug costs that rule, not the run
+            errors.append(ToolError(f"internal error in rule {code}: {type(exc).__name__}: {exc}"))
+            continue
+        for item in found:
+            task = by_path.get(item.path)
+            if task is None or code not in task.report:
+                continue
+            text = _read_text(task)
+            lines = text.splitlines()
+            line, column, end_line, end_column = item.span
+            if Suppressions.scan(text, resolve_code).suppresses(code, line, end_line, line):
+                continue
+            span = Span(line, column, end_line, end_column)
+            findings.append(FindingFactory(task, lines).make(code, span, item.fields, fix=item.fix))
+    return findings
+
+
+def _read_text(task: FileTask) -> str:
+    try:
+        data = task.source if task.source is not None else Path(task.path).read_bytes()
+        return decode_source(data)
+    except (OSError, SourceError):
+        return ""
+
+
+def _open_cache(settings: Settings, errors: list[ToolError]) -> "ResultCache | None":
+    if settings.cache_dir is None or settings.stdin_source is not None:
+        return None
+    from twelvecheck.run.cache import ResultCache
+
+    cache, problem = ResultCache.open(settings.cache_dir)
+    if problem:
+        print(f"twelvecheck: warning: {problem}", file=sys.stderr)  # slower, not wrong: no error
+    return cache
+
+
+def _analyze_all(tasks: list[FileTask], jobs: int, cache: "ResultCache | None" = None) -> list[FileResult]:
+    """Results in task order: cached ones as they are, the rest analyzed (and then cached)."""
+    results: list[FileResult | None] = [None] * len(tasks)
+    keys: dict[int, str] = {}
+    for index, task in enumerate(tasks):
+        key = _cache_key(cache, task) if cache is not None else None
+        if key is None:
+            continue
+        results[index] = cache.get(key, task.display_path) or _parsed_anyway(cache, task)
+        if results[index] is None:
+            keys[index] = key
+    pending = [index for index, result in enumerate(results) if result is None]
+    for index, result in zip(pending, _analyze(tasks, pending, jobs)):
+        results[index] = result
+        # Kept only if the analysis read the bytes the key was made from: a file written
+        # between the two reads would otherwise be answered wrongly until it changes again.
+        content = cache.content(tasks[index].path) if index in keys else None
+        if content is not None and result.digest == content.digest:
+            cache.put(keys[index], result)
+    return results
+
+
+def _parsed_anyway(cache: "ResultCache", task: FileTask) -> FileResult | None:
+    """A file asked for its facts that an earlier run parsed for its own rules: that result
+    holds its facts already (engine.py: a parsed file yields them whether asked or not). The
+    closure's list (``FactClosure.assume``) asks for such files up front."""
+    if not task.collect_facts:
+        return None
+    key = _cache_key(cache, dataclasses.replace(task, collect_facts=False))
+    result = cache.get(key, task.display_path) if key is not None else None
+    return result if result is not None and result.parsed else None
+
+
+def _cache_key(cache: "ResultCache", task: FileTask) -> str | None:
+    """Python files only: Procfiles and configs are cheap and depend on files around them."""
+    if task.kind != "python" or task.source is not None:
+        return None
+    content = cache.content(task.path)
+    if content is None:
+        return None  # unreadable: the analysis reports it
+    shape = (task.display_path, task.path, module_name_from_path(task.path)[0], task.collect_facts,
+             _shared_shape(task.report, task.severities, task.prefilter, task.entry_functions))
+    return cache.key(content.digest, shape)
+
+
+@lru_cache(maxsize=256)
+def _shared_shape(report: frozenset[str], severities: tuple, prefilter: bool, entry_functions: frozenset[str]) -> str:
+    """The part of a cache key most tasks of a run share, spelled once (as JSON) per run
+    rather than sorted and spelled again for each of its files."""
+    return json.dumps([sorted(report), severities, prefilter, sorted(entry_functions)])
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In each worker: exit when the run that started it is gone. A run killed outright
+    (SIGKILL, an OOM kill, a CI timeout) would otherwise leave its workers waiting forever
+    on a queue whose other end they hold themselves."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="twelvecheck-parent-watch", daemon=True).start()
+
+
+def _analyze(tasks: list[FileTask], indexes: list[int], jobs: int) -> list[FileResult]:
+    if not indexes:
+        return []
+    # Imported here: a run served wholly from the cache never loads the engine (nor libcst).
+    from twelvecheck.engine.analyze import analyze_file, load_parser
+
+    todo = [tasks[index] for index in indexes]
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1 or len(todo) < _PARALLEL_THRESHOLD:
+        return [analyze_file(task) for task in todo]
+    from concurrent.futures import ProcessPoolExecutor  # with multiprocessing: only when there is work
+
+    load_parser()  # once, before the workers fork, rather than once in each of them
+    chunksize = max(1, len(todo) // (workers * 32))
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_exit_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
+            return list(pool.map(analyze_file, todo, chunksize=chunksize))
+    except (OSError, RuntimeError) as exc:  # no fork/semaphores here: do it in-process
+        print(f"twelvecheck: parallel run unavailable ({exc}); continuing in one process", file=sys.stderr)
+        return [analyze_file(task) for task in todo]
