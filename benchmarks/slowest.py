@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from twelvecheck.files.discovery import discover
-from twelvecheck.engine.analyze import analyze_file, load_parser
+from twelvecheck.run.worker import analyze_file, load_parser
 from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.engine.task import FileTask
 

@@ -12,7 +12,7 @@ from conftest import BASIC_CONFIG, CLEAN, FILE_HANDLER, write
 
 from twelvecheck.run import analysis
 from twelvecheck.run.cache import ResultCache
-from twelvecheck.engine.rule import REGISTRY
+from twelvecheck.engine.registry import load_rules
 from twelvecheck.engine.task import FileTask
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -185,7 +185,7 @@ def test_a_file_changed_between_its_key_and_its_analysis_is_not_cached_under_the
     """The runner keys a result by the file's digest, then the engine reads the file again:
     what was analyzed must be what was keyed, or the next run would be answered wrongly."""
     source = write(project, "app.py", CLEAN)
-    task = FileTask(path=str(source), display_path="app.py", report=frozenset(REGISTRY))
+    task = FileTask(path=str(source), display_path="app.py", report=frozenset(load_rules()))
     real_analyze = analysis._analyze
 
     def written_meanwhile(tasks, indexes, jobs):

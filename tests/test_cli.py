@@ -178,7 +178,7 @@ def test_internal_error_exits_2_with_a_message_and_no_traceback(project, monkeyp
     def boom(settings):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("twelvecheck.run.runner.run", boom)
+    monkeypatch.setattr("twelvecheck.cli.check.run", boom)  # where the command calls it
     result = CliRunner().invoke(cli, ["--isolated", "a.py"])
     assert result.exit_code == 2
     assert "internal error: RuntimeError: kaboom" in result.stderr

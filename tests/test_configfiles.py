@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from twelvecheck.checks.logging._config_files import analyze_config_file, config_kind, looks_like_logging_config
-from twelvecheck.engine.analyze import analyze_file
-from twelvecheck.engine.task import FileTask, FindingFactory
-from twelvecheck.core.findings import FileResult, Span
+from twelvecheck.checks.logging._config_files import looks_like_logging_config
+from twelvecheck.core.findings import Span
+from twelvecheck.engine.task import FileTask
+from twelvecheck.files.kinds import config_kind
+from twelvecheck.run.worker import analyze_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "logging-configs"
 TWC203 = frozenset({"TWC203"})
@@ -19,10 +20,9 @@ TWC203 = frozenset({"TWC203"})
 def _analyze(path: Path, text: str, report=TWC203):
     kind = config_kind(path)
     assert kind is not None
-    lines = text.splitlines()
+    assert path.read_text(encoding="utf-8") == text
     task = FileTask(path=str(path), display_path=path.name, report=report, kind=kind)
-    result = FileResult(task.display_path)
-    analyze_config_file(task, text, lines, result, FindingFactory(task, lines))
+    result = analyze_file(task)
     assert not result.errors
     return result.findings
 

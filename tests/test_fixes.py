@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from twelvecheck.fix import edits as fixes
-from twelvecheck.core.findings import Finding, Severity, Span
+from twelvecheck.fix import apply as fixes
+from twelvecheck.core.findings import Edit, Finding, Fix, Severity, Span
 from twelvecheck.fix.fixer import plan_fixes
-from twelvecheck.fix.edits import Edit, Fix
 from twelvecheck.engine.task import FileTask
 
 REPO = Path(__file__).resolve().parents[1]

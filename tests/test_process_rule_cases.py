@@ -9,13 +9,14 @@ import pytest
 
 from twelvecheck.engine.deploy_rule import Fires
 from twelvecheck.fix.fixer import plan_fixes
-from twelvecheck.deploy.formation import FormationOverride, parse_formation_option
+from twelvecheck.config.formation import FormationOverride, parse_formation_option
 from twelvecheck.deploy.procfile import parse
 from twelvecheck.core.ruledocs import load_rule_docs
-from twelvecheck.engine.rule import REGISTRY
-from twelvecheck.run.runner import Settings, run
+from twelvecheck.engine.registry import load_rules
+from twelvecheck.run.model import Settings
+from twelvecheck.run.runner import run
 
-PROCESS_RULES = {code: rule for code, rule in sorted(REGISTRY.items()) if "python" not in rule.kinds}
+PROCESS_RULES = {code: rule for code, rule in sorted(load_rules().items()) if "python" not in rule.kinds}
 
 
 def _cases():

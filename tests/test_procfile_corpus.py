@@ -17,7 +17,8 @@ import pytest
 
 from twelvecheck.deploy.appjson import read_formation
 from twelvecheck.deploy.procfile import parse
-from twelvecheck.run.runner import Settings, run
+from twelvecheck.run.model import Settings
+from twelvecheck.run.runner import run
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 PROCFILES = CORPUS / "procfiles"

@@ -18,12 +18,12 @@ import libcst
 import pytest
 
 from twelvecheck.core import lazy
-from twelvecheck.engine.analyze import analyze_file
-from twelvecheck.fix.edits import apply
+from twelvecheck.run.worker import analyze_file
+from twelvecheck.fix.apply import apply
 from twelvecheck.engine.names import ImportTable, collect_ast_module_bindings, collect_module_bindings
 from twelvecheck.engine.positions import SourceSpans
 from twelvecheck.program.project import Project
-from twelvecheck.engine.rule import REGISTRY
+from twelvecheck.engine.registry import load_rules
 from twelvecheck.engine.task import FileTask
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,14 +43,14 @@ if __name__ == "__main__":
 """
 
 
-def _analyze(source: str, filename: str = "app.py", codes=frozenset(REGISTRY)) -> object:
+def _analyze(source: str, filename: str = "app.py", codes=frozenset(load_rules())) -> object:
     return analyze_file(FileTask(path=filename, display_path=filename, report=codes, source=source.encode()))
 
 
 def _project_findings(code: str, source: str, filename: str = "app.py") -> list:
     result = _analyze(source, filename, frozenset({code}))
     assert not result.errors, result.errors
-    return REGISTRY[code].check_project(Project({filename: result.facts}))
+    return load_rules()[code].check_project(Project({filename: result.facts}))
 
 
 def _sample_files() -> list[Path]:

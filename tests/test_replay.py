@@ -19,7 +19,8 @@ from conftest import CLEAN, FILE_HANDLER, probe, write
 
 from twelvecheck.run import analysis
 from twelvecheck.core.findings import ToolError
-from twelvecheck.run.runner import Settings, run as run_in_process
+from twelvecheck.run.model import Settings
+from twelvecheck.run.runner import run as run_in_process
 
 REPO = Path(__file__).resolve().parents[1]
 WORKER = """\
@@ -182,7 +183,7 @@ def test_a_file_written_between_the_key_and_its_analysis_leaves_no_record(projec
     between, the answer would be the new bytes' under the old bytes' key, and written back
     to the old bytes, the file would be answered wrongly."""
     source = write(project, "a.py", CLEAN)
-    from twelvecheck.engine.analyze import analyze_file
+    from twelvecheck.run.worker import analyze_file
 
     def written_meanwhile(tasks, indexes, jobs):
         source.write_text(FILE_HANDLER)
@@ -232,7 +233,7 @@ def test_a_recorded_answer_is_not_taken_for_another_content(project):
 def test_a_run_with_errors_is_not_recorded(project, monkeypatch):
     """An unreadable file or a crashed rule may do better next time: such a run is done again."""
     write(project, "a.py", FILE_HANDLER)
-    from twelvecheck.engine.analyze import analyze_file
+    from twelvecheck.run.worker import analyze_file
 
     def with_an_error(tasks, indexes, jobs):
         results = [analyze_file(tasks[index]) for index in indexes]

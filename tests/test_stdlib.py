@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from twelvecheck.fix import edits as fixes
-from twelvecheck.fix.edits import Fix
+from twelvecheck.fix import apply as fixes
+from twelvecheck.core.findings import Fix
 from twelvecheck.files.decoding import decode_source
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])

@@ -24,10 +24,11 @@ from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from twelvecheck.config.loading import ConfigError, load_config  # noqa: E402
-from twelvecheck.engine.analyze import analyze_file  # noqa: E402
+from twelvecheck.run.worker import analyze_file  # noqa: E402
 from twelvecheck.engine.task import FileTask  # noqa: E402
-from twelvecheck.engine.rule import REGISTRY  # noqa: E402
-from twelvecheck.run.runner import Settings, run  # noqa: E402
+from twelvecheck.engine.registry import load_rules  # noqa: E402
+from twelvecheck.run.model import Settings  # noqa: E402
+from twelvecheck.run.runner import run  # noqa: E402
 
 # The engine raises the limit in the process it runs in; raise it before hypothesis
 # records the limit, so hypothesis does not warn that a test changed it.
@@ -36,7 +37,7 @@ _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_to
 settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=_SLOW, derandomize=True)
 settings.register_profile("release", max_examples=3000, deadline=None, suppress_health_check=_SLOW)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-ALL_CODES = frozenset(REGISTRY)
+ALL_CODES = frozenset(load_rules())
 # Code that gives the rules something to chew on, mixed into generated modules.
 SEEDS = [
     "import logging\nlogging.FileHandler('a.log')\n",

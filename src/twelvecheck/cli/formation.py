@@ -1,7 +1,7 @@
 """``twelvecheck formation``: the process model of each app as a table (or JSON).
 
 It runs exactly what ``twelvecheck check`` runs on the same path, with the same configuration
-(``checking.prepare`` and ``runner.run``), and shows the model the run built: so the
+(``cli/settings.prepare`` and ``run/runner.run``), and shows the model the run built: so the
 findings listed per process type are the ones ``check`` reports, and nothing is parsed twice.
 """
 
@@ -15,10 +15,11 @@ from typing import Any
 import click
 
 from twelvecheck import __version__
-from twelvecheck.cli.check import guarded, print_error, prepare, use_color
-from twelvecheck.cli.main import EXIT_ERROR, EXIT_OK
+from twelvecheck.cli.exits import EXIT_ERROR, EXIT_OK, guarded, print_error
+from twelvecheck.cli.settings import prepare, use_color
 from twelvecheck.deploy.process_model import App, ProcessModel
 from twelvecheck.core.findings import Finding, Severity, ToolError
+from twelvecheck.run.runner import run
 
 JSON_SCHEMA_VERSION = 1
 _COLUMNS = ("PROCESS TYPE", "COMMAND", "QUANTITY", "SOURCE", "FINDINGS")
@@ -31,8 +32,6 @@ def run_formation(path: str | None, options: dict[str, Any]) -> int:
 
 
 def _run(path: str | None, options: dict[str, Any]) -> int:
-    from twelvecheck.run.runner import run
-
     cwd = Path.cwd()
     settings, config = prepare([path] if path else [], options, cwd)
     settings.process_model = True  # even when the configuration selects no rule that reads it

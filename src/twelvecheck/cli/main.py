@@ -17,8 +17,9 @@ from typing import Any
 import click
 
 from twelvecheck import __version__
+from twelvecheck.config.formation import parse_formation_option
+from twelvecheck.core.ruledocs import load_rule_docs, resolve_code
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 REPORT_FORMATS = ["text", "json", "sarif", "github", "gitlab", "junit", "html"]
 
 
@@ -41,10 +42,6 @@ def cli() -> None:
     """
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
 def _selector_option(*names: str, help: str):
     return click.option(*names, multiple=True, metavar="SELECTORS", help=help)
 
@@ -52,8 +49,6 @@ def _selector_option(*names: str, help: str):
 def _parse_formation(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
     if not values:
         return {}
-    from twelvecheck.deploy.formation import parse_formation_option  # with the Procfile readers: only when used
-
     quantities: dict[str, int] = {}
     for value in values:  # repeatable: a later one wins for the types it names
         try:
@@ -120,6 +115,8 @@ def _config_options(command):
               help="With --fix or --diff: apply the unsafe fixes too (they may change behaviour; read them).")
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Check PATHS (default: the current directory)."""
+    # Deferred, as for `formation`: what a run needs (the runner, configuration, reports)
+    # costs `--version`, `rules` and `explain` tens of milliseconds they do not need.
     from twelvecheck.cli.check import run_check
 
     sys.exit(run_check(list(paths), options))
@@ -145,8 +142,6 @@ def formation_command(path: str | None, **options: Any) -> None:
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text")
 def rules_command(format_: str) -> None:
     """List every rule: code, name, family, default severity."""
-    from twelvecheck.core.ruledocs import load_rule_docs
-
     docs = load_rule_docs()
     if format_ == "json":
         click.echo(json.dumps([
@@ -168,9 +163,6 @@ def rules_command(format_: str) -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Print the document of RULE (a code such as TWC201 or a name such as file-log-handler)."""
-    from twelvecheck.engine.task import resolve_code
-    from twelvecheck.core.ruledocs import load_rule_docs
-
     docs = load_rule_docs()
     code = resolve_code(rule)
     if code is None:
@@ -185,34 +177,6 @@ def explain(rule: str) -> None:
     click.echo(f"{doc.code} {doc.name}  [family: {doc.family}, severity: {doc.severity}, {state}, "
                f"fix: {' or '.join(doc.fix) if doc.fix else 'none'}]\n")
     click.echo(doc.text)
-
-
-def write_atomically(path: str, content: str | bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it over: never half a report or
-    half a fixed file. Text is written as UTF-8; the file keeps its mode."""
-    target = Path(path)
-    import tempfile
-
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        try:
-            mode = target.stat().st_mode & 0o7777
-        except OSError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ import click
 from twelvecheck.cli import baseline as baselines
 from twelvecheck.core.findings import Finding, assign_fingerprints
 from twelvecheck.reports import FORMATS, ReportContext, render
-from twelvecheck.run.runner import RunResult
+from twelvecheck.run.model import RunResult
 
 
 def parse_output_formats(values: list[str] | tuple[str, ...], from_config: dict[str, str] | None) -> list[tuple[str, str]]:

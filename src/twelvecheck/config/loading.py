@@ -14,6 +14,7 @@ from typing import Any
 
 from twelvecheck.core import toml as _toml
 from twelvecheck.core.findings import Severity
+from twelvecheck.config.formation import config_problem
 from twelvecheck.config.selection import SelectorError, expand
 
 CONFIG_NAMES = (".twelvecheck.toml", "twelvecheck.toml", "pyproject.toml")
@@ -177,8 +178,6 @@ def validate(data: dict[str, Any], path: Path | None, prefix: str = "") -> None:
                                           path, f"{prefix}{key}.{selector}")
                     Severity.parse(level)
             elif key == "formation":
-                from twelvecheck.deploy.formation import config_problem  # with the Procfile readers: only here
-
                 problem = config_problem(value)
                 if problem:
                     raise ConfigError(problem[1], path, prefix + key + problem[0])

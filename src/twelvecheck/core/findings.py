@@ -1,14 +1,21 @@
-"""The data every part of twelvecheck exchanges: severities, findings, per-file results."""
+"""The data every part of twelvecheck exchanges: severities, spans, fixes, findings, per-file results.
+
+A fix is plain data (it is cached with its finding and printed in the JSON report): edits
+located by 1-based line and column like every span, end exclusive, plus whether it is safe.
+Safe fixes keep what the program means apart from the finding itself; unsafe ones may
+change behaviour a reader should look at first (``--unsafe-fixes`` applies them;
+``fix/apply.py`` applies a set of them to a text).
+"""
 
 from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from twelvecheck.fix.edits import Fix
+_NEWLINE = re.compile(r"\r\n?|\n")  # as libcst counts lines (engine/positions.py)
 
 
 class Severity(enum.IntEnum):
@@ -41,6 +48,73 @@ class Span:
     end_column: int
 
 
+SAFE, UNSAFE = "safe", "unsafe"
+
+
+@dataclass(frozen=True)
+class Edit:
+    span: Span  # what is replaced; an empty span inserts
+    content: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"line": self.span.line, "column": self.span.column, "end_line": self.span.end_line,
+                "end_column": self.span.end_column, "content": self.content}
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> "Edit":
+        span = Span(int(item["line"]), int(item["column"]), int(item["end_line"]), int(item["end_column"]))
+        if not isinstance(item["content"], str):
+            raise TypeError("edit content is not a string")
+        return cls(span, item["content"])
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: str  # SAFE or UNSAFE
+    message: str  # what the fix does, in a few words
+    edits: tuple[Edit, ...]
+
+    @property
+    def safe(self) -> bool:
+        return self.applicability == SAFE
+
+    def to_json(self) -> dict[str, Any]:
+        return {"applicability": self.applicability, "message": self.message,
+                "edits": [edit.to_json() for edit in self.edits]}
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any] | None) -> "Fix | None":
+        if item is None:
+            return None
+        if item["applicability"] not in (SAFE, UNSAFE) or not isinstance(item["message"], str):
+            raise ValueError("not a fix")
+        return cls(item["applicability"], item["message"], tuple(Edit.from_json(e) for e in item["edits"]))
+
+
+class LineIndex:
+    """Offsets of 1-based (line, column) points in a text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [match.end() for match in _NEWLINE.finditer(text)]
+
+    def offset(self, line: int, column: int) -> int:
+        if not 1 <= line <= len(self.starts):
+            raise ValueError(f"line {line} is outside the file")
+        start = self.starts[line - 1]
+        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        offset = start + column - 1
+        if not start <= offset <= end:
+            raise ValueError(f"column {column} is outside line {line}")
+        return offset
+
+    def range(self, span: Span) -> tuple[int, int]:
+        start, end = self.offset(span.line, span.column), self.offset(span.end_line, span.end_column)
+        if end < start:
+            raise ValueError("an edit ends before it starts")
+        return start, end
+
+
 @dataclass
 class Finding:
     code: str
@@ -55,7 +129,7 @@ class Finding:
     anchor_text: str = ""
     fingerprint: str = ""
     # The edits that would remove the finding (fixes.py); None where the rule has none here.
-    fix: "Fix | None" = None
+    fix: Fix | None = None
 
     @property
     def line(self) -> int:

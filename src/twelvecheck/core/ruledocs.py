@@ -164,3 +164,15 @@ def load_rule_docs() -> dict[str, RuleDoc]:
 
 def docs_by_name() -> dict[str, RuleDoc]:
     return {doc.name: doc for doc in load_rule_docs().values()}
+
+
+def resolve_code(text: str) -> str | None:
+    """A rule code or slug as written in a suppression or config -> the code."""
+    docs = load_rule_docs()
+    upper = text.upper()
+    if upper in docs:
+        return upper
+    for doc in docs.values():
+        if doc.name == text.lower():
+            return doc.code
+    return None

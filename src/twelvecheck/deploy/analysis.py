@@ -1,6 +1,6 @@
 """Analyze one Procfile or app.json: findings of the file itself, and facts for the project pass.
 
-The engine hands over files of kind "procfile" and "appjson" (see ``procfile.process_file_kind``).
+The run hands over files of kind "procfile" and "appjson" (see ``files/kinds.py``).
 Findings in a development variant (``Procfile.dev``) are one severity lower; a comment line
 ``# twelvecheck: ignore[TWC511]`` covers the process line below it.
 """
@@ -15,22 +15,22 @@ from typing import Any
 
 from twelvecheck.deploy.appjson import AppJsonError, read_formation
 from twelvecheck.deploy.shell_commands import CommandReading, Invocation, read_command
-from twelvecheck.core.findings import FileResult, Severity, Span
-from twelvecheck.fix.edits import SAFE, Edit, Fix
-from twelvecheck.deploy.procfile import Entry, Procfile, UnreadableProcfile, parse, procfile_variant, split_lines
+from twelvecheck.core.findings import SAFE, Edit, FileResult, Fix, Severity, Span
+from twelvecheck.deploy.procfile import Entry, Procfile, UnreadableProcfile, parse, split_lines
+from twelvecheck.files.kinds import procfile_variant
 from twelvecheck.checks.procfile._syntax import Problem, describe_readings, readings_of, syntax_problems
 from twelvecheck.checks.procfile._commands import CommandFix, EntryCommands, first_argument, find_options, scheduler_of, tool_names
 from twelvecheck.deploy.shell_words import QuoteError, tokenize
 from twelvecheck.engine.suppressions import Suppression, Suppressions, _directives, _parse_codes
 
-PARSE_ERROR = "TWC001"
+from twelvecheck.engine.meta import PARSE_ERROR
 
 
 def read_bytes(task) -> bytes:
     return task.source if task.source is not None else Path(task.path).read_bytes()
 
 
-def analyze_process_file(task, result: FileResult) -> None:
+def analyze_deploy_file(task, result: FileResult) -> None:
     try:
         data = read_bytes(task)
     except OSError as exc:
@@ -225,7 +225,7 @@ def _analyze_app_json(task, data: bytes, result: FileResult) -> None:
 # -- findings ------------------------------------------------------------------------------
 def comment_suppressions(text: str) -> Suppressions:
     """Directives in `#` comment lines; one covers the next line that is no comment."""
-    from twelvecheck.engine.task import resolve_code
+    from twelvecheck.core.ruledocs import resolve_code
 
     lines = split_lines(text)
     # The line each comment covers: the next one that is neither blank nor a comment

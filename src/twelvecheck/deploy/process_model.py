@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from twelvecheck.core.findings import Finding, Severity
-from twelvecheck.files.ignoring import repository_folders
-from twelvecheck.deploy.formation import Formation, FormationOverride, finding_key, formation_problems, scheduler_in_code
-from twelvecheck.deploy.procfile import process_file_kind
+from twelvecheck.config.formation import FormationOverride
+from twelvecheck.deploy.formation import Formation, finding_key, formation_problems, scheduler_in_code
+from twelvecheck.files.kinds import process_file_kind
 from twelvecheck.program.project import EntryPoint
 
 SCALE_HAZARDS = {
@@ -218,7 +218,7 @@ def build_process_model(facts: dict[str, dict], outside: dict[str, dict], settin
                         scripts: list[tuple[str, str]]) -> ProcessModel:
     """The apps and what each process type runs. Built before the whole-program rules run:
     the process types are entry points there (``process_entry_points``). ``outside`` holds
-    the facts of ``deployment_facts``."""
+    the facts of ``run/deploy_files.deployment_facts``."""
     facts = {**outside, **facts}
     model = build_model(facts, settings.cwd, settings.formations)
     for ptype in model.process_types():
@@ -261,34 +261,6 @@ def apply_process_model(findings: list[Finding], model: ProcessModel, tasks: lis
     return findings
 
 
-def deployment_facts(settings, facts: dict[str, dict]) -> dict[str, dict]:
-    """Facts of the Procfile and app.json above the checked paths that were not checked."""
-    if getattr(settings, "stdin_source", None) is not None:
-        return {}
-    from twelvecheck.files.discovery import display_path
-    from twelvecheck.engine.analyze import analyze_file  # reads Procfiles and app.json: no libcst
-    from twelvecheck.engine.task import FileTask
-
-    cwd = settings.cwd
-    roots = [p if (p := Path(path)).is_absolute() else cwd / p for path in settings.paths]
-    # Only a Procfile or app.json that was checked can be one found above: resolve those alone.
-    known = {(cwd / path).resolve() for path, fact in facts.items() if "procfile" in fact or "appjson" in fact}
-    found = {}
-    for path in find_deployment_files([r for r in roots if r.exists()], known):
-        shown = display_path(path, cwd)
-        task = FileTask(str(path), shown, frozenset(), kind=process_file_kind(path))
-        result = analyze_file(task)
-        if result.facts:
-            found[shown] = result.facts
-            # A Procfile outside the working directory is shown by its absolute path, and so
-            # are the files it names; the checked files among them are shown relative to it.
-            for entry in result.facts.get("procfile", {}).get("entries", []):
-                for target in entry["targets"]:
-                    if target.get("path"):
-                        target["path"] = display_path(Path(target["path"]), cwd)
-    return found
-
-
 def _in_order(chosen: dict[int, Finding], position: dict[int, int]) -> list[Finding]:
     return sorted(chosen.values(), key=lambda finding: position[id(finding)])
 
@@ -317,17 +289,3 @@ def _affects(finding: Finding, app: App, name: str, ptype: ProcessType | None, m
     if finding.path == app.procfile:
         return finding.line == ptype.line
     return finding.path in ptype.files
-
-
-def find_deployment_files(roots: list[Path], known: set[Path]) -> list[Path]:
-    """Procfile and app.json in the checked folders' parents, up to the repository root: the
-    deployment a checked file belongs to, when the walk did not reach it."""
-    found: list[Path] = []
-    for root in roots:
-        directory = (root if root.is_dir() else root.parent).resolve()
-        for candidate in repository_folders(directory):
-            for name in ("Procfile", "app.json"):
-                path = candidate / name
-                if path.is_file() and path.resolve() not in known and path not in found and process_file_kind(path):
-                    found.append(path)
-    return found

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from twelvecheck.deploy.platforms import Reading, read_everywhere
 
@@ -19,43 +18,6 @@ MAX_BYTES = 1024 * 1024
 PROCESS_LINE = re.compile(r"^(?P<indent>[ \t]*)(?P<name>[^\s:#][^\s:]*)(?P<gap>[ \t]*):(?P<rest>.*)$", re.S)
 PORTABLE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})")
-# Variants meant for a developer's machine (`heroku local -f Procfile.dev`, foreman -f):
-# their findings are one severity lower.
-DEVELOPMENT_SUFFIXES = frozenset({"dev", "development", "local", "windows", "debug", "test", "tests"})
-_NOT_PROCFILE_SUFFIXES = frozenset({
-    "py", "pyc", "pyw", "md", "rst", "json", "yml", "yaml", "toml", "ini", "cfg", "sh", "rb", "js", "ts",
-    "lock", "orig", "rej", "bak", "swp", "j2", "jinja", "tmpl", "erb", "html", "cs", "go", "java",
-})
-
-
-def process_file_kind(path: PurePath | str) -> str | None:
-    """"procfile" or "appjson" for the files that declare processes; None otherwise (by name)."""
-    name = PurePath(path).name
-    if name == "app.json":
-        return "appjson"
-    lower = name.lower()
-    if lower in ("procfile", "procfile.txt"):
-        return "procfile"
-    stem, dot, suffix = name.partition(".")
-    if stem.lower() == "procfile" and dot and "." not in suffix and suffix.lower() not in _NOT_PROCFILE_SUFFIXES:
-        return "procfile"
-    if name.endswith(".Procfile") and len(name) > len(".Procfile"):
-        return "procfile"
-    return None
-
-
-def procfile_variant(path: PurePath | str) -> str:
-    """"main" (Procfile), "development" (Procfile.dev and friends: lower severity),
-    "misnamed" (procfile, Procfile.txt: no platform reads it) or "other" (Procfile.prod, x.Procfile)."""
-    name = PurePath(path).name
-    if name == "Procfile":
-        return "main"
-    if name.lower() in ("procfile", "procfile.txt"):
-        return "misnamed"
-    suffix = name.partition(".")[2]
-    if name.startswith("Procfile.") and suffix.lower() in DEVELOPMENT_SUFFIXES:
-        return "development"
-    return "other"
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,7 @@ from typing import Optional
 
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.core.findings import Span
-from twelvecheck.fix.edits import LineIndex
+from twelvecheck.core.findings import LineIndex, Span
 
 _NEWLINE = re.compile(r"\r\n?|\n")
 _Point = tuple[int, int]  # line (1-based), column (0-based), as libcst counts

@@ -14,8 +14,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from twelvecheck.core.findings import Span
-from twelvecheck.fix.edits import SAFE, UNSAFE, Edit, Fix, LineIndex
+from twelvecheck.core.findings import SAFE, UNSAFE, Edit, Fix, LineIndex, Span
 from twelvecheck.core.lazy import libcst as cst
 
 if TYPE_CHECKING:

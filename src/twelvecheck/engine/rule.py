@@ -15,16 +15,17 @@ import functools
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
-from twelvecheck.core.ruledocs import RuleDoc, load_rule_docs
+from twelvecheck.core.findings import Span
+from twelvecheck.core.lazy import libcst as cst
+from twelvecheck.engine.names import ImportTable
 
 if TYPE_CHECKING:
-    import libcst as cst
+    import ast
 
+    from twelvecheck.core.findings import Fix
     from twelvecheck.engine.factscope import FileScope
-    from twelvecheck.engine.analyze import FileContext
-    from twelvecheck.fix.edits import Fix
     from twelvecheck.engine.pyfix import PendingFix
 
 
@@ -53,9 +54,6 @@ class Invalid:
         return textwrap.dedent(self.code).lstrip("\n")
 
 
-REGISTRY: dict[str, type["Rule"]] = {}
-
-
 @functools.lru_cache(maxsize=None)
 def _word_pattern(words: tuple[str, ...]) -> "re.Pattern[str]":
     return re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b")
@@ -73,15 +71,6 @@ class Rule:
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        code = cls.__dict__.get("code")
-        if code is None:
-            return  # an abstract helper base
-        if code in REGISTRY and REGISTRY[code] is not cls:
-            raise TypeError(f"rule code {code} registered twice: {REGISTRY[code]} and {cls}")
-        REGISTRY[code] = cls
-
     def __init__(self, ctx: "FileContext") -> None:
         self.ctx = ctx
 
@@ -97,12 +86,13 @@ class Rule:
             _word_pattern(cls.word_tokens).search(text) is not None
 
     @classmethod
-    def doc(cls) -> RuleDoc:
-        return load_rule_docs()[cls.code]
+    def check_text(cls, text: str, kind: str) -> Iterable["Problem"]:
+        """The problems in a file of a text kind among ``kinds`` (a logging configuration)."""
+        return ()
 
     def report(self, node: cst.CSTNode, *, fix: "PendingFix | None" = None, **fields: Any) -> None:
         """Report at ``node``; suppressions look at the statement being visited. ``fix`` is
-        the change that removes the finding (checks/_fixes.py builds one)."""
+        the change that removes the finding (``engine/pyfix.py`` builds one from nodes)."""
         self.ctx.add_candidate(self.code, node, fields, fix)
 
     def report_at(self, node: cst.CSTNode, statement: cst.CSTNode | None, *, fix: "PendingFix | None" = None,
@@ -110,6 +100,25 @@ class Rule:
         """Report at ``node`` from after the walk (e.g. in ``leave_Module``), naming the
         statement it belongs to so that suppression comments above it apply."""
         self.ctx.candidates.append(Candidate(self.code, node, fields, statement, fix=fix))
+
+
+@dataclass
+class Problem:
+    """What a rule reports in a file that is not Python source (a Procfile, app.json, a
+    logging configuration): where, and the fields its message template names."""
+
+    span: Span
+    fields: dict[str, Any] = field(default_factory=dict)
+    fix: "Fix | None" = None
+    # The line whose suppression comments cover the problem (its "statement"); default: its own.
+    statement_line: int | None = None
+
+    @classmethod
+    def at(cls, line: int, column: int, end_column: int, fields: dict[str, Any] | None = None, *,
+           end_line: int | None = None, fix: "Fix | None" = None) -> "Problem":
+        """A problem on one line from ``column`` to ``end_column`` (at least one character),
+        or from there to ``end_line``."""
+        return cls(Span(line, column, end_line or line, max(end_column, column + 1)), fields or {}, fix)
 
 
 @dataclass
@@ -122,6 +131,29 @@ class Candidate:
     statement: cst.CSTNode | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     fix: "PendingFix | None" = None
+
+
+class FileContext:
+    """What rules see of the file being analyzed."""
+
+    def __init__(self, module: cst.Module, text: str, module_name: str, is_package: bool, tree: "ast.Module") -> None:
+        self.module = module
+        self.tree = tree  # CPython's tree of the same text (pyfix places imports with it)
+        self.text = text
+        self.module_name = module_name
+        self.imports = ImportTable(module_name, is_package)
+        self.candidates: list[Candidate] = []
+        self.statements: list[cst.CSTNode] = []
+        self.functions: list[cst.FunctionDef] = []
+        self.classes: list[cst.ClassDef] = []
+
+    def qualify(self, node: cst.BaseExpression) -> str | None:
+        return self.imports.qualify(node)
+
+    def add_candidate(self, code: str, node: cst.CSTNode, fields: dict[str, Any],
+                      fix: "PendingFix | None" = None) -> None:
+        statement = self.statements[-1] if self.statements else None
+        self.candidates.append(Candidate(code, node, fields, statement, fix=fix))
 
 
 class FactCollector:

@@ -1,7 +1,7 @@
 """What a worker is given for one file, and how a finding is made from a rule's report.
 
-Kept apart from engine.py so that a run whose every file comes from the cache imports
-neither the engine nor libcst (issue 7: a warm run costs the start-up and the reads alone).
+Kept apart from the analysis (``analyze.py``) so that a run whose every file comes from the
+cache imports neither the analysis nor libcst: a warm run costs the start-up and the reads.
 """
 
 from __future__ import annotations
@@ -13,12 +13,7 @@ from twelvecheck.core.findings import Finding, Severity, Span
 from twelvecheck.core.ruledocs import load_rule_docs
 
 if TYPE_CHECKING:
-    from twelvecheck.fix.edits import Fix
-
-PARSE_ERROR = "TWC001"
-UNUSED_SUPPRESSION = "TWC002"
-META_CODES = frozenset({PARSE_ERROR, UNUSED_SUPPRESSION})
-
+    from twelvecheck.core.findings import Fix
 
 @dataclass(frozen=True)
 class FileTask:
@@ -72,15 +67,3 @@ class _Fields(dict):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
-
-
-def resolve_code(text: str) -> str | None:
-    """A rule code or slug as written in a suppression or config -> the code."""
-    docs = load_rule_docs()
-    upper = text.upper()
-    if upper in docs:
-        return upper
-    for doc in docs.values():
-        if doc.name == text.lower():
-            return doc.code
-    return None

@@ -15,6 +15,7 @@ from typing import Callable
 
 from twelvecheck.core.findings import ToolError
 from twelvecheck.files.ignoring import Ignorer, inside
+from twelvecheck.files.kinds import LOGGING_CONFIG_SUFFIXES, PYTHON_SUFFIXES, config_kind, process_file_kind
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".bzr", "_darcs", ".jj",
@@ -22,9 +23,6 @@ DEFAULT_EXCLUDES = (
     ".tox", ".nox", ".venv", "venv", ".eggs", "*.egg-info", ".direnv",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".twelvecheck_cache",
 )
-PYTHON_SUFFIXES = (".py", ".pyw")
-# Files that may be logging configurations (TWC203, configfiles.py), by suffix: their kind.
-LOGGING_CONFIG_SUFFIXES = {".ini": "ini", ".cfg": "ini", ".conf": "ini", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 PACKAGING_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 
 
@@ -56,14 +54,10 @@ def _kind_of(path: Path, include_configs: bool, include_process_files: bool = Fa
     if path.suffix in PYTHON_SUFFIXES:
         return "python"
     if include_process_files:  # Procfile (and variants, monorepo ones too), app.json
-        from twelvecheck.deploy.procfile import process_file_kind
-
         kind = process_file_kind(path)
         if kind is not None:
             return kind
     if include_configs:
-        from twelvecheck.checks.logging._config_files import config_kind
-
         return config_kind(path)
     return None
 
@@ -224,8 +218,6 @@ def _kind_of_name(name: str, include_configs: bool, include_process_files: bool)
     if suffix in PYTHON_SUFFIXES:
         return "python"
     if include_process_files and ("procfile" in name.lower() or name == "app.json"):
-        from twelvecheck.deploy.procfile import process_file_kind
-
         kind = process_file_kind(name)
         if kind is not None:
             return kind

@@ -1,6 +1,6 @@
 """``--fix`` and ``--diff``: apply the reported findings' fixes, file by file, never breaking one.
 
-For each file with an applicable fix: apply the fixes that do not overlap (fixes.apply),
+For each file with an applicable fix: apply the fixes that do not overlap (fix/apply.py),
 check the result (Python must still parse, with CPython's parser and libcst's; a Procfile
 must declare the same process types, in the same order), analyze the new text again and
 apply what that run offers, at most ``MAX_PASSES`` times. A fix that would break the file
@@ -22,10 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from twelvecheck.fix import edits as fixes
 from twelvecheck.core.findings import Finding, ToolError
+from twelvecheck.deploy.procfile import UnreadableProcfile, parse
 from twelvecheck.files.decoding import SourceError, decode_source
-from twelvecheck.engine.task import PARSE_ERROR, FileTask
+from twelvecheck.files.kinds import PROCFILE, PYTHON
+from twelvecheck.engine.meta import PARSE_ERROR
+from twelvecheck.engine.task import FileTask
+from twelvecheck.fix.apply import apply as apply_fixes
+from twelvecheck.run.worker import analyze_file
 
 MAX_PASSES = 5
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # lines as libcst and the Procfile parser count them
@@ -119,13 +123,11 @@ def _fix_file(task: FileTask, wanted: list[Finding], unsafe: bool, keep, errors:
     # No prefilter: the fixed text must go through libcst's parser too, whatever it contains.
     check_task = dataclasses.replace(task, report=task.report | {PARSE_ERROR}, in_place=True, prefilter=False)
     for _ in range(MAX_PASSES):
-        new_text, applied = fixes.apply(item.fixed, [finding.fix for finding in wanted])
+        new_text, applied = apply_fixes(item.fixed, [finding.fix for finding in wanted])
         if not applied or new_text == item.fixed:
             break
         problem = _breaks(task, item.fixed, new_text)
         if problem is None:
-            from twelvecheck.engine.analyze import analyze_file
-
             result = analyze_file(dataclasses.replace(check_task, source=new_text.encode(encoding)))
             broken = [f for f in result.findings if f.code == PARSE_ERROR] or result.errors
             if broken:
@@ -152,7 +154,7 @@ def _decode(task: FileTask, data: bytes) -> tuple[str, str]:
 
 def _breaks(task: FileTask, old: str, new: str) -> str | None:
     """Why the new text is not acceptable, or None."""
-    if task.kind == "python":
+    if task.kind == PYTHON:
         try:
             ast.parse(new)
         except SyntaxError as exc:
@@ -160,9 +162,7 @@ def _breaks(task: FileTask, old: str, new: str) -> str | None:
         except (ValueError, RecursionError, MemoryError) as exc:
             return f"the result would not be valid Python: {exc}"
         return None
-    if task.kind == "procfile":
-        from twelvecheck.deploy.procfile import UnreadableProcfile, parse
-
+    if task.kind == PROCFILE:
         try:
             before, after = parse(old), parse(new)
         except UnreadableProcfile as exc:

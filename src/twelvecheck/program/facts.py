@@ -24,7 +24,7 @@ from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.program.values.exprs import argument, string_value
 from twelvecheck.program.frameworks import BLOCKING_CALLS
 from twelvecheck.program.signals import handler_kind, signals_of
-from twelvecheck.checks.signals._fix import main_block_facts
+from twelvecheck.program.main_block import main_block_facts
 from twelvecheck.engine.factscope import FileScope, children
 from twelvecheck.engine.names import AST_TRY, dotted_name
 from twelvecheck.engine.positions import SourceSpans
@@ -109,7 +109,7 @@ class ProgramFacts(FactCollector):
         self.loop_signals: dict[str, set[str]] = {}
         self.assigned = AssignedValues(scope)  # type: ignore[arg-type]
         self.main_block: ast.If | None = None
-        self.main_fix: dict[str, Any] | None = None  # what TWC303's fix needs (_sigterm_fix.py)
+        self.main_fix: dict[str, Any] | None = None  # what TWC303's fix needs (main_block.py)
         self.try_stack: list[set[str]] = []
         self._visits: dict[type, Callable[[Any], None]] = {
             ast.If: self._visit_if,

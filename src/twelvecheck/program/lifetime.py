@@ -10,7 +10,7 @@ from twelvecheck.program.project import EntryPoint, Project
 from twelvecheck.engine.rule import ProjectFinding
 
 if TYPE_CHECKING:
-    from twelvecheck.fix.edits import Fix
+    from twelvecheck.core.findings import Fix
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from twelvecheck.reports.sources import SourceCache
-from twelvecheck.run.runner import RunResult
+from twelvecheck.run.model import RunResult
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "html")
 

@@ -15,7 +15,7 @@ import json
 
 from twelvecheck.core.findings import Finding, Severity
 from twelvecheck.reports import ReportContext
-from twelvecheck.run.runner import RunResult
+from twelvecheck.run.model import RunResult
 
 GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 GITLAB_SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}

@@ -25,7 +25,7 @@ from twelvecheck.reports import ReportContext
 from twelvecheck.reports.markdown import to_html
 from twelvecheck.reports.sources import ContextLine, context as source_context
 from twelvecheck.core.ruledocs import DOCS_BASE_URI, FAMILIES, RuleDoc, load_rule_docs
-from twelvecheck.run.runner import RunResult
+from twelvecheck.run.model import RunResult
 
 TEMPLATES = Path(__file__).with_name("templates")
 SEVERITIES = ("error", "warning", "info")

@@ -16,7 +16,7 @@ from collections import defaultdict
 from twelvecheck.core.findings import Finding
 from twelvecheck.reports import ReportContext
 from twelvecheck.core.ruledocs import load_rule_docs
-from twelvecheck.run.runner import RunResult
+from twelvecheck.run.model import RunResult
 
 # XML 1.0 cannot carry these at all, not even escaped (lone surrogates: undecodable names).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

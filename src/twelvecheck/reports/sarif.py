@@ -15,11 +15,10 @@ import re
 from typing import Any
 
 from twelvecheck import __version__
-from twelvecheck.core.findings import Finding, Severity
-from twelvecheck.fix.edits import Fix
+from twelvecheck.core.findings import Finding, Fix, Severity
 from twelvecheck.reports import ReportContext
 from twelvecheck.core.ruledocs import FAMILIES, RuleDoc, load_rule_docs
-from twelvecheck.run.runner import RunResult
+from twelvecheck.run.model import RunResult
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

@@ -11,7 +11,7 @@ import click
 from twelvecheck import __version__
 from twelvecheck.core.findings import Finding, Severity
 from twelvecheck.core.ruledocs import load_rule_docs
-from twelvecheck.run.runner import RunResult
+from twelvecheck.run.model import RunResult
 
 JSON_SCHEMA_VERSION = 1
 _SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}

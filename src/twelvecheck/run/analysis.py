@@ -15,41 +15,40 @@ import threading
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from twelvecheck import checks  # noqa: F401  (registers every rule; they load libcst only when used)
-from twelvecheck.run.closure import FactClosure
-from twelvecheck.deploy.process_model import (apply_process_model, build_process_model, deployment_facts,
-                                    process_entry_points)
 from twelvecheck.core.findings import FileResult, Finding, Severity, Span, ToolError, assign_fingerprints
+from twelvecheck.deploy.process_model import apply_process_model, build_process_model, process_entry_points
+from twelvecheck.engine.registry import load_rules
+from twelvecheck.engine.rule import ProjectRule
+from twelvecheck.engine.suppressions import Suppressions
+from twelvecheck.core.ruledocs import resolve_code
+from twelvecheck.engine.task import FileTask, FindingFactory
+from twelvecheck.files.decoding import SourceError, decode_source
+from twelvecheck.files.discovery import SourceFile
 from twelvecheck.files.modulepath import module_name_from_path
 from twelvecheck.program.project import Project, console_scripts, find_packaging_files
-from twelvecheck.engine.rule import REGISTRY, ProjectRule
-from twelvecheck.files.decoding import SourceError, decode_source
-from twelvecheck.engine.suppressions import Suppressions
-from twelvecheck.engine.task import FileTask, FindingFactory, resolve_code
+from twelvecheck.run.cache import ResultCache
+from twelvecheck.run.closure import FactClosure
+from twelvecheck.run.deploy_files import deployment_facts
+from twelvecheck.run.model import RunResult, Settings, roots_of
+from twelvecheck.run.replay import RunRecords
 
-if TYPE_CHECKING:
-    from twelvecheck.run.cache import ResultCache
-    from twelvecheck.files.discovery import SourceFile
-    from twelvecheck.run.replay import RunRecords
-    from twelvecheck.run.runner import RunResult, Settings
 
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_THRESHOLD = 24
 
 
-def analyze_run(settings: "Settings", enabled: set[str], severities: tuple,
-                sources: list[tuple["SourceFile", frozenset[str], str]], packaging: list[Path],
-                errors: list[ToolError], with_process_model: bool, records: "RunRecords | None" = None,
-                key: str | None = None) -> "RunResult":
+def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
+                sources: list[tuple[SourceFile, frozenset[str], str]], packaging: list[Path],
+                errors: list[ToolError], with_process_model: bool, records: RunRecords | None = None,
+                key: str | None = None) -> RunResult:
     """The run's result from its files (``sources``: each with the codes it reports and the
     path to open), and the record of it kept for the next run when ``records`` is given and
     the answer is plain."""
-    from twelvecheck.run.runner import RunResult, roots_of
-
     errors_before = len(errors)
-    project_codes = sorted(code for code in enabled if issubclass(REGISTRY[code], ProjectRule))
+    rules = load_rules()
+    project_codes = sorted(code for code in enabled if issubclass(rules[code], ProjectRule))
     if project_codes:
         packaging_files = find_packaging_files(roots_of(settings))
         known = {path.resolve() for path in packaging_files}
@@ -156,15 +155,14 @@ def _closure_name(settings: Settings) -> str:
 
 
 def _codes_judging(task: FileTask) -> list[str]:
-    """The reported codes whose rules judge a file of this kind (logging configs: TWC203)."""
+    """The reported codes whose rules judge a file of this kind."""
     return list(_judging(task.report, task.kind))
 
 
 @lru_cache(maxsize=256)
 def _judging(report: frozenset[str], kind: str) -> tuple[str, ...]:
-    judging = sorted(code for code in report
-                     if code in REGISTRY and kind in getattr(REGISTRY[code], "kinds", ("python",)))
-    return tuple(judging if kind == "python" or judging else sorted(report & {"TWC002", "TWC203"}))
+    rules = load_rules()
+    return tuple(sorted(code for code in report if code in rules and kind in rules[code].kinds))
 
 
 def _project_findings(project: Project, codes: list[str], tasks: list[FileTask],
@@ -174,7 +172,7 @@ def _project_findings(project: Project, codes: list[str], tasks: list[FileTask],
     findings = []
     for code in codes:
         try:
-            found = REGISTRY[code].check_project(project)
+            found = load_rules()[code].check_project(project)
         except Exception as exc:  # a rule bug costs that rule, not the run
             errors.append(ToolError(f"internal error in rule {code}: {type(exc).__name__}: {exc}"))
             continue
@@ -200,18 +198,16 @@ def _read_text(task: FileTask) -> str:
         return ""
 
 
-def _open_cache(settings: Settings, errors: list[ToolError]) -> "ResultCache | None":
+def _open_cache(settings: Settings, errors: list[ToolError]) -> ResultCache | None:
     if settings.cache_dir is None or settings.stdin_source is not None:
         return None
-    from twelvecheck.run.cache import ResultCache
-
     cache, problem = ResultCache.open(settings.cache_dir)
     if problem:
         print(f"twelvecheck: warning: {problem}", file=sys.stderr)  # slower, not wrong: no error
     return cache
 
 
-def _analyze_all(tasks: list[FileTask], jobs: int, cache: "ResultCache | None" = None) -> list[FileResult]:
+def _analyze_all(tasks: list[FileTask], jobs: int, cache: ResultCache | None = None) -> list[FileResult]:
     """Results in task order: cached ones as they are, the rest analyzed (and then cached)."""
     results: list[FileResult | None] = [None] * len(tasks)
     keys: dict[int, str] = {}
@@ -233,7 +229,7 @@ def _analyze_all(tasks: list[FileTask], jobs: int, cache: "ResultCache | None" =
     return results
 
 
-def _parsed_anyway(cache: "ResultCache", task: FileTask) -> FileResult | None:
+def _parsed_anyway(cache: ResultCache, task: FileTask) -> FileResult | None:
     """A file asked for its facts that an earlier run parsed for its own rules: that result
     holds its facts already (engine.py: a parsed file yields them whether asked or not). The
     closure's list (``FactClosure.assume``) asks for such files up front."""
@@ -244,7 +240,7 @@ def _parsed_anyway(cache: "ResultCache", task: FileTask) -> FileResult | None:
     return result if result is not None and result.parsed else None
 
 
-def _cache_key(cache: "ResultCache", task: FileTask) -> str | None:
+def _cache_key(cache: ResultCache, task: FileTask) -> str | None:
     """Python files only: Procfiles and configs are cheap and depend on files around them."""
     if task.kind != "python" or task.source is not None:
         return None
@@ -279,7 +275,7 @@ def _analyze(tasks: list[FileTask], indexes: list[int], jobs: int) -> list[FileR
     if not indexes:
         return []
     # Imported here: a run served wholly from the cache never loads the engine (nor libcst).
-    from twelvecheck.engine.analyze import analyze_file, load_parser
+    from twelvecheck.run.worker import analyze_file, load_parser
 
     todo = [tasks[index] for index in indexes]
     workers = jobs or os.cpu_count() or 1

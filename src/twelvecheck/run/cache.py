@@ -43,8 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from twelvecheck import __version__
-from twelvecheck.core.findings import FileResult, Finding, Severity, Span
-from twelvecheck.fix.edits import Fix
+from twelvecheck.core.findings import FileResult, Finding, Fix, Severity, Span
 
 CACHE_DIR_NAME = ".twelvecheck_cache"
 _FORMAT = 2  # bump when the pack layout changes

@@ -40,6 +40,7 @@ from typing import Any, Iterable
 from twelvecheck.run.cache import Content, code_fingerprint, finding_from_json, finding_to_json, read_content
 from twelvecheck.core.findings import Finding
 from twelvecheck.files.ignoring import repository_folders
+from twelvecheck.files.writing import write_atomically
 
 _FORMAT = 1
 _FOLDER = "runs"
@@ -116,8 +117,6 @@ class RunRecords:
         document = {"format": _FORMAT, "code": code_fingerprint(), "key": key, "files": self.files,
                     "answer": answer}
         try:
-            from twelvecheck.cli.main import write_atomically
-
             self.folder.mkdir(exist_ok=True)
             write_atomically(str(self.path), json.dumps(document, separators=(",", ":")))
             _prune(self.folder)

@@ -5,62 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from twelvecheck.files.discovery import DEFAULT_EXCLUDES, SourceFile, discover
-from twelvecheck.core.findings import Finding, Severity, ToolError
-from twelvecheck.files.modulepath import module_name_from_path
 from twelvecheck.config.selection import expand, resolve, wants_process_files
-
-if TYPE_CHECKING:
-    from twelvecheck.deploy.formation import FormationOverride
-    from twelvecheck.run.replay import RunRecords
-    from twelvecheck.engine.task import FileTask
-
-
-@dataclass
-class Settings:
-    paths: list[str] = field(default_factory=lambda: ["."])
-    select: list[str] | None = None
-    extend_select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDES))
-    extend_exclude: list[str] = field(default_factory=list)
-    force_exclude: bool = False
-    respect_gitignore: bool = True
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    severity: dict[str, str] = field(default_factory=dict)
-    jobs: int = 0  # 0: one per core
-    root: Path = field(default_factory=Path.cwd)  # config directory: patterns are relative to it
-    cwd: Path = field(default_factory=Path.cwd)
-    stdin_filename: str | None = None
-    stdin_source: bytes | None = None
-    # Quantities from [tool.twelvecheck.formation], then --formation: each wins over app.json
-    # and the ones before it for the process types it names (deployment.build_model).
-    formations: "list[FormationOverride]" = field(default_factory=list)
-    # `twelvecheck formation` needs the process model even when no rule that reads it is selected.
-    process_model: bool = False
-    cache_dir: Path | None = None  # None: no cache (--no-cache, standard input)
-    # Off: parse every file and collect whole-program facts everywhere (the tests compare).
-    prefilter: bool = True
-
-
-@dataclass
-class RunResult:
-    files_scanned: int
-    findings: list[Finding]
-    errors: list[ToolError]
-    enabled: set[str]
-    # display path -> the codes that ran on it (reports list them: junit testcases).
-    checked: dict[str, list[str]] = field(default_factory=dict)
-    # Set by --baseline: {"file", "entries", "baselined", "stale"} (the JSON summary's "baseline").
-    baseline: dict | None = None
-    # Procfiles, formations and the code each process type runs (deployment.ProcessModel).
-    process_model: Any = None
-    # display path -> what was analyzed there (the fixer analyzes its fixes the same way).
-    tasks: "dict[str, FileTask]" = field(default_factory=dict)
+from twelvecheck.core.findings import Severity, ToolError
+from twelvecheck.engine.task import FileTask
+from twelvecheck.files.discovery import SourceFile, discover
+from twelvecheck.files.kinds import process_file_kind
+from twelvecheck.files.modulepath import module_name_from_path
+from twelvecheck.run.cache import CACHE_FORMAT_DIR
+from twelvecheck.run.model import RunResult, Settings, roots_of
+from twelvecheck.run.replay import RunRecords, files_above
 
 
 def _severity_overrides(settings: Settings) -> tuple[tuple[str, Severity], ...]:
@@ -104,8 +59,6 @@ def run(settings: Settings) -> RunResult:
 
     if settings.stdin_source is not None:
         name = settings.stdin_filename or "-"
-        from twelvecheck.deploy.procfile import process_file_kind
-
         kind = process_file_kind(name) or "python"  # --stdin-filename Procfile reads a Procfile
         files = [SourceFile(Path(name), name if settings.stdin_filename else "-", kind, True)]
         packaging: list[Path] = []
@@ -137,6 +90,8 @@ def run(settings: Settings) -> RunResult:
         if answer is not None:
             records.refresh()
             return _replayed(answer, settings, enabled, severities, sources, errors)
+    # Deferred: the analysis loads the rules, the process model and the engine, which a run
+    # answered from its record never needs.
     from twelvecheck.run.analysis import analyze_run
 
     return analyze_run(settings, enabled, severities, sources, packaging, errors, with_process_model,
@@ -144,15 +99,12 @@ def run(settings: Settings) -> RunResult:
 
 
 def _run_record(settings: Settings, enabled: set[str], severities: tuple, sources: list,
-                packaging: list[Path]) -> "tuple[RunRecords | None, str | None]":
+                packaging: list[Path]) -> tuple[RunRecords | None, str | None]:
     """The run record of runs like this one, and this run's key (replay.py); (None, None)
     for runs that are not recorded."""
     if settings.cache_dir is None or settings.stdin_source is not None or not settings.prefilter \
             or settings.process_model:
         return None, None
-    from twelvecheck.run.cache import CACHE_FORMAT_DIR
-    from twelvecheck.run.replay import RunRecords, files_above
-
     shape = {
         "settings": {name: value for name, value in vars(settings).items() if name not in _NOT_IN_KEY},
         "enabled": sorted(enabled),
@@ -177,9 +129,7 @@ _NOT_IN_KEY = frozenset({"jobs", "cache_dir", "stdin_filename", "stdin_source"})
 
 
 def _replayed(answer: dict, settings: Settings, enabled: set[str], severities: tuple, sources: list,
-              errors: list[ToolError]) -> "RunResult":
-    from twelvecheck.engine.task import FileTask
-
+              errors: list[ToolError]) -> RunResult:
     facts_from = set(answer["facts_from"])
     entry_functions = frozenset(answer["entry_functions"])
     tasks = {source.display: FileTask(
@@ -188,10 +138,3 @@ def _replayed(answer: dict, settings: Settings, enabled: set[str], severities: t
         prefilter=settings.prefilter,
     ) for source, report, path in sources}
     return RunResult(len(tasks), answer["findings"], errors, enabled, answer["checked"], tasks=tasks)
-
-
-def roots_of(settings: Settings) -> list[Path]:
-    """The paths the run checks, absolute (the working directory for standard input)."""
-    if settings.stdin_source is not None:
-        return [settings.cwd]
-    return [p if (p := Path(path)).is_absolute() else settings.cwd / p for path in settings.paths]

@@ -1,24 +1,22 @@
 """TWC203 on logging configuration files: fileConfig INI, and YAML/JSON in the dictConfig schema.
 
-(The Python side is checks/logging_config_file_handler.py.) Input that does not parse is no
-logging config this rule can judge: it yields no findings, never an exception.
+(The Python side is logging_config_file_handler.py, whose rule reads these files through
+``config_problems``.) Input that does not parse is no logging config this rule can judge: it
+yields no findings, never an exception.
 """
 
 from __future__ import annotations
 
 import json
-import pathlib
 import re
 from dataclasses import dataclass, field
 
 from twelvecheck.core.lazy import yaml
 
-from twelvecheck.files.discovery import LOGGING_CONFIG_SUFFIXES
 from twelvecheck.checks.logging._handlers import FILE_HANDLER_CLASSES, handler_class_string_is_file
 from twelvecheck.core.findings import Span
-from twelvecheck.engine.suppressions import Suppressions
+from twelvecheck.engine.rule import Problem
 
-CODE = "TWC203"
 MAX_CHARS = 2 * 1024 * 1024
 WHERE = {"ini": "INI logging config", "yaml": "YAML logging config", "json": "JSON logging config"}
 # Keys that, next to ``handlers``, make a mapping a dictConfig config (not an Ansible play).
@@ -26,11 +24,6 @@ DICTCONFIG_MARKERS = frozenset({"version", "formatters", "loggers", "root", "dis
 # Class names as they appear in text, for the cheap gate ("FileHandler", "DailyLogFile", ...).
 _CLASS_TOKENS = tuple(sorted({name.rsplit(".", 1)[-1] for name in FILE_HANDLER_CLASSES}))
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-
-
-def config_kind(path: pathlib.Path) -> str | None:
-    """'ini'|'yaml'|'json' for a file that may be a logging config, else None (by suffix only; cheap)."""
-    return LOGGING_CONFIG_SUFFIXES.get(pathlib.PurePath(path).suffix.lower())
 
 
 def looks_like_logging_config(text: str, kind: str) -> bool:
@@ -48,11 +41,10 @@ class _Hit:
     handler_line: int  # the handler's own line (section header / mapping key): its "statement"
 
 
-def analyze_config_file(task, text: str, lines: list[str], result, factory) -> None:
-    """Append TWC203 findings for a logging configuration file to ``result.findings``."""
-    kind = task.kind
-    if CODE not in task.report or not looks_like_logging_config(text, kind):
-        return
+def config_problems(text: str, kind: str) -> list[Problem]:
+    """TWC203's problems in a logging configuration file of this kind ("ini", "yaml", "json")."""
+    if not looks_like_logging_config(text, kind):
+        return []
     if kind == "ini":
         hits = _ini_hits(text)
     elif kind == "yaml":
@@ -63,26 +55,16 @@ def analyze_config_file(task, text: str, lines: list[str], result, factory) -> N
         try:
             data = json.loads(text, object_pairs_hook=_Object)
         except (ValueError, RecursionError):
-            return
+            return []
         hits = _yaml_hits(text)
         if hits is None:  # valid JSON has tabs only as whitespace: same positions without
             hits = _yaml_hits(text.replace("\t", " "))
         if hits is None:  # e.g. a control character in a string, a key over 1024 characters
             hits = _json_hits(text, data)
-    if not hits:
-        return
-    from twelvecheck.engine.task import resolve_code  # the engine imports this module lazily
-
-    # JSON has no comments. A directive above the handler (its section header or key)
-    # covers it, as one above a statement does in Python.
-    suppressions = Suppressions.empty() if kind == "json" else Suppressions.scan(text, resolve_code)
-    unique = {(hit.span.line, hit.span.column): hit for hit in hits}  # aliases can repeat one
-    for _, hit in sorted(unique.items()):
-        span = hit.span
-        if suppressions.suppresses(CODE, span.line, span.end_line, hit.handler_line):
-            continue
-        fields = {"handler": hit.handler, "detail": hit.detail, "where": WHERE[kind]}
-        result.findings.append(factory.make(CODE, span, fields))
+    # A directive above the handler (its section header or key) covers it, as one above a
+    # statement does in Python (JSON has no comments).
+    return [Problem(hit.span, {"handler": hit.handler, "detail": hit.detail, "where": WHERE[kind]},
+                    statement_line=hit.handler_line) for hit in hits]
 
 
 # --- fileConfig INI

@@ -1,6 +1,6 @@
 """TWC203 logging-config-file-handler: dictConfig / Django LOGGING declaring file handlers.
 
-Logging configuration files (fileConfig ini, YAML, JSON) are read by configfiles.py.
+Logging configuration files (fileConfig ini, YAML, JSON) are read by _config_files.py.
 """
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.dicts import dict_entries
 from twelvecheck.program.values.exprs import argument, string_value
+from twelvecheck.checks.logging._config_files import config_problems
 from twelvecheck.checks.logging._fixes import dictconfig_handler_to_stream
 from twelvecheck.checks.logging._handlers import handler_class_string_is_file
-from twelvecheck.engine.rule import Invalid, Rule, Valid
+from twelvecheck.engine.rule import Invalid, Problem, Rule, Valid
+from twelvecheck.files.kinds import LOGGING_CONFIG_SUFFIXES
 
 # Module-level names that Django (and projects copying its convention) pass to dictConfig.
 SETTINGS_NAMES = frozenset({"LOGGING", "LOGGING_CONFIG", "LOG_CONFIG", "LOGGING_DICT"})
@@ -20,6 +22,12 @@ SETTINGS_NAMES = frozenset({"LOGGING", "LOGGING_CONFIG", "LOG_CONFIG", "LOGGING_
 class LoggingConfigFileHandler(Rule):
     code = "TWC203"
     tokens = ("dictConfig", "LOGGING", "LOG_CONFIG")
+    # Python, and the files that may be logging configurations (fileConfig INI, YAML, JSON).
+    kinds = ("python", *sorted(set(LOGGING_CONFIG_SUFFIXES.values())))
+
+    @classmethod
+    def check_text(cls, text: str, kind: str) -> list[Problem]:
+        return config_problems(text, kind)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

@@ -16,7 +16,7 @@ from twelvecheck.deploy.procfile import PORTABLE_NAME, PROCESS_LINE, Procfile
 from twelvecheck.deploy.platforms import PLATFORMS, Outcome, labels
 
 if TYPE_CHECKING:
-    from twelvecheck.fix.edits import Fix
+    from twelvecheck.core.findings import Fix
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from twelvecheck.program.lifetime import unhandled_services
 from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.checks.signals._fix import sigterm_fix
-from twelvecheck.fix.edits import Fix
+from twelvecheck.core.findings import Fix
 from twelvecheck.engine.rule import Invalid, ProjectFinding, ProjectRule, Valid
 
 

@@ -1,1 +1,0 @@
-"""TWC0xx: twelvecheck's own input (parse errors, unused suppressions)."""

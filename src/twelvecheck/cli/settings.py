@@ -1,0 +1,147 @@
+"""The configuration file and the command line's options, merged into a run's settings.
+
+``twelvecheck check`` and ``twelvecheck formation`` share this, so both run the same way on
+the same path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from twelvecheck.config.formation import FormationOverride, config_source
+from twelvecheck.config.loading import ConfigError, FileConfig, find_config, load_config, pattern_problem
+from twelvecheck.config.selection import expand
+from twelvecheck.run.cache import CACHE_DIR_NAME
+from twelvecheck.run.model import Settings
+
+
+def split_values(values: tuple[str, ...]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _load_file_config(paths: list[str], options: dict[str, Any], cwd: Path) -> FileConfig:
+    if options.get("isolated"):
+        return FileConfig()
+    if options.get("config_file"):
+        path = Path(options["config_file"])
+        if not path.is_file():
+            raise ConfigError("configuration file does not exist", path)
+        return load_config(path)
+    start = paths[0] if paths and paths[0] != "-" else (options.get("stdin_filename") or ".")
+    start_path = Path(start) if Path(start).is_absolute() else cwd / start
+    # A --stdin-filename (or a missing path) need not exist: search from its nearest folder.
+    while not start_path.exists() and start_path.parent != start_path:
+        start_path = start_path.parent
+    found = find_config(start_path)
+    return load_config(found) if found else FileConfig()
+
+
+def _folder_prefix(cwd: Path, root: Path) -> str:
+    """cwd relative to the config folder, as a pattern prefix ("svc/"); "" if not below it."""
+    try:
+        relative = cwd.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if relative == "." else relative + "/"
+
+
+def _rebase(pattern: str, prefix: str) -> str:
+    """A command-line gitignore pattern (relative to cwd) made relative to the config folder.
+
+    Patterns without an inner '/' match at any depth and stay as they are; anchored ones
+    (``legacy/*.py``, ``/build``) get the cwd's path below the config folder in front.
+    """
+    negated = pattern.startswith("!")
+    body = pattern[1:] if negated else pattern
+    if not prefix or "/" not in body.rstrip("/"):
+        return pattern
+    return ("!" if negated else "") + prefix + body.lstrip("/")
+
+
+def _cache_dir(options: dict[str, Any], file_values: dict[str, Any], cwd: Path, root: Path) -> Path | None:
+    """--cache-dir (relative to cwd), else cache-dir (relative to the config file), else
+    .twelvecheck_cache in the config's folder; None with --no-cache or cache = false."""
+    if options.get("no_cache") or file_values.get("cache") is False:
+        return None
+    if options.get("cache_dir"):
+        return cwd / options["cache_dir"]
+    if "cache-dir" in file_values:
+        return root / file_values["cache-dir"]
+    return root / CACHE_DIR_NAME
+
+
+def pick_option(options: dict[str, Any], file_values: dict[str, Any], option: str, key: str, default: Any) -> Any:
+    """The command-line value when one was given, else the configuration's, else the default."""
+    value = options.get(option)
+    if value is not None and value != () and value is not False:
+        return value
+    return file_values.get(key, default)
+
+
+def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Settings, FileConfig]:
+    """Settings from the configuration file and the options ``check`` and ``formation`` share
+    (a command without an option reads it from the file alone)."""
+    config = _load_file_config(paths, options, cwd)
+    file_values = config.values
+    for option in ("select", "extend_select", "ignore"):
+        for selector in split_values(options.get(option, ())):
+            expand(selector)  # an unknown selector is a usage error (exit 2)
+    for option in ("exclude", "extend_exclude"):
+        for pattern in split_values(options.get(option, ())):
+            problem = pattern_problem(pattern)
+            if problem:
+                raise click.UsageError(f"--{option.replace('_', '-')}: {pattern!r} is no gitignore-style "
+                                       f"pattern ({problem})")
+
+    settings = Settings(cwd=cwd, root=config.root or cwd)
+    settings.paths = paths or ["."]
+    # Patterns in the file are relative to its folder, patterns on the command line to cwd.
+    prefix = _folder_prefix(cwd, settings.root)
+    settings.select = split_values(options.get("select", ())) or file_values.get("select")
+    settings.extend_select = [*file_values.get("extend-select", []), *split_values(options.get("extend_select", ()))]
+    settings.ignore = [*file_values.get("ignore", []), *split_values(options.get("ignore", ()))]
+    if options.get("exclude"):
+        settings.exclude = [_rebase(p, prefix) for p in split_values(options["exclude"])]
+    elif "exclude" in file_values:
+        settings.exclude = list(file_values["exclude"])
+    settings.extend_exclude = [*file_values.get("extend-exclude", []),
+                               *(_rebase(p, prefix) for p in split_values(options.get("extend_exclude", ())))]
+    settings.force_exclude = bool(pick_option(options, file_values, "force_exclude", "force-exclude", False))
+    settings.respect_gitignore = False if options.get("no_respect_gitignore") else \
+        file_values.get("respect-gitignore", True)
+    settings.per_file_ignores = file_values.get("per-file-ignores", {})
+    settings.severity = file_values.get("severity", {})
+    settings.jobs = pick_option(options, file_values, "jobs", "jobs", 0)
+    settings.cache_dir = _cache_dir(options, file_values, cwd, settings.root)
+    settings.prefilter = not options.get("no_prefilter")
+    settings.formations = _formations(config, options.get("formation") or {}, settings.paths, cwd)
+    return settings, config
+
+
+def _formations(config: FileConfig, option: dict[str, int], paths: list[str], cwd: Path) -> list:
+    """The configuration's formation (for the app at its folder), then --formation (for the
+    app of the checked paths): later ones win per process type (formation.FormationOverride)."""
+    if not config.values.get("formation") and not option:
+        return []
+    layers = []
+    if config.values.get("formation") and config.path is not None:
+        layers.append(FormationOverride(dict(config.values["formation"]), config_source(config.path),
+                                        [config.path.parent]))
+    if option:
+        layers.append(FormationOverride(option, "--formation", [cwd / path for path in paths], required=True))
+    return layers
+
+
+def use_color(option: bool | None, file_values: dict[str, Any], output: str | None) -> bool:
+    """--color/--no-color, else the file's ``color``, else on for a terminal unless NO_COLOR."""
+    color = option if option is not None else file_values.get("color")
+    if color is None:
+        color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return bool(color)
+
+

@@ -1,0 +1,64 @@
+"""What a run is given and what it gives back: ``Settings`` in, ``RunResult`` out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from twelvecheck.config.formation import FormationOverride
+from twelvecheck.core.findings import Finding, ToolError
+from twelvecheck.files.discovery import DEFAULT_EXCLUDES
+
+if TYPE_CHECKING:
+    from twelvecheck.engine.task import FileTask
+
+
+@dataclass
+class Settings:
+    paths: list[str] = field(default_factory=lambda: ["."])
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDES))
+    extend_exclude: list[str] = field(default_factory=list)
+    force_exclude: bool = False
+    respect_gitignore: bool = True
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)
+    jobs: int = 0  # 0: one per core
+    root: Path = field(default_factory=Path.cwd)  # config directory: patterns are relative to it
+    cwd: Path = field(default_factory=Path.cwd)
+    stdin_filename: str | None = None
+    stdin_source: bytes | None = None
+    # Quantities from [tool.twelvecheck.formation], then --formation: each wins over app.json
+    # and the ones before it for the process types it names (deployment.build_model).
+    formations: list[FormationOverride] = field(default_factory=list)
+    # `twelvecheck formation` needs the process model even when no rule that reads it is selected.
+    process_model: bool = False
+    cache_dir: Path | None = None  # None: no cache (--no-cache, standard input)
+    # Off: parse every file and collect whole-program facts everywhere (the tests compare).
+    prefilter: bool = True
+
+
+@dataclass
+class RunResult:
+    files_scanned: int
+    findings: list[Finding]
+    errors: list[ToolError]
+    enabled: set[str]
+    # display path -> the codes that ran on it (reports list them: junit testcases).
+    checked: dict[str, list[str]] = field(default_factory=dict)
+    # Set by --baseline: {"file", "entries", "baselined", "stale"} (the JSON summary's "baseline").
+    baseline: dict | None = None
+    # Procfiles, formations and the code each process type runs (deployment.ProcessModel).
+    process_model: Any = None
+    # display path -> what was analyzed there (the fixer analyzes its fixes the same way).
+    tasks: "dict[str, FileTask]" = field(default_factory=dict)
+
+
+def roots_of(settings: Settings) -> list[Path]:
+    """The paths the run checks, absolute (the working directory for standard input)."""
+    if settings.stdin_source is not None:
+        return [settings.cwd]
+    return [p if (p := Path(path)).is_absolute() else settings.cwd / p for path in settings.paths]
