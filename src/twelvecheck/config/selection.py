@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from twelvecheck.core.ruledocs import FAMILIES, load_rule_docs
+from twelvecheck.core.ruledocs import DEPLOYMENT_INPUTS, FAMILIES, load_rule_docs
 
 
 class SelectorError(ValueError):
@@ -35,13 +35,15 @@ def expand(selector: str) -> set[str]:
     )
 
 
-# Rules that read the process model (deployment.py), besides the TWC5 and TWC6 families.
-PROCESS_MODEL_CODES = frozenset({"TWC101", "TWC302", "TWC303", "TWC401"})
+def reads_any(enabled: set[str], inputs: frozenset[str] | set[str]) -> bool:
+    """Whether a rule among these codes reads one of ``inputs`` (a rule document's ``inputs``)."""
+    docs = load_rule_docs()
+    return any(not inputs.isdisjoint(docs[code].inputs) for code in enabled if code in docs)
 
 
 def wants_process_files(enabled: set[str]) -> bool:
     """Whether a run of these codes reads Procfiles and app.json and builds the process model."""
-    return any(code.startswith(("TWC5", "TWC6")) or code in PROCESS_MODEL_CODES for code in enabled)
+    return reads_any(enabled, DEPLOYMENT_INPUTS)
 
 
 def default_codes() -> set[str]:

@@ -40,7 +40,12 @@ REQUIRED_KEYS = {
     "message": str,
     "fix": list,
 }
-OPTIONAL_KEYS = {"default_enabled": bool}
+OPTIONAL_KEYS = {"default_enabled": bool, "inputs": list, "scale_hazard": str}
+# What a rule may read besides Python source; a run discovers those files and builds what
+# is needed only when an enabled rule reads it. "process-model": the Procfiles, formations
+# and the code each process type runs (deploy/process_model.py).
+INPUTS = ("python", "logging-config", "procfile", "appjson", "process-model")
+DEPLOYMENT_INPUTS = frozenset({"procfile", "appjson", "process-model"})
 
 CODE_RE = re.compile(r"^TWC\d{3}$")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -66,6 +71,10 @@ class RuleDoc:
     body: str
     sections: dict[str, str]
     source: Path
+    inputs: tuple[str, ...] = ("python",)
+    # Added to the message when the code that holds the finding runs in a process type
+    # scaled above one: "{type} runs {n} processes: ..." (deploy/process_model.py).
+    scale_hazard: str | None = None
 
     @property
     def fixable(self) -> bool:
@@ -110,6 +119,9 @@ def parse_rule_doc(text: str, source: Path) -> RuleDoc:
     for key, kind in REQUIRED_KEYS.items():
         if not isinstance(meta.get(key), kind):
             raise RuleDocError(f"{source}: front matter key {key!r} must be a {kind.__name__}")
+    for key, kind in OPTIONAL_KEYS.items():
+        if key in meta and not isinstance(meta[key], kind):
+            raise RuleDocError(f"{source}: front matter key {key!r} must be a {kind.__name__}")
     unknown = set(meta) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS)
     if unknown:
         raise RuleDocError(f"{source}: unknown front matter keys: {', '.join(sorted(unknown))}")
@@ -124,6 +136,9 @@ def parse_rule_doc(text: str, source: Path) -> RuleDoc:
     fix = meta["fix"]
     if any(item not in APPLICABILITIES for item in fix) or len(set(fix)) != len(fix):
         raise RuleDocError(f"{source}: fix must list some of {', '.join(APPLICABILITIES)} once each, got {fix!r}")
+    inputs = meta.get("inputs", ["python"])
+    if not inputs or any(item not in INPUTS for item in inputs) or len(set(inputs)) != len(inputs):
+        raise RuleDocError(f"{source}: inputs must list some of {', '.join(INPUTS)} once each, got {inputs!r}")
     body = match.group(2)
     sections = _split_sections(body)
     if bool(fix) != (FIX_SECTION in sections):
@@ -140,6 +155,8 @@ def parse_rule_doc(text: str, source: Path) -> RuleDoc:
         body=body.strip() + "\n",
         sections=sections,
         source=source,
+        inputs=tuple(inputs),
+        scale_hazard=meta.get("scale_hazard"),
     )
 
 
@@ -160,10 +177,6 @@ def load_rule_docs() -> dict[str, RuleDoc]:
         doc = parse_rule_doc(path.read_text(encoding="utf-8"), path)
         docs[doc.code] = doc
     return docs
-
-
-def docs_by_name() -> dict[str, RuleDoc]:
-    return {doc.name: doc for doc in load_rule_docs().values()}
 
 
 def resolve_code(text: str) -> str | None:

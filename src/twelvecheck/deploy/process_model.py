@@ -3,11 +3,11 @@
 An *app* is a folder with a ``Procfile`` (monorepos have several). Its formation comes from
 ``app.json`` in the same folder, then ``[tool.twelvecheck.formation]`` and ``--formation``
 (for the app at or above the configuration's folder, resp. the checked paths, or the only
-app; see ``_app_for``). From there: the formation rules (TWC601-TWC604), the Python files
-each process type runs, and the scale hazards: a TWC401 scheduler or TWC101 PID file in code
-that runs in a process type scaled above one is an error, and the message says how many
-copies run.
-The code a process type runs is also an entry point of the signal rules (TWC302/TWC303).
+app; see ``_app_for``). From there: the Python files each process type runs, the formation
+rules' findings (``checks/formation/``), and the scale hazards: a finding whose rule document
+names one (a scheduler, a PID file) in code that runs in a process type scaled above one is
+an error, and the message says how many copies run.
+The code a process type runs is also an entry point of the whole-program signal rules.
 """
 
 from __future__ import annotations
@@ -18,15 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from twelvecheck.core.findings import Finding, Severity
+from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.config.formation import FormationOverride
-from twelvecheck.deploy.formation import Formation, finding_key, formation_problems, scheduler_in_code
+from twelvecheck.deploy.analysis import formation_findings
+from twelvecheck.deploy.formation import Formation, finding_key, scheduler_in_code
 from twelvecheck.files.kinds import process_file_kind
 from twelvecheck.program.project import EntryPoint
 
-SCALE_HAZARDS = {
-    "TWC401": "{type} runs {n} processes: this job will run {n} times",
-    "TWC101": "{type} runs {n} processes: all {n} write this PID file",
-}
 
 
 @dataclass
@@ -60,21 +58,44 @@ class App:
     findings: dict[str, list[Finding]] = field(default_factory=dict)
 
     def undeclared(self) -> list[str]:
-        """Formation entries for types the Procfile does not declare (TWC601)."""
+        """Formation entries for types the Procfile does not declare."""
         declared = {ptype.name for ptype in self.types}
         return [name for name in self.formation.items if name not in declared]
+
+    def where_quantity(self, name: str) -> tuple[str | None, int, int, int]:
+        """(path, line, column, end column) where process type ``name``'s quantity is said:
+        its app.json entry, else its Procfile line, else the Procfile's first line (the
+        configuration and the command line have no lines of their own)."""
+        planned = self.formation.items.get(name)
+        if planned is not None and planned.path is not None:
+            return planned.path, planned.line, planned.column, planned.end_column
+        declared = next((ptype for ptype in self.types if ptype.name == name), None)
+        if declared is not None:
+            return self.procfile, declared.line, 1, len(name) + 1
+        return self.procfile, 1, 1, 2
 
 
 @dataclass
 class ProcessModel:
     apps: list[App] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # formations that fit no app (run errors)
-    # (path, code, line, column) of a finding -> the process types it is about, where the
-    # line alone does not say (formation.formation_problems, TWC602 in app.json)
+    # (path, code, line, column) of a formation rule's finding -> the process types it is
+    # about, where the line alone does not say (deploy/analysis.formation_findings)
     concerns: dict[tuple[str, str, int, int], set[str]] = field(default_factory=dict)
+    # (app.json, line, column) of a quantity that cannot be used -> its process type
+    unusable_quantities: dict[tuple[str, int, int], str] = field(default_factory=dict)
 
     def process_types(self) -> list[ProcessType]:
         return [ptype for app in self.apps for ptype in app.types]
+
+    def about(self, finding: Finding) -> set[str] | None:
+        """The process types a finding in a Procfile or app.json is about, when its line
+        alone does not say (None otherwise)."""
+        about = self.concerns.get(finding_key(finding))
+        if about is None:
+            name = self.unusable_quantities.get((finding.path, finding.line, finding.column))
+            return {name} if name is not None else None
+        return about
 
 
 def _folder(display: str) -> str:
@@ -85,7 +106,7 @@ def build_model(facts: dict[str, dict], cwd: Path, overrides: list[FormationOver
     """Apps from the facts of every Procfile and app.json (display path -> facts), their
     formations overridden by the configuration and --formation, in that order."""
     apps: dict[str, App] = {}
-    concerns: dict[tuple[str, str, int, int], set[str]] = {}
+    unusable: dict[tuple[str, int, int], str] = {}
     for path, fact in sorted(facts.items()):
         procfile = fact.get("procfile")
         if procfile is not None and posixpath.basename(path) == "Procfile":
@@ -105,8 +126,8 @@ def build_model(facts: dict[str, dict], cwd: Path, overrides: list[FormationOver
             app.formation.add_app_json(path, appjson["formation"])
             for item in appjson["formation"]:
                 if not item["valid"]:
-                    concerns[(path, "TWC602", item["value_line"], item["value_column"])] = {item["type"]}
-    model = ProcessModel(sorted(apps.values(), key=lambda a: a.directory), concerns=concerns)
+                    unusable[(path, item["value_line"], item["value_column"])] = item["type"]
+    model = ProcessModel(sorted(apps.values(), key=lambda a: a.directory), unusable_quantities=unusable)
     for override in overrides:
         app = _app_for(model, override, cwd)
         if app is not None:
@@ -231,7 +252,7 @@ def build_process_model(facts: dict[str, dict], outside: dict[str, dict], settin
 def apply_process_model(findings: list[Finding], model: ProcessModel, tasks: list, settings) -> list[Finding]:
     """Add the formation findings and escalate the scale hazards, once every other finding
     (the whole-program ones too) is known; each process type keeps the findings about it."""
-    found, concerns = formation_problems(model, {task.display_path: task for task in tasks})
+    found, concerns = formation_findings(model, {task.display_path: task for task in tasks})
     findings = [*findings, *found]
     model.concerns.update(concerns)
     _escalate(findings, model)
@@ -246,7 +267,7 @@ def apply_process_model(findings: list[Finding], model: ProcessModel, tasks: lis
         by_type: dict[str, list[Finding]] = {}
         by_line: dict[int, list[Finding]] = {}
         for finding in (f for path in declarations for f in by_path.get(path, ())):
-            for name in model.concerns.get(finding_key(finding), ()):
+            for name in model.about(finding) or ():
                 by_type.setdefault(name, []).append(finding)
             by_line.setdefault(finding.line, []).append(finding)
         for ptype in app.types:
@@ -266,9 +287,13 @@ def _in_order(chosen: dict[int, Finding], position: dict[int, int]) -> list[Find
 
 
 def _escalate(findings: list[Finding], model: ProcessModel) -> None:
+    """A finding whose rule document names a scale hazard (a scheduler, a PID file) is an
+    error in code that a process type scaled above one runs, and says how many copies run."""
     scaled_types = [p for p in model.process_types() if (p.quantity or 0) > 1]
+    docs = load_rule_docs()
     for finding in findings:
-        template = SCALE_HAZARDS.get(finding.code)
+        doc = docs.get(finding.code)
+        template = doc.scale_hazard if doc is not None else None
         if template is None:
             continue
         scaled = [p for p in scaled_types if finding.path in p.files]
@@ -281,7 +306,7 @@ def _escalate(findings: list[Finding], model: ProcessModel) -> None:
 
 def _affects(finding: Finding, app: App, name: str, ptype: ProcessType | None, model: ProcessModel) -> bool:
     """Whether a finding is about process type ``name`` of ``app`` (ptype: its declaration)."""
-    about = model.concerns.get(finding_key(finding))
+    about = model.about(finding)
     if about is not None:
         return finding.path in (app.procfile, app.appjson) and name in about
     if ptype is None or finding.path == app.appjson:

@@ -251,7 +251,7 @@ def _lookup(name: str, rest: list[Token], with_python: bool = False) -> tuple[To
             return TOOLS["python -m http.server"], [0, 1]
         return None
     base = TOOLS.get(name)
-    positions = _positionals(rest, base)
+    positions = positionals(rest, base)
     words = [rest[i].text for i in positions]
     if len(words) >= 2 and f"{name} {words[0]} {words[1]}" in TOOLS:
         return TOOLS[f"{name} {words[0]} {words[1]}"], positions[:2]
@@ -261,7 +261,7 @@ def _lookup(name: str, rest: list[Token], with_python: bool = False) -> tuple[To
     return (base, []) if base is not None else None
 
 
-def _positionals(words: list[Token], tool: Tool | None) -> list[int]:
+def positionals(words: list[Token], tool: Tool | None) -> list[int]:
     """Indexes of the words that are not options or option values."""
     takes_value = _value_flags(tool) if tool is not None else set()
     found, skip = [], False

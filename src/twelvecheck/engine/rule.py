@@ -1,12 +1,23 @@
-"""The rule API: one rule is one small class; one traversal runs all of them.
+"""The rule API: one rule is one small class with its cases; one traversal runs all of them.
 
-A rule subclasses :class:`Rule`, sets ``code`` (its metadata comes from
-``rules/<code>.md``), and defines ``visit_<Node>`` / ``leave_<Node>`` methods that the
-engine's single batched visitor dispatches to. ``VALID`` and ``INVALID`` hold the cases
-that must not and must fire; ``tests/test_rule_cases.py`` turns every one into a test.
+A rule sets ``code``; everything else about it (name, family, severity, message, whether it
+is on by default, which inputs it reads) comes from its document, ``rules/<code>.md``. Four
+bases, by what the rule judges:
 
-Rules resolve names with ``self.ctx.qualify(expr)`` (import table, see names.py) and
-report with ``self.report(node, **message_fields)``.
+- ``Rule``: a Python file, node by node. ``visit_<Node>``/``leave_<Node>`` methods are called
+  by the engine's one traversal (``engine/visitor.py``); ``report(node)`` reports at a node
+  while visiting it, ``report_at(node, statement)`` from later (``leave_Module``), naming
+  the statement whose suppression comments apply. ``fix=`` attaches a ``PendingFix``
+  (``engine/pyfix.py``). A rule whose ``kinds`` add a text kind (a logging configuration:
+  ``ini``, ``yaml``, ``json``) also answers ``check_text``.
+- ``ProjectRule``: the whole program, once per run, from the facts its ``collectors``
+  gathered from every file (``check_project``).
+- ``DeployRule``: one Procfile or app.json as the deployment side read it
+  (``deploy/documents.py``): ``check`` returns ``Problem`` s.
+- ``FormationRule``: one app's process model, once every file is analyzed (``check_app``).
+
+``VALID`` and ``INVALID`` hold the cases that must not and must fire; tests/test_rule_cases.py
+turns every one into a test. ``docs/adding-a-rule.md`` walks through adding one of each.
 """
 
 from __future__ import annotations
@@ -31,27 +42,36 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Valid:
-    """Source that must produce no finding of the rule."""
+    """A case that must produce no finding of the rule.
 
-    code: str
-    filename: str = "app.py"
+    ``code`` is written to ``filename`` (default: ``app.py`` for a rule of Python files, else
+    ``Procfile``); ``files`` are more (path, text) pairs of the same project, ``options``
+    command-line options (``("--formation", "web=2")``), and findings are looked for in
+    ``path`` (default: ``filename``). Python source is dedented; a Procfile is taken as written.
+    """
+
+    code: str | None = None
+    filename: str | None = None
+    files: tuple[tuple[str, str], ...] = ()
+    options: tuple[str, ...] = ()
+    path: str | None = None
 
     @property
     def source(self) -> str:
-        return textwrap.dedent(self.code).lstrip("\n")
+        """``code`` as Python source: dedented, without the first line break."""
+        return textwrap.dedent(self.code or "").lstrip("\n")
+
+    @property
+    def single_file(self) -> bool:
+        """A case of one Python file and no options: checked in memory, without a project."""
+        return not self.files and not self.options and self.path in (None, self.filename)
 
 
 @dataclass(frozen=True)
-class Invalid:
-    """Source that must produce findings of the rule on exactly ``lines`` (1-based)."""
+class Invalid(Valid):
+    """A case that must produce findings of the rule, on exactly ``lines`` (1-based) when given."""
 
-    code: str
     lines: tuple[int, ...] = ()
-    filename: str = "app.py"
-
-    @property
-    def source(self) -> str:
-        return textwrap.dedent(self.code).lstrip("\n")
 
 
 @functools.lru_cache(maxsize=None)
@@ -66,7 +86,7 @@ class Rule:
     # word (``os.system`` but not ``filesystem``, ``signal`` but not Django's ``signals``).
     tokens: ClassVar[tuple[str, ...]] = ()
     word_tokens: ClassVar[tuple[str, ...]] = ()
-    # The kinds of file the rule judges: Python source, or "procfile"/"appjson" (process_files.py).
+    # The kinds of file the rule judges (files/kinds.py): Python source by default.
     kinds: ClassVar[tuple[str, ...]] = ("python",)
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
@@ -194,4 +214,29 @@ class ProjectRule(Rule):
 
     @classmethod
     def check_project(cls, project: Any) -> list[ProjectFinding]:
+        raise NotImplementedError
+
+
+class DeployRule(Rule):
+    """A rule over one deployment file: a Procfile (``kinds = ("procfile",)``) or an app.json
+    (``("appjson",)``). ``check`` gets it as ``deploy/documents.py`` read it and returns the
+    problems in it; the file's ``#`` comments can suppress them."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("procfile",)
+
+    @classmethod
+    def check(cls, document: Any) -> Iterable[Problem]:
+        raise NotImplementedError
+
+
+class FormationRule(Rule):
+    """A rule over one app's process model (``deploy/process_model.py``: its Procfile, its
+    formation from app.json and the configuration, what each process type runs), judged
+    once every file is analyzed. ``check_app`` yields (the path the problem is in, the
+    problem, the process types it is about)."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("procfile", "appjson")
+
+    @classmethod
+    def check_app(cls, app: Any) -> Iterable[tuple[str, Problem, tuple[str, ...]]]:
         raise NotImplementedError

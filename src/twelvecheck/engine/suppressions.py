@@ -41,7 +41,7 @@ class Suppression:
         return not self.written or code in self.resolved.values()
 
 
-def _parse_codes(text: str | None) -> tuple[str, ...]:
+def parse_codes(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
     return tuple(part for part in re.split(r"[\s,]+", text.strip()) if part)
@@ -103,8 +103,8 @@ class Suppressions:
         items = []
         following: list[int] | None = None
         for line, column, comment, own_line in _comments(text):
-            for kind, codes_text, offset in _directives(comment):
-                written = _parse_codes(codes_text)
+            for kind, codes_text, offset in directives(comment):
+                written = parse_codes(codes_text)
                 if kind == "noqa":
                     written = tuple(c for c in written if _TWC_CODE_RE.match(c))
                     if not written:
@@ -161,7 +161,7 @@ class Suppressions:
         return problems
 
 
-def _directives(comment: str):
+def directives(comment: str):
     for match in _DIRECTIVE_RE.finditer(comment):
         yield match.group("kind").lower(), match.group("codes"), match.start()
     for match in _NOQA_RE.finditer(comment):

@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from twelvecheck.config.selection import expand, resolve, wants_process_files
+from twelvecheck.config.selection import expand, reads_any, resolve, wants_process_files
 from twelvecheck.core.findings import Severity, ToolError
 from twelvecheck.engine.task import FileTask
 from twelvecheck.files.discovery import SourceFile, discover
@@ -70,7 +70,7 @@ def run(settings: Settings) -> RunResult:
             exclude=[*settings.exclude, *settings.extend_exclude],
             force_exclude=settings.force_exclude,
             respect_gitignore=settings.respect_gitignore,
-            include_configs="TWC203" in enabled,
+            include_configs=reads_any(enabled, {"logging-config"}),
             include_process_files=settings.process_model or wants_process_files(enabled),
         )
         files, errors, packaging = found.files, list(found.errors), found.packaging

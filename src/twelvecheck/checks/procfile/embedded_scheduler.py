@@ -1,0 +1,32 @@
+"""TWC514 procfile-embedded-scheduler: a worker started with its scheduler inside (``celery worker -B``)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from twelvecheck.checks.procfile._entry import tool_invocations
+from twelvecheck.deploy.documents import ProcfileDocument
+from twelvecheck.deploy.options import find_options
+from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
+
+
+class EmbeddedScheduler(DeployRule):
+    code = "TWC514"
+
+    @classmethod
+    def check(cls, document: ProcfileDocument) -> Iterator[Problem]:
+        for check, inv in tool_invocations(document):
+            if inv.tool.role != "scheduler":  # a clock process is the right place for one
+                for option in find_options(inv.args, inv.tool.scheduler):
+                    yield check.problem(inv, option.token, f"`{inv.tool.key} {option.token.text}`")
+    VALID = [
+        Valid("worker: celery -A app worker\nbeat: celery -A app beat\n"),
+        Valid("worker: rq worker default\n"),
+        Valid("worker: celery -A app worker -P solo -Q default\n"),
+    ]
+    INVALID = [
+        Invalid("worker: celery -A app worker -B\n", lines=(1,)),
+        Invalid("worker: celery worker --app=app --beat -c 2\n", lines=(1,)),
+        Invalid("worker: python manage.py celeryd --beat\n", lines=(1,)),
+        Invalid("worker: rq worker --with-scheduler default\n", lines=(1,)),
+    ]

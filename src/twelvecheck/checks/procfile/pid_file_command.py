@@ -1,0 +1,36 @@
+"""TWC512 procfile-pid-file: a process type's command writes a PID file (an option, or its configuration file)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from twelvecheck.checks.procfile._entry import removal, tool_invocations
+from twelvecheck.deploy.documents import ProcfileDocument
+from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
+
+
+class PidFileCommand(DeployRule):
+    code = "TWC512"
+
+    @classmethod
+    def check(cls, document: ProcfileDocument) -> Iterator[Problem]:
+        for check, inv in tool_invocations(document):
+            tool = inv.tool
+            yield from check.option_or_config(inv, tool.pid, "writes a PID file",
+                                              lambda option: f"`{tool.key} {option.token.text}` writes the PID file "
+                                                             f"{option.value or ''}".rstrip(), fix=removal)
+    VALID = [
+        Valid("web: gunicorn -w 3 --preload app:app\n"),
+        Valid("worker: celery -A app worker -P solo\n"),  # -P is the pool
+        Valid("web: uwsgi --http :$PORT --die-on-term --processes 4 --module app\n"),  # uwsgi -p: processes
+    ]
+    INVALID = [
+        Invalid("web: gunicorn -p /tmp/gunicorn.pid app:app\n", lines=(1,)),
+        Invalid("web: gunicorn --pid=/tmp/gunicorn.pid app:app\n", lines=(1,)),
+        Invalid("web: uwsgi --http :$PORT --die-on-term --safe-pidfile /tmp/u.pid --module app\n", lines=(1,)),
+        Invalid("worker: celery -A app worker --pidfile=/tmp/celery.pid\n", lines=(1,)),
+        Invalid("worker: dramatiq app.tasks --pid-file /tmp/d.pid\n", lines=(1,)),
+        Invalid("worker: rq worker --pid /tmp/rq.pid\n", lines=(1,)),
+        Invalid("web: hypercorn -p /tmp/h.pid -b 0.0.0.0:$PORT app:app\n", lines=(1,)),
+        Invalid("server: bin/rails server --pid=/tmp/rails.pid\n", lines=(1,)),
+    ]
