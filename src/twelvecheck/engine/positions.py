@@ -92,7 +92,7 @@ _DEFINITION = re.compile(r"(?:async(?:[ \t\f]|\\\r?\n)+)?(?:def|class)(?:[ \t\f]
 def _compute(module: cst.Module) -> dict[cst.CSTNode, tuple[_Point, _Point]]:
     recorder_class = _recorder_class()
     if recorder_class is None:  # pragma: no cover - a libcst that moved its codegen hooks
-        from libcst.metadata import MetadataWrapper, PositionProvider
+        from libcst.metadata import MetadataWrapper, PositionProvider  # libcst: only in this fallback
 
         resolved = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
         return {node: ((r.start.line, r.start.column), (r.end.line, r.end.column)) for node, r in resolved.items()}
@@ -105,7 +105,7 @@ def codegen_state_class() -> type | None:
     """libcst's code generator state (not public API: None if a release moves it, and the
     callers fall back). The position recorder builds on it; pyfix renders fixes with it."""
     try:
-        from libcst._nodes.internal import CodegenState
+        from libcst._nodes.internal import CodegenState  # deferred with libcst (core/lazy.py)
     except ImportError:  # pragma: no cover
         return None
     return CodegenState

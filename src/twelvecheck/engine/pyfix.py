@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Sequence
 from twelvecheck.core.findings import SAFE, UNSAFE, Edit, Fix, LineIndex, Span
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.engine.positions import Positions, SourceSpans, codegen_state_class
+
 if TYPE_CHECKING:
     from twelvecheck.engine.names import ImportTable
-    from twelvecheck.engine.positions import Positions, SourceSpans
 
 
 @dataclass
@@ -106,8 +107,6 @@ def materialize(pending: PendingFix, module: cst.Module, positions: "Positions",
     except (KeyError, ValueError):  # a node that is not in this module's tree
         return None
     if pending.imports:
-        from twelvecheck.engine.positions import SourceSpans
-
         anchor = import_anchor(tree, SourceSpans(text))
         if anchor is None:
             return None
@@ -123,8 +122,6 @@ def render(node: cst.CSTNode, module: cst.Module, indentation: str) -> str | Non
     ``Module.code_for_node`` renders as if at the top level: a call split over lines, inside
     a function, would lose the function's indentation on its continuation lines. libcst
     takes that indentation from its code generator's state, which is set here."""
-    from twelvecheck.engine.positions import codegen_state_class
-
     CodegenState = codegen_state_class()
     if CodegenState is None:  # pragma: no cover - a libcst that moved it: no fix rather than a wrong one
         return None

@@ -1,7 +1,7 @@
 """Every report format behind one call: ``render(format, result, context)``.
 
-text and json live in ``twelvecheck.reports.text``; sarif, github, gitlab, junit and html here,
-one module each. The formats CI systems read (sarif, github, gitlab, junit) name files
+One module per format: text (``text.py``), json, sarif, github and gitlab (``ci.py``),
+junit and html. The formats CI systems read (sarif, github, gitlab, junit) name files
 relative to the repository root (the nearest folder above the working directory with a
 ``.git``), which is what code scanning, annotations and merge-request widgets resolve
 against; text, json and html keep the paths relative to the working directory.
@@ -9,102 +9,35 @@ against; text, json and html keep the paths relative to the working directory.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import quote
-
-from twelvecheck.reports.sources import SourceCache
+from twelvecheck.reports.ci import render_github, render_gitlab
+from twelvecheck.reports.context import ReportContext
+from twelvecheck.reports.json import render_json
+from twelvecheck.reports.junit import render_junit
+from twelvecheck.reports.sarif import render_sarif
+from twelvecheck.reports.text import render_text
 from twelvecheck.run.model import RunResult
+
+__all__ = ["FORMATS", "ReportContext", "render"]
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "html")
 
 
-def find_repository_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` holding ``.git`` (dir or file); else ``start``."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start
-
-
-@dataclass
-class ReportContext:
-    cwd: Path = field(default_factory=Path.cwd)
-    root: Path | None = None  # repository root; found from cwd when None
-    color: bool = False
-    statistics: bool = False
-    quiet: bool = False
-    show_source: bool = False
-    stdin_name: str | None = None
-    stdin_source: bytes | None = None
-    _sources: SourceCache | None = None
-
-    def __post_init__(self) -> None:
-        if self.root is None:
-            self.root = find_repository_root(self.cwd)
-
-    @property
-    def sources(self) -> SourceCache:
-        if self._sources is None:
-            self._sources = SourceCache(self.cwd, self.stdin_name, self.stdin_source)
-        return self._sources
-
-    def repo_path(self, path: str) -> str | None:
-        """``path`` (relative to cwd) relative to the repository root with '/', or None when
-        it is outside the root (or standard input without a name)."""
-        if path == "-" and self.stdin_source is not None and not self.stdin_name:
-            return None
-        absolute = Path(path) if os.path.isabs(path) else self.cwd / path
-        relative = os.path.relpath(os.path.normpath(absolute), self.root)
-        if relative == ".." or relative.startswith(".." + os.sep) or os.path.isabs(relative):
-            return None
-        return Path(relative).as_posix()
-
-    def display_path(self, path: str) -> str:
-        """The repository-relative path when there is one, else the path as reported."""
-        return self.repo_path(path) or path
-
-    def uri(self, path: str) -> tuple[str, str | None]:
-        """(uri, uriBaseId) for SARIF: relative to %SRCROOT% when inside the root."""
-        relative = self.repo_path(path)
-        if relative is not None:
-            return quote(relative, safe="/"), "%SRCROOT%"
-        if path == "-":
-            return "stdin", None
-        absolute = Path(path) if os.path.isabs(path) else self.cwd / path
-        return Path(os.path.normpath(absolute)).as_uri(), None
-
-
 def render(format_: str, result: RunResult, context: ReportContext) -> str:
     if format_ == "json":
-        from twelvecheck.reports.text import render_json
-
         return render_json(result)
     if format_ == "text":
-        from twelvecheck.reports.text import render_text
-
         return render_text(result, color=context.color, statistics=context.statistics, quiet=context.quiet,
                            sources=context.sources if context.show_source else None)
     if format_ == "sarif":
-        from twelvecheck.reports.sarif import render_sarif
-
         return render_sarif(result, context)
     if format_ == "github":
-        from twelvecheck.reports.ci import render_github
-
         return render_github(result, context)
     if format_ == "gitlab":
-        from twelvecheck.reports.ci import render_gitlab
-
         return render_gitlab(result, context)
     if format_ == "junit":
-        from twelvecheck.reports.junit import render_junit
-
         return render_junit(result, context)
     if format_ == "html":
-        from twelvecheck.reports.html import render_html
+        from twelvecheck.reports.html import render_html  # deferred: jinja2 costs every other format
 
         return render_html(result, context)
     raise ValueError(f"unknown report format {format_!r}; expected one of: {', '.join(FORMATS)}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 from twelvecheck.core.findings import Finding, Severity
-from twelvecheck.reports import ReportContext
+from twelvecheck.reports.context import ReportContext
 from twelvecheck.run.model import RunResult
 
 GITHUB_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

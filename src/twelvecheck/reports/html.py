@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from twelvecheck import __version__
 from twelvecheck.core.findings import Finding
-from twelvecheck.reports import ReportContext
+from twelvecheck.reports.context import ReportContext
 from twelvecheck.reports.markdown import to_html
 from twelvecheck.reports.sources import ContextLine, context as source_context
 from twelvecheck.core.ruledocs import DOCS_BASE_URI, FAMILIES, RuleDoc, load_rule_docs

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from twelvecheck.core.findings import Finding
-from twelvecheck.reports import ReportContext
+from twelvecheck.reports.context import ReportContext
 from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.run.model import RunResult
 

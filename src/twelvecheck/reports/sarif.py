@@ -16,7 +16,7 @@ from typing import Any
 
 from twelvecheck import __version__
 from twelvecheck.core.findings import Finding, Fix, Severity
-from twelvecheck.reports import ReportContext
+from twelvecheck.reports.context import ReportContext
 from twelvecheck.core.ruledocs import FAMILIES, RuleDoc, load_rule_docs
 from twelvecheck.run.model import RunResult
 

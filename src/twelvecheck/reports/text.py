@@ -1,48 +1,23 @@
-"""Reports: text for terminals, JSON (schema_version 1) for machines."""
+"""``--format text``: for terminals, one line a finding (``--show-source``: with its source
+line), or counts per rule (``--statistics``), then a summary."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 import click
 
-from twelvecheck import __version__
 from twelvecheck.core.findings import Finding, Severity
 from twelvecheck.core.ruledocs import load_rule_docs
+from twelvecheck.reports.sources import caret_lines
 from twelvecheck.run.model import RunResult
 
-JSON_SCHEMA_VERSION = 1
 _SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def summary(result: RunResult) -> dict[str, Any]:
-    by_severity = Counter(str(f.severity) for f in result.findings)
-    by_code = Counter(f.code for f in result.findings)
-    return {
-        "files_scanned": result.files_scanned,
-        "findings": len(result.findings),
-        "by_severity": {name: by_severity.get(name, 0) for name in ("error", "warning", "info")},
-        "by_code": dict(sorted(by_code.items())),
-        "errors": len(result.errors),
-        **({"baseline": result.baseline} if getattr(result, "baseline", None) is not None else {}),
-    }
-
-
-def render_json(result: RunResult) -> str:
-    document = {
-        "schema_version": JSON_SCHEMA_VERSION,
-        "tool": {"name": "twelvecheck", "version": __version__},
-        "summary": summary(result),
-        "findings": [finding.to_json() for finding in result.findings],
-        "errors": [error.to_json() for error in result.errors],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def format_finding(finding: Finding, color: bool) -> str:
@@ -62,8 +37,6 @@ def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool
     if statistics:
         lines.extend(_statistics(result, color))
     elif sources is not None:
-        from twelvecheck.reports.sources import caret_lines
-
         for finding in result.findings:
             lines.append(format_finding(finding, color))
             lines.extend(caret_lines(sources, finding, color))

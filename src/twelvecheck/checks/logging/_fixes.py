@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from twelvecheck.core.lazy import libcst as cst
 from twelvecheck.engine.pyfix import PendingFix, end_like, module_reference, remove_arguments
+from twelvecheck.program.values.exprs import string_value
 
 if TYPE_CHECKING:
     from twelvecheck.engine.names import ImportTable
@@ -87,8 +88,6 @@ def dictconfig_handler_to_stream(handler: cst.BaseExpression, class_value: cst.B
     the others (level, formatter, filters) kept. Unsafe: what reads the log file breaks."""
     if not isinstance(handler, cst.Dict) or not isinstance(class_value, cst.SimpleString):
         return None
-    from twelvecheck.program.values.exprs import string_value
-
     if string_value(class_value) not in STDLIB_FILE_HANDLERS:
         return None
     elements = list(handler.elements)

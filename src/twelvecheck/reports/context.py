@@ -1,0 +1,68 @@
+"""What a report is rendered against: the working directory, the repository root that CI
+formats name files from, colors and the other text options, and the checked files' lines."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from twelvecheck.reports.sources import SourceCache
+
+
+def find_repository_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding ``.git`` (dir or file); else ``start``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+@dataclass
+class ReportContext:
+    cwd: Path = field(default_factory=Path.cwd)
+    root: Path | None = None  # repository root; found from cwd when None
+    color: bool = False
+    statistics: bool = False
+    quiet: bool = False
+    show_source: bool = False
+    stdin_name: str | None = None
+    stdin_source: bytes | None = None
+    _sources: SourceCache | None = None
+
+    def __post_init__(self) -> None:
+        if self.root is None:
+            self.root = find_repository_root(self.cwd)
+
+    @property
+    def sources(self) -> SourceCache:
+        if self._sources is None:
+            self._sources = SourceCache(self.cwd, self.stdin_name, self.stdin_source)
+        return self._sources
+
+    def repo_path(self, path: str) -> str | None:
+        """``path`` (relative to cwd) relative to the repository root with '/', or None when
+        it is outside the root (or standard input without a name)."""
+        if path == "-" and self.stdin_source is not None and not self.stdin_name:
+            return None
+        absolute = Path(path) if os.path.isabs(path) else self.cwd / path
+        relative = os.path.relpath(os.path.normpath(absolute), self.root)
+        if relative == ".." or relative.startswith(".." + os.sep) or os.path.isabs(relative):
+            return None
+        return Path(relative).as_posix()
+
+    def display_path(self, path: str) -> str:
+        """The repository-relative path when there is one, else the path as reported."""
+        return self.repo_path(path) or path
+
+    def uri(self, path: str) -> tuple[str, str | None]:
+        """(uri, uriBaseId) for SARIF: relative to %SRCROOT% when inside the root."""
+        relative = self.repo_path(path)
+        if relative is not None:
+            return quote(relative, safe="/"), "%SRCROOT%"
+        if path == "-":
+            return "stdin", None
+        absolute = Path(path) if os.path.isabs(path) else self.cwd / path
+        return Path(os.path.normpath(absolute)).as_uri(), None
