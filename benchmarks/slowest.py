@@ -12,7 +12,7 @@ and each file is still timed on its own, inside the worker (the figure is per fi
 pool's throughput; two workers on two cores slow each other down a little). Progress goes to
 stderr as it runs (a line every ``--every`` files with the slowest so far); the Markdown
 table goes to stdout at the end. Not a test: the figures go into benchmarks/README.md
-("Slowest files"; issue 9 asks for the slowest file and its time).
+("Slowest files": the worst single file and its time).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`--version` and a run served wholly from the cache never load libcst (issue 7).
+"""`--version` and a run served wholly from the cache never load libcst (the speed of a warm run rests on it).
 
 Each case runs the real command line in a fresh interpreter, with a wrapper that reports
 which libcst modules got loaded; the cold run is the check that the probe can see a load.

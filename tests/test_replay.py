@@ -122,7 +122,7 @@ def test_a_console_script_declared_since_is_answered_afresh(project):
 
 def test_a_procfile_above_the_checked_folder_is_answered_afresh(project):
     """The Procfile is above the checked path, so the walk never meets it; the run reads it
-    (deployment.find_deployment_files), and so does the record's key. A run with a process
+    (run/deploy_files.find_deployment_files), and so does the record's key. A run with a process
     model is not recorded: reports show its apps."""
     write(project, "app/worker.py", WORKER + "\n\nmain()\n")
     _answered_afresh_after(project, "Procfile", "worker: python app/worker.py\n", recorded=False)

@@ -125,3 +125,20 @@ def test_message_templates_have_known_placeholders():
 
 def test_documents_are_read_from_the_rules_folder():
     assert (rules_dir() / "TWC201.md").is_file()
+
+
+def test_the_inputs_a_document_names_are_the_files_its_rule_judges():
+    """A run discovers files and builds the process model from the documents' ``inputs``
+    (without importing a rule); the rule judges files by its ``kinds``. They must agree."""
+    from twelvecheck.engine.rule import FormationRule
+    from twelvecheck.files.kinds import LOGGING_CONFIG_SUFFIXES
+
+    text_kinds = set(LOGGING_CONFIG_SUFFIXES.values())
+    for code, rule in load_rules().items():
+        inputs, kinds = set(DOCS[code].inputs), set(rule.kinds)
+        assert ("python" in kinds) == ("python" in inputs), code
+        assert bool(kinds & text_kinds) == ("logging-config" in inputs), code
+        for kind in ("procfile", "appjson"):
+            assert kind not in kinds or kind in inputs, code
+        if issubclass(rule, FormationRule):
+            assert "process-model" in inputs, code

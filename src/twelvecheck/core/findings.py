@@ -128,7 +128,7 @@ class Finding:
     # The normalized source text the fingerprint hashes; not part of the report.
     anchor_text: str = ""
     fingerprint: str = ""
-    # The edits that would remove the finding (fixes.py); None where the rule has none here.
+    # The edits that would remove the finding; None where the rule has none here.
     fix: Fix | None = None
 
     @property

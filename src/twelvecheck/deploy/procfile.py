@@ -2,7 +2,7 @@
 
 The reading here is the lenient one (``[indent] name [space] : command``) so that the
 checks see every process a platform may run; how each platform really reads the file comes
-from ``procfile_platforms`` (a table), and the differences become findings. Bytes go in;
+from ``platforms.py`` (a table), and the differences become findings. Bytes go in;
 CRLF, bare CR, a BOM, tabs, no final newline and an empty file are all taken as they come.
 Binary junk is reported, never a crash.
 """
@@ -41,12 +41,6 @@ class Procfile:
     bare_cr: tuple[int, int] | None = None  # (line, column) of the first \r without \n
     endings: list[str] = field(default_factory=list)  # each line's line break ("" for the last)
     readings: dict[str, Reading] = field(default_factory=dict)
-
-    def entry_at(self, line: int) -> Entry | None:
-        for entry in (*self.entries, *self.empty_commands):
-            if entry.line == line:
-                return entry
-        return None
 
 
 class UnreadableProcfile(Exception):

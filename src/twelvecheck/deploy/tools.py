@@ -7,7 +7,7 @@ A row names the program (``gunicorn``) or a program and its subcommand (``celery
 - ``"--daemonize yes"``: it counts only with that value;
 - ``"-D"``: a flag; ``"ARG"``: the first positional argument.
 
-Adding a tool is adding a row; ``procfile_commands`` applies the table and never names a
+Adding a tool is adding a row; the Procfile rules (``checks/procfile/``) apply the table and never names a
 tool itself.
 """
 

@@ -29,7 +29,7 @@ class FileTask:
     prefilter: bool = True
     # Qualified names of functions that packaging metadata makes entry points.
     entry_functions: frozenset[str] = frozenset()
-    # Whole-program facts for the project rules: only from files they can reach (closure.py).
+    # Whole-program facts for the project rules: only from files they can reach (run/closure.py).
     collect_facts: bool = True
     # ``source`` is a new version of the file at ``path`` (the fixer's), not standard input.
     in_place: bool = False

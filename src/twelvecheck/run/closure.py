@@ -90,7 +90,7 @@ class FactClosure:
         return sorted(self.tasks[index].display_path for index in self.asked)
 
     def settle(self, results: list[FileResult]) -> None:
-        """A file parsed for its own rules already gave its facts (engine.py): no later wave
+        """A file parsed for its own rules already gave its facts (engine/analyze.py): no later wave
         reads it again."""
         for index, result in enumerate(results):
             task = self.tasks[index]
