@@ -7,6 +7,12 @@ that must not and must fire; ``tests/test_rule_cases.py`` turns every one into a
 
 Rules resolve names with ``self.ctx.qualify(expr)`` (import table, see names.py) and
 report with ``self.report(node, **message_fields)``.
+
+A rule that needs a model of the module (what a name was assigned, which scope a use is
+in: ``program/values/``) owns one, built in its ``__init__``, and lists it in
+``self.listeners``. A listener is any object with ``visit_<Node>``/``leave_<Node>``
+methods; the same traversal calls them, a listener's visit before its rule's and its leave
+after, and a rule's error switches its listeners off with it. A model is not a base class.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import functools
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence
 
 from twelvecheck.core.findings import Span
 from twelvecheck.core.lazy import libcst as cst
@@ -70,6 +76,8 @@ class Rule:
     kinds: ClassVar[tuple[str, ...]] = ("python",)
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
+    # The models the traversal feeds for this rule (see the module docstring); set in __init__.
+    listeners: Sequence[object] = ()
 
     def __init__(self, ctx: "FileContext") -> None:
         self.ctx = ctx
