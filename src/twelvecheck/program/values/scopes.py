@@ -1,4 +1,4 @@
-"""Scheduling helpers: follow an object from where it is made to where it is started; know what runs jobs.
+"""Follow an object from where it is made to where it is used, across the scopes of a module.
 
 A scheduler, thread or timer is usually built in one statement and started in another,
 often in another method (``self.scheduler = BackgroundScheduler()`` in ``__init__``,
@@ -12,8 +12,7 @@ the module has been walked:
   use can be looked up from any later point (a method, a nested function, a ``global``).
 
 :class:`ScopeTrackingRule` wires both to the traversal; any rule that needs "construction
-here, ``.start()`` there" can derive from it (thread/process rules, for example). The
-tables at the end say which libraries' objects run scheduled jobs, and how they start.
+here, ``.start()`` there" can derive from it (thread/process rules, for example).
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ from typing import Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.program.values.exprs import keyword_argument
 from twelvecheck.engine.names import dotted_name
 from twelvecheck.engine.rule import Rule
 
@@ -229,74 +227,3 @@ def assignment_targets(node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> list
     if isinstance(node, cst.Assign):
         return [t.target for t in node.targets]
     return [node.target]
-
-
-def is_true(node: cst.BaseExpression | None) -> bool:
-    return isinstance(node, cst.Name) and node.value == "True"
-
-
-def keyword_is_true(call: cst.Call, keyword: str) -> bool:
-    arg = keyword_argument(call, keyword)
-    return arg is not None and is_true(arg.value)
-
-
-def string_items(node: cst.BaseExpression) -> list[str]:
-    """The string literals of a list/tuple literal (other elements are skipped)."""
-    if not isinstance(node, (cst.List, cst.Tuple)):
-        return []
-    items = []
-    for element in node.elements:
-        value = element.value
-        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
-            items.append(value.evaluated_value)
-    return items
-
-
-# -- what runs scheduled jobs -------------------------------------------------------
-@dataclass(frozen=True)
-class SchedulerKind:
-    name: str  # as shown in the message
-    start_methods: frozenset[str]  # the calls that start it running in the background
-    # Report the construction when no start is seen in the module (it is built here and
-    # started elsewhere). Not for classes whose start is optional or may block.
-    report_unstarted: bool = True
-    # How its start reads in the message, when "<name>.<method>()" does not fit.
-    phrase: str | None = None
-
-    def started_by(self, method: str) -> str:
-        return self.phrase or f"{self.name}.{method}()"
-
-
-START = frozenset({"start"})
-APS4_START = frozenset({"start_in_background"})
-# Schedulers that run their jobs in a thread, greenlet or event loop of the process that
-# starts them. APScheduler's BlockingScheduler (and APScheduler 4's run_until_stopped())
-# is the whole program: a clock process. QtScheduler needs a Qt event loop, which means a
-# desktop application, not a scaled web or worker process.
-SCHEDULER_CLASSES = {
-    "apscheduler.schedulers.background.BackgroundScheduler": SchedulerKind("BackgroundScheduler", START),
-    "apscheduler.schedulers.asyncio.AsyncIOScheduler": SchedulerKind("AsyncIOScheduler", START),
-    "apscheduler.schedulers.gevent.GeventScheduler": SchedulerKind("GeventScheduler", START),
-    "apscheduler.schedulers.tornado.TornadoScheduler": SchedulerKind("TornadoScheduler", START),
-    "apscheduler.schedulers.twisted.TwistedScheduler": SchedulerKind("TwistedScheduler", START),
-    # APScheduler 2: a thread unless constructed with standalone=True.
-    "apscheduler.scheduler.Scheduler": SchedulerKind("apscheduler Scheduler", START),
-    "apscheduler.Scheduler": SchedulerKind("APScheduler Scheduler", APS4_START, False),
-    "apscheduler.AsyncScheduler": SchedulerKind("APScheduler AsyncScheduler", APS4_START, False),
-    "apscheduler._schedulers.sync.Scheduler": SchedulerKind("APScheduler Scheduler", APS4_START, False),
-    "apscheduler._schedulers.async_.AsyncScheduler": SchedulerKind("APScheduler AsyncScheduler", APS4_START, False),
-    "flask_apscheduler.APScheduler": SchedulerKind("flask_apscheduler APScheduler", START),
-    "flask_apscheduler.scheduler.APScheduler": SchedulerKind("flask_apscheduler APScheduler", START),
-    "celery.beat.EmbeddedService": SchedulerKind("celery beat EmbeddedService", START),
-    "huey.contrib.mini.MiniHuey": SchedulerKind("MiniHuey", START, False),
-}
-CELERY_WORKER = SchedulerKind("celery Worker(beat=True)", START)
-CELERY_WORKER_CLASSES = frozenset({"Worker", "WorkController"})
-BEAT_FLAGS = frozenset({"-B", "--beat"})
-SCHEDULE_LOOP = "schedule.run_pending()"
-THREAD_CLASSES = frozenset({"threading.Thread", "multiprocessing.Process", "multiprocessing.context.Process"})
-# Calls that start their first argument running right away.
-SPAWNERS = frozenset({"_thread.start_new_thread", "gevent.spawn", "eventlet.spawn", "eventlet.spawn_n"})
-# A program built on a desktop GUI toolkit is not a web or worker process.
-GUI_TOOLKITS = frozenset({"tkinter", "Tkinter", "PyQt4", "PyQt5", "PyQt6", "PySide", "PySide2", "PySide6",
-                          "qtpy", "wx", "kivy", "toga"})
