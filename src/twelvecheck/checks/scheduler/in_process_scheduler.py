@@ -11,9 +11,9 @@ from twelvecheck.checks.scheduler._schedulers import (
     SchedulerKind, is_gui_toolkit, is_standalone, runs_embedded_beat,
 )
 from twelvecheck.program.values.exprs import argument, keyword_is_true, string_items
-from twelvecheck.program.values.scopes import ScopeTrackingRule, Site, alternatives
+from twelvecheck.program.values.scopes import ScopeModel, Site
 from twelvecheck.engine.names import dotted_name
-from twelvecheck.engine.rule import Invalid, Valid
+from twelvecheck.engine.rule import Invalid, Rule, Valid
 
 
 @dataclass
@@ -38,13 +38,16 @@ class Started:
     receiver: cst.BaseExpression
 
 
-class InProcessScheduler(ScopeTrackingRule):
+class InProcessScheduler(Rule):
     code = "TWC401"
     tokens = ("Scheduler", "EmbeddedService", "MiniHuey", "run_pending", "Timer", "worker_main", "beat",
               "with_scheduler", '"-B"', "'-B'")
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
+        model = ScopeModel()
+        self.scopes, self.bindings = model.scopes, model.bindings
+        self.listeners = [model]
         self.made: dict[int, Made] = {}
         self.started: list[Started] = []
         self.open_constructions: list[int] = []
@@ -69,7 +72,6 @@ class InProcessScheduler(ScopeTrackingRule):
                 self.thread_classes.add(id(node))
             elif qualified in SCHEDULER_CLASSES and self._is_client_reference(base.value, qualified):
                 self.scheduler_subclasses[id(node)] = SCHEDULER_CLASSES[qualified]
-        super().visit_ClassDef(node)
 
     def visit_Import(self, node: cst.Import) -> None:
         self.gui = self.gui or any(is_gui_toolkit(dotted_name(alias.name)) for alias in node.names)
@@ -179,7 +181,7 @@ class InProcessScheduler(ScopeTrackingRule):
         for made in self.made.values():
             if made.kind is not None or made.target is None:
                 continue
-            definition = self._target_definition(made.target, made.site)
+            definition = self.scopes.resolve_callable(made.target, made.site, self.ctx.qualify)
             if isinstance(made.target, cst.Name) and id(definition) in self.scheduler_subclasses:
                 made.kind = self.scheduler_subclasses[id(definition)]
                 continue
@@ -234,19 +236,6 @@ class InProcessScheduler(ScopeTrackingRule):
                 return f"{definition.name.value}.run"
         elif isinstance(definition, cst.FunctionDef) and id(definition) in loop_functions:
             return definition.name.value
-        return None
-
-    def _target_definition(self, target: cst.BaseExpression, site: Site):
-        """The local function or class a thread target / called name refers to."""
-        for value in alternatives(target):
-            if isinstance(value, cst.Lambda) and isinstance(value.body, cst.Call):
-                value = value.body.func
-            elif isinstance(value, cst.Call) and (self.ctx.qualify(value.func) or "") == "functools.partial":
-                value = argument(value, 0) or value
-            if isinstance(value, cst.Name):
-                return self.scopes.resolve_definition(value.value, site)
-            if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):
-                return self.scopes.resolve_method(value.attr.value, site)
         return None
 
     VALID = [

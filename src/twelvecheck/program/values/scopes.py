@@ -11,19 +11,20 @@ the module has been walked:
 - :class:`Bindings` remembers what was assigned to a name or ``self.attr``, keyed so a
   use can be looked up from any later point (a method, a nested function, a ``global``).
 
-:class:`ScopeTrackingRule` wires both to the traversal; any rule that needs "construction
-here, ``.start()`` there" can derive from it (thread/process rules, for example).
+:class:`ScopeModel` holds both and is fed by the traversal: a rule that needs
+"construction here, ``.start()`` there" owns one and lists it in its ``listeners``
+(engine/rule.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.program.values.exprs import argument
 from twelvecheck.engine.names import dotted_name
-from twelvecheck.engine.rule import Rule
 
 MODULE_SCOPE = 0
 _MAX_ALIAS_DEPTH = 4
@@ -55,7 +56,7 @@ class Site:
 
 
 class Scopes:
-    """The scope stack; call ``enter``/``leave`` from the rule's FunctionDef/ClassDef hooks."""
+    """The scope stack; ``enter``/``leave`` are called on each FunctionDef and ClassDef."""
 
     def __init__(self) -> None:
         self.stack: list[Scope] = [Scope("module", None)]
@@ -113,6 +114,21 @@ class Scopes:
         definition = self.by_key[site.cls].definitions.get(name)
         return definition if isinstance(definition, cst.FunctionDef) else None
 
+    def resolve_callable(self, target: cst.BaseExpression, site: Site,
+                         qualify: Callable[[cst.BaseExpression], str | None]) -> cst.FunctionDef | cst.ClassDef | None:
+        """The function or class of this module that calling ``target`` runs (a thread
+        target: a name, ``self.method``, or one wrapped in a lambda or functools.partial)."""
+        for value in alternatives(target):
+            if isinstance(value, cst.Lambda) and isinstance(value.body, cst.Call):
+                value = value.body.func
+            elif isinstance(value, cst.Call) and (qualify(value.func) or "") == "functools.partial":
+                value = argument(value, 0) or value
+            if isinstance(value, cst.Name):
+                return self.resolve_definition(value.value, site)
+            if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):
+                return self.resolve_method(value.attr.value, site)
+        return None
+
 
 class Bindings:
     """Every value assigned to a name or ``self.attr``, in every scope."""
@@ -156,12 +172,10 @@ class Bindings:
         yield node
 
 
-class ScopeTrackingRule(Rule):
-    """A rule base (no code of its own) that keeps :class:`Scopes` and :class:`Bindings`
-    up to date. Subclasses that define one of these hooks must call ``super()``."""
+class ScopeModel:
+    """:class:`Scopes` and :class:`Bindings`, kept up to date by the traversal (a listener)."""
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
+    def __init__(self) -> None:
         self.scopes = Scopes()
         self.bindings = Bindings()
 
