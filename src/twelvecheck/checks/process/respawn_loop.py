@@ -21,12 +21,12 @@ from dataclasses import dataclass
 
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.program.values.exprs import argument
-from twelvecheck.program.values.module_model import (
-    RUN_FUNCTIONS, SPAWN_FUNCTIONS, START_FUNCTIONS, Scope, Site, SupervisionRule, callee_name, subexpressions,
-)
+from twelvecheck.checks.process._launch import callee_name
+from twelvecheck.checks.process._supervision import RUN_FUNCTIONS, SPAWN_FUNCTIONS, START_FUNCTIONS
+from twelvecheck.program.values.exprs import argument, subexpressions
+from twelvecheck.program.values.module_model import CallSite, FunctionScope, ModuleModel
 from twelvecheck.engine.names import dotted_name
-from twelvecheck.engine.rule import Invalid, Valid
+from twelvecheck.engine.rule import Invalid, Rule, Valid
 
 FORK_FUNCTIONS = frozenset({"os.fork", "os.forkpty", "pty.fork"})
 PROCESS_CLASSES = frozenset({
@@ -45,18 +45,23 @@ EXIT_CALLS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit"
 
 @dataclass(eq=False)
 class Spawn:
-    site: Site
+    site: CallSite
     kind: str  # "fork", "start" (the child runs on), "run" (runs to completion), "process"
     receiver: cst.BaseExpression | None = None  # X of X.start()
 
 
-class RespawnLoop(SupervisionRule):
+class RespawnLoop(Rule):
     code = "TWC105"
     tokens = ("fork", "subprocess", "Popen", "Process", "spawn")
     word_tokens = ("system",)  # os.system
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
+        self.model = ModuleModel(ctx)
+        # Stricter than the prefilter (which may be off, or let the file in for another rule's
+        # token): both shapes need a while loop. Elsewhere the model is not even fed.
+        self.active = "while" in ctx.text and self.mentioned_in(ctx.text)
+        self.listeners = [self.model] if self.active else []
         self.spawns: list[Spawn] = []
         self.starts: list[Spawn] = []  # X.start(): a spawn once X is known to be a process
         self.child_calls: set[int] = set()  # calls whose value is a child (pid or handle)
@@ -65,12 +70,7 @@ class RespawnLoop(SupervisionRule):
         self.class_bases: dict[str, list[str]] = {}  # this module's classes -> base names
         self.looks_at_exit: set[int] = set()  # scopes that check whether a child has exited
 
-    def relevant(self, text: str) -> bool:
-        # Both shapes need a while loop in the module.
-        return "while" in text and super().relevant(text)
-
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        super().visit_ClassDef(node)
         if self.active:
             qualified = self.ctx.imports.lookup(node.name.value) or node.name.value
             self.class_bases[qualified] = [
@@ -78,12 +78,13 @@ class RespawnLoop(SupervisionRule):
                 for base in node.bases]
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        super().visit_Attribute(node)
         if self.active and node.attr.value in EXIT_STATUS_ATTRS:
             self.looks_at_exit.add(id(self.model.scope))
 
-    def on_call(self, node: cst.Call) -> None:
-        name = callee_name(node.func)
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.active:
+            return
+        name = callee_name(node)
         if name in LIVENESS_CALLS or (name == "poll" and not node.args):
             self.looks_at_exit.add(id(self.model.scope))
         if name == "start" and isinstance(node.func, cst.Attribute) and not node.args:
@@ -109,7 +110,9 @@ class RespawnLoop(SupervisionRule):
             self.spawns.append(Spawn(self.model.site(node), kind))
 
     # -- deciding, once the module is known ----------------------------------------------
-    def finish(self) -> None:
+    def leave_Module(self, node: cst.Module) -> None:
+        if not self.active:
+            return
         model = self.model
         self._resolve_process_classes()
         self.returns_process = _fixpoint(model.scopes, lambda s, found: any(
@@ -136,10 +139,11 @@ class RespawnLoop(SupervisionRule):
             repeats = id(site.scope) in self.repeated or self._in_loop(site)
             if repeats and any(self._about_children(test, site.scope) for test in site.guards()) \
                     and not self._runs_fetched(site, what_runs, for_targets=False):
-                self.report_site(site, spawn=self._describe(site.node), how="when a child has exited")
+                self.report_at(site.node, site.statement, spawn=self._describe(site.node), how="when a child has exited")
         for spawn in self.spawns:
             if spawn.kind in ("run", "start", "process") and self._reruns_on_exit(spawn):
-                self.report_site(spawn.site, spawn=self._describe(spawn.site.node), how="each time it exits")
+                self.report_at(spawn.site.node, spawn.site.statement, spawn=self._describe(spawn.site.node),
+                               how="each time it exits")
 
     def _resolve_process_classes(self) -> None:
         subclasses = {name for name, bases in self.class_bases.items() if True in bases}
@@ -170,7 +174,7 @@ class RespawnLoop(SupervisionRule):
                             marked.add(id(callee))
                             changed = True
 
-    def _is_process(self, node: cst.BaseExpression, scope: Scope, returning: set[int]) -> bool:
+    def _is_process(self, node: cst.BaseExpression, scope: FunctionScope, returning: set[int]) -> bool:
         """A process object: Process(...) or what a function of this module returns."""
         for value, value_scope in self.model.values(node, scope):
             if isinstance(value, cst.Call) and (id(value) in self.constructions or any(
@@ -178,7 +182,7 @@ class RespawnLoop(SupervisionRule):
                 return True
         return False
 
-    def _is_child(self, node: cst.BaseExpression, scope: Scope) -> bool:
+    def _is_child(self, node: cst.BaseExpression, scope: FunctionScope) -> bool:
         """A pid or handle of a child: os.fork(), Popen(...), a process object, its .pid."""
         for value, value_scope in self.model.values(node, scope):
             if isinstance(value, cst.Attribute) and value.attr.value == "pid":
@@ -197,7 +201,7 @@ class RespawnLoop(SupervisionRule):
         built = [v for v, _ in self.model.values(spawn.receiver, site.scope) if isinstance(v, cst.Call)]
         return [arg.value for call in built for arg in call.args]
 
-    def _runs_fetched(self, site: Site, what_runs: list[cst.BaseExpression], for_targets: bool) -> bool:
+    def _runs_fetched(self, site: CallSite, what_runs: list[cst.BaseExpression], for_targets: bool) -> bool:
         """Whether the child runs something the innermost enclosing ``while`` loop obtained
         (a job, a connection; with ``for_targets`` also a for loop's items): a job loop,
         not one that restarts the same child. Children and this program's own command
@@ -218,11 +222,11 @@ class RespawnLoop(SupervisionRule):
         return any(isinstance(node, cst.Name) and node.value in fetched
                    for expression in what_runs for node in subexpressions(expression))
 
-    def _in_loop(self, site: Site) -> bool:
+    def _in_loop(self, site: CallSite) -> bool:
         """Inside a ``while`` loop that repeats, not one that fills the pool up."""
         return any(not self._about_children(loop.test, site.scope) for loop in site.loops())
 
-    def _about_children(self, test: cst.BaseExpression, scope: Scope) -> bool:
+    def _about_children(self, test: cst.BaseExpression, scope: FunctionScope) -> bool:
         """Whether a test looks at the children's state: alive, exited, how many, gone."""
         expressions = [test]
         for node in subexpressions(test):
@@ -231,7 +235,7 @@ class RespawnLoop(SupervisionRule):
         for expression in expressions:
             for node in subexpressions(expression):
                 if isinstance(node, cst.Call):
-                    name = callee_name(node.func)
+                    name = callee_name(node)
                     if name in LIVENESS_CALLS:
                         return True
                     if name == "poll" and not node.args and isinstance(node.func, cst.Attribute) \
@@ -526,7 +530,7 @@ def _is_process_class(func: cst.BaseExpression, qualified: str | None) -> bool:
     return qualified in PROCESS_CLASSES or (isinstance(func, cst.Attribute) and func.attr.value == "Process")
 
 
-def _fixpoint(scopes: list[Scope], holds) -> set[int]:
+def _fixpoint(scopes: list[FunctionScope], holds) -> set[int]:
     found: set[int] = set()
     changed = True
     while changed:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
@@ -149,3 +149,14 @@ def opened_path(node: cst.BaseExpression, ctx: "FileContext") -> cst.BaseExpress
 def target_key(node: cst.BaseExpression) -> str | None:
     """A key for an assignment target or a use of it: ``name`` or ``self.attr``."""
     return dotted_name(node)
+
+
+def subexpressions(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The node and everything below it, except the bodies of lambdas and nested defs."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        if isinstance(current, (cst.Lambda, cst.FunctionDef, cst.ClassDef)) and current is not node:
+            continue
+        pending.extend(current.children)
