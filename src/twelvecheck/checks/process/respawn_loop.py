@@ -18,6 +18,7 @@ not supervision: they have no such test, or no loop around it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Iterable, TypeVar
 
 from twelvecheck.core.lazy import libcst as cst
 
@@ -41,6 +42,8 @@ LIVENESS_CALLS = frozenset({
 EXIT_STATUS_ATTRS = frozenset({"exitcode", "returncode"})
 WAIT_METHODS = frozenset({"wait", "communicate", "join"})
 EXIT_CALLS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit"})
+I = TypeVar("I")
+T = TypeVar("T")
 
 
 @dataclass(eq=False)
@@ -114,8 +117,11 @@ class RespawnLoop(Rule):
         if not self.active:
             return
         model = self.model
-        self._resolve_process_classes()
-        self.returns_process = _fixpoint(model.scopes, lambda s, found: any(
+        process_classes = _grow({name for name, bases in self.class_bases.items() if True in bases},
+                                self.class_bases.items(), lambda item: item[0], lambda item, found: any(
+                                    base in found for base in item[1] if isinstance(base, str)))
+        self.constructions |= {id(call) for call, name in self.local_constructions if name in process_classes}
+        self.returns_process = _grow(set(), model.scopes, id, lambda s, found: any(
             self._is_process(r, s, found) for r in s.returns))
         self.spawns += [start for start in self.starts
                         if self._is_process(start.receiver, start.site.scope, self.returns_process)]
@@ -127,10 +133,14 @@ class RespawnLoop(Rule):
         self.holders = {key for scope in model.scopes for key, values in scope.assigned.items()
                         if "." in key and any(id(s) in self.looks_at_exit for s in model.cleared.get(key, ()))
                         and any(self._is_child(v, scope) for v in values)}
-        spawning = set(spawners)
-        self._propagate(spawning, lambda call: id(call.scope) in spawning, callers=True)
-        self.repeated: set[int] = set()
-        self._propagate(self.repeated, lambda call: id(call.scope) in self.repeated or self._in_loop(call))
+        # (call, function of this module it may reach) for each local call
+        edges = [(call, callee) for call in model.local_calls for callee in model.resolve(call.node, call.scope)]
+        # Functions that start a child, or call one that does ...
+        spawning = _grow(set(spawners), edges, lambda edge: id(edge[0].scope),
+                         lambda edge, found: id(edge[1]) in found)
+        # ... and functions that run again and again: called in a loop, or from such a function.
+        self.repeated = _grow(set(), edges, lambda edge: id(edge[1]), lambda edge, found: (
+            id(edge[0].scope) in found or self._in_loop(edge[0])))
 
         candidates = [(spawn.site, self._what_runs(spawn)) for spawn in self.spawns]
         candidates += [(call, [arg.value for arg in call.node.args]) for call in model.local_calls
@@ -144,35 +154,6 @@ class RespawnLoop(Rule):
             if spawn.kind in ("run", "start", "process") and self._reruns_on_exit(spawn):
                 self.report_at(spawn.site.node, spawn.site.statement, spawn=self._describe(spawn.site.node),
                                how="each time it exits")
-
-    def _resolve_process_classes(self) -> None:
-        subclasses = {name for name, bases in self.class_bases.items() if True in bases}
-        changed = True
-        while changed:
-            changed = False
-            for name, bases in self.class_bases.items():
-                if name not in subclasses and any(base in subclasses for base in bases if isinstance(base, str)):
-                    subclasses.add(name)
-                    changed = True
-        self.constructions |= {id(call) for call, name in self.local_constructions if name in subclasses}
-
-    def _propagate(self, marked: set[int], reaches, callers: bool = False) -> None:
-        """Grow ``marked`` to a fixed point: with ``callers``, a function calling a marked
-        one; otherwise the functions called from a site for which ``reaches(site)``."""
-        changed = True
-        while changed:
-            changed = False
-            for call in self.model.local_calls:
-                callees = self.model.resolve(call.node, call.scope)
-                if callers:
-                    if id(call.scope) not in marked and any(id(c) in marked for c in callees):
-                        marked.add(id(call.scope))
-                        changed = True
-                elif reaches(call):
-                    for callee in callees:
-                        if id(callee) not in marked:
-                            marked.add(id(callee))
-                            changed = True
 
     def _is_process(self, node: cst.BaseExpression, scope: FunctionScope, returning: set[int]) -> bool:
         """A process object: Process(...) or what a function of this module returns."""
@@ -530,14 +511,16 @@ def _is_process_class(func: cst.BaseExpression, qualified: str | None) -> bool:
     return qualified in PROCESS_CLASSES or (isinstance(func, cst.Attribute) and func.attr.value == "Process")
 
 
-def _fixpoint(scopes: list[FunctionScope], holds) -> set[int]:
-    found: set[int] = set()
+def _grow(found: set[T], items: Iterable[I], key: Callable[[I], T], holds: Callable[[I, set[T]], bool]) -> set[T]:
+    """``found`` with the key of every item that holds given what was found, pass after pass
+    until a pass adds nothing: the classes that derive from a process class, the functions
+    that return a process, that start children (through their calls), that run again and again."""
     changed = True
     while changed:
         changed = False
-        for scope in scopes:
-            if id(scope) not in found and holds(scope, found):
-                found.add(id(scope))
+        for item in items:
+            if key(item) not in found and holds(item, found):
+                found.add(key(item))
                 changed = True
     return found
 
