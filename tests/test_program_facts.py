@@ -1,4 +1,4 @@
-"""The whole-program facts come from CPython's tree (checks/_program.py), not libcst's.
+"""The whole-program facts come from CPython's tree (program/facts.py), not libcst's.
 
 These tests hold that design to what it promises: a file that only gives facts is not
 parsed by libcst; names resolve as the per-file rules resolve them (the import tables of

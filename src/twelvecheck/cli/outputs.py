@@ -1,6 +1,6 @@
 """The check command's report plumbing: ``--output-format FORMAT=FILE`` and baselines.
 
-Kept apart from ``checking.py`` so that the command's flow stays short: parse and validate
+Kept apart from ``check.py`` so that the command's flow stays short: parse and validate
 everything the command line names before the run (a bad ``--output-format`` or a missing
 baseline is exit 2 before any file is read), then, after the run, apply the baseline and
 write each report.

@@ -35,7 +35,7 @@ def expand(selector: str) -> set[str]:
     )
 
 
-# Rules that read the process model (deployment.py), besides the TWC5 and TWC6 families.
+# Rules that read the process model (deploy/process_model.py), besides the TWC5 and TWC6 families.
 PROCESS_MODEL_CODES = frozenset({"TWC101", "TWC302", "TWC303", "TWC401"})
 
 

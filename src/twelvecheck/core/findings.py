@@ -128,7 +128,8 @@ class Finding:
     # The normalized source text the fingerprint hashes; not part of the report.
     anchor_text: str = ""
     fingerprint: str = ""
-    # The edits that would remove the finding (fixes.py); None where the rule has none here.
+    # The edits that would remove the finding (fix/apply.py applies them); None where the rule
+    # has none here.
     fix: Fix | None = None
 
     @property

@@ -2,7 +2,7 @@
 
 The reading here is the lenient one (``[indent] name [space] : command``) so that the
 checks see every process a platform may run; how each platform really reads the file comes
-from ``procfile_platforms`` (a table), and the differences become findings. Bytes go in;
+from ``platforms`` (a table), and the differences become findings. Bytes go in;
 CRLF, bare CR, a BOM, tabs, no final newline and an empty file are all taken as they come.
 Binary junk is reported, never a crash.
 """

@@ -1,7 +1,7 @@
 """Read a Procfile command the way ``sh -c`` will: words, operators, redirections.
 
 ``read_command`` turns one command line into the simple commands it runs, each resolved
-against the table in ``command_tools``: ``FOO=1`` prefixes and wrappers (``exec``,
+against the table in ``tools``: ``FOO=1`` prefixes and wrappers (``exec``,
 ``bundle exec``, ``nohup``...) are peeled off, ``sh -c '...'`` strings are read in turn,
 ``cd dir &&`` is followed, ``python -m gunicorn`` and ``python manage.py celery worker`` are
 seen as the tools they run, and a shell script of the repository that the command runs

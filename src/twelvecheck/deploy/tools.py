@@ -7,8 +7,8 @@ A row names the program (``gunicorn``) or a program and its subcommand (``celery
 - ``"--daemonize yes"``: it counts only with that value;
 - ``"-D"``: a flag; ``"ARG"``: the first positional argument.
 
-Adding a tool is adding a row; ``procfile_commands`` applies the table and never names a
-tool itself.
+Adding a tool is adding a row; ``checks/procfile/_commands.py`` applies the table and never
+names a tool itself.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Rules about Procfiles and formations: declarations only.
 
 The engine runs them on files of their kinds (``procfile``, ``appjson``) through
-``process_files`` and the project pass in ``deployment``; a rule class here holds the code
-and the cases that must and must not fire. A case is a small project: a Procfile, and any
-other files (``app.json``, Python modules, scripts), written to a folder and checked with
-the real pipeline by tests/test_process_rule_cases.py.
+``deploy/analysis.py`` and the project pass in ``deploy/process_model.py``; a rule class
+here holds the code and the cases that must and must not fire. A case is a small project:
+a Procfile, and any other files (``app.json``, Python modules, scripts), written to a
+folder and checked with the real pipeline by tests/test_process_rule_cases.py.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """What whole-program facts see of a file: CPython's tree, its text, its module name, and an
-import table kept as the walk goes (checks/_program.py walks; names.py resolves)."""
+import table kept as the walk goes (program/facts.py walks; names.py resolves)."""
 
 from __future__ import annotations
 

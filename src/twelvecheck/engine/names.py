@@ -10,7 +10,7 @@ own table, class bodies too, and a class body's names are not visible in its met
 Rebinding a name by plain assignment is not tracked.
 
 The table takes libcst's nodes (the per-file rules) and CPython's ``ast`` nodes (the
-whole-program facts, which need no libcst parse: checks/_program.py) alike.
+whole-program facts, which need no libcst parse: program/facts.py) alike.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ class Rule:
     # word (``os.system`` but not ``filesystem``, ``signal`` but not Django's ``signals``).
     tokens: ClassVar[tuple[str, ...]] = ()
     word_tokens: ClassVar[tuple[str, ...]] = ()
-    # The kinds of file the rule judges: Python source, or "procfile"/"appjson" (process_files.py).
+    # The kinds of file the rule judges: Python source, or "procfile"/"appjson" (deploy/analysis.py).
     kinds: ClassVar[tuple[str, ...]] = ("python",)
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []

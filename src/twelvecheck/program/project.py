@@ -4,7 +4,7 @@ Entry points are ``if __name__ == "__main__":`` blocks, the module body of a pac
 ``__main__.py``, the functions named by console scripts in ``pyproject.toml``
 (``[project.scripts]``, ``[tool.poetry.scripts]``), ``setup.cfg`` or literal ``setup.py``
 ``entry_points``, and the code a Procfile's process types run (``deployed``, filled in by
-``deployment.process_entry_points``). Packaging files are read, never executed.
+``deploy/process_model.process_entry_points``). Packaging files are read, never executed.
 """
 
 from __future__ import annotations

@@ -231,8 +231,8 @@ def _analyze_all(tasks: list[FileTask], jobs: int, cache: ResultCache | None = N
 
 def _parsed_anyway(cache: ResultCache, task: FileTask) -> FileResult | None:
     """A file asked for its facts that an earlier run parsed for its own rules: that result
-    holds its facts already (engine.py: a parsed file yields them whether asked or not). The
-    closure's list (``FactClosure.assume``) asks for such files up front."""
+    holds its facts already (engine/analyze.py: a parsed file yields them whether asked or
+    not). The closure's list (``FactClosure.assume``) asks for such files up front."""
     if not task.collect_facts:
         return None
     key = _cache_key(cache, dataclasses.replace(task, collect_facts=False))

@@ -90,8 +90,8 @@ class FactClosure:
         return sorted(self.tasks[index].display_path for index in self.asked)
 
     def settle(self, results: list[FileResult]) -> None:
-        """A file parsed for its own rules already gave its facts (engine.py): no later wave
-        reads it again."""
+        """A file parsed for its own rules already gave its facts (engine/analyze.py): no later
+        wave reads it again."""
         for index, result in enumerate(results):
             task = self.tasks[index]
             if result.parsed and not task.collect_facts:

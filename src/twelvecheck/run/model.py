@@ -32,7 +32,7 @@ class Settings:
     stdin_filename: str | None = None
     stdin_source: bytes | None = None
     # Quantities from [tool.twelvecheck.formation], then --formation: each wins over app.json
-    # and the ones before it for the process types it names (deployment.build_model).
+    # and the ones before it for the process types it names (deploy/process_model.build_model).
     formations: list[FormationOverride] = field(default_factory=list)
     # `twelvecheck formation` needs the process model even when no rule that reads it is selected.
     process_model: bool = False
@@ -51,7 +51,7 @@ class RunResult:
     checked: dict[str, list[str]] = field(default_factory=dict)
     # Set by --baseline: {"file", "entries", "baselined", "stale"} (the JSON summary's "baseline").
     baseline: dict | None = None
-    # Procfiles, formations and the code each process type runs (deployment.ProcessModel).
+    # Procfiles, formations and the code each process type runs (deploy/process_model.ProcessModel).
     process_model: Any = None
     # display path -> what was analyzed there (the fixer analyzes its fixes the same way).
     tasks: "dict[str, FileTask]" = field(default_factory=dict)

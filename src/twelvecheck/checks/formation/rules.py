@@ -1,4 +1,5 @@
-"""TWC601-TWC604: the formation against the Procfile (see formation.py and deployment.py)."""
+"""TWC601-TWC604: the formation against the Procfile (see deploy/formation.py and
+deploy/process_model.py)."""
 
 from __future__ import annotations
 

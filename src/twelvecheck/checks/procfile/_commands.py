@@ -66,7 +66,7 @@ class Issue:
 
 
 def find_options(args: list[Token], specs: tuple[str, ...]) -> list[Option]:
-    """The options of ``args`` that match the specs (see command_tools)."""
+    """The options of ``args`` that match the specs (see deploy/tools.py)."""
     found = []
     for index, token in enumerate(args):
         text = token.text

@@ -1,5 +1,5 @@
-"""TWC511-TWC519: what a Procfile command does to the process model (see procfile_commands.py
-and the tool table in command_tools.py)."""
+"""TWC511-TWC519: what a Procfile command does to the process model (see _commands.py
+and the tool table in deploy/tools.py)."""
 
 from __future__ import annotations
 

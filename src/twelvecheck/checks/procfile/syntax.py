@@ -1,4 +1,4 @@
-"""TWC501-TWC508: Procfile syntax and portability (see procfile_checks.py)."""
+"""TWC501-TWC508: Procfile syntax and portability (see _syntax.py)."""
 
 from __future__ import annotations
 
