@@ -9,7 +9,12 @@ bases, by what the rule judges:
   while visiting it, ``report_at(node, statement)`` from later (``leave_Module``), naming
   the statement whose suppression comments apply. ``fix=`` attaches a ``PendingFix``
   (``engine/pyfix.py``). A rule whose ``kinds`` add a text kind (a logging configuration:
-  ``ini``, ``yaml``, ``json``) also answers ``check_text``.
+  ``ini``, ``yaml``, ``json``) also answers ``check_text``. A rule that needs a model of
+  the module (what a name was assigned, which scope a use is in: ``program/values/``) owns
+  one, built in its ``__init__``, and lists it in ``self.listeners``: any object with
+  ``visit_<Node>``/``leave_<Node>`` methods, which the same traversal calls, a listener's
+  visit before its rule's and its leave after. A rule's error switches its listeners off
+  with it. A model is not a base class.
 - ``ProjectRule``: the whole program, once per run, from the facts its ``collectors``
   gathered from every file (``check_project``).
 - ``DeployRule``: one Procfile or app.json as the deployment side read it
@@ -26,7 +31,7 @@ import functools
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence
 
 from twelvecheck.core.findings import Span
 from twelvecheck.core.lazy import libcst as cst
@@ -90,6 +95,8 @@ class Rule:
     kinds: ClassVar[tuple[str, ...]] = ("python",)
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
+    # The models the traversal feeds for this rule (see the module docstring); set in __init__.
+    listeners: Sequence[object] = ()
 
     def __init__(self, ctx: "FileContext") -> None:
         self.ctx = ctx

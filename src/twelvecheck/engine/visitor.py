@@ -1,9 +1,10 @@
 """The one traversal of a file: a read-only walk that keeps the rules' shared state (the
 statement stack, the import table's scopes, the enclosing functions and classes) and calls
-every rule's ``visit_<Node>``/``leave_<Node>`` methods for the node types they name.
+every rule's ``visit_<Node>``/``leave_<Node>`` methods for the node types they name, and
+those of the models in its ``listeners`` (see rule.py).
 
-A rule that raises is switched off for the rest of the file (``on_error`` says so); the
-other rules go on.
+A rule that raises, or one of its listeners, is switched off with them for the rest of the
+file (``on_error`` says so); the other rules go on.
 """
 
 from __future__ import annotations
@@ -17,14 +18,10 @@ from twelvecheck.engine.walk import handles_punctuation, node_types, walk
 
 
 @lru_cache(maxsize=None)
-def _dispatch_names(rule_class: type[Rule]) -> tuple[tuple[str, str], ...]:
-    """(node type name, method name) pairs for every visit_/leave_ method of a rule."""
-    pairs = []
-    for attr in dir(rule_class):
-        for prefix in ("visit_", "leave_"):
-            if attr.startswith(prefix) and callable(getattr(rule_class, attr)):
-                pairs.append((prefix + attr[len(prefix):], attr))
-    return tuple(pairs)
+def _dispatch_names(handler_class: type, prefix: str) -> tuple[tuple[str, str], ...]:
+    """(node type name, method name) for every method of a rule or listener class named ``prefix<Node>``."""
+    return tuple((attr[len(prefix):], attr) for attr in dir(handler_class)
+                 if attr.startswith(prefix) and callable(getattr(handler_class, attr)))
 
 
 @lru_cache(maxsize=None)
@@ -47,20 +44,27 @@ class BatchedVisitor:
     def __init__(self, ctx: FileContext, rules: list[Rule], on_error: Callable[[Rule, BaseException], None]) -> None:
         self.ctx = ctx
         self.on_error = on_error
-        by_name = _types_by_name()
         self.visitors: dict[type, list[tuple[Rule, Callable]]] = {}
         self.leavers: dict[type, list[tuple[Rule, Callable]]] = {}
         self.handled: set[str] = set()
         for rule in rules:
-            for key, attr in _dispatch_names(type(rule)):
-                table = self.visitors if key.startswith("visit_") else self.leavers
-                type_name = key.split("_", 1)[1]
-                self.handled.add(type_name)
-                for node_type in by_name.get(type_name, ()):
-                    table.setdefault(node_type, []).append((rule, getattr(rule, attr)))
+            # A listener sees a node before its rule and leaves it after, so that in both
+            # of the rule's methods the model already holds the node (a scope entered, not left).
+            for handler in (*rule.listeners, rule):
+                self._register(rule, handler, "visit_", self.visitors)
+            for handler in (rule, *reversed(rule.listeners)):
+                self._register(rule, handler, "leave_", self.leavers)
         self.broken: set[int] = set()
         self.statement_types = _types_of(cst.SimpleStatementLine, cst.BaseCompoundStatement)
         self.import_types = _types_of(cst.Import, cst.ImportFrom)
+
+    def _register(self, rule: Rule, handler: object, prefix: str,
+                  table: dict[type, list[tuple[Rule, Callable]]]) -> None:
+        """Add ``handler``'s methods named ``prefix<Node>`` to ``table`` as ``rule``'s: its error stops them."""
+        for type_name, attr in _dispatch_names(type(handler), prefix):
+            self.handled.add(type_name)
+            for node_type in _types_by_name().get(type_name, ()):
+                table.setdefault(node_type, []).append((rule, getattr(handler, attr)))
 
     def run(self, module: cst.Module) -> None:
         walk(module, self.on_visit, self.on_leave, skip_punctuation=not handles_punctuation(self.handled))

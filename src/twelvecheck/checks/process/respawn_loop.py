@@ -17,176 +17,51 @@ not supervision: they have no such test, or no loop around it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.program.values.exprs import argument
-from twelvecheck.program.values.module_model import (
-    RUN_FUNCTIONS, SPAWN_FUNCTIONS, START_FUNCTIONS, Scope, Site, SupervisionRule, callee_name, subexpressions,
-)
+from twelvecheck.checks.process._children import EXIT_STATUS_ATTRS, ChildProcesses, Spawn
+from twelvecheck.program.values.exprs import argument, subexpressions
+from twelvecheck.program.values.module_model import CallSite, ModuleModel
 from twelvecheck.engine.names import dotted_name
-from twelvecheck.engine.rule import Invalid, Valid
+from twelvecheck.engine.rule import Invalid, Rule, Valid
 
-FORK_FUNCTIONS = frozenset({"os.fork", "os.forkpty", "pty.fork"})
-PROCESS_CLASSES = frozenset({
-    "multiprocessing.Process", "multiprocessing.process.BaseProcess", "multiprocessing.context.Process",
-    "multiprocessing.context.ForkProcess", "multiprocessing.context.SpawnProcess",
-    "multiprocessing.context.ForkServerProcess", "billiard.Process", "billiard.context.Process",
-})
-LIVENESS_CALLS = frozenset({
-    "is_alive", "is_running", "pid_exists", "waitpid", "wait3", "wait4", "waitid",
-    "WIFEXITED", "WIFSIGNALED", "WEXITSTATUS", "WTERMSIG",
-})
-EXIT_STATUS_ATTRS = frozenset({"exitcode", "returncode"})
 WAIT_METHODS = frozenset({"wait", "communicate", "join"})
 EXIT_CALLS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit"})
 
 
-@dataclass(eq=False)
-class Spawn:
-    site: Site
-    kind: str  # "fork", "start" (the child runs on), "run" (runs to completion), "process"
-    receiver: cst.BaseExpression | None = None  # X of X.start()
-
-
-class RespawnLoop(SupervisionRule):
+class RespawnLoop(Rule):
     code = "TWC105"
     tokens = ("fork", "subprocess", "Popen", "Process", "spawn")
     word_tokens = ("system",)  # os.system
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.spawns: list[Spawn] = []
-        self.starts: list[Spawn] = []  # X.start(): a spawn once X is known to be a process
-        self.child_calls: set[int] = set()  # calls whose value is a child (pid or handle)
-        self.constructions: set[int] = set()  # Process(...) calls
-        self.local_constructions: list[tuple[cst.Call, str]] = []  # calls of this module's names
-        self.class_bases: dict[str, list[str]] = {}  # this module's classes -> base names
-        self.looks_at_exit: set[int] = set()  # scopes that check whether a child has exited
-
-    def relevant(self, text: str) -> bool:
-        # Both shapes need a while loop in the module.
-        return "while" in text and super().relevant(text)
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        super().visit_ClassDef(node)
-        if self.active:
-            qualified = self.ctx.imports.lookup(node.name.value) or node.name.value
-            self.class_bases[qualified] = [
-                True if _is_process_class(base.value, self.ctx.qualify(base.value)) else self.ctx.qualify(base.value)
-                for base in node.bases]
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        super().visit_Attribute(node)
-        if self.active and node.attr.value in EXIT_STATUS_ATTRS:
-            self.looks_at_exit.add(id(self.model.scope))
-
-    def on_call(self, node: cst.Call) -> None:
-        name = callee_name(node.func)
-        if name in LIVENESS_CALLS or (name == "poll" and not node.args):
-            self.looks_at_exit.add(id(self.model.scope))
-        if name == "start" and isinstance(node.func, cst.Attribute) and not node.args:
-            self.starts.append(Spawn(self.model.site(node), "process", node.func.value))
-            return
-        qualified = self.ctx.qualify(node.func) or ""
-        kind = None
-        if qualified in FORK_FUNCTIONS:
-            kind = "fork"
-        elif qualified in RUN_FUNCTIONS:
-            kind = "run"
-        elif qualified in SPAWN_FUNCTIONS:
-            waits = self.ctx.qualify(argument(node, 0) or cst.Name("_")) == "os.P_WAIT"
-            kind = "run" if waits else "start"
-        elif qualified in START_FUNCTIONS or qualified.rsplit(".", 1)[-1] == "Popen":
-            kind = "start"
-        elif _is_process_class(node.func, qualified):
-            self.constructions.add(id(node))
-        elif qualified.startswith(self.ctx.module_name + "."):
-            self.local_constructions.append((node, qualified))
-        if kind is not None:
-            self.child_calls.add(id(node))
-            self.spawns.append(Spawn(self.model.site(node), kind))
+        self.model = ModuleModel(ctx)
+        self.children = ChildProcesses(ctx, self.model)
+        # Stricter than the prefilter (which may be off, or let the file in for another rule's
+        # token): both shapes need a while loop. Elsewhere the models are not even fed.
+        self.active = "while" in ctx.text and self.mentioned_in(ctx.text)
+        self.listeners = [self.model, self.children] if self.active else []
 
     # -- deciding, once the module is known ----------------------------------------------
-    def finish(self) -> None:
-        model = self.model
-        self._resolve_process_classes()
-        self.returns_process = _fixpoint(model.scopes, lambda s, found: any(
-            self._is_process(r, s, found) for r in s.returns))
-        self.spawns += [start for start in self.starts
-                        if self._is_process(start.receiver, start.site.scope, self.returns_process)]
-        spawners = {id(spawn.site.scope) for spawn in self.spawns}
-        self.registries = {key for key, scopes in model.collection_puts.items()
-                           if key in model.collection_removals and any(id(s) in spawners for s in scopes)}
-        # An attribute that holds a child and is cleared where a child's exit is handled
-        # (not merely initialised to None in __init__).
-        self.holders = {key for scope in model.scopes for key, values in scope.assigned.items()
-                        if "." in key and any(id(s) in self.looks_at_exit for s in model.cleared.get(key, ()))
-                        and any(self._is_child(v, scope) for v in values)}
-        spawning = set(spawners)
-        self._propagate(spawning, lambda call: id(call.scope) in spawning, callers=True)
-        self.repeated: set[int] = set()
-        self._propagate(self.repeated, lambda call: id(call.scope) in self.repeated or self._in_loop(call))
-
-        candidates = [(spawn.site, self._what_runs(spawn)) for spawn in self.spawns]
+    def leave_Module(self, node: cst.Module) -> None:
+        if not self.active:
+            return
+        model, children = self.model, self.children
+        children.resolve()
+        candidates = [(spawn.site, self._what_runs(spawn)) for spawn in children.spawns]
         candidates += [(call, [arg.value for arg in call.node.args]) for call in model.local_calls
-                       if any(id(callee) in spawning for callee in model.resolve(call.node, call.scope))]
+                       if any(id(callee) in children.spawning for callee in model.resolve(call.node, call.scope))]
         for site, what_runs in candidates:
-            repeats = id(site.scope) in self.repeated or self._in_loop(site)
-            if repeats and any(self._about_children(test, site.scope) for test in site.guards()) \
+            repeats = id(site.scope) in children.repeated or children.in_loop(site)
+            if repeats and any(children.about_children(test, site.scope) for test in site.guards()) \
                     and not self._runs_fetched(site, what_runs, for_targets=False):
-                self.report_site(site, spawn=self._describe(site.node), how="when a child has exited")
-        for spawn in self.spawns:
+                self.report_at(site.node, site.statement, spawn=self._describe(site.node),
+                               how="when a child has exited")
+        for spawn in children.spawns:
             if spawn.kind in ("run", "start", "process") and self._reruns_on_exit(spawn):
-                self.report_site(spawn.site, spawn=self._describe(spawn.site.node), how="each time it exits")
-
-    def _resolve_process_classes(self) -> None:
-        subclasses = {name for name, bases in self.class_bases.items() if True in bases}
-        changed = True
-        while changed:
-            changed = False
-            for name, bases in self.class_bases.items():
-                if name not in subclasses and any(base in subclasses for base in bases if isinstance(base, str)):
-                    subclasses.add(name)
-                    changed = True
-        self.constructions |= {id(call) for call, name in self.local_constructions if name in subclasses}
-
-    def _propagate(self, marked: set[int], reaches, callers: bool = False) -> None:
-        """Grow ``marked`` to a fixed point: with ``callers``, a function calling a marked
-        one; otherwise the functions called from a site for which ``reaches(site)``."""
-        changed = True
-        while changed:
-            changed = False
-            for call in self.model.local_calls:
-                callees = self.model.resolve(call.node, call.scope)
-                if callers:
-                    if id(call.scope) not in marked and any(id(c) in marked for c in callees):
-                        marked.add(id(call.scope))
-                        changed = True
-                elif reaches(call):
-                    for callee in callees:
-                        if id(callee) not in marked:
-                            marked.add(id(callee))
-                            changed = True
-
-    def _is_process(self, node: cst.BaseExpression, scope: Scope, returning: set[int]) -> bool:
-        """A process object: Process(...) or what a function of this module returns."""
-        for value, value_scope in self.model.values(node, scope):
-            if isinstance(value, cst.Call) and (id(value) in self.constructions or any(
-                    id(callee) in returning for callee in self.model.resolve(value, value_scope, loose=True))):
-                return True
-        return False
-
-    def _is_child(self, node: cst.BaseExpression, scope: Scope) -> bool:
-        """A pid or handle of a child: os.fork(), Popen(...), a process object, its .pid."""
-        for value, value_scope in self.model.values(node, scope):
-            if isinstance(value, cst.Attribute) and value.attr.value == "pid":
-                if self._is_child(value.value, value_scope):
-                    return True
-            elif id(value) in self.child_calls or self._is_process(value, value_scope, self.returns_process):
-                return True
-        return False
+                self.report_at(spawn.site.node, spawn.site.statement, spawn=self._describe(spawn.site.node),
+                               how="each time it exits")
 
     def _what_runs(self, spawn: Spawn) -> list[cst.BaseExpression]:
         """What says which program the child runs: the command argument, or for
@@ -197,7 +72,7 @@ class RespawnLoop(SupervisionRule):
         built = [v for v, _ in self.model.values(spawn.receiver, site.scope) if isinstance(v, cst.Call)]
         return [arg.value for call in built for arg in call.args]
 
-    def _runs_fetched(self, site: Site, what_runs: list[cst.BaseExpression], for_targets: bool) -> bool:
+    def _runs_fetched(self, site: CallSite, what_runs: list[cst.BaseExpression], for_targets: bool) -> bool:
         """Whether the child runs something the innermost enclosing ``while`` loop obtained
         (a job, a connection; with ``for_targets`` also a for loop's items): a job loop,
         not one that restarts the same child. Children and this program's own command
@@ -207,7 +82,7 @@ class RespawnLoop(SupervisionRule):
             return False
         fetched: set[str] = set()
         for node in subexpressions(loops[-1].body):
-            if isinstance(node, cst.Assign) and not self._is_child(node.value, site.scope) \
+            if isinstance(node, cst.Assign) and not self.children.is_child(node.value, site.scope) \
                     and not self.model.is_self_command(node.value, site.scope):
                 targets = [target.target for target in node.targets]
             elif isinstance(node, cst.For) and for_targets:
@@ -217,34 +92,6 @@ class RespawnLoop(SupervisionRule):
             fetched |= {n.value for target in targets for n in subexpressions(target) if isinstance(n, cst.Name)}
         return any(isinstance(node, cst.Name) and node.value in fetched
                    for expression in what_runs for node in subexpressions(expression))
-
-    def _in_loop(self, site: Site) -> bool:
-        """Inside a ``while`` loop that repeats, not one that fills the pool up."""
-        return any(not self._about_children(loop.test, site.scope) for loop in site.loops())
-
-    def _about_children(self, test: cst.BaseExpression, scope: Scope) -> bool:
-        """Whether a test looks at the children's state: alive, exited, how many, gone."""
-        expressions = [test]
-        for node in subexpressions(test):
-            if isinstance(node, cst.Name):
-                expressions += [value for value, _ in self.model.values(node, scope) if value is not node]
-        for expression in expressions:
-            for node in subexpressions(expression):
-                if isinstance(node, cst.Call):
-                    name = callee_name(node.func)
-                    if name in LIVENESS_CALLS:
-                        return True
-                    if name == "poll" and not node.args and isinstance(node.func, cst.Attribute) \
-                            and self._is_child(node.func.value, scope):
-                        return True
-                    if name == "len" and node.args and dotted_name(node.args[0].value) in self.registries:
-                        return True
-                    if any(id(callee) in self.looks_at_exit for callee in self.model.resolve(node, scope)):
-                        return True
-                elif isinstance(node, cst.Attribute):
-                    if node.attr.value in EXIT_STATUS_ATTRS or dotted_name(node) in self.holders:
-                        return True
-        return False
 
     def _reruns_on_exit(self, spawn: Spawn) -> bool:
         """A ``while`` loop that runs the same command to completion and, from its exit
@@ -519,23 +366,6 @@ class RespawnLoop(SupervisionRule):
                     time.sleep(1)
             """, lines=(12,)),
     ]
-
-
-def _is_process_class(func: cst.BaseExpression, qualified: str | None) -> bool:
-    """``multiprocessing.Process`` and friends, or ``ctx.Process`` of a context object."""
-    return qualified in PROCESS_CLASSES or (isinstance(func, cst.Attribute) and func.attr.value == "Process")
-
-
-def _fixpoint(scopes: list[Scope], holds) -> set[int]:
-    found: set[int] = set()
-    changed = True
-    while changed:
-        changed = False
-        for scope in scopes:
-            if id(scope) not in found and holds(scope, found):
-                found.add(id(scope))
-                changed = True
-    return found
 
 
 def _assigned_names(statement: cst.CSTNode) -> set[str]:

@@ -4,32 +4,35 @@ from __future__ import annotations
 
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.program.values.exprs import argument
-from twelvecheck.program.values.module_model import (
-    ARGUMENTS, POSIX_SPAWN, PROGRAM, RUN_FUNCTIONS, SPAWN_FUNCTIONS, START_FUNCTIONS, Site, SupervisionRule,
-    subexpressions,
-)
-from twelvecheck.engine.rule import Invalid, Valid
+from twelvecheck.checks.process._launch import POSIX_SPAWN
+from twelvecheck.checks.process._supervision import RUN_FUNCTIONS, SPAWN_FUNCTIONS, START_FUNCTIONS
+from twelvecheck.program.values.exprs import argument, subexpressions
+from twelvecheck.program.values.module_model import ARGUMENTS, PROGRAM, CallSite, ModuleModel
+from twelvecheck.engine.rule import Invalid, Rule, Valid
 
 EXEC_FUNCTIONS = frozenset(f"os.{name}" for name in (
     "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "execlpe"))
 
 
-class SelfRestart(SupervisionRule):
+class SelfRestart(Rule):
     code = "TWC104"
     # Every way to name the program's own command line goes through sys.executable/sys.argv.
     tokens = ("executable", "argv")
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
+        self.model = ModuleModel(ctx)
+        # Stricter than the prefilter (which may be off, or let the file in for another rule's
+        # token): a call that launches a program too. Elsewhere the model is not even fed.
+        self.active = self.mentioned_in(ctx.text) and any(
+            call in ctx.text for call in ("exec", "spawn", "subprocess", "Popen"))
+        self.listeners = [self.model] if self.active else []
         # (site, qualified name, program expression or None, argument expressions)
-        self.launches: list[tuple[Site, str, cst.BaseExpression | None, list[cst.BaseExpression]]] = []
+        self.launches: list[tuple[CallSite, str, cst.BaseExpression | None, list[cst.BaseExpression]]] = []
 
-    def relevant(self, text: str) -> bool:
-        # ... and a call that launches a program: exec*, spawn*, subprocess, Popen.
-        return super().relevant(text) and any(call in text for call in ("exec", "spawn", "subprocess", "Popen"))
-
-    def on_call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.active:
+            return
         qualified = self.ctx.qualify(node.func)
         if qualified is None:
             return
@@ -49,7 +52,9 @@ class SelfRestart(SupervisionRule):
                 # One command list: it names both the program and the arguments.
                 self.launches.append((self.model.site(node), qualified, None, [command]))
 
-    def finish(self) -> None:
+    def leave_Module(self, node: cst.Module) -> None:
+        if not self.active:
+            return
         own_package = self.ctx.module_name.split(".")[0]
         for site, qualified, program, rest in self.launches:
             origin = self.model.command_origin
@@ -59,7 +64,7 @@ class SelfRestart(SupervisionRule):
             else:
                 runs_itself = any(self.model.is_self_command(arg, site.scope) for arg in rest)
             if runs_itself and not any(_runs_other_module(arg, own_package) for arg in rest):
-                self.report_site(site, call=f"{qualified}()")
+                self.report_at(site.node, site.statement, call=f"{qualified}()")
 
     VALID = [
         Valid("""

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.program.values.exprs import argument
-from twelvecheck.program.values.scopes import (
-    BEAT_FLAGS, CELERY_WORKER, CELERY_WORKER_CLASSES, GUI_TOOLKITS, SCHEDULE_LOOP, SCHEDULER_CLASSES, SPAWNERS,
-    START, THREAD_CLASSES, SchedulerKind, ScopeTrackingRule, Site, alternatives, keyword_is_true, string_items,
+from twelvecheck.checks.scheduler._schedulers import (
+    CELERY_WORKER, CELERY_WORKER_CLASSES, SCHEDULE_LOOP, SCHEDULER_CLASSES, SPAWNERS, START, THREAD_CLASSES,
+    SchedulerKind, is_gui_toolkit, is_standalone, runs_embedded_beat,
 )
+from twelvecheck.program.values.exprs import argument, keyword_is_true, string_items
+from twelvecheck.program.values.scopes import ScopeModel, Site
 from twelvecheck.engine.names import dotted_name
-from twelvecheck.engine.rule import Invalid, Valid
+from twelvecheck.engine.rule import Invalid, Rule, Valid
 
 
 @dataclass
@@ -37,13 +38,16 @@ class Started:
     receiver: cst.BaseExpression
 
 
-class InProcessScheduler(ScopeTrackingRule):
+class InProcessScheduler(Rule):
     code = "TWC401"
     tokens = ("Scheduler", "EmbeddedService", "MiniHuey", "run_pending", "Timer", "worker_main", "beat",
               "with_scheduler", '"-B"', "'-B'")
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
+        model = ScopeModel()
+        self.scopes, self.bindings = model.scopes, model.bindings
+        self.listeners = [model]
         self.made: dict[int, Made] = {}
         self.started: list[Started] = []
         self.open_constructions: list[int] = []
@@ -68,10 +72,9 @@ class InProcessScheduler(ScopeTrackingRule):
                 self.thread_classes.add(id(node))
             elif qualified in SCHEDULER_CLASSES and self._is_client_reference(base.value, qualified):
                 self.scheduler_subclasses[id(node)] = SCHEDULER_CLASSES[qualified]
-        super().visit_ClassDef(node)
 
     def visit_Import(self, node: cst.Import) -> None:
-        self._note_gui(dotted_name(alias.name) for alias in node.names)
+        self.gui = self.gui or any(is_gui_toolkit(dotted_name(alias.name)) for alias in node.names)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative:
@@ -82,11 +85,7 @@ class InProcessScheduler(ScopeTrackingRule):
                     local = alias.asname.name if alias.asname else alias.name
                     self.relative_names.add(dotted_name(local) or "")  # type: ignore[arg-type]
         elif node.module is not None:
-            self._note_gui([dotted_name(node.module)])
-
-    def _note_gui(self, modules) -> None:
-        if any(m and m.split(".", 1)[0] in GUI_TOOLKITS for m in modules):
-            self.gui = True
+            self.gui = self.gui or is_gui_toolkit(dotted_name(node.module))
 
     # -- calls ----------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -101,7 +100,7 @@ class InProcessScheduler(ScopeTrackingRule):
         func = node.func
         if qualified and self._is_client_reference(func, qualified):
             kind = SCHEDULER_CLASSES.get(qualified)
-            if kind is not None and not self._standalone(node, qualified):
+            if kind is not None and not is_standalone(node, qualified):
                 self._make(node, kind)
             elif qualified in THREAD_CLASSES:
                 self._make(node, None, argument(node, 1, "target"))
@@ -154,11 +153,6 @@ class InProcessScheduler(ScopeTrackingRule):
         head = (dotted_name(func) or "").split(".", 1)[0]
         return head not in self.relative_names and not qualified.startswith(self.ctx.module_name + ".")
 
-    @staticmethod
-    def _standalone(node: cst.Call, qualified: str) -> bool:
-        """APScheduler 2's Scheduler(standalone=True) blocks like a clock process."""
-        return qualified == "apscheduler.scheduler.Scheduler" and keyword_is_true(node, "standalone")
-
     def _make(self, node: cst.Call, kind: SchedulerKind | None, target: cst.BaseExpression | None = None,
               register: bool = True) -> None:
         nested = bool(self.open_constructions) and kind is not None
@@ -187,7 +181,7 @@ class InProcessScheduler(ScopeTrackingRule):
         for made in self.made.values():
             if made.kind is not None or made.target is None:
                 continue
-            definition = self._target_definition(made.target, made.site)
+            definition = self.scopes.resolve_callable(made.target, made.site, self.ctx.qualify)
             if isinstance(made.target, cst.Name) and id(definition) in self.scheduler_subclasses:
                 made.kind = self.scheduler_subclasses[id(definition)]
                 continue
@@ -206,9 +200,9 @@ class InProcessScheduler(ScopeTrackingRule):
             self.report_at(report_node, statement, what=what)
 
     def _resolve_start(self, start: Started) -> None:
-        if start.method == "worker_main" or (start.method == "start" and self._argv_runs_worker(start)):
-            argv = argument(start.node, 0, "argv")
-            if argv is not None and self._argv_has_beat(argv, start.site):
+        argv = self._argv(start) if start.method in ("worker_main", "start") else []
+        if start.method == "worker_main" or "worker" in argv:
+            if runs_embedded_beat(argv):
                 self.reports.append((start.node, start.statement, "celery worker with embedded beat (-B)"))
             return
         for value in self.bindings.values(start.receiver, start.site):
@@ -218,15 +212,12 @@ class InProcessScheduler(ScopeTrackingRule):
                 self.reports.append((start.node, start.statement, made.kind.started_by(start.method)))
                 return
 
-    def _argv_strings(self, argv: cst.BaseExpression, site: Site) -> list[str]:
-        return [s for value in self.bindings.values(argv, site) for s in string_items(value)]
-
-    def _argv_runs_worker(self, start: Started) -> bool:
+    def _argv(self, start: Started) -> list[str]:
+        """The strings of the command line given to a celery app's worker_main() or start()."""
         argv = argument(start.node, 0, "argv")
-        return argv is not None and "worker" in self._argv_strings(argv, start.site)
-
-    def _argv_has_beat(self, argv: cst.BaseExpression, site: Site) -> bool:
-        return any(s in BEAT_FLAGS or s.startswith("--beat=") for s in self._argv_strings(argv, site))
+        if argv is None:
+            return []
+        return [s for value in self.bindings.values(argv, start.site) for s in string_items(value)]
 
     def _schedule_loop_functions(self) -> set[int]:
         functions = set()
@@ -245,19 +236,6 @@ class InProcessScheduler(ScopeTrackingRule):
                 return f"{definition.name.value}.run"
         elif isinstance(definition, cst.FunctionDef) and id(definition) in loop_functions:
             return definition.name.value
-        return None
-
-    def _target_definition(self, target: cst.BaseExpression, site: Site):
-        """The local function or class a thread target / called name refers to."""
-        for value in alternatives(target):
-            if isinstance(value, cst.Lambda) and isinstance(value.body, cst.Call):
-                value = value.body.func
-            elif isinstance(value, cst.Call) and (self.ctx.qualify(value.func) or "") == "functools.partial":
-                value = argument(value, 0) or value
-            if isinstance(value, cst.Name):
-                return self.scopes.resolve_definition(value.value, site)
-            if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):
-                return self.scopes.resolve_method(value.attr.value, site)
         return None
 
     VALID = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
@@ -68,6 +68,27 @@ def is_none(node: cst.BaseExpression | None) -> bool:
     return isinstance(node, cst.Name) and node.value == "None"
 
 
+def is_true(node: cst.BaseExpression | None) -> bool:
+    return isinstance(node, cst.Name) and node.value == "True"
+
+
+def keyword_is_true(call: cst.Call, keyword: str) -> bool:
+    arg = keyword_argument(call, keyword)
+    return arg is not None and is_true(arg.value)
+
+
+def string_items(node: cst.BaseExpression) -> list[str]:
+    """The string literals of a list/tuple literal (other elements are skipped)."""
+    if not isinstance(node, (cst.List, cst.Tuple)):
+        return []
+    items = []
+    for element in node.elements:
+        value = element.value
+        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+            items.append(value.evaluated_value)
+    return items
+
+
 def is_stringish(node: cst.BaseExpression) -> bool:
     """A string literal, f-string, or string formatting of a literal."""
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
@@ -128,3 +149,14 @@ def opened_path(node: cst.BaseExpression, ctx: "FileContext") -> cst.BaseExpress
 def target_key(node: cst.BaseExpression) -> str | None:
     """A key for an assignment target or a use of it: ``name`` or ``self.attr``."""
     return dotted_name(node)
+
+
+def subexpressions(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The node and everything below it, except the bodies of lambdas and nested defs."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        if isinstance(current, (cst.Lambda, cst.FunctionDef, cst.ClassDef)) and current is not node:
+            continue
+        pending.extend(current.children)

@@ -1,14 +1,16 @@
-"""Shared ground for the self-supervision rules: TWC104 self-restart and TWC105 respawn-loop.
+"""What the whole module tells about a value, for the self-supervision rules (TWC104, TWC105).
 
 Both rules need facts that only the whole module tells: what a name or ``self.attr`` was
 assigned anywhere in the class, what a function of this module returns, which functions a
 call of ``self.method()`` or ``function()`` reaches, and whether a command is this program's
-own command line. ``ModuleModel`` collects them during the one traversal (qualified names
-are resolved there, in the right scope) and answers questions once the module is walked.
-``SupervisionRule`` feeds a model from the traversal and reports from ``finish()``.
+own command line. :class:`ModuleModel` collects them during the one traversal (qualified
+names are resolved there, in the right scope), fed as a rule's listener (engine/rule.py),
+and answers questions once the module is walked.
 
-Everything stays inside one module: calls are resolved by name to functions defined in it,
-``self.method()`` to the methods of the enclosing class (or, failing that, any class here).
+It records each function (and the module body) as a :class:`FunctionScope` and each call
+it may need again as a :class:`CallSite`. Everything stays inside one module: calls are
+resolved by name to functions defined in it, ``self.method()`` to the methods of the
+enclosing class (or, failing that, any class here).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from typing import Any, Iterator
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.engine.names import dotted_name
-from twelvecheck.engine.rule import Rule
 
 # What a command-line expression may carry of this program's own command line.
 PROGRAM = "program"      # the interpreter or script that runs us: sys.executable, sys.argv[0]
@@ -33,43 +34,12 @@ SYS_SOURCES = {
 }
 _SOURCE_ATTRS = frozenset(name.split(".", 1)[1] for name in SYS_SOURCES)
 
-SPAWN_FUNCTIONS = frozenset(f"os.{name}" for name in (
-    "spawnv", "spawnve", "spawnvp", "spawnvpe", "spawnl", "spawnle", "spawnlp", "spawnlpe"))
-POSIX_SPAWN = frozenset({"os.posix_spawn", "os.posix_spawnp"})
-# Calls that run a child to completion.
-RUN_FUNCTIONS = frozenset({
-    "subprocess.call", "subprocess.check_call", "subprocess.run", "subprocess.check_output",
-    "subprocess.getoutput", "subprocess.getstatusoutput", "os.system",
-})
-# Calls that start a child and return while it runs (besides any ``*.Popen``).
-START_FUNCTIONS = frozenset({"asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"}) | POSIX_SPAWN
-
 _MAX_DEPTH = 8
 
 
-def callee_name(func: cst.BaseExpression) -> str | None:
-    """The last name of a called expression: ``is_alive`` for ``self.env.is_alive``."""
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    if isinstance(func, cst.Name):
-        return func.value
-    return None
-
-
-def subexpressions(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """The node and everything below it, except the bodies of lambdas and nested defs."""
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        yield current
-        if isinstance(current, (cst.Lambda, cst.FunctionDef, cst.ClassDef)) and current is not node:
-            continue
-        pending.extend(current.children)
-
-
 @dataclass(eq=False)
-class Scope:
-    """A function of the module, or the module body itself."""
+class FunctionScope:
+    """A function of the module, or the module body itself: what it assigns and returns."""
 
     node: cst.CSTNode
     class_name: str  # the class this function is a method of; "" otherwise
@@ -79,13 +49,19 @@ class Scope:
 
 
 @dataclass(eq=False)
-class Site:
+class CallSite:
     """A call, where it is: its function and the statements that enclose it there."""
 
     node: cst.Call
-    scope: Scope
+    scope: FunctionScope
     # The function's def (or the module) first, then each enclosing statement inwards.
     path: tuple[cst.CSTNode, ...]
+
+    @property
+    def statement(self) -> cst.CSTNode:
+        """The statement the call is in: a finding reported from after the walk names it,
+        so that suppression comments on its first line apply."""
+        return self.path[-1]
 
     def loops(self) -> list[cst.While]:
         """The enclosing ``while`` loops of its function, outermost first."""
@@ -126,37 +102,42 @@ def _ends_in_exit(suite: cst.BaseSuite) -> bool:
 
 
 class ModuleModel:
+    """What one module assigns, returns and calls; asked about values once it is walked."""
+
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
-        self.module_scope = Scope(ctx.module, "", "<module>")
-        self.scopes: list[Scope] = [self.module_scope]
-        self.by_name: dict[str, list[Scope]] = {}
-        self._stack: list[Scope | str] = []  # enclosing functions (Scope) and classes (name)
-        self.attributes: dict[str, list[tuple[cst.BaseExpression, Scope]]] = {}
-        self.local_calls: list[Site] = []  # calls of self.method() / function() of this module
+        self.module_scope = FunctionScope(ctx.module, "", "<module>")
+        self.scopes: list[FunctionScope] = [self.module_scope]
+        self.by_name: dict[str, list[FunctionScope]] = {}
+        self._stack: list[FunctionScope | str] = []  # enclosing functions and classes (by name)
+        self.attributes: dict[str, list[tuple[cst.BaseExpression, FunctionScope]]] = {}
+        self.local_calls: list[CallSite] = []  # calls of self.method() / function() of this module
         self.sources: dict[int, frozenset[str]] = {}  # id(expr) -> what of sys it names
         self.source_names: set[str] = set()  # local names imported from sys
         self.skip_names: set[int] = set()  # ids of Name nodes that are attribute names
         # Collections stored into (``c[k] = v``, ``c.append(v)``), and where.
-        self.collection_puts: dict[str, list[Scope]] = {}
+        self.collection_puts: dict[str, list[FunctionScope]] = {}
         self.collection_removals: set[str] = set()
-        self.cleared: dict[str, list[Scope]] = {}  # targets assigned None/0/False/-1 or deleted
+        self.cleared: dict[str, list[FunctionScope]] = {}  # targets assigned None/0/False/-1 or deleted
         self._memo: dict[tuple[int, int], frozenset[str]] = {}
 
-    # -- collecting, called from the traversal ------------------------------------------
+    # -- collecting: the traversal calls these (the model is a rule's listener) ----------
     @property
-    def scope(self) -> Scope:
+    def scope(self) -> FunctionScope:
         for item in reversed(self._stack):
-            if isinstance(item, Scope):
+            if isinstance(item, FunctionScope):
                 return item
         return self.module_scope
 
-    def enter_module(self, module: cst.Module) -> None:
+    def visit_Module(self, module: cst.Module) -> None:
         for statement in module.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     if isinstance(small, cst.ImportFrom):
                         self.note_import(small)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.note_import(node)
 
     def note_import(self, node: cst.ImportFrom) -> None:
         if node.relative or dotted_name(node.module or cst.Name("_")) != "sys" or isinstance(node.names, cst.ImportStar):
@@ -167,36 +148,38 @@ class ModuleModel:
                 if isinstance(local, cst.Name):
                     self.source_names.add(local.value)
 
-    def enter_class(self, node: cst.ClassDef) -> None:
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._stack.append(node.name.value)
 
-    def enter_function(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         class_name = self._stack[-1] if self._stack and isinstance(self._stack[-1], str) else ""
-        scope = Scope(node, class_name, node.name.value)
+        scope = FunctionScope(node, class_name, node.name.value)
         self._stack.append(scope)
         self.scopes.append(scope)
         self.by_name.setdefault(scope.name, []).append(scope)
 
-    def leave(self, node: cst.CSTNode | None = None) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef | cst.FunctionDef) -> None:
         self._stack.pop()
 
-    def site(self, node: cst.Call) -> Site:
+    leave_FunctionDef = leave_ClassDef
+
+    def site(self, node: cst.Call) -> CallSite:
         scope = self.scope
         statements = self.ctx.statements
         if scope is self.module_scope:
-            return Site(node, scope, (scope.node, *statements))
+            return CallSite(node, scope, (scope.node, *statements))
         for index in range(len(statements) - 1, -1, -1):
             if statements[index] is scope.node:
-                return Site(node, scope, tuple(statements[index:]))
-        return Site(node, scope, (scope.node,))
+                return CallSite(node, scope, tuple(statements[index:]))
+        return CallSite(node, scope, (scope.node,))
 
-    def note_name(self, node: cst.Name) -> None:
+    def visit_Name(self, node: cst.Name) -> None:
         if node.value in self.source_names and id(node) not in self.skip_names:
             source = SYS_SOURCES.get(self.ctx.qualify(node) or "")
             if source:
                 self.sources[id(node)] = source
 
-    def note_attribute(self, node: cst.Attribute) -> None:
+    def visit_Attribute(self, node: cst.Attribute) -> None:
         name = node.attr.value
         if name in self.source_names:
             self.skip_names.add(id(node.attr))
@@ -205,12 +188,14 @@ class ModuleModel:
             if source:
                 self.sources[id(node)] = source
 
-    def record_assign(self, node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> None:
+    def visit_Assign(self, node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> None:
         if node.value is None:
             return
         targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
         for target in targets:
             self._bind(target, node.value, replaces=not isinstance(node, cst.AugAssign))
+
+    visit_AnnAssign = visit_AugAssign = visit_Assign
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression, replaces: bool) -> None:
         if isinstance(target, (cst.Tuple, cst.List)):
@@ -235,7 +220,7 @@ class ModuleModel:
         if replaces and _is_empty_literal(value):
             self.cleared.setdefault(key, []).append(scope)
 
-    def record_delete(self, node: cst.Del) -> None:
+    def visit_Del(self, node: cst.Del) -> None:
         targets = [e.value for e in node.target.elements] if isinstance(node.target, (cst.Tuple, cst.List)) else [node.target]
         for target in targets:
             if isinstance(target, cst.Subscript):
@@ -247,11 +232,11 @@ class ModuleModel:
                 if key:
                     self.cleared.setdefault(key, []).append(self.scope)
 
-    def record_return(self, node: cst.Return) -> None:
+    def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
             self.scope.returns.append(node.value)
 
-    def record_call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute):
             receiver = dotted_name(func.value)
@@ -272,7 +257,7 @@ class ModuleModel:
                 self.local_calls.append(self.site(node))
 
     # -- answering, once the module has been walked -------------------------------------
-    def resolve(self, call: cst.Call, scope: Scope, loose: bool = False) -> list[Scope]:
+    def resolve(self, call: cst.Call, scope: FunctionScope, loose: bool = False) -> list[FunctionScope]:
         """The functions of this module a call may reach: ``f()`` the functions named f,
         ``self.m()`` the methods named m of the caller's class (else of any class), and
         with ``loose``, ``anything.m()`` any method named m."""
@@ -287,7 +272,8 @@ class ModuleModel:
             return own or methods
         return methods if loose else []
 
-    def values(self, node: cst.BaseExpression, scope: Scope) -> Iterator[tuple[cst.BaseExpression, Scope]]:
+    def values(self, node: cst.BaseExpression,
+               scope: FunctionScope) -> Iterator[tuple[cst.BaseExpression, FunctionScope]]:
         """The expression itself, or what the name or ``self.attr`` it is was assigned
         (following names assigned from names; each name once)."""
         pending = [(node, scope, 0)]
@@ -303,7 +289,7 @@ class ModuleModel:
                 yield current, current_scope
             pending += [(value, value_scope, depth + 1) for value, value_scope in reversed(found)]
 
-    def _assigned(self, key: str, scope: Scope) -> list[tuple[cst.BaseExpression, Scope]]:
+    def _assigned(self, key: str, scope: FunctionScope) -> list[tuple[cst.BaseExpression, FunctionScope]]:
         if "." in key:
             local = [(v, scope) for v in scope.assigned.get(key, ())]
             return local + [pair for pair in self.attributes.get(key, ()) if pair[1] is not scope]
@@ -311,7 +297,7 @@ class ModuleModel:
         owner = scope if key in scope.assigned else self.module_scope
         return [(v, owner) for v in values]
 
-    def command_origin(self, node: cst.CSTNode, scope: Scope, depth: int = 0) -> frozenset[str]:
+    def command_origin(self, node: cst.CSTNode, scope: FunctionScope, depth: int = 0) -> frozenset[str]:
         """What of this program's own command line (PROGRAM, ARGUMENTS) the value carries."""
         memo_key = (id(node), id(scope))
         if memo_key in self._memo:
@@ -323,7 +309,7 @@ class ModuleModel:
         self._memo[memo_key] = result
         return result
 
-    def _origin(self, node: cst.CSTNode, scope: Scope, depth: int) -> frozenset[str]:
+    def _origin(self, node: cst.CSTNode, scope: FunctionScope, depth: int) -> frozenset[str]:
         if id(node) in self.sources:
             return self.sources[id(node)]
         if isinstance(node, cst.Subscript):
@@ -345,7 +331,7 @@ class ModuleModel:
             return result
         return result | _union(self.command_origin(child, scope, depth + 1) for child in node.children)
 
-    def is_self_command(self, node: cst.BaseExpression, scope: Scope) -> bool:
+    def is_self_command(self, node: cst.BaseExpression, scope: FunctionScope) -> bool:
         return self.command_origin(node, scope) >= SELF_COMMAND
 
 
@@ -384,65 +370,3 @@ def _is_empty_literal(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.Integer):
         return node.evaluated_value == 0
     return isinstance(node, cst.UnaryOperation) and isinstance(node.expression, cst.Integer)
-
-
-class SupervisionRule(Rule):
-    """Feeds a ModuleModel from the traversal; subclasses decide in ``finish()``.
-
-    Findings are reported after the whole module is known, so each one carries the
-    statement it was found in (for suppression comments on a statement's first line).
-    """
-
-    def __init__(self, ctx: Any) -> None:
-        super().__init__(ctx)
-        self.model = ModuleModel(ctx)
-        self.active = False
-
-    def visit_Module(self, node: cst.Module) -> None:
-        # The prefilter may be off, or another rule's token let the file in.
-        self.active = self.relevant(self.ctx.text)
-        if self.active:
-            self.model.enter_module(node)
-
-    def relevant(self, text: str) -> bool:
-        """Whether the file may hold a finding (a stricter test than the OR of tokens)."""
-        return self.mentioned_in(text)
-
-    def leave_Module(self, node: cst.Module) -> None:
-        if self.active:
-            self.finish()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if self.active:
-            self.model.record_call(node)
-            self.on_call(node)
-
-    def on_call(self, node: cst.Call) -> None:
-        """A call in the module, with the model up to date to this point."""
-
-    def finish(self) -> None:
-        """The module is walked: decide and report."""
-
-    def report_site(self, site: Site, **fields: Any) -> None:
-        self.report_at(site.node, site.path[-1], **fields)
-
-
-def _feeder(method_name: str) -> Any:
-    def feed(self: SupervisionRule, node: cst.CSTNode) -> None:
-        if self.active:
-            getattr(self.model, method_name)(node)
-    feed.__name__ = method_name
-    return feed
-
-
-# What the traversal feeds the model: node type -> ModuleModel methods on visit and leave.
-_FEEDS = {
-    "ClassDef": ("enter_class", "leave"), "FunctionDef": ("enter_function", "leave"),
-    "ImportFrom": ("note_import", None), "Name": ("note_name", None), "Attribute": ("note_attribute", None),
-    "Assign": ("record_assign", None), "AnnAssign": ("record_assign", None), "AugAssign": ("record_assign", None),
-    "Del": ("record_delete", None), "Return": ("record_return", None),
-}
-for _node_type, (_on_visit, _on_leave) in _FEEDS.items():
-    setattr(SupervisionRule, f"visit_{_node_type}", _feeder(_on_visit))
-    if _on_leave:
-        setattr(SupervisionRule, f"leave_{_node_type}", _feeder(_on_leave))

@@ -1,4 +1,4 @@
-"""Scheduling helpers: follow an object from where it is made to where it is started; know what runs jobs.
+"""Follow an object from where it is made to where it is used, across the scopes of a module.
 
 A scheduler, thread or timer is usually built in one statement and started in another,
 often in another method (``self.scheduler = BackgroundScheduler()`` in ``__init__``,
@@ -11,21 +11,20 @@ the module has been walked:
 - :class:`Bindings` remembers what was assigned to a name or ``self.attr``, keyed so a
   use can be looked up from any later point (a method, a nested function, a ``global``).
 
-:class:`ScopeTrackingRule` wires both to the traversal; any rule that needs "construction
-here, ``.start()`` there" can derive from it (thread/process rules, for example). The
-tables at the end say which libraries' objects run scheduled jobs, and how they start.
+:class:`ScopeModel` holds both and is fed by the traversal: a rule that needs
+"construction here, ``.start()`` there" owns one and lists it in its ``listeners``
+(engine/rule.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.program.values.exprs import keyword_argument
+from twelvecheck.program.values.exprs import argument
 from twelvecheck.engine.names import dotted_name
-from twelvecheck.engine.rule import Rule
 
 MODULE_SCOPE = 0
 _MAX_ALIAS_DEPTH = 4
@@ -57,7 +56,7 @@ class Site:
 
 
 class Scopes:
-    """The scope stack; call ``enter``/``leave`` from the rule's FunctionDef/ClassDef hooks."""
+    """The scope stack; ``enter``/``leave`` are called on each FunctionDef and ClassDef."""
 
     def __init__(self) -> None:
         self.stack: list[Scope] = [Scope("module", None)]
@@ -115,6 +114,21 @@ class Scopes:
         definition = self.by_key[site.cls].definitions.get(name)
         return definition if isinstance(definition, cst.FunctionDef) else None
 
+    def resolve_callable(self, target: cst.BaseExpression, site: Site,
+                         qualify: Callable[[cst.BaseExpression], str | None]) -> cst.FunctionDef | cst.ClassDef | None:
+        """The function or class of this module that calling ``target`` runs (a thread
+        target: a name, ``self.method``, or one wrapped in a lambda or functools.partial)."""
+        for value in alternatives(target):
+            if isinstance(value, cst.Lambda) and isinstance(value.body, cst.Call):
+                value = value.body.func
+            elif isinstance(value, cst.Call) and (qualify(value.func) or "") == "functools.partial":
+                value = argument(value, 0) or value
+            if isinstance(value, cst.Name):
+                return self.resolve_definition(value.value, site)
+            if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):
+                return self.resolve_method(value.attr.value, site)
+        return None
+
 
 class Bindings:
     """Every value assigned to a name or ``self.attr``, in every scope."""
@@ -158,12 +172,10 @@ class Bindings:
         yield node
 
 
-class ScopeTrackingRule(Rule):
-    """A rule base (no code of its own) that keeps :class:`Scopes` and :class:`Bindings`
-    up to date. Subclasses that define one of these hooks must call ``super()``."""
+class ScopeModel:
+    """:class:`Scopes` and :class:`Bindings`, kept up to date by the traversal (a listener)."""
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
+    def __init__(self) -> None:
         self.scopes = Scopes()
         self.bindings = Bindings()
 
@@ -229,74 +241,3 @@ def assignment_targets(node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> list
     if isinstance(node, cst.Assign):
         return [t.target for t in node.targets]
     return [node.target]
-
-
-def is_true(node: cst.BaseExpression | None) -> bool:
-    return isinstance(node, cst.Name) and node.value == "True"
-
-
-def keyword_is_true(call: cst.Call, keyword: str) -> bool:
-    arg = keyword_argument(call, keyword)
-    return arg is not None and is_true(arg.value)
-
-
-def string_items(node: cst.BaseExpression) -> list[str]:
-    """The string literals of a list/tuple literal (other elements are skipped)."""
-    if not isinstance(node, (cst.List, cst.Tuple)):
-        return []
-    items = []
-    for element in node.elements:
-        value = element.value
-        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
-            items.append(value.evaluated_value)
-    return items
-
-
-# -- what runs scheduled jobs -------------------------------------------------------
-@dataclass(frozen=True)
-class SchedulerKind:
-    name: str  # as shown in the message
-    start_methods: frozenset[str]  # the calls that start it running in the background
-    # Report the construction when no start is seen in the module (it is built here and
-    # started elsewhere). Not for classes whose start is optional or may block.
-    report_unstarted: bool = True
-    # How its start reads in the message, when "<name>.<method>()" does not fit.
-    phrase: str | None = None
-
-    def started_by(self, method: str) -> str:
-        return self.phrase or f"{self.name}.{method}()"
-
-
-START = frozenset({"start"})
-APS4_START = frozenset({"start_in_background"})
-# Schedulers that run their jobs in a thread, greenlet or event loop of the process that
-# starts them. APScheduler's BlockingScheduler (and APScheduler 4's run_until_stopped())
-# is the whole program: a clock process. QtScheduler needs a Qt event loop, which means a
-# desktop application, not a scaled web or worker process.
-SCHEDULER_CLASSES = {
-    "apscheduler.schedulers.background.BackgroundScheduler": SchedulerKind("BackgroundScheduler", START),
-    "apscheduler.schedulers.asyncio.AsyncIOScheduler": SchedulerKind("AsyncIOScheduler", START),
-    "apscheduler.schedulers.gevent.GeventScheduler": SchedulerKind("GeventScheduler", START),
-    "apscheduler.schedulers.tornado.TornadoScheduler": SchedulerKind("TornadoScheduler", START),
-    "apscheduler.schedulers.twisted.TwistedScheduler": SchedulerKind("TwistedScheduler", START),
-    # APScheduler 2: a thread unless constructed with standalone=True.
-    "apscheduler.scheduler.Scheduler": SchedulerKind("apscheduler Scheduler", START),
-    "apscheduler.Scheduler": SchedulerKind("APScheduler Scheduler", APS4_START, False),
-    "apscheduler.AsyncScheduler": SchedulerKind("APScheduler AsyncScheduler", APS4_START, False),
-    "apscheduler._schedulers.sync.Scheduler": SchedulerKind("APScheduler Scheduler", APS4_START, False),
-    "apscheduler._schedulers.async_.AsyncScheduler": SchedulerKind("APScheduler AsyncScheduler", APS4_START, False),
-    "flask_apscheduler.APScheduler": SchedulerKind("flask_apscheduler APScheduler", START),
-    "flask_apscheduler.scheduler.APScheduler": SchedulerKind("flask_apscheduler APScheduler", START),
-    "celery.beat.EmbeddedService": SchedulerKind("celery beat EmbeddedService", START),
-    "huey.contrib.mini.MiniHuey": SchedulerKind("MiniHuey", START, False),
-}
-CELERY_WORKER = SchedulerKind("celery Worker(beat=True)", START)
-CELERY_WORKER_CLASSES = frozenset({"Worker", "WorkController"})
-BEAT_FLAGS = frozenset({"-B", "--beat"})
-SCHEDULE_LOOP = "schedule.run_pending()"
-THREAD_CLASSES = frozenset({"threading.Thread", "multiprocessing.Process", "multiprocessing.context.Process"})
-# Calls that start their first argument running right away.
-SPAWNERS = frozenset({"_thread.start_new_thread", "gevent.spawn", "eventlet.spawn", "eventlet.spawn_n"})
-# A program built on a desktop GUI toolkit is not a web or worker process.
-GUI_TOOLKITS = frozenset({"tkinter", "Tkinter", "PyQt4", "PyQt5", "PyQt6", "PySide", "PySide2", "PySide6",
-                          "qtpy", "wx", "kivy", "toga"})
