@@ -1,11 +1,5 @@
-"""One module per rule, one folder per family. Importing this package imports them all, which registers them.
+"""Every rule: one module each, with its cases, in one folder per family (the TWCnxx ranges).
 
-Modules whose names start with an underscore hold helpers shared by several rules.
+Modules whose names start with an underscore hold helpers of their family. Nothing here is
+imported for its side effects: ``engine/registry.load_rules`` finds the rules.
 """
-
-import importlib
-import pkgutil
-
-for _module in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
-    if not _module.name.rsplit(".", 1)[-1].startswith("_"):
-        importlib.import_module(_module.name)
