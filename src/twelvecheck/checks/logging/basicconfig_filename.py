@@ -47,7 +47,10 @@ class BasicConfigFilename(Rule):
         Invalid("""
             import logging
             logging.basicConfig(filename="app.log", level=logging.DEBUG)
-            """, lines=(2,)),
+            """, lines=(2,), fixed="""
+            import logging
+            logging.basicConfig(level=logging.DEBUG)
+            """),
         Invalid("""
             from logging import basicConfig as setup
             def main():

@@ -109,7 +109,11 @@ class FileLogHandler(Rule):
         Invalid("""
             import logging
             handler = logging.FileHandler("app.log")
-            """, lines=(2,)),
+            """, lines=(2,), fixed="""
+            import logging
+            import sys
+            handler = logging.StreamHandler(sys.stdout)
+            """),
         Invalid("""
             import logging as lg
             lg.getLogger().addHandler(lg.FileHandler("app.log"))

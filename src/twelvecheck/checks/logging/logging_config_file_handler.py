@@ -112,7 +112,16 @@ class LoggingConfigFileHandler(Rule):
                     "console": {"class": "logging.StreamHandler"},
                 },
             })
-            """, lines=(5,)),
+            """, lines=(5,), fixed="""
+            import logging.config
+            logging.config.dictConfig({
+                "version": 1,
+                "handlers": {
+                    "file": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
+                    "console": {"class": "logging.StreamHandler"},
+                },
+            })
+            """),
         Invalid("""
             from logging.config import dictConfig
             FILE = {"()": "myapp.handlers.make", "filename": "/var/log/app.log"}

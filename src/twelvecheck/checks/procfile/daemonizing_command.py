@@ -72,7 +72,7 @@ class DaemonizingCommand(DeployRule):
         Valid("web: sh bin/start.sh\n", files=(("bin/start.sh", "#!/bin/sh\nexec gunicorn app.wsgi\n"),)),
     ]
     INVALID = [
-        Invalid("web: gunicorn -D app:app\n", lines=(1,)),
+        Invalid("web: gunicorn -D app:app\n", lines=(1,), fixed="web: gunicorn app:app\n"),
         Invalid("web: gunicorn --daemon app:app\n", lines=(1,)),
         Invalid("web: uwsgi --http :$PORT --die-on-term --daemonize /tmp/uwsgi.log --module app\n", lines=(1,)),
         Invalid("worker: celery -A app worker --detach\n", lines=(1,)),

@@ -68,7 +68,7 @@ class FileLoggingCommand(DeployRule):
         Valid("web: gunicorn app:app --log-file /dev/stdout\n"),
     ]
     INVALID = [
-        Invalid("web: gunicorn --log-file app.log app:app\n", lines=(1,)),
+        Invalid("web: gunicorn --log-file app.log app:app\n", lines=(1,), fixed="web: gunicorn --log-file - app:app\n"),
         Invalid("web: gunicorn --access-logfile /var/log/access.log app:app\n", lines=(1,)),
         Invalid("web: uwsgi --http :$PORT --die-on-term --logto /var/log/uwsgi.log --module app\n", lines=(1,)),
         Invalid("worker: celery -A app worker -f -\n", lines=(1,)),  # celery writes a file named "-"

@@ -25,7 +25,7 @@ class PidFileCommand(DeployRule):
         Valid("web: uwsgi --http :$PORT --die-on-term --processes 4 --module app\n"),  # uwsgi -p: processes
     ]
     INVALID = [
-        Invalid("web: gunicorn -p /tmp/gunicorn.pid app:app\n", lines=(1,)),
+        Invalid("web: gunicorn -p /tmp/gunicorn.pid app:app\n", lines=(1,), fixed="web: gunicorn app:app\n"),
         Invalid("web: gunicorn --pid=/tmp/gunicorn.pid app:app\n", lines=(1,)),
         Invalid("web: uwsgi --http :$PORT --die-on-term --safe-pidfile /tmp/u.pid --module app\n", lines=(1,)),
         Invalid("worker: celery -A app worker --pidfile=/tmp/celery.pid\n", lines=(1,)),

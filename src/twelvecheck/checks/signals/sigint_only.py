@@ -62,7 +62,19 @@ class SigintOnly(ProjectRule):
                     serve()
                 except KeyboardInterrupt:
                     print("shutting down cleanly")
-            """, lines=(5,)),
+            """, lines=(5,), fixed="""
+            import time
+            import signal
+            def serve():
+                while True:
+                    time.sleep(1)
+            if __name__ == "__main__":
+                signal.signal(signal.SIGTERM, signal.default_int_handler)
+                try:
+                    serve()
+                except KeyboardInterrupt:
+                    print("shutting down cleanly")
+            """),
         Invalid("""
             import signal, time
             running = True
