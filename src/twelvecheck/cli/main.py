@@ -133,7 +133,7 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
 def formation_command(path: str | None, **options: Any) -> None:
     """Show the formation of the app at PATH (default: the current directory): each process
     type's command, how many run, where that is said, and the findings about it."""
-    from twelvecheck.cli.formation import run_formation
+    from twelvecheck.cli.formation import run_formation  # deferred: the process model, as for `check`
 
     sys.exit(run_formation(path, options))
 
