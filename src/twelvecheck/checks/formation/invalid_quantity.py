@@ -21,6 +21,7 @@ class InvalidQuantity(DeployRule):
             if item.problem:
                 yield Problem.at(item.value_line, item.value_column, item.value_end_column,
                                  {"type": item.type, "problem": item.problem})
+
     VALID = [Valid(WEB_WORKER, files=(app_json('{"web": {"quantity": 0}, "worker": {"size": "basic"}}'),),
                    path="app.json")]
     INVALID = [

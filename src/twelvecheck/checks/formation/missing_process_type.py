@@ -21,6 +21,7 @@ class MissingProcessType(FormationRule):
             if ptype.name not in formation.items and ptype.name != "release":  # release runs once per deploy
                 yield app.procfile, Problem.at(ptype.line, 1, len(ptype.name) + 1, {
                     "type": ptype.name, "source": ", ".join(formation.sources)}), (ptype.name,)
+
     VALID = [
         Valid(WEB_WORKER),  # no formation anywhere
         Valid(WEB_WORKER + "release: python manage.py migrate\n",

@@ -28,6 +28,7 @@ class SchedulerScaled(FormationRule):
                 "what": f"{first.name} and {second.name} both schedule jobs ({first.name}: {first.scheduler}; "
                         f"{second.name}: {second.scheduler}): a job both of them know runs twice"}), \
                 (first.name, second.name)
+
     VALID = [
         Valid(WEB_WORKER + "clock: python clock.py\n", files=(app_json('{"web": {"quantity": 3}, "clock": {"quantity": 1}}'),)),
         Valid(WEB_WORKER + "beat: celery -A app beat\n", options=("--formation", "web=3,worker=4,beat=1")),

@@ -23,6 +23,7 @@ class UndeclaredProcessType(FormationRule):
                 yield path, Problem.at(line, column, end_column, {
                     "source": planned.source, "type": planned.type, "count": count,
                     "procfile": posixpath.basename(app.procfile)}), (planned.type,)
+
     VALID = [
         Valid(WEB_WORKER, files=(app_json('{"web": {"quantity": 2}, "worker": {"quantity": 1}}'),), path="app.json"),
         Valid(None, files=(app_json('{"web": {"quantity": 1}}'),), path="app.json"),  # no Procfile to compare

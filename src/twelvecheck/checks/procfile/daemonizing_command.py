@@ -61,6 +61,7 @@ class DaemonizingCommand(DeployRule):
         for check in entry_checks(document):
             for inv in check.invocations:
                 yield from _detaching(check, inv)
+
     VALID = [
         Valid("web: gunicorn app:app\nworker: celery -A app worker\nbeat: celery -A app beat\n"),
         Valid("web: hypercorn -D app:app\n"),  # hypercorn has no daemon mode

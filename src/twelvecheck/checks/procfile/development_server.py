@@ -22,6 +22,7 @@ class DevelopmentServer(DeployRule):
             for option in find_options(inv.args, tool.reload):
                 yield check.problem(inv, option.token, f"`{tool.key} {option.token.text}` reloads on code changes, "
                                                        "a development feature")
+
     VALID = [
         Valid("web: gunicorn app:app\n"),
         Valid("web: python manage.py collectstatic --noinput && gunicorn app.wsgi\n"),

@@ -30,6 +30,7 @@ class DuplicateProcessType(DeployRule):
                 groups.setdefault(what, []).append(key)
             yield Problem.at(entry.line, entry.column, entry.column + len(entry.name), {
                 "name": entry.name, "first": str(declared[0]), "how": describe_readings(groups)})
+
     VALID = [Valid("web: a\nworker: b\nworker-2: b\n")]
     INVALID = [
         Invalid("web: a\nworker: celery -A app worker\nworker: celery -A app beat\n", lines=(3,)),

@@ -19,6 +19,7 @@ class EmbeddedScheduler(DeployRule):
             if inv.tool.role != "scheduler":  # a clock process is the right place for one
                 for option in find_options(inv.args, inv.tool.scheduler):
                     yield check.problem(inv, option.token, f"`{inv.tool.key} {option.token.text}`")
+
     VALID = [
         Valid("worker: celery -A app worker\nbeat: celery -A app beat\n"),
         Valid("worker: rq worker default\n"),

@@ -59,6 +59,7 @@ class FileLoggingCommand(DeployRule):
                 if inv.tool is not None:
                     yield from _log_options(check, inv)
                 yield from _redirections(check, inv)
+
     VALID = [
         Valid("web: gunicorn --log-file - --access-logfile - app:app\n"),
         Valid("web: gunicorn --error-logfile=- app:app\n"),

@@ -30,6 +30,7 @@ class MergeConflict(DeployRule):
             if kind == "conflict" and not any(p.span.line <= number <= p.span.end_line for p in problems):
                 problems.append(Problem.at(number, 1, len(procfile.lines[number - 1]) + 1))
         yield from problems
+
     VALID = [Valid("web: a\n# ======= a ruler in a comment\n")]
     INVALID = [
         Invalid("web: a\n<<<<<<< HEAD\nworker: b\n=======\nworker: c\n>>>>>>> main\n", lines=(2,)),

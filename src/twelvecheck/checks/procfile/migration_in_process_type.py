@@ -34,6 +34,7 @@ class MigrationInProcessType(DeployRule):
                 via = "" if at is inv else f" (through `{at.tool.key}`)"
                 yield check.problem(at, at.words[0], f"`{inv.tool.key}` runs in process type {check.name}{via} "
                                                      "together with other commands")
+
     VALID = [
         Valid("release: python manage.py migrate --noinput\nweb: gunicorn app.wsgi\n"),
         Valid("release: cd app && python manage.py migrate && python manage.py collectstatic\n"),

@@ -16,6 +16,7 @@ class MisnamedProcfile(DeployRule):
     def check(cls, document: ProcfileDocument) -> Iterator[Problem]:
         if document.variant == "misnamed":
             yield Problem.at(1, 1, 2, {"name": posixpath.basename(document.display_path)})
+
     VALID = [Valid("web: a\n"), Valid(files=(("Procfile.dev", "web: a\n"),), path="Procfile.dev")]
     INVALID = [
         Invalid(files=(("Procfile.txt", "web: a\n"),), path="Procfile.txt", lines=(1,)),

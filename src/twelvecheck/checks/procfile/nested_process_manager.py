@@ -17,6 +17,7 @@ class NestedProcessManager(DeployRule):
         for check, inv in tool_invocations(document):
             if inv.tool.role == "manager":
                 yield check.problem(inv, inv.words[0], f"`{inv.tool.key}` runs a process manager")
+
     VALID = [Valid("web: gunicorn app:app\nworker: celery -A app worker\n")]
     INVALID = [
         Invalid("web: honcho -f Procfile.prod start --port $PORT\n", lines=(1,)),

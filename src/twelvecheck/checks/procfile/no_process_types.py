@@ -31,6 +31,7 @@ class NoProcessTypes(DeployRule):
             what += f" (only Heroku (classic) reads {', '.join(name for name, _ in heroku)})"
         yield Problem.at(1, 1, line_span(procfile, 1)[1] if procfile.lines else 1,
                          {"what": what, "how": f"{labels(refusing)} refuse to start; the others run nothing"})
+
     VALID = [Valid("# the web server\nweb: gunicorn app:app\n")]
     INVALID = [
         Invalid("", lines=(1,)),

@@ -19,6 +19,7 @@ class PidFileCommand(DeployRule):
             yield from check.option_or_config(inv, tool.pid, "writes a PID file",
                                               lambda option: f"`{tool.key} {option.token.text}` writes the PID file "
                                                              f"{option.value or ''}".rstrip(), fix=removal)
+
     VALID = [
         Valid("web: gunicorn -w 3 --preload app:app\n"),
         Valid("worker: celery -A app worker -P solo\n"),  # -P is the pool

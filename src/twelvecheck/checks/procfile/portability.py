@@ -31,6 +31,7 @@ class Portability(DeployRule):
                 if len(numbers) > 1 else ""
             start, end = line_span(procfile, numbers[0])
             yield Problem.at(numbers[0], start, end, {"cause": why, "readings": said + also})
+
     VALID = [
         Valid("web: gunicorn app:app\r\nworker: celery -A app worker\r\n"),  # CRLF: read alike
         Valid("# a comment\nweb: gunicorn app:app   \n"),  # trailing whitespace: trimmed or kept, same command

@@ -34,6 +34,7 @@ class ProcessTypeName(DeployRule):
                 "is not a lower-case DNS label (only a-z, 0-9 and '-')"
             yield Problem.at(entry.line, entry.column, entry.column + len(name),
                              {"name": name, "reason": reason, "how": describe_readings(groups)})
+
     VALID = [
         Valid("web: a\nworker-2: b\n"),
         Valid("web.1: a\n"),  # not a name most platforms read at all: TWC502

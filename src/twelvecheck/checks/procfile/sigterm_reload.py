@@ -21,6 +21,7 @@ class SigtermReload(DeployRule):
             if tool.sigterm and not find_options(inv.args, (f"--{tool.sigterm}",)) and not re.search(
                     rf"^\s*{tool.sigterm}\s*[=:]?\s*(true|1|yes|on)?\s*$", check.config(inv), re.M | re.I):
                 yield check.problem(inv, inv.words[0], f"`{tool.key}` without --{tool.sigterm}")
+
     VALID = [
         Valid("web: uwsgi --http :$PORT --die-on-term --module app\n"),
         Valid("web: uwsgi uwsgi.ini\n", files=(("uwsgi.ini", "[uwsgi]\nhttp = :$(PORT)\ndie-on-term = true\n"),)),

@@ -18,6 +18,7 @@ class UnreadableLine(DeployRule):
             if read_by_none(kind, groups):
                 start, end = line_span(document.procfile, number)
                 yield Problem.at(number, start, end, {"readings": describe_readings(groups)})
+
     VALID = [
         Valid("web: gunicorn app:app\n# a comment\n\nworker: celery -A app worker\n"),
         Valid("web gunicorn app:app\n"),  # Heroku (classic) reads it: TWC502

@@ -24,6 +24,7 @@ class UnrunnableCommand(DeployRule):
             yield Problem.at(entry.line, entry.column, entry.end_column, {
                 "what": f"process type {entry.name} has no command",
                 "how": describe_readings(readings_of(procfile, entry.line))})
+
     VALID = [
         Valid("web: gunicorn \"app:create_app()\"\n"),
         Valid("web: sh -c 'cd app && gunicorn app:app'\n"),

@@ -66,6 +66,7 @@ class WebPort(DeployRule):
             if check.name == "web":  # the only process type the platform routes traffic to
                 for inv in check.invocations:
                     yield from _port(check, inv)
+
     VALID = [
         Valid("web: gunicorn app:app\n"),  # gunicorn binds $PORT by itself
         Valid("web: gunicorn -b 0.0.0.0:$PORT app:app\n"),
