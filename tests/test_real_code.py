@@ -7,7 +7,6 @@ twelvecheck is precise on labelled code.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path

@@ -11,7 +11,6 @@ import gc
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click

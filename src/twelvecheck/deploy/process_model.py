@@ -22,7 +22,6 @@ from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.config.formation import FormationOverride
 from twelvecheck.deploy.analysis import formation_findings
 from twelvecheck.deploy.formation import Formation, finding_key, scheduler_in_code
-from twelvecheck.files.kinds import process_file_kind
 from twelvecheck.program.project import EntryPoint
 
 

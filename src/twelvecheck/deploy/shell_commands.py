@@ -18,7 +18,7 @@ from pathlib import Path
 
 from twelvecheck.deploy.shell_words import REDIRECT_RE, QuoteError, Token, tokenize
 from twelvecheck.deploy.tools import (
-    DETACHING_WRAPPERS, MANAGEMENT_SCRIPTS, PYTHON_MODULE_TOOLS, SHELL_KEYWORDS, SHELLS, TOOLS, Tool,
+    MANAGEMENT_SCRIPTS, PYTHON_MODULE_TOOLS, SHELL_KEYWORDS, SHELLS, TOOLS, Tool,
 )
 
 _ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")

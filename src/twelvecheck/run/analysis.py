@@ -15,9 +15,8 @@ import threading
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from twelvecheck.core.findings import FileResult, Finding, Severity, Span, ToolError, assign_fingerprints
+from twelvecheck.core.findings import FileResult, Finding, Span, ToolError, assign_fingerprints
 from twelvecheck.deploy.process_model import apply_process_model, build_process_model, process_entry_points
 from twelvecheck.engine.registry import load_rules
 from twelvecheck.engine.rule import ProjectRule
