@@ -18,7 +18,7 @@ from twelvecheck.deploy.documents import read_app_json, read_procfile
 from twelvecheck.deploy.formation import finding_key
 from twelvecheck.deploy.procfile import UnreadableProcfile, split_lines
 from twelvecheck.engine.meta import PARSE_ERROR
-from twelvecheck.engine.registry import load_rules
+from twelvecheck.engine.registry import load_rules, rules_of_kind
 from twelvecheck.engine.rule import DeployRule, FormationRule, Problem
 from twelvecheck.engine.suppressions import Suppression, Suppressions, directives, parse_codes
 from twelvecheck.engine.task import FileTask, FindingFactory
@@ -75,9 +75,8 @@ def _analyze_app_json(task: FileTask, data: bytes, result: FileResult) -> None:
 
 def _problems(task: FileTask, document: Any) -> list[Coded]:
     """The problems of every reported rule that judges files of this kind."""
-    return [(rule.code, problem) for rule in load_rules().values()
-            if issubclass(rule, DeployRule) and task.kind in rule.kinds and rule.code in task.report
-            for problem in rule.check(document)]
+    return [(rule.code, problem) for rule in rules_of_kind(task.kind)
+            if issubclass(rule, DeployRule) and rule.code in task.report for problem in rule.check(document)]
 
 
 def _unreadable(task: FileTask, result: FileResult, lines: list[str], reason: str, line: int = 1,

@@ -20,7 +20,7 @@ from twelvecheck.deploy.procfile import Entry, Procfile, parse, split_lines
 from twelvecheck.deploy.shell_commands import Invocation, read_command
 from twelvecheck.deploy.shell_words import QuoteError, tokenize
 from twelvecheck.deploy.targets import scheduler_of, targets, tool_names
-from twelvecheck.files.ignoring import repository_folders
+from twelvecheck.files.ignoring import repository_root
 from twelvecheck.files.kinds import procfile_variant
 
 MAX_CONFIG_BYTES = 256 * 1024
@@ -94,7 +94,7 @@ def _config_text(inv: Invocation, root: Path | None) -> str:
 def read_procfile(data: bytes, display_path: str, directory: Path | None) -> ProcfileDocument:
     """The Procfile in ``data``; raises ``procfile.UnreadableProcfile``."""
     procfile = parse(data)
-    root = _repository_root(directory) if directory is not None else None
+    root = repository_root(directory) if directory is not None else None
     readings = []
     for entry in procfile.entries:
         unrunnable = _unrunnable(entry.command)
@@ -135,11 +135,6 @@ def _started_types(invocations: list[Invocation], readings: dict[str, list[Invoc
             if token.text in readings and token.text != own:
                 started.append((inv, readings[token.text]))
     return started
-
-
-def _repository_root(directory: Path) -> Path:
-    *_, last = repository_folders(directory)
-    return last if (last / ".git").exists() else directory
 
 
 @dataclass

@@ -32,6 +32,13 @@ def repository_folders(directory: Path) -> Iterator[Path]:
             return
 
 
+def repository_root(directory: Path) -> Path:
+    """The nearest folder at or above ``directory`` holding ``.git`` (a folder or a file);
+    ``directory`` itself when none does."""
+    *_, last = repository_folders(directory)
+    return last if (last / ".git").exists() else directory
+
+
 def inside(path: "Path | str", root: "Path | str") -> bool:
     """Whether ``path`` is ``root`` or below it, lexically."""
     inner, outer = os.path.normpath(path), os.path.normpath(root)

@@ -8,16 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from twelvecheck.files.ignoring import repository_root
 from twelvecheck.reports.sources import SourceCache
-
-
-def find_repository_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` holding ``.git`` (dir or file); else ``start``."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return start
 
 
 @dataclass
@@ -34,7 +26,7 @@ class ReportContext:
 
     def __post_init__(self) -> None:
         if self.root is None:
-            self.root = find_repository_root(self.cwd)
+            self.root = repository_root(self.cwd.resolve())
 
     @property
     def sources(self) -> SourceCache:
