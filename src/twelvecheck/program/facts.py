@@ -22,7 +22,8 @@ from typing import Any, Callable
 
 from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.program.values.exprs import argument, string_value
-from twelvecheck.program.frameworks import BLOCKING_CALLS
+from twelvecheck.program.frameworks import BLOCKING_CALLS, COMMAND_METHODS
+from twelvecheck.program.platforms import on_linux
 from twelvecheck.program.signals import handler_kind, signals_of
 from twelvecheck.program.main_block import main_block_facts
 from twelvecheck.engine.factscope import FileScope, children
@@ -111,8 +112,8 @@ class ProgramFacts(FactCollector):
         self.main_block: ast.If | None = None
         self.main_fix: dict[str, Any] | None = None  # what TWC303's fix needs (main_block.py)
         self.try_stack: list[set[str]] = []
+        self.elsewhere = 0  # inside a branch that does not run on Linux (platforms.py)
         self._visits: dict[type, Callable[[Any], None]] = {
-            ast.If: self._visit_if,
             ast.Assign: self.assigned.record_assign, ast.AnnAssign: self.assigned.record_assign,
             ast.withitem: self.assigned.record_with_item, ast.Import: self._visit_import,
             ast.ImportFrom: self._visit_import_from, ast.Call: self._visit_call, ast.For: self._visit_for,
@@ -120,7 +121,7 @@ class ProgramFacts(FactCollector):
             ast.While: self._visit_while, ast.Await: self._visit_await, ast.ExceptHandler: self._visit_except,
         }
         self._leaves: dict[type, Callable[[Any], None]] = {
-            ast.If: self._leave_if, ast.For: self._leave_for, ast.AsyncFor: self._leave_for,
+            ast.For: self._leave_for, ast.AsyncFor: self._leave_for,
             **{kind: self._leave_try for kind in AST_TRY},
         }
 
@@ -139,6 +140,9 @@ class ProgramFacts(FactCollector):
             return
         if kind is ast.ClassDef:
             self._class(node)  # type: ignore[arg-type]
+            return
+        if kind is ast.If:
+            self._if(node)  # type: ignore[arg-type]
             return
         visit = self._visits.get(kind)
         if visit is not None:
@@ -161,8 +165,10 @@ class ProgramFacts(FactCollector):
             qualname = f"{ctx.module_name}.{node.name}"
         else:
             qualname = f"{ctx.module_name}.<locals>.{node.name}"
-        # A function's position is needed only if it may be reported: console-script targets.
-        at = ctx.spans.name_span(node) if qualname in ctx.entry_functions else None
+        # A function's position is needed only if it may be reported: console-script targets
+        # and the methods a framework runs by convention (a Django command's handle()).
+        reported = qualname in ctx.entry_functions or (in_class_body and node.name in COMMAND_METHODS)
+        at = ctx.spans.name_span(node) if reported else None
         self.units[qualname] = _Unit("function", None if at is None else [at.line, at.column, at.end_line,
                                                                            at.end_column])
         self.stack.append(qualname)
@@ -195,6 +201,19 @@ class ProgramFacts(FactCollector):
     @property
     def unit(self) -> _Unit:
         return self.units[self.stack[-1]]
+
+    def _if(self, node: ast.If) -> None:
+        """An ``if``: a branch that does not run on Linux (``if sys.platform == "win32":``,
+        the ``else`` of ``if os.name == "posix":``) installs no handler there."""
+        self._visit_if(node)
+        runs = on_linux(node.test, self.ctx.qualify, self.assigned.values) if not self.main_block is node else None
+        self._walk(node.test)
+        for branch, skipped in ((node.body, runs is False), (node.orelse, runs is True)):
+            self.elsewhere += skipped
+            for statement in branch:
+                self._walk(statement)
+            self.elsewhere -= skipped
+        self._leave_if(node)
 
     def _visit_if(self, node: ast.If) -> None:
         ctx = self.ctx
@@ -298,7 +317,7 @@ class ProgramFacts(FactCollector):
         names = signals_of(signal, self.ctx, self.loop_signals, self.assigned.values)  # type: ignore[arg-type]
         handler = argument(node, 1, "handler") or argument(node, 1, "callback")  # type: ignore[arg-type]
         kind = handler_kind(handler, self.ctx, self.assigned.values)  # type: ignore[arg-type]
-        if kind == "default":
+        if kind == "default" or self.elsewhere:
             return
         if "SIGTERM" in names:
             self.unit.sigterm.append(_span(self.ctx.spans, node))
@@ -378,7 +397,27 @@ def _service_loop(node: ast.While, body: "_LoopBody") -> str | None:
     # `while self.running:` waits between rounds; `while pending:` drains a work list.
     if isinstance(inner, _REFERENCES) and body.sleeps:
         return f"while {'not ' if inner is not test else ''}{dotted_name(inner) or '...'} loop"
+    # `while duration <= 0 or elapsed() < duration:` runs for good whenever a condition that
+    # nothing in the body changes holds (a setting compared with a constant), and it waits.
+    conditions = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or) else [test]
+    if body.sleeps and any(_invariant(condition, body.assigned) for condition in conditions):
+        return "while loop whose condition the loop never changes"
     return None
+
+
+def _invariant(test: ast.expr, assigned: set[str]) -> bool:
+    """A comparison of names and constants, none of which the loop body assigns."""
+    if not isinstance(test, ast.Compare):
+        return False
+    names = []
+    for operand in (test.left, *test.comparators):
+        if isinstance(operand, ast.Constant):
+            continue
+        name = dotted_name(operand) if isinstance(operand, _REFERENCES) else None
+        if name is None:
+            return False
+        names.append(name)
+    return bool(names) and not any(name in assigned for name in names)
 
 
 class _LoopBody:
@@ -390,6 +429,7 @@ class _LoopBody:
         self.leaves = False
         self.sleeps = False
         self.asks = False
+        self.assigned: set[str] = set()  # names and attributes the body assigns
         for statement in body:
             self._scan(statement, 0)
 
@@ -406,6 +446,14 @@ class _LoopBody:
             self._call(node)  # type: ignore[arg-type]
         elif kind in _LOOPS:
             nested_loops += 1
+            if kind is not ast.While:
+                self.assigned.update(n for part in ast.walk(node.target)  # type: ignore[attr-defined]
+                                     if isinstance(part, _REFERENCES) and (n := dotted_name(part)))
+        elif kind is ast.Assign or kind is ast.AugAssign or kind is ast.AnnAssign or kind is ast.NamedExpr:
+            for target in (node.targets if kind is ast.Assign else [node.target]):  # type: ignore[attr-defined]
+                for part in ast.walk(target):
+                    if isinstance(part, _REFERENCES) and (name := dotted_name(part)):
+                        self.assigned.add(name)
         for child in ast.iter_child_nodes(node):
             self._scan(child, nested_loops)
 

@@ -65,3 +65,24 @@ BLOCKING_CALLS: dict[str, str] = {
     "rpyc.ThreadedServer.start": "ThreadedServer.start()",
     "rpyc.utils.server.ForkingServer.start": "ForkingServer.start()",
 }
+
+# Classes a framework finds by where they are and runs as a process's main code. Django's
+# `manage.py <name>` imports `<app>/management/commands/<name>.py` and runs its class
+# `Command`'s `handle()`; the class is one when it derives, through the project's classes,
+# from one of `bases`. (What a finding calls it: "management command '<name>'".)
+COMMAND_CONVENTIONS: tuple[dict, ...] = (
+    {
+        "folder": "management/commands",
+        "class": "Command",
+        "method": "handle",
+        "what": "management command",
+        "bases": frozenset({
+            "django.core.management.base.BaseCommand",
+            "django.core.management.BaseCommand",
+            "django.core.management.base.LabelCommand",
+            "django.core.management.base.AppCommand",
+        }),
+    },
+)
+# Methods whose position the facts keep: one of them may be reported as an entry point.
+COMMAND_METHODS = frozenset(convention["method"] for convention in COMMAND_CONVENTIONS)

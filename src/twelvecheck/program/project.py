@@ -19,9 +19,15 @@ from typing import Any, Iterable, Iterator
 
 from twelvecheck.core import toml as _toml
 from twelvecheck.files.ignoring import repository_folders
+from twelvecheck.program.frameworks import COMMAND_CONVENTIONS
 
 _TEST_PATH_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_test\.py$|(^|/)conftest\.py$")
 _SCRIPT_RE = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+)\s*:\s*([\w.]+)")
+# A module a framework runs by where it is: `<app>/management/commands/<name>.py` (frameworks.py).
+_COMMAND_PATH_RES = tuple(
+    (re.compile(rf"(^|/){re.escape(convention['folder'])}/(?!__init__\.py$)([^/]+)\.py$"), convention)
+    for convention in COMMAND_CONVENTIONS
+)
 # Where a finding about a whole file goes (a __main__.py, a module a process type runs).
 FILE_START = (1, 1, 1, 2)
 
@@ -30,6 +36,16 @@ FILE_START = (1, 1, 1, 2)
 def is_test_path(path: str) -> bool:
     """Tests are run by a test runner, not deployed as processes: no entry points there."""
     return bool(_TEST_PATH_RE.search(path))
+
+
+def command_convention(path: str) -> tuple[dict, str] | None:
+    """The convention (frameworks.COMMAND_CONVENTIONS) by which a framework runs the module at
+    ``path`` as a command, and the command's name; None for any other module."""
+    for pattern, convention in _COMMAND_PATH_RES:
+        match = pattern.search(path)
+        if match:
+            return convention, match.group(2)
+    return None
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,7 @@ class Project:
         self.units: dict[str, dict[str, Any]] = {}
         self.unit_paths: dict[str, str] = {}
         self.classes: dict[str, list[str]] = {}
+        self.class_paths: dict[str, str] = {}
         self.path_units: dict[str, list[str]] = {}  # display path -> the units defined there
         self._resolved: dict[str, list[str]] = {}
         self._external: dict[str, list[str]] = {}
@@ -65,6 +82,8 @@ class Project:
                 self.unit_paths[name] = path
                 self.path_units.setdefault(path, []).append(name)
             self.classes.update(program.get("classes", {}))
+            for name in program.get("classes", {}):
+                self.class_paths.setdefault(name, path)
 
     # -- entry points ----------------------------------------------------------------
     def entry_points(self) -> Iterator[EntryPoint]:
@@ -89,10 +108,42 @@ class Project:
                 yield self.entry_point(name, "the __main__ block")
             elif unit["kind"] == "module" and name.endswith(".__main__.<module>"):
                 yield self.entry_point(name, "the package's __main__.py")
+        yield from self._command_entry_points()
         for script, target in self.scripts:
             unit = self.units.get(target)
             if unit is not None and unit["kind"] == "function" and not is_test_path(self.unit_paths[target]):
                 yield self.entry_point(target, f"console script '{script}'")
+
+    def _command_entry_points(self) -> Iterator[EntryPoint]:
+        """The method a framework runs in a module it finds by its path (a Django management
+        command's ``Command.handle``), when the class derives from the framework's base."""
+        for cls, path in sorted(self.class_paths.items()):
+            found = command_convention(path) if not is_test_path(path) else None
+            if found is None:
+                continue
+            convention, command = found
+            module, _, name = cls.rpartition(".")
+            if name != convention["class"] or self.unit_paths.get(f"{module}.<module>") != path:
+                continue  # not a class of the module's top level
+            if not self.derives_from(cls, convention["bases"]):
+                continue
+            for target in self.resolve(f"{cls}.{convention['method']}"):
+                if self.units[target]["kind"] == "function":
+                    yield self.entry_point(target, f"{convention['what']} '{command}'")
+
+    def derives_from(self, cls: str, bases: frozenset[str]) -> bool:
+        """Whether ``cls`` derives from one of ``bases``, through the project's classes."""
+        seen = set()
+        pending = [cls]
+        while pending:
+            current = pending.pop()
+            if current in bases:
+                return True
+            if current in seen:
+                continue
+            seen.add(current)
+            pending.extend(self.classes.get(current, ()))
+        return False
 
     def entry_point(self, name: str, what: str) -> EntryPoint:
         """An entry point at unit ``name``, reported where it starts: the __main__ test,

@@ -5,7 +5,8 @@ they need facts from every file an entry point can reach, and from no other. Fac
 from CPython's tree, which every file gets anyway, but walking it in Python is not free
 (0.73 s against libcst's 11.3 s parse on Django's 883 files, 6.6 s against 118 s on the
 standard library, one process). So the first pass collects them only from the files that can hold an entry point (a
-``__main__`` test, a ``__main__.py``, a console script's module, a file a Procfile runs, and
+``__main__`` test, a ``__main__.py``, a console script's module, a file a Procfile runs, a
+module a framework runs by its path such as a Django management command, and
 every file sharing a module name with one of those, since the first by path stands for the
 name), and from every file parsed anyway for its own rules; then, until nothing new turns
 up, the files that the reachable code calls into and the modules of the classes it inherits
@@ -27,7 +28,7 @@ from typing import Any, Callable, Iterable
 from twelvecheck.engine.task import FileTask
 from twelvecheck.core.findings import FileResult
 from twelvecheck.files.modulepath import module_name_from_path
-from twelvecheck.program.project import Project, is_test_path
+from twelvecheck.program.project import Project, command_convention, is_test_path
 
 Analyze = Callable[[list[FileTask]], list[FileResult]]
 
@@ -66,6 +67,8 @@ class FactClosure:
             return False  # the project skips entry points in tests (a Procfile's are found later)
         if os.path.basename(task.path) == "__main__.py" or self.modules[index] in self.script_modules:
             return True
+        if command_convention(task.display_path) is not None:
+            return True  # a module a framework runs by its path: a Django management command
         if self.content is not None:
             content = self.content(task.path)
             return content is not None and content.has_main  # unreadable: the analysis reports it

@@ -2,9 +2,52 @@
 
 from __future__ import annotations
 
+from textwrap import dedent
+
 from twelvecheck.program.lifetime import unhandled_services
 from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.engine.rule import Invalid, ProjectFinding, ProjectRule, Valid
+
+
+def _tree(*files: tuple[str, str], main: str = "") -> tuple[tuple[str, str], ...]:
+    """Files of a case's project, dedented, with the ``__init__.py`` of every folder (of
+    ``main``, the case's own file, too)."""
+    paths = [main, *(path for path, _ in files)]
+    packages = {path.rsplit("/", depth)[0] for path in paths for depth in range(1, path.count("/") + 1)}
+    return (*((f"{package}/__init__.py", "") for package in sorted(packages)),
+            *((path, dedent(text).lstrip("\n")) for path, text in files))
+
+
+# A Django app whose management command runs a polling loop in a module of its own.
+_COMMAND = "shop/management/commands/sync_stock.py"
+_POLLING = ("shop/stock.py", """
+    import time
+    from shop.signals import Stopper
+
+    def poll_forever(interval):
+        stopper = Stopper()
+        while not stopper.stopped:
+            time.sleep(interval)
+    """)
+
+
+def _stopper(installs: str) -> tuple[str, str]:
+    """The module of the stop handler; ``installs`` is its ``__init__`` body."""
+    body = "\n".join(" " * 8 + line for line in dedent(installs).strip().splitlines())
+    return ("shop/signals.py", "import os, platform, signal, sys\n\n\nclass Stopper:\n    stopped = False\n\n"
+            "    def __init__(self):\n" + body + "\n\n    def stop(self, signum, frame):\n        self.stopped = True\n")
+
+
+_HANDLE = """
+    from django.core.management.base import BaseCommand
+    from shop.stock import poll_forever
+
+    class Command(BaseCommand):
+        help = "Keep the stock in sync"
+
+        def handle(self, *args, **options):
+            poll_forever(options.get("interval", 30))
+    """
 
 
 class NoSigtermHandler(ProjectRule):
@@ -71,6 +114,36 @@ class NoSigtermHandler(ProjectRule):
             if __name__ == "__main__":
                 asyncio.run(main())
             """),
+        # Django management commands: Command.handle is what `manage.py sync_stock` runs.
+        Valid(_HANDLE, filename=_COMMAND, files=_tree(_POLLING, _stopper("""
+            signal.signal(signal.SIGTERM, self.stop)
+            """), main=_COMMAND)),
+        # a handler installed on POSIX (Linux) is installed where the platform runs it
+        *(Valid(_HANDLE, filename=_COMMAND, files=_tree(_POLLING, _stopper(f"""
+            if {test}:
+                signal.signal(signal.SIGTERM, self.stop)
+            else:
+                signal.signal(signal.SIGBREAK, self.stop)
+            """), main=_COMMAND)) for test in (
+            'os.name == "posix"', 'sys.platform.startswith("linux")', 'platform.system() != "Windows"',
+            'not sys.platform.startswith("win")')),
+        # no loop: a one-shot command; a class Command that is no Django command; a command's
+        # module under tests/; the package's __init__.py
+        Valid("""
+            from django.core.management.base import BaseCommand
+            from shop.models import Product
+
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    for product in Product.objects.all():
+                        product.refresh_price()
+            """, filename=_COMMAND, files=_tree(("shop/models.py", "class Product: pass\n"), main=_COMMAND)),
+        *(Valid(code, filename=name, files=_tree(_POLLING, _stopper("pass"), main=name)) for code, name in (
+            (_HANDLE.replace("(BaseCommand)", "").replace("from django.core.management.base import BaseCommand\n", ""),
+             _COMMAND),
+            (_HANDLE, "tests/management/commands/sync_stock.py"),
+            (_HANDLE, "shop/management/commands/__init__.py"),
+        )),
         Valid("""
             import time
             def main():
@@ -104,12 +177,64 @@ class NoSigtermHandler(ProjectRule):
                 while parts:
                     print(", ".join(parts), {}.get("x"))
                     parts.pop()
+            def retry(limit, delay):
+                attempts = 0
+                while attempts < limit:
+                    time.sleep(delay)
+                    attempts += 1
             if __name__ == "__main__":
-                parse(iter([])); search([]); forever(); drain(iter([])); names([])
+                parse(iter([])); search([]); forever(); drain(iter([])); names([]); retry(3, 1)
             """),
     ]
 
     INVALID = [
+        # a management command whose loop is a call away, with no handler at all or one that
+        # is installed only on Windows
+        Invalid(_HANDLE, filename=_COMMAND, files=_tree(_POLLING, _stopper("pass"), main=_COMMAND), lines=(7,)),
+        *(Invalid(_HANDLE, filename=_COMMAND, files=_tree(_POLLING, _stopper(installs), main=_COMMAND), lines=(7,))
+          for installs in (
+            """
+            if platform.system() == "Windows":
+                signal.signal(signal.SIGTERM, self.stop)
+            else:
+                signal.signal(signal.SIGUSR1, self.stop)
+            """,
+            """
+            if sys.platform == "win32" or sys.platform == "cygwin":
+                signal.signal(signal.SIGTERM, self.stop)
+            """,
+            """
+            if sys.platform.startswith("win"):
+                signal.signal(signal.SIGTERM, self.stop)
+            """,
+            """
+            if os.name == "posix":
+                signal.signal(signal.SIGUSR1, self.stop)
+            else:
+                signal.signal(signal.SIGTERM, self.stop)
+            """,
+        )),
+        # the command derives from the project's base command, in another module; the loop
+        # runs until a setting that nothing changes stops it (`--duration 0`: for good)
+        Invalid("""
+            import time
+            from shop.management.base import ShopCommand
+            from shop.stock import sync_once
+
+            class Command(ShopCommand):
+                def handle(self, *args, **options):
+                    duration, started = options["duration"], time.monotonic()
+                    while duration <= 0 or time.monotonic() - started < duration:
+                        sync_once()
+                        time.sleep(options["sleep"])
+            """, filename=_COMMAND, files=_tree(
+            ("shop/management/base.py", """
+                from django.core.management import BaseCommand
+
+                class ShopCommand(BaseCommand):
+                    requires_migrations_checks = True
+                """),
+            ("shop/stock.py", "def sync_once():\n    pass\n"), main=_COMMAND), lines=(6,)),
         Invalid("""
             import time
             def work():
