@@ -17,6 +17,9 @@ and scopes, so names resolve as the per-file rules resolve them.
 
 from __future__ import annotations
 
+# size: one walk over CPython's tree gathers every whole-program fact of a file (readers of
+# their own are in platforms.py, holds.py and signals.py); splitting the walk would walk twice.
+
 import ast
 from typing import Any, Callable
 
@@ -36,9 +39,9 @@ BLOCKING_METHODS = frozenset({"serve_forever", "run_forever", "start_consuming"}
 # Iterating over these keeps reading messages until the connection closes.
 CONSUMING_METHODS = frozenset({"listen", "consume"})
 CONSUMER_CLASSES = frozenset({"kafka.KafkaConsumer", "aiokafka.AIOKafkaConsumer"})
-INTERACTIVE_CALLS = frozenset({
-    "builtins.input", "code.interact", "IPython.embed", "curses.wrapper", "pdb.set_trace",
-})
+# Calls that hand the process to a person for good: a console, a terminal UI. (A lone
+# `input()` is a prompt, not one of these: see _visit_while and lifetime.py.)
+INTERACTIVE_CALLS = frozenset({"code.interact", "IPython.embed", "curses.wrapper"})
 INTERACTIVE_METHODS = frozenset({"cmdloop", "mainloop", "interact"})
 GUI_APPLICATIONS = ("QApplication", "QCoreApplication", "QGuiApplication")
 SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "gevent.sleep", "trio.sleep", "eventlet.sleep"})
@@ -75,7 +78,10 @@ class _Unit:
         self.sigterm: list[list[int]] = []
         self.sigint = False
         self.catches_interrupt = False
-        self.interactive = False
+        self.interactive = False  # talks to a person for good: a REPL, a console, a GUI loop
+        self.prompts = False  # calls input()
+        self.prompt_loop = False  # a loop that asks until answered (or until a quit command)
+        self.loop_calls: set[str] = set()  # what the bodies of its service `while` loops call
 
     def to_facts(self) -> dict[str, Any]:
         return {
@@ -87,6 +93,9 @@ class _Unit:
             "sigint": self.sigint,
             "catches_interrupt": self.catches_interrupt,
             "interactive": self.interactive,
+            "prompts": self.prompts,
+            "prompt_loop": self.prompt_loop,
+            "loop_calls": sorted(self.loop_calls),
         }
 
 
@@ -284,6 +293,8 @@ class ProgramFacts(FactCollector):
                 unit.loops.append([_span(self.ctx.spans, node), BLOCKING_CALLS[callee]])
             if callee in INTERACTIVE_CALLS:
                 unit.interactive = True
+            elif callee == "builtins.input":
+                unit.prompts = True
             elif callee == "signal.signal":
                 self._signal_handler(node)
         if isinstance(node.func, ast.Attribute):
@@ -361,9 +372,12 @@ class ProgramFacts(FactCollector):
         if self.try_stack and self.try_stack[-1] & ENDING_EXCEPTIONS:
             body.leaves = True
         description = _service_loop(node, body)
-        if description:
+        if description:  # and what its body calls: a helper may ask a person (lifetime.py)
             self.unit.loops.append([_span(self.ctx.spans, node.test), description])
-        if body.asks:
+            self.unit.loop_calls.update(callee for call in body.call_nodes if (callee := self._callee(call.func)))
+        if body.asks and body.leaves:
+            self.unit.prompt_loop = True
+        elif body.asks:
             self.unit.interactive = True
 
     def _visit_await(self, node: ast.Await) -> None:
@@ -426,6 +440,7 @@ class _LoopBody:
 
     def __init__(self, ctx: FileScope, body: list[ast.stmt]) -> None:
         self.ctx = ctx
+        self.call_nodes: list[ast.Call] = []
         self.leaves = False
         self.sleeps = False
         self.asks = False
@@ -459,6 +474,7 @@ class _LoopBody:
 
     def _call(self, node: ast.Call) -> None:
         callee = self.ctx.qualify(node.func)
+        self.call_nodes.append(node)
         method = node.func.attr if isinstance(node.func, ast.Attribute) else None
         positional = len(node.args) + sum(1 for keyword in node.keywords if keyword.arg is None)
         # queue.get() and thread.join() block; dict.get(key) and str.join(parts) do not

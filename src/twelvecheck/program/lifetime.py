@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from twelvecheck.program.frameworks import FRAMEWORKS_HANDLING_SIGTERM
 from twelvecheck.program.project import EntryPoint, Project
@@ -32,11 +32,23 @@ class Lifetime:
 
 
 def judge(project: Project, entry: EntryPoint) -> Lifetime:
+    """How the entry point's process lives. It is interactive when what keeps it alive talks
+    to a person: a console, a GUI or terminal main loop, a loop that asks a person for good
+    (itself or through a function its body calls), or a loop that asks until answered that
+    is no farther from the entry point (in calls) than the nearest service loop. A prompt
+    farther away (a setup wizard's question in a branch of the command line) does not make
+    a service interactive."""
     verdict = Lifetime(None, False, None, False, False, False)
-    for name, unit in project.reachable(entry.unit):
-        if unit["loops"] and verdict.loop is None:
-            node, description = unit["loops"][0]
-            verdict.loop = (project.unit_paths[name], node, description)
+    loop_depth = prompt_depth = None
+    for name, unit, depth in project.reachable_levels([entry.unit]):
+        asks = bool(unit["loops"]) and _asks_through(project, unit.get("loop_calls", ()))
+        verdict.interactive |= asks
+        for loop in () if asks else unit["loops"]:
+            if verdict.loop is None:
+                verdict.loop = (project.unit_paths[name], loop[0], loop[1])
+                loop_depth = depth
+        if unit.get("prompt_loop") and prompt_depth is None:
+            prompt_depth = depth
         verdict.handles_sigterm |= bool(unit["sigterm"])
         verdict.interactive |= unit["interactive"]
         verdict.catches_interrupt |= unit["catches_interrupt"]
@@ -45,7 +57,19 @@ def judge(project: Project, entry: EntryPoint) -> Lifetime:
             for external in project.external_calls(callee):
                 if external in FRAMEWORKS_HANDLING_SIGTERM:
                     verdict.framework = FRAMEWORKS_HANDLING_SIGTERM[external]
+    if prompt_depth is not None and loop_depth is not None and prompt_depth <= loop_depth:
+        verdict.interactive = True
     return verdict
+
+
+def _asks_through(project: Project, loop_calls: Iterable[str]) -> bool:
+    """A service loop whose body calls a function that asks a person (``cmd = read_command()``)."""
+    for callee in loop_calls:
+        for target in project.resolve(callee):
+            unit = project.units[target]
+            if unit.get("prompts") or unit.get("prompt_loop") or unit["interactive"]:
+                return True
+    return False
 
 
 def where(loop: tuple[str, list[int], str], entry: EntryPoint) -> str:

@@ -208,20 +208,24 @@ class Project:
 
     def reachable_from(self, starts: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
         """Units reachable from any of ``starts``, each once."""
+        return [(name, unit) for name, unit, _ in self.reachable_levels(starts)]
+
+    def reachable_levels(self, starts: Iterable[str]) -> list[tuple[str, dict[str, Any], int]]:
+        """Units reachable from any of ``starts``, each once, with how many calls away."""
         order = []
         seen = set(starts)
-        queue = deque(sorted(seen))
+        queue = deque((name, 0) for name in sorted(seen))
         while queue:
-            name = queue.popleft()
+            name, depth = queue.popleft()
             unit = self.units.get(name)
             if unit is None:
                 continue
-            order.append((name, unit))
+            order.append((name, unit, depth))
             for callee in unit["calls"]:
                 for target in self.resolve(callee):
                     if target not in seen:
                         seen.add(target)
-                        queue.append(target)
+                        queue.append((target, depth + 1))
         return order
 
 

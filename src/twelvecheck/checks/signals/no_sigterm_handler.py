@@ -50,6 +50,50 @@ _HANDLE = """
     """
 
 
+# A chat bot's command line: `init` asks a few questions through a prompt helper, the
+# default runs the bot (item of interactivity: the prompt is a branch, not the main loop).
+_BOT_CLI = """
+    import argparse
+    from bot.wizard import create_config
+    from bot.runner import run_bot
+
+    def main():
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--init", action="store_true")
+        args = parser.parse_args()
+        if args.init:
+            create_config()
+        else:
+            run_bot()
+    """
+_BOT_FILES = (
+    ("bot/prompts.py", """
+        def ask(question, choices):
+            while True:
+                answer = input(question + " ")
+                if answer in choices:
+                    return answer
+                print("please answer one of", choices)
+        """),
+    ("bot/wizard.py", """
+        from bot.prompts import ask
+
+        def create_config():
+            backend = ask("Backend?", ["irc", "slack"])
+            with open("config.py", "w") as config:
+                config.write(f"BACKEND = {backend!r}\\n")
+        """),
+    ("bot/runner.py", """
+        import time
+
+        def run_bot():
+            while True:
+                time.sleep(1)
+        """),
+    ("pyproject.toml", '[project]\nname = "bot"\n\n[project.scripts]\nbot = "bot.cli:main"\n'),
+)
+
+
 class NoSigtermHandler(ProjectRule):
     code = "TWC302"
     collectors = (ProgramFacts,)
@@ -81,6 +125,55 @@ class NoSigtermHandler(ProjectRule):
                     command = input("> ")
                     print(command)
             """),
+        # interactive programs whose loop talks to a person: through a helper that reads the
+        # next command; a chat client's prompt loop beside its listening thread; a terminal UI
+        Valid("""
+            from shell.commands import dispatch
+            from shell.terminal import read_command
+
+            def main():
+                while True:
+                    dispatch(read_command())
+            """, filename="shell/cli.py", files=_tree(
+            ("shell/terminal.py", 'def read_command():\n    return input("shell> ").strip()\n'),
+            ("shell/commands.py", "def dispatch(command):\n    print(command)\n"),
+            ("pyproject.toml", '[project]\nname = "shell"\n\n[project.scripts]\nshell = "shell.cli:main"\n'),
+            main="shell/cli.py")),
+        Valid("""
+            import threading
+            from chat.connection import listen, send
+
+            if __name__ == "__main__":
+                threading.Thread(target=listen, daemon=True).start()
+                while True:
+                    line = input("you> ")
+                    if line == "/quit":
+                        break
+                    send(line)
+            """, filename="chat/client.py", files=_tree(("chat/connection.py", """
+                import socket
+                sock = socket.create_connection(("localhost", 7000))
+
+                def listen():
+                    while True:
+                        print(sock.recv(4096).decode())
+
+                def send(line):
+                    sock.sendall(line.encode())
+                """), main="chat/client.py")),
+        Valid("""
+            import curses, time
+            from monitor.screen import draw
+
+            def watch(screen):
+                while True:
+                    draw(screen)
+                    time.sleep(1)
+
+            if __name__ == "__main__":
+                curses.wrapper(watch)
+            """, filename="monitor/top.py", files=_tree(
+            ("monitor/screen.py", "def draw(screen):\n    screen.refresh()\n"), main="monitor/top.py")),
         Valid("""
             from twisted.internet import reactor
             if __name__ == "__main__":
@@ -188,6 +281,10 @@ class NoSigtermHandler(ProjectRule):
     ]
 
     INVALID = [
+        # a service whose command line also asks questions in another branch (a setup wizard)
+        Invalid(_BOT_CLI, filename="bot/cli.py", files=_tree(*_BOT_FILES, main="bot/cli.py"), lines=(5,)),
+        Invalid(_BOT_CLI.replace("create_config()", 'name = input("Bot name: ")'), filename="bot/cli.py",
+                files=_tree(*_BOT_FILES, main="bot/cli.py"), lines=(5,)),
         # a management command whose loop is a call away, with no handler at all or one that
         # is installed only on Windows
         Invalid(_HANDLE, filename=_COMMAND, files=_tree(_POLLING, _stopper("pass"), main=_COMMAND), lines=(7,)),
