@@ -14,6 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from twelvecheck.engine.registry import load_rules
+from twelvecheck.engine.rule import ProjectRule
+from twelvecheck.run.model import Settings
+from twelvecheck.run.runner import run as run_checks
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
 
@@ -45,3 +50,30 @@ def test_whole_program_findings_need_facts_from_files_without_an_entry_point(pro
     filtered = run("--no-cache", "--format", "json")
     assert '"code": "TWC302"' in filtered.stdout and '"path": "svc/main.py"' in filtered.stdout
     assert filtered.stdout == run("--no-cache", "--no-prefilter", "--format", "json").stdout
+
+
+def _program_cases():
+    for code, rule in sorted(load_rules().items()):
+        if not issubclass(rule, ProjectRule):
+            continue
+        for index, case in enumerate([*rule.VALID, *rule.INVALID]):
+            if case.files:
+                yield pytest.param(code, case, id=f"{code}-{index}")
+
+
+@pytest.mark.parametrize(("code", "case"), list(_program_cases()))
+def test_whole_program_cases_of_several_modules_find_the_same_without_the_prefilter(tmp_path, code, case):
+    """The closure must fetch every module the cases' idioms reach (a Django command's base,
+    the class a factory returns, a settings module's signal constants)."""
+    root = tmp_path / "app"
+    (root / ".git").mkdir(parents=True)
+    files = dict(case.files)
+    files[case.filename or "app.py"] = case.source
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    found = []
+    for prefilter in (True, False):
+        settings = Settings(paths=[str(root)], select=[code], cwd=root, root=root, prefilter=prefilter)
+        found.append(sorted((f.path, f.line, f.code) for f in run_checks(settings).findings))
+    assert found[0] == found[1]

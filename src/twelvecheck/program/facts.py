@@ -27,6 +27,7 @@ from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.program.values.exprs import argument, string_value
 from twelvecheck.program.frameworks import BLOCKING_CALLS, COMMAND_METHODS
 from twelvecheck.program.platforms import on_linux
+from twelvecheck.program.holds import Holds
 from twelvecheck.program.signals import handler_kind, signals_of
 from twelvecheck.program.main_block import main_block_facts
 from twelvecheck.engine.factscope import FileScope, children
@@ -118,12 +119,13 @@ class ProgramFacts(FactCollector):
         self.class_stack: list[str] = []
         self.loop_signals: dict[str, set[str]] = {}
         self.assigned = AssignedValues(scope)  # type: ignore[arg-type]
+        self.holds = Holds(scope, self.assigned.values)  # type: ignore[arg-type]
         self.main_block: ast.If | None = None
         self.main_fix: dict[str, Any] | None = None  # what TWC303's fix needs (main_block.py)
         self.try_stack: list[set[str]] = []
         self.elsewhere = 0  # inside a branch that does not run on Linux (platforms.py)
         self._visits: dict[type, Callable[[Any], None]] = {
-            ast.Assign: self.assigned.record_assign, ast.AnnAssign: self.assigned.record_assign,
+            ast.Assign: self._visit_assign, ast.AnnAssign: self._visit_assign, ast.Return: self._visit_return,
             ast.withitem: self.assigned.record_with_item, ast.Import: self._visit_import,
             ast.ImportFrom: self._visit_import_from, ast.Call: self._visit_call, ast.For: self._visit_for,
             ast.AsyncFor: self._visit_for, **{kind: self._visit_try for kind in AST_TRY},
@@ -139,6 +141,7 @@ class ProgramFacts(FactCollector):
             "units": {name: unit.to_facts() for name, unit in self.units.items()},
             "classes": self.classes,
             "main_fix": self.main_fix,
+            "holds": self.holds.facts(),
         }
 
     # -- the walk ------------------------------------------------------------------
@@ -180,6 +183,8 @@ class ProgramFacts(FactCollector):
         at = ctx.spans.name_span(node) if reported else None
         self.units[qualname] = _Unit("function", None if at is None else [at.line, at.column, at.end_line,
                                                                            at.end_column])
+        if node.returns is not None:
+            self.holds.record_annotation(node.returns, qualname)
         self.stack.append(qualname)
         for child in (*node.decorator_list, node.args, *([node.returns] if node.returns else []), *node.body):
             self._walk(child)
@@ -262,7 +267,19 @@ class ProgramFacts(FactCollector):
                         made = self._made_by(value, method)
                         if made:
                             return made
+                # self.server.run(): what the class's methods set self.server to (holds.py)
+                if isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name) \
+                        and owner.value.id == "self" and self.class_stack:
+                    return f"{self.class_stack[-1]}.{owner.attr}.{method}"
         return self.ctx.qualify(func)
+
+    def _visit_assign(self, node: "ast.Assign | ast.AnnAssign") -> None:
+        self.assigned.record_assign(node)
+        self.holds.record_assign(node, self.class_stack[-1] if self.class_stack else None)
+
+    def _visit_return(self, node: ast.Return) -> None:
+        if self.unit.kind == "function":
+            self.holds.record_return(node, self.stack[-1], self.class_stack[-1] if self.class_stack else None)
 
     def _visit_import(self, node: ast.Import) -> None:
         self.ctx.imports.add_import(node)

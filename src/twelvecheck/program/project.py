@@ -28,6 +28,9 @@ _COMMAND_PATH_RES = tuple(
     (re.compile(rf"(^|/){re.escape(convention['folder'])}/(?!__init__\.py$)([^/]+)\.py$"), convention)
     for convention in COMMAND_CONVENTIONS
 )
+# How many steps Project.instances follows from a holder to a class: `f()` returns `g()`,
+# which returns `Bot()`, is two.
+MAX_HOLD_STEPS = 3
 # Where a finding about a whole file goes (a __main__.py, a module a process type runs).
 FILE_START = (1, 1, 1, 2)
 
@@ -70,6 +73,8 @@ class Project:
         self.unit_paths: dict[str, str] = {}
         self.classes: dict[str, list[str]] = {}
         self.class_paths: dict[str, str] = {}
+        self.holds: dict[str, list[str]] = {}  # holder -> what it holds (holds.py)
+        self._instances: dict[str, tuple[list[str], list[str]]] = {}
         self.path_units: dict[str, list[str]] = {}  # display path -> the units defined there
         self._resolved: dict[str, list[str]] = {}
         self._external: dict[str, list[str]] = {}
@@ -84,6 +89,8 @@ class Project:
             self.classes.update(program.get("classes", {}))
             for name in program.get("classes", {}):
                 self.class_paths.setdefault(name, path)
+            for holder, made in program.get("holds", {}).items():
+                self.holds.setdefault(holder, made)
 
     # -- entry points ----------------------------------------------------------------
     def entry_points(self) -> Iterator[EntryPoint]:
@@ -177,7 +184,48 @@ class Project:
                 found = self.resolve(f"{base}.{method}")
                 if found:
                     return found
-        return []
+            return []
+        # setup().serve_forever(), self.server.run(), server.run() with `server` imported
+        found = []
+        for cls in self.instances(owner)[0]:
+            found += [unit for unit in self.resolve(f"{cls}.{method}") if unit not in found]
+        return found
+
+    def instances(self, holder: str) -> tuple[list[str], list[str]]:
+        """The classes whose instances a holder (holds.py: ``pkg.setup()``, ``pkg.Cls.attr``,
+        ``pkg.mod.name``) may hold, following at most MAX_HOLD_STEPS steps; and every name
+        looked at on the way (the fact closure fetches their modules). A class outside the
+        project counts when its name is capitalized: ``make() -> uvicorn.Server``."""
+        cached = self._instances.get(holder)
+        if cached is None:
+            classes: list[str] = []
+            trail: list[str] = []
+            self._instances[holder] = ([], [])  # a cycle ends here
+            self._follow(holder, 0, classes, trail)
+            cached = self._instances[holder] = (classes, trail)
+        return cached
+
+    def _follow(self, holder: str, steps: int, classes: list[str], trail: list[str]) -> None:
+        if steps > MAX_HOLD_STEPS or holder in trail:
+            return
+        trail.append(holder)
+        if holder.endswith("()"):
+            made = holder[:-2]
+            if made in self.classes:
+                classes.append(made)
+                return
+            targets = self.resolve(made)
+            if not targets and made not in self.units and made.rsplit(".", 1)[-1][:1].isupper():
+                classes.append(made)  # a class outside the analyzed files
+                return
+            values = [value for target in targets for value in self.holds.get(f"{target}()", ())]
+        else:
+            values = list(self.holds.get(holder, ()))
+            owner, _, attr = holder.rpartition(".")
+            if not values and owner in self.classes:  # self.attr set in a base class's method
+                values = [f"{base}.{attr}" for base in self.classes[owner]]
+        for value in values:
+            self._follow(value, steps + 1, classes, trail)
 
     def external_calls(self, callee: str) -> list[str]:
         """The names a call may denote outside the project: itself, and the same method
@@ -192,6 +240,10 @@ class Project:
         owner, _, method = callee.rpartition(".")
         seen = set()
         pending = [owner]
+        if owner not in self.classes:  # make().run() where make() returns uvicorn.Server()
+            for cls in self.instances(owner)[0]:
+                names.append(f"{cls}.{method}")
+                pending.append(cls)
         while pending:
             cls = pending.pop()
             if cls in seen or cls not in self.classes:

@@ -123,6 +123,10 @@ class FactClosure:
             for callee in unit["calls"]:
                 if not project.resolve(callee):
                     modules.update(_prefixes(callee))
+                    # setup().run(): the modules of what setup() returns, step by step
+                    classes, trail = project.instances(callee.rpartition(".")[0])
+                    for name in (*classes, *trail):
+                        modules.update(_prefixes(name))
         # Bases of the classes in the files the closure asked for; a file that gave its facts
         # only because it was parsed anyway does not widen the closure by itself.
         for index in self.asked:

@@ -94,6 +94,47 @@ _BOT_FILES = (
 )
 
 
+# What a call returns, across modules: the bot's class comes from a factory annotated with
+# it, its loop from a base class in a third module.
+_RELAY_FILES = (
+    ("relay/backends/base.py", """
+        import time
+
+        class Backend:
+            running = True
+
+            def start(self):
+                while self.running:
+                    self.poll()
+                    time.sleep(self.interval)
+
+            def poll(self):
+                pass
+        """),
+    ("relay/core.py", """
+        import signal
+        from relay.backends.base import Backend
+
+        class Relay(Backend):
+            interval = 5
+
+            def install_stop(self):
+                signal.signal(signal.SIGTERM, self.stop)
+
+            def stop(self, signum, frame):
+                self.running = False
+        """),
+    ("relay/setup.py", """
+        from relay.core import Relay
+
+        def setup_relay(config) -> Relay:
+            relay = config.backend_class()
+            relay.interval = config.interval
+            return relay
+        """),
+)
+
+
 class NoSigtermHandler(ProjectRule):
     code = "TWC302"
     collectors = (ProgramFacts,)
@@ -174,6 +215,31 @@ class NoSigtermHandler(ProjectRule):
                 curses.wrapper(watch)
             """, filename="monitor/top.py", files=_tree(
             ("monitor/screen.py", "def draw(screen):\n    screen.refresh()\n"), main="monitor/top.py")),
+        # the handler is installed by a method of the class a factory returns
+        Valid("""
+            from relay.setup import setup_relay
+            from relay import settings
+
+            if __name__ == "__main__":
+                relay = setup_relay(settings)
+                relay.install_stop()
+                relay.start()
+            """, filename="relay/__main__.py", files=_tree(*_RELAY_FILES, ("relay/settings.py", "interval = 5\n"))),
+        # the factory returns a framework's server, which handles SIGTERM itself
+        Valid("""
+            from api.server import build_server
+
+            if __name__ == "__main__":
+                while True:
+                    build_server().run()
+            """, filename="api/__main__.py", files=_tree(("api/server.py", """
+                import uvicorn
+
+                def build_server():
+                    config = uvicorn.Config("api.app:app", port=8000)
+                    server = uvicorn.Server(config)
+                    return server
+                """))),
         Valid("""
             from twisted.internet import reactor
             if __name__ == "__main__":
@@ -281,6 +347,62 @@ class NoSigtermHandler(ProjectRule):
     ]
 
     INVALID = [
+        # the loop is in a method of the class a call returns (annotated, or returned from a
+        # call or a name), of an attribute set on self in __init__, of an imported instance
+        Invalid("""
+            from relay.setup import setup_relay
+            from relay import settings
+
+            if __name__ == "__main__":
+                relay = setup_relay(settings)
+                relay.start()
+            """, filename="relay/__main__.py", files=_tree(*_RELAY_FILES, ("relay/settings.py", "interval = 5\n")),
+            lines=(4,)),
+        *(Invalid(main, filename="jobs/cli.py", files=_tree(("jobs/worker.py", """
+            import time
+
+            class Worker:
+                def drain(self):
+                    while True:
+                        time.sleep(1)
+            """), ("jobs/factory.py", """
+            from jobs.worker import Worker
+
+            def make_worker(queue):
+                worker = Worker()
+                worker.queue = queue
+                return worker
+
+            def default_worker():
+                return make_worker("default")
+            """), ("jobs/instances.py", "from jobs.factory import default_worker\n\nworker = default_worker()\n"),
+            main="jobs/cli.py"), lines=(line,)) for main, line in (
+            ("""
+            from jobs.factory import make_worker
+
+            if __name__ == "__main__":
+                make_worker("mail").drain()
+            """, 3),
+            ("""
+            from jobs import factory
+
+            class Service:
+                def __init__(self):
+                    self.worker = factory.default_worker()
+
+                def run(self):
+                    self.worker.drain()
+
+            if __name__ == "__main__":
+                Service().run()
+            """, 10),
+            ("""
+            from jobs.instances import worker
+
+            if __name__ == "__main__":
+                worker.drain()
+            """, 3),
+        )),
         # a service whose command line also asks questions in another branch (a setup wizard)
         Invalid(_BOT_CLI, filename="bot/cli.py", files=_tree(*_BOT_FILES, main="bot/cli.py"), lines=(5,)),
         Invalid(_BOT_CLI.replace("create_config()", 'name = input("Bot name: ")'), filename="bot/cli.py",
