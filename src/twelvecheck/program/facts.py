@@ -28,7 +28,7 @@ from twelvecheck.program.values.exprs import argument, string_value
 from twelvecheck.program.frameworks import BLOCKING_CALLS, COMMAND_METHODS
 from twelvecheck.program.platforms import on_linux
 from twelvecheck.program.holds import Holds
-from twelvecheck.program.signals import handler_kind, signals_of
+from twelvecheck.program.signals import ELSEWHERE, collection_signals, elsewhere, handler_kind, signals_of
 from twelvecheck.program.main_block import main_block_facts
 from twelvecheck.engine.factscope import FileScope, children
 from twelvecheck.engine.names import AST_TRY, dotted_name
@@ -83,6 +83,13 @@ class _Unit:
         self.prompts = False  # calls input()
         self.prompt_loop = False  # a loop that asks until answered (or until a quit command)
         self.loop_calls: set[str] = set()  # what the bodies of its service `while` loops call
+        # Signals named elsewhere: constants of other modules it installs a handler for
+        # (`for sig in settings.STOP_SIGNALS`), its parameters that it (or a function nested
+        # in it) installs a handler for ([index, name]), and the calls passing SIGTERM/SIGINT
+        # to a function ([callee, index or keyword, names]).
+        self.signal_refs: set[str] = set()
+        self.signal_params: list[list[Any]] = []
+        self.signal_args: list[list[Any]] = []
 
     def to_facts(self) -> dict[str, Any]:
         return {
@@ -97,6 +104,9 @@ class _Unit:
             "prompts": self.prompts,
             "prompt_loop": self.prompt_loop,
             "loop_calls": sorted(self.loop_calls),
+            "signal_refs": sorted(self.signal_refs),
+            "signal_params": self.signal_params,
+            "signal_args": self.signal_args,
         }
 
 
@@ -118,6 +128,9 @@ class ProgramFacts(FactCollector):
         self.classes: dict[str, list[str]] = {}
         self.class_stack: list[str] = []
         self.loop_signals: dict[str, set[str]] = {}
+        self.signal_constants: dict[str, list[str]] = {}  # module constants naming signals
+        self.function_names: dict[int, str] = {}  # id(FunctionDef) -> its unit
+        self.decorating = 0
         self.assigned = AssignedValues(scope)  # type: ignore[arg-type]
         self.holds = Holds(scope, self.assigned.values)  # type: ignore[arg-type]
         self.main_block: ast.If | None = None
@@ -142,6 +155,7 @@ class ProgramFacts(FactCollector):
             "classes": self.classes,
             "main_fix": self.main_fix,
             "holds": self.holds.facts(),
+            "signal_constants": self.signal_constants,
         }
 
     # -- the walk ------------------------------------------------------------------
@@ -181,12 +195,17 @@ class ProgramFacts(FactCollector):
         # and the methods a framework runs by convention (a Django command's handle()).
         reported = qualname in ctx.entry_functions or (in_class_body and node.name in COMMAND_METHODS)
         at = ctx.spans.name_span(node) if reported else None
+        self.function_names[id(node)] = qualname
         self.units[qualname] = _Unit("function", None if at is None else [at.line, at.column, at.end_line,
                                                                            at.end_column])
         if node.returns is not None:
             self.holds.record_annotation(node.returns, qualname)
         self.stack.append(qualname)
-        for child in (*node.decorator_list, node.args, *([node.returns] if node.returns else []), *node.body):
+        self.decorating += 1  # a decorator runs where the function is defined (_signal_arguments)
+        for child in node.decorator_list:
+            self._walk(child)
+        self.decorating -= 1
+        for child in (node.args, *([node.returns] if node.returns else []), *node.body):
             self._walk(child)
         self.stack.pop()
         ctx.imports.pop()
@@ -276,6 +295,15 @@ class ProgramFacts(FactCollector):
     def _visit_assign(self, node: "ast.Assign | ast.AnnAssign") -> None:
         self.assigned.record_assign(node)
         self.holds.record_assign(node, self.class_stack[-1] if self.class_stack else None)
+        ctx = self.ctx
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if not ctx.functions and not ctx.classes and len(targets) == 1 and isinstance(targets[0], ast.Name) \
+                and isinstance(node.value, (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Attribute)):
+            # SIGNALS = (signal.SIGTERM, signal.SIGINT): a constant another module may loop over
+            found = {name for name in collection_signals(node.value, ctx, {}, lambda value: [value])  # type: ignore[arg-type]
+                     if not name.startswith(ELSEWHERE)}
+            if found:
+                self.signal_constants[f"{ctx.module_name}.{targets[0].id}"] = sorted(found)
 
     def _visit_return(self, node: ast.Return) -> None:
         if self.unit.kind == "function":
@@ -314,6 +342,8 @@ class ProgramFacts(FactCollector):
                 unit.prompts = True
             elif callee == "signal.signal":
                 self._signal_handler(node)
+            elif node.args or node.keywords:
+                self._signal_arguments(node, callee)
         if isinstance(node.func, ast.Attribute):
             method = node.func.attr
             if method in BLOCKING_METHODS:
@@ -347,19 +377,55 @@ class ProgramFacts(FactCollector):
         kind = handler_kind(handler, self.ctx, self.assigned.values)  # type: ignore[arg-type]
         if kind == "default" or self.elsewhere:
             return
+        if not names and signal is not None:
+            names = elsewhere(signal, self.ctx) or self._parameter(signal)  # type: ignore[arg-type]
+        self.unit.signal_refs.update(name[1:] for name in names if name.startswith(ELSEWHERE))
         if "SIGTERM" in names:
             self.unit.sigterm.append(_span(self.ctx.spans, node))
         if "SIGINT" in names:
             self.unit.sigint = True
 
+    def _parameter(self, node: ast.expr) -> set[str]:
+        """A signal that is a parameter of the enclosing functions (``def install(sig, fn):``):
+        the function that takes it installs a handler for what its callers pass."""
+        if not isinstance(node, ast.Name):
+            return set()
+        for function in reversed(self.ctx.functions):
+            arguments = function.args  # type: ignore[attr-defined]
+            positional = [*arguments.posonlyargs, *arguments.args]
+            for index, parameter in enumerate([*positional, *arguments.kwonlyargs]):
+                if parameter.arg == node.id:
+                    unit = self.units[self.function_names[id(function)]]
+                    entry = [index if index < len(positional) else None, node.id]
+                    if entry not in unit.signal_params:
+                        unit.signal_params.append(entry)
+                    return set()
+        return set()
+
+    def _signal_arguments(self, node: ast.Call, callee: str) -> None:
+        """``install(signal.SIGTERM, stop)``: SIGTERM/SIGINT passed to a function."""
+        if self.elsewhere:
+            return
+        keywords = [(keyword.arg, keyword.value) for keyword in node.keywords if keyword.arg]
+        for where, value in (*enumerate(node.args), *keywords):
+            last = value.attr if isinstance(value, ast.Attribute) else value.id if isinstance(value, ast.Name) else ""
+            if last.startswith("SIG"):
+                names = signals_of(value, self.ctx, self.loop_signals) & {"SIGTERM", "SIGINT"}  # type: ignore[arg-type]
+                if names:  # `@on_signal(SIGTERM)` is called by the code defining the function
+                    unit = self.units[self.stack[-2]] if self.decorating else self.unit
+                    unit.signal_args.append([callee, where, sorted(names)])
+
     def _visit_for(self, node: "ast.For | ast.AsyncFor") -> None:
-        if isinstance(node.target, ast.Name) and isinstance(node.iter, (ast.Tuple, ast.List, ast.Set)):
-            found: set[str] = set()
-            for element in node.iter.elts:
-                named = element.value if isinstance(element, ast.Starred) else element
-                found |= signals_of(named, self.ctx, self.loop_signals)  # type: ignore[arg-type]
+        target, iterated = node.target, node.iter
+        if isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute) \
+                and iterated.func.attr in ("items", "keys") and not iterated.args:
+            # for sig, handler in HANDLERS.items(): the dict's keys
+            target = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
+            iterated = iterated.func.value
+        if isinstance(target, ast.Name) and isinstance(iterated, (ast.Tuple, ast.List, ast.Set, *_REFERENCES)):
+            found = collection_signals(iterated, self.ctx, self.loop_signals, self.assigned.values)  # type: ignore[arg-type]
             if found:
-                self.loop_signals[node.target.id] = found
+                self.loop_signals[target.id] = found
         iterated = node.iter
         if isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute) \
                 and iterated.func.attr in CONSUMING_METHODS:
@@ -371,8 +437,9 @@ class ProgramFacts(FactCollector):
                     break
 
     def _leave_for(self, node: "ast.For | ast.AsyncFor") -> None:
-        if isinstance(node.target, ast.Name):
-            self.loop_signals.pop(node.target.id, None)
+        target = node.target.elts[0] if isinstance(node.target, ast.Tuple) and node.target.elts else node.target
+        if isinstance(target, ast.Name):
+            self.loop_signals.pop(target.id, None)
 
     def _caught(self, handler: ast.ExceptHandler) -> list[str]:
         kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]

@@ -49,10 +49,11 @@ def judge(project: Project, entry: EntryPoint) -> Lifetime:
                 loop_depth = depth
         if unit.get("prompt_loop") and prompt_depth is None:
             prompt_depth = depth
-        verdict.handles_sigterm |= bool(unit["sigterm"])
+        installed = _installed_elsewhere(project, unit)
+        verdict.handles_sigterm |= bool(unit["sigterm"]) or "SIGTERM" in installed
         verdict.interactive |= unit["interactive"]
         verdict.catches_interrupt |= unit["catches_interrupt"]
-        verdict.sigint_handler |= bool(unit["sigint"])
+        verdict.sigint_handler |= bool(unit["sigint"]) or "SIGINT" in installed
         for callee in unit["calls"]:
             for external in project.external_calls(callee):
                 if external in FRAMEWORKS_HANDLING_SIGTERM:
@@ -60,6 +61,21 @@ def judge(project: Project, entry: EntryPoint) -> Lifetime:
     if prompt_depth is not None and loop_depth is not None and prompt_depth <= loop_depth:
         verdict.interactive = True
     return verdict
+
+
+def _installed_elsewhere(project: Project, unit: dict) -> set[str]:
+    """Signals a unit installs handlers for that are named elsewhere: a constant of another
+    module it loops over (``for sig in settings.STOP_SIGNALS``), or a signal it passes to a
+    function that installs a handler for that parameter (``install(signal.SIGTERM, stop)``)."""
+    found = {name for constant in unit.get("signal_refs", ()) for name in project.signal_constants.get(constant, ())}
+    for callee, where, names in unit.get("signal_args", ()):
+        for target in project.resolve(callee):
+            # a method's parameters start with self: obj.install(SIGTERM) passes it second
+            shift = 1 if target.rpartition(".")[0] in project.classes else 0
+            for index, name in project.units[target].get("signal_params", ()):
+                if where == name or where == index or (shift and isinstance(where, int) and index == where + shift):
+                    found.update(names)
+    return found
 
 
 def _asks_through(project: Project, loop_calls: Iterable[str]) -> bool:

@@ -74,6 +74,7 @@ class Project:
         self.classes: dict[str, list[str]] = {}
         self.class_paths: dict[str, str] = {}
         self.holds: dict[str, list[str]] = {}  # holder -> what it holds (holds.py)
+        self.signal_constants: dict[str, list[str]] = {}  # SIGNALS = (SIGTERM, SIGINT) -> names
         self._instances: dict[str, tuple[list[str], list[str]]] = {}
         self.path_units: dict[str, list[str]] = {}  # display path -> the units defined there
         self._resolved: dict[str, list[str]] = {}
@@ -91,6 +92,8 @@ class Project:
                 self.class_paths.setdefault(name, path)
             for holder, made in program.get("holds", {}).items():
                 self.holds.setdefault(holder, made)
+            for constant, signals in program.get("signal_constants", {}).items():
+                self.signal_constants.setdefault(constant, signals)
 
     # -- entry points ----------------------------------------------------------------
     def entry_points(self) -> Iterator[EntryPoint]:

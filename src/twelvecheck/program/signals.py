@@ -95,3 +95,40 @@ def handler_kind(node: cst.BaseExpression | None, ctx: "FileContext",
     if shape == "lambda" and _shape(detail)[0] in ("nothing", "int"):  # `lambda *_: None`
         return "ignore"
     return "handler"
+
+
+# Literal collections longer than this are data tables, not the signals a program handles.
+_MAX_ELEMENTS = 16
+# A signal named by a constant of another module, for the whole program to look up: "@" and
+# the constant's qualified name (lifetime.py reads it through Project.files' signal constants).
+ELSEWHERE = "@"
+
+
+def collection_signals(node: ast.expr, ctx: "FileContext", loop_vars: dict[str, set[str]],
+                       values: Callable[[ast.expr], Iterable[ast.expr]]) -> set[str]:
+    """The signals a tuple, list, set or dict (its keys) names, through what a name was
+    assigned (``SIGNALS = (SIGTERM, SIGINT)``); a constant of another module
+    (``settings.STOP_SIGNALS``) as ``@`` and its qualified name. CPython ``ast`` only."""
+    found: set[str] = set()
+    for value in values(node):
+        if isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+            elements = value.elts
+        elif isinstance(value, ast.Dict):
+            elements = [key for key in value.keys if key is not None]
+        else:
+            found |= signals_of(value, ctx, loop_vars) or elsewhere(value, ctx)  # type: ignore[arg-type]
+            continue
+        for element in elements[:_MAX_ELEMENTS]:
+            named = element.value if isinstance(element, ast.Starred) else element
+            found |= signals_of(named, ctx, loop_vars)  # type: ignore[arg-type]
+    return found
+
+
+def elsewhere(node: ast.expr, ctx: "FileContext") -> set[str]:
+    """``{"@pkg.settings.STOP"}`` for a reference to a constant of another module, else empty."""
+    if not isinstance(node, (ast.Name, ast.Attribute)):
+        return set()
+    qualified = ctx.qualify(node)  # type: ignore[arg-type]
+    if not qualified or "." not in qualified or qualified.startswith(("signal.", "builtins.")):
+        return set()
+    return {ELSEWHERE + qualified}

@@ -120,6 +120,8 @@ class FactClosure:
         for name, unit in project.reachable_from(starts):
             if (index := self.by_display.get(project.unit_paths[name])) is not None:
                 indexes.add(index)
+            for constant in unit.get("signal_refs", ()):  # for sig in settings.STOP_SIGNALS
+                modules.update(_prefixes(constant))
             for callee in unit["calls"]:
                 if not project.resolve(callee):
                     modules.update(_prefixes(callee))

@@ -135,6 +135,57 @@ _RELAY_FILES = (
 )
 
 
+# Signals named away from signal.signal(): a settings module's constant, a dict of
+# handlers, a helper or a decorator that takes the signal as a parameter.
+_STATE = ("svc/state.py", """
+    import time
+
+    stopping = False
+
+    def stop(signum, frame):
+        global stopping
+        stopping = True
+
+    def run():
+        while not stopping:
+            time.sleep(1)
+    """)
+_HELPERS = (("svc/util.py", """
+    import signal
+
+    def install(signum, handler):
+        signal.signal(signum, handler)
+    """), ("svc/hooks.py", """
+    import signal
+
+    def on_signal(signum):
+        def register(function):
+            signal.signal(signum, function)
+            return function
+        return register
+    """))
+
+
+def _installs(code: str, settings: str = "(signal.SIGTERM, signal.SIGINT)") -> tuple[str, tuple]:
+    """A service's __main__.py that installs its handlers by ``code``, with its modules."""
+    main = "import signal\nfrom svc import settings, state\nfrom svc.settings import STOP_SIGNALS\n" \
+           "from svc.util import install\nfrom svc.hooks import on_signal\n\n" + dedent(code).strip() + \
+           "\n\nstate.run()\n"
+    return main, _tree(_STATE, *_HELPERS, ("svc/settings.py", f"import signal\n\nSTOP_SIGNALS = {settings}\n"),
+                       main="svc/__main__.py")
+
+
+_INSTALLS = (
+    "for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
+    "for sig in STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
+    "SIGNALS = [signal.SIGTERM, signal.SIGINT]\nfor sig in SIGNALS:\n    signal.signal(sig, state.stop)",
+    "HANDLERS = {signal.SIGTERM: state.stop}\nfor sig, handler in HANDLERS.items():\n    signal.signal(sig, handler)",
+    "install(signal.SIGTERM, state.stop)",
+    "install(handler=state.stop, signum=signal.SIGTERM)",
+    "@on_signal(signal.SIGTERM)\ndef stop(signum, frame):\n    state.stop(signum, frame)",
+)
+
+
 class NoSigtermHandler(ProjectRule):
     code = "TWC302"
     collectors = (ProgramFacts,)
@@ -240,6 +291,9 @@ class NoSigtermHandler(ProjectRule):
                     server = uvicorn.Server(config)
                     return server
                 """))),
+        # SIGTERM named by a constant (of another module, of this one, a dict's keys) or
+        # passed to a helper or a decorator that installs the handler
+        *(Valid(*_installs(code)[:1], filename="svc/__main__.py", files=_installs(code)[1]) for code in _INSTALLS),
         Valid("""
             from twisted.internet import reactor
             if __name__ == "__main__":
@@ -347,6 +401,10 @@ class NoSigtermHandler(ProjectRule):
     ]
 
     INVALID = [
+        # the same idioms naming other signals
+        *(Invalid(*_installs(other, "(signal.SIGHUP, signal.SIGUSR1)")[:1], filename="svc/__main__.py", lines=(1,),
+                  files=_installs(other, "(signal.SIGHUP, signal.SIGUSR1)")[1])
+          for other in (code.replace("SIGTERM", "SIGHUP").replace("SIGINT", "SIGUSR1") for code in _INSTALLS)),
         # the loop is in a method of the class a call returns (annotated, or returned from a
         # call or a name), of an attribute set on self in __init__, of an imported instance
         Invalid("""

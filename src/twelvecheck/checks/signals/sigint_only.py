@@ -52,6 +52,27 @@ class SigintOnly(ProjectRule):
     ]
 
     INVALID = [
+        # the stop signals come from a settings module, a Django command runs the loop
+        Invalid("""
+            import signal, time
+            from django.core.management.base import BaseCommand
+            from feeds import settings
+
+            class Command(BaseCommand):
+                stopping = False
+
+                def handle(self, *args, **options):
+                    for sig in settings.STOP_SIGNALS:
+                        signal.signal(sig, self.stop)
+                    while not self.stopping:
+                        time.sleep(options["interval"])
+
+                def stop(self, signum, frame):
+                    self.stopping = True
+            """, filename="feeds/management/commands/poll_feeds.py", lines=(8,), files=(
+            ("feeds/__init__.py", ""), ("feeds/management/__init__.py", ""),
+            ("feeds/management/commands/__init__.py", ""),
+            ("feeds/settings.py", "import signal\n\nSTOP_SIGNALS = (signal.SIGINT, signal.SIGQUIT)\n"))),
         Invalid("""
             import time
             def serve():
