@@ -41,6 +41,10 @@ class Holds:
                 func = value.func
                 if isinstance(func, ast.Name) and func.id == "cls" and cls:
                     found.add(f"{cls}()")
+                elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call):
+                    inner = self.ctx.qualify(func.value.func)  # Factory.build().relay()
+                    if inner:
+                        found.add(f"{inner}().{func.attr}()")
                 elif (made := self.ctx.qualify(func)) and made not in _NONE:
                     found.add(f"{made}()")
         return found
@@ -70,13 +74,17 @@ class Holds:
                 self.holds.setdefault(f"{function}()", set()).update(made)
 
     def record_annotation(self, returns: ast.expr, function: str) -> None:
-        """``-> Bot``, ``-> Optional[Bot]``, ``-> Bot | None``, ``-> "Bot"``: an instance of Bot."""
+        """``-> Bot``, ``-> Optional[Bot]``, ``-> Bot | None``, ``-> "mod.Bot"``: an instance of Bot."""
         made = set()
         pending = [returns]
         while pending:
             node = pending.pop()
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
-                node = ast.Name(node.value, ast.Load())
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and all(part.isidentifier() for part in node.value.split(".")):  # -> "core.Relay"
+                first, *rest = node.value.split(".")
+                node = ast.Name(first, ast.Load())
+                for part in rest:
+                    node = ast.Attribute(node, part, ast.Load())
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
                 pending += [node.left, node.right]
             elif isinstance(node, ast.Subscript) and self.ctx.qualify(node.value) in ("typing.Optional",):

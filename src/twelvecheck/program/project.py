@@ -225,8 +225,9 @@ class Project:
         else:
             values = list(self.holds.get(holder, ()))
             owner, _, attr = holder.rpartition(".")
-            if not values and owner in self.classes:  # self.attr set in a base class's method
-                values = [f"{base}.{attr}" for base in self.classes[owner]]
+            if not values and owner in self.classes:  # self.attr set in a base class's method:
+                for base in self.classes[owner]:  # the same attribute, not a step
+                    self._follow(f"{base}.{attr}", steps, classes, trail)
         for value in values:
             self._follow(value, steps + 1, classes, trail)
 

@@ -2,188 +2,12 @@
 
 from __future__ import annotations
 
-from textwrap import dedent
-
 from twelvecheck.program.lifetime import unhandled_services
 from twelvecheck.program.facts import ProgramFacts
+from twelvecheck.checks.signals._projects import (
+    BOT_CLI, BOT_FILES, COMMAND, HANDLE, INSTALLS, POLLING, RELAY_FILES, stop_service, stopper, tree,
+)
 from twelvecheck.engine.rule import Invalid, ProjectFinding, ProjectRule, Valid
-
-
-def _tree(*files: tuple[str, str], main: str = "") -> tuple[tuple[str, str], ...]:
-    """Files of a case's project, dedented, with the ``__init__.py`` of every folder (of
-    ``main``, the case's own file, too)."""
-    paths = [main, *(path for path, _ in files)]
-    packages = {path.rsplit("/", depth)[0] for path in paths for depth in range(1, path.count("/") + 1)}
-    return (*((f"{package}/__init__.py", "") for package in sorted(packages)),
-            *((path, dedent(text).lstrip("\n")) for path, text in files))
-
-
-# A Django app whose management command runs a polling loop in a module of its own.
-_COMMAND = "shop/management/commands/sync_stock.py"
-_POLLING = ("shop/stock.py", """
-    import time
-    from shop.signals import Stopper
-
-    def poll_forever(interval):
-        stopper = Stopper()
-        while not stopper.stopped:
-            time.sleep(interval)
-    """)
-
-
-def _stopper(installs: str) -> tuple[str, str]:
-    """The module of the stop handler; ``installs`` is its ``__init__`` body."""
-    body = "\n".join(" " * 8 + line for line in dedent(installs).strip().splitlines())
-    return ("shop/signals.py", "import os, platform, signal, sys\n\n\nclass Stopper:\n    stopped = False\n\n"
-            "    def __init__(self):\n" + body + "\n\n    def stop(self, signum, frame):\n        self.stopped = True\n")
-
-
-_HANDLE = """
-    from django.core.management.base import BaseCommand
-    from shop.stock import poll_forever
-
-    class Command(BaseCommand):
-        help = "Keep the stock in sync"
-
-        def handle(self, *args, **options):
-            poll_forever(options.get("interval", 30))
-    """
-
-
-# A chat bot's command line: `init` asks a few questions through a prompt helper, the
-# default runs the bot (item of interactivity: the prompt is a branch, not the main loop).
-_BOT_CLI = """
-    import argparse
-    from bot.wizard import create_config
-    from bot.runner import run_bot
-
-    def main():
-        parser = argparse.ArgumentParser()
-        parser.add_argument("--init", action="store_true")
-        args = parser.parse_args()
-        if args.init:
-            create_config()
-        else:
-            run_bot()
-    """
-_BOT_FILES = (
-    ("bot/prompts.py", """
-        def ask(question, choices):
-            while True:
-                answer = input(question + " ")
-                if answer in choices:
-                    return answer
-                print("please answer one of", choices)
-        """),
-    ("bot/wizard.py", """
-        from bot.prompts import ask
-
-        def create_config():
-            backend = ask("Backend?", ["irc", "slack"])
-            with open("config.py", "w") as config:
-                config.write(f"BACKEND = {backend!r}\\n")
-        """),
-    ("bot/runner.py", """
-        import time
-
-        def run_bot():
-            while True:
-                time.sleep(1)
-        """),
-    ("pyproject.toml", '[project]\nname = "bot"\n\n[project.scripts]\nbot = "bot.cli:main"\n'),
-)
-
-
-# What a call returns, across modules: the bot's class comes from a factory annotated with
-# it, its loop from a base class in a third module.
-_RELAY_FILES = (
-    ("relay/backends/base.py", """
-        import time
-
-        class Backend:
-            running = True
-
-            def start(self):
-                while self.running:
-                    self.poll()
-                    time.sleep(self.interval)
-
-            def poll(self):
-                pass
-        """),
-    ("relay/core.py", """
-        import signal
-        from relay.backends.base import Backend
-
-        class Relay(Backend):
-            interval = 5
-
-            def install_stop(self):
-                signal.signal(signal.SIGTERM, self.stop)
-
-            def stop(self, signum, frame):
-                self.running = False
-        """),
-    ("relay/setup.py", """
-        from relay.core import Relay
-
-        def setup_relay(config) -> Relay:
-            relay = config.backend_class()
-            relay.interval = config.interval
-            return relay
-        """),
-)
-
-
-# Signals named away from signal.signal(): a settings module's constant, a dict of
-# handlers, a helper or a decorator that takes the signal as a parameter.
-_STATE = ("svc/state.py", """
-    import time
-
-    stopping = False
-
-    def stop(signum, frame):
-        global stopping
-        stopping = True
-
-    def run():
-        while not stopping:
-            time.sleep(1)
-    """)
-_HELPERS = (("svc/util.py", """
-    import signal
-
-    def install(signum, handler):
-        signal.signal(signum, handler)
-    """), ("svc/hooks.py", """
-    import signal
-
-    def on_signal(signum):
-        def register(function):
-            signal.signal(signum, function)
-            return function
-        return register
-    """))
-
-
-def _installs(code: str, settings: str = "(signal.SIGTERM, signal.SIGINT)") -> tuple[str, tuple]:
-    """A service's __main__.py that installs its handlers by ``code``, with its modules."""
-    main = "import signal\nfrom svc import settings, state\nfrom svc.settings import STOP_SIGNALS\n" \
-           "from svc.util import install\nfrom svc.hooks import on_signal\n\n" + dedent(code).strip() + \
-           "\n\nstate.run()\n"
-    return main, _tree(_STATE, *_HELPERS, ("svc/settings.py", f"import signal\n\nSTOP_SIGNALS = {settings}\n"),
-                       main="svc/__main__.py")
-
-
-_INSTALLS = (
-    "for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
-    "for sig in STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
-    "SIGNALS = [signal.SIGTERM, signal.SIGINT]\nfor sig in SIGNALS:\n    signal.signal(sig, state.stop)",
-    "HANDLERS = {signal.SIGTERM: state.stop}\nfor sig, handler in HANDLERS.items():\n    signal.signal(sig, handler)",
-    "install(signal.SIGTERM, state.stop)",
-    "install(handler=state.stop, signum=signal.SIGTERM)",
-    "@on_signal(signal.SIGTERM)\ndef stop(signum, frame):\n    state.stop(signum, frame)",
-)
 
 
 class NoSigtermHandler(ProjectRule):
@@ -226,7 +50,7 @@ class NoSigtermHandler(ProjectRule):
             def main():
                 while True:
                     dispatch(read_command())
-            """, filename="shell/cli.py", files=_tree(
+            """, filename="shell/cli.py", files=tree(
             ("shell/terminal.py", 'def read_command():\n    return input("shell> ").strip()\n'),
             ("shell/commands.py", "def dispatch(command):\n    print(command)\n"),
             ("pyproject.toml", '[project]\nname = "shell"\n\n[project.scripts]\nshell = "shell.cli:main"\n'),
@@ -242,7 +66,7 @@ class NoSigtermHandler(ProjectRule):
                     if line == "/quit":
                         break
                     send(line)
-            """, filename="chat/client.py", files=_tree(("chat/connection.py", """
+            """, filename="chat/client.py", files=tree(("chat/connection.py", """
                 import socket
                 sock = socket.create_connection(("localhost", 7000))
 
@@ -264,7 +88,7 @@ class NoSigtermHandler(ProjectRule):
 
             if __name__ == "__main__":
                 curses.wrapper(watch)
-            """, filename="monitor/top.py", files=_tree(
+            """, filename="monitor/top.py", files=tree(
             ("monitor/screen.py", "def draw(screen):\n    screen.refresh()\n"), main="monitor/top.py")),
         # the handler is installed by a method of the class a factory returns
         Valid("""
@@ -275,7 +99,7 @@ class NoSigtermHandler(ProjectRule):
                 relay = setup_relay(settings)
                 relay.install_stop()
                 relay.start()
-            """, filename="relay/__main__.py", files=_tree(*_RELAY_FILES, ("relay/settings.py", "interval = 5\n"))),
+            """, filename="relay/__main__.py", files=tree(*RELAY_FILES, ("relay/settings.py", "interval = 5\n"))),
         # the factory returns a framework's server, which handles SIGTERM itself
         Valid("""
             from api.server import build_server
@@ -283,7 +107,7 @@ class NoSigtermHandler(ProjectRule):
             if __name__ == "__main__":
                 while True:
                     build_server().run()
-            """, filename="api/__main__.py", files=_tree(("api/server.py", """
+            """, filename="api/__main__.py", files=tree(("api/server.py", """
                 import uvicorn
 
                 def build_server():
@@ -293,7 +117,7 @@ class NoSigtermHandler(ProjectRule):
                 """))),
         # SIGTERM named by a constant (of another module, of this one, a dict's keys) or
         # passed to a helper or a decorator that installs the handler
-        *(Valid(*_installs(code)[:1], filename="svc/__main__.py", files=_installs(code)[1]) for code in _INSTALLS),
+        *(Valid(*stop_service(code)[:1], filename="svc/__main__.py", files=stop_service(code)[1]) for code in INSTALLS),
         Valid("""
             from twisted.internet import reactor
             if __name__ == "__main__":
@@ -328,16 +152,16 @@ class NoSigtermHandler(ProjectRule):
                 asyncio.run(main())
             """),
         # Django management commands: Command.handle is what `manage.py sync_stock` runs.
-        Valid(_HANDLE, filename=_COMMAND, files=_tree(_POLLING, _stopper("""
+        Valid(HANDLE, filename=COMMAND, files=tree(POLLING, stopper("""
             signal.signal(signal.SIGTERM, self.stop)
-            """), main=_COMMAND)),
+            """), main=COMMAND)),
         # a handler installed on POSIX (Linux) is installed where the platform runs it
-        *(Valid(_HANDLE, filename=_COMMAND, files=_tree(_POLLING, _stopper(f"""
+        *(Valid(HANDLE, filename=COMMAND, files=tree(POLLING, stopper(f"""
             if {test}:
                 signal.signal(signal.SIGTERM, self.stop)
             else:
                 signal.signal(signal.SIGBREAK, self.stop)
-            """), main=_COMMAND)) for test in (
+            """), main=COMMAND)) for test in (
             'os.name == "posix"', 'sys.platform.startswith("linux")', 'platform.system() != "Windows"',
             'not sys.platform.startswith("win")')),
         # no loop: a one-shot command; a class Command that is no Django command; a command's
@@ -350,12 +174,12 @@ class NoSigtermHandler(ProjectRule):
                 def handle(self, *args, **options):
                     for product in Product.objects.all():
                         product.refresh_price()
-            """, filename=_COMMAND, files=_tree(("shop/models.py", "class Product: pass\n"), main=_COMMAND)),
-        *(Valid(code, filename=name, files=_tree(_POLLING, _stopper("pass"), main=name)) for code, name in (
-            (_HANDLE.replace("(BaseCommand)", "").replace("from django.core.management.base import BaseCommand\n", ""),
-             _COMMAND),
-            (_HANDLE, "tests/management/commands/sync_stock.py"),
-            (_HANDLE, "shop/management/commands/__init__.py"),
+            """, filename=COMMAND, files=tree(("shop/models.py", "class Product: pass\n"), main=COMMAND)),
+        *(Valid(code, filename=name, files=tree(POLLING, stopper("pass"), main=name)) for code, name in (
+            (HANDLE.replace("(BaseCommand)", "").replace("from django.core.management.base import BaseCommand\n", ""),
+             COMMAND),
+            (HANDLE, "tests/management/commands/sync_stock.py"),
+            (HANDLE, "shop/management/commands/__init__.py"),
         )),
         Valid("""
             import time
@@ -401,10 +225,15 @@ class NoSigtermHandler(ProjectRule):
     ]
 
     INVALID = [
+        # a literal table of more than 16 signals is data, not read
+        Invalid(*stop_service("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
+                           "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)")[:1], filename="svc/__main__.py", lines=(1,),
+                files=stop_service("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
+                                "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)")[1]),
         # the same idioms naming other signals
-        *(Invalid(*_installs(other, "(signal.SIGHUP, signal.SIGUSR1)")[:1], filename="svc/__main__.py", lines=(1,),
-                  files=_installs(other, "(signal.SIGHUP, signal.SIGUSR1)")[1])
-          for other in (code.replace("SIGTERM", "SIGHUP").replace("SIGINT", "SIGUSR1") for code in _INSTALLS)),
+        *(Invalid(*stop_service(other, "(signal.SIGHUP, signal.SIGUSR1)")[:1], filename="svc/__main__.py", lines=(1,),
+                  files=stop_service(other, "(signal.SIGHUP, signal.SIGUSR1)")[1])
+          for other in (code.replace("SIGTERM", "SIGHUP").replace("SIGINT", "SIGUSR1") for code in INSTALLS)),
         # the loop is in a method of the class a call returns (annotated, or returned from a
         # call or a name), of an attribute set on self in __init__, of an imported instance
         Invalid("""
@@ -414,9 +243,26 @@ class NoSigtermHandler(ProjectRule):
             if __name__ == "__main__":
                 relay = setup_relay(settings)
                 relay.start()
-            """, filename="relay/__main__.py", files=_tree(*_RELAY_FILES, ("relay/settings.py", "interval = 5\n")),
+            """, filename="relay/__main__.py", files=tree(*RELAY_FILES, ("relay/settings.py", "interval = 5\n")),
             lines=(4,)),
-        *(Invalid(main, filename="jobs/cli.py", files=_tree(("jobs/worker.py", """
+        *(Invalid("""
+            from relay.setup import setup_relay
+            from relay import settings
+
+            if __name__ == "__main__":
+                setup_relay(settings).start()
+            """, filename="relay/__main__.py", lines=(4,), files=tree(*RELAY_FILES[:2], ("relay/setup.py", setup),
+                                                                     ("relay/settings.py", "interval = 5\n")))
+          for setup in (
+            "from typing import Optional\nfrom relay.core import Relay\n\n"
+            "def setup_relay(config) -> Optional[Relay]:\n    return config.backend_class()\n",
+            "from relay.core import Relay\n\ndef setup_relay(config) -> Relay | None:\n    return config.make()\n",
+            "from relay import core\n\ndef setup_relay(config) -> 'core.Relay':\n    return config.make()\n",
+            "from relay.core import Relay\n\ndef setup_relay(config):\n    return Relay()\n",
+            "from relay.core import Relay\n\nclass Factory:\n    @classmethod\n    def build(cls):\n        return cls()\n"
+            "    def relay(self):\n        return Relay()\n\ndef setup_relay(config):\n    return Factory.build().relay()\n",
+        )),
+        *(Invalid(main, filename="jobs/cli.py", files=tree(("jobs/worker.py", """
             import time
 
             class Worker:
@@ -460,16 +306,42 @@ class NoSigtermHandler(ProjectRule):
             if __name__ == "__main__":
                 worker.drain()
             """, 3),
+            ("""
+            from jobs import factory
+
+            class BaseService:
+                def __init__(self):
+                    self.worker = factory.default_worker()
+
+            class Service(BaseService):
+                def run(self):
+                    self.worker.drain()
+
+            if __name__ == "__main__":
+                Service().run()
+            """, 11),
         )),
         # a service whose command line also asks questions in another branch (a setup wizard)
-        Invalid(_BOT_CLI, filename="bot/cli.py", files=_tree(*_BOT_FILES, main="bot/cli.py"), lines=(5,)),
-        Invalid(_BOT_CLI.replace("create_config()", 'name = input("Bot name: ")'), filename="bot/cli.py",
-                files=_tree(*_BOT_FILES, main="bot/cli.py"), lines=(5,)),
+        Invalid(BOT_CLI, filename="bot/cli.py", files=tree(*BOT_FILES, main="bot/cli.py"), lines=(5,)),
+        Invalid(BOT_CLI.replace("create_config()", 'name = input("Bot name: ")'), filename="bot/cli.py",
+                files=tree(*BOT_FILES, main="bot/cli.py"), lines=(5,)),
         # a management command whose loop is a call away, with no handler at all or one that
         # is installed only on Windows
-        Invalid(_HANDLE, filename=_COMMAND, files=_tree(_POLLING, _stopper("pass"), main=_COMMAND), lines=(7,)),
-        *(Invalid(_HANDLE, filename=_COMMAND, files=_tree(_POLLING, _stopper(installs), main=_COMMAND), lines=(7,))
-          for installs in (
+        Invalid(HANDLE, filename=COMMAND, files=tree(POLLING, stopper("pass"), main=COMMAND), lines=(7,)),
+        *(Invalid(HANDLE, filename=COMMAND, files=tree(POLLING, stopper(init, header), main=COMMAND),
+                  lines=(7,))
+          for init, header in (
+            ("""
+            if IS_WINDOWS:
+                signal.signal(signal.SIGTERM, self.stop)
+            """, 'IS_WINDOWS = platform.system().lower() in ("windows", "cygwin")\n'),
+            ("""
+            if not sys.platform.startswith("linux") and os.name != "posix":
+                signal.signal(signal.SIGTERM, self.stop)
+            """, ""),
+        )),
+        *(Invalid(HANDLE, filename=COMMAND, files=tree(POLLING, stopper(init), main=COMMAND), lines=(7,))
+          for init in (
             """
             if platform.system() == "Windows":
                 signal.signal(signal.SIGTERM, self.stop)
@@ -504,14 +376,14 @@ class NoSigtermHandler(ProjectRule):
                     while duration <= 0 or time.monotonic() - started < duration:
                         sync_once()
                         time.sleep(options["sleep"])
-            """, filename=_COMMAND, files=_tree(
+            """, filename=COMMAND, files=tree(
             ("shop/management/base.py", """
                 from django.core.management import BaseCommand
 
                 class ShopCommand(BaseCommand):
                     requires_migrations_checks = True
                 """),
-            ("shop/stock.py", "def sync_once():\n    pass\n"), main=_COMMAND), lines=(6,)),
+            ("shop/stock.py", "def sync_once():\n    pass\n"), main=COMMAND), lines=(6,)),
         Invalid("""
             import time
             def work():

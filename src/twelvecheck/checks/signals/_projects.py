@@ -1,0 +1,185 @@
+"""Small projects the signal rules' cases are written in: a Django app, a chat bot's command
+line, a relay service whose class comes from a factory, a service that names its stop
+signals in a settings module. The rule modules build their VALID and INVALID cases from
+these, changing one idiom at a time."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+
+def tree(*files: tuple[str, str], main: str = "") -> tuple[tuple[str, str], ...]:
+    """Files of a case's project, dedented, with the ``__init__.py`` of every folder (of
+    ``main``, the case's own file, too)."""
+    paths = [main, *(path for path, _ in files)]
+    packages = {path.rsplit("/", depth)[0] for path in paths for depth in range(1, path.count("/") + 1)}
+    return (*((f"{package}/__init__.py", "") for package in sorted(packages)),
+            *((path, dedent(text).lstrip("\n")) for path, text in files))
+
+
+# A Django app whose management command runs a polling loop in a module of its own.
+COMMAND = "shop/management/commands/sync_stock.py"
+POLLING = ("shop/stock.py", """
+    import time
+    from shop.signals import Stopper
+
+    def poll_forever(interval):
+        stopper = Stopper()
+        while not stopper.stopped:
+            time.sleep(interval)
+    """)
+
+
+def stopper(installs: str, header: str = "") -> tuple[str, str]:
+    """The module of the stop handler; ``installs`` is its ``__init__`` body."""
+    body = "\n".join(" " * 8 + line for line in dedent(installs).strip().splitlines())
+    return ("shop/signals.py", f"import os, platform, signal, sys\n{header}\n\nclass Stopper:\n    stopped = False\n\n"
+            "    def __init__(self):\n" + body + "\n\n    def stop(self, signum, frame):\n        self.stopped = True\n")
+
+
+HANDLE = """
+    from django.core.management.base import BaseCommand
+    from shop.stock import poll_forever
+
+    class Command(BaseCommand):
+        help = "Keep the stock in sync"
+
+        def handle(self, *args, **options):
+            poll_forever(options.get("interval", 30))
+    """
+
+
+# A chat bot's command line: `init` asks a few questions through a prompt helper, the
+# default runs the bot: the prompt is a branch of the command line, not its main loop.
+BOT_CLI = """
+    import argparse
+    from bot.wizard import create_config
+    from bot.runner import run_bot
+
+    def main():
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--init", action="store_true")
+        args = parser.parse_args()
+        if args.init:
+            create_config()
+        else:
+            run_bot()
+    """
+BOT_FILES = (
+    ("bot/prompts.py", """
+        def ask(question, choices):
+            while True:
+                answer = input(question + " ")
+                if answer in choices:
+                    return answer
+                print("please answer one of", choices)
+        """),
+    ("bot/wizard.py", """
+        from bot.prompts import ask
+
+        def create_config():
+            backend = ask("Backend?", ["irc", "slack"])
+            with open("config.py", "w") as config:
+                config.write(f"BACKEND = {backend!r}\\n")
+        """),
+    ("bot/runner.py", """
+        import time
+
+        def run_bot():
+            while True:
+                time.sleep(1)
+        """),
+    ("pyproject.toml", '[project]\nname = "bot"\n\n[project.scripts]\nbot = "bot.cli:main"\n'),
+)
+
+
+# What a call returns, across modules: the bot's class comes from a factory annotated with
+# it, its loop from a base class in a third module.
+RELAY_FILES = (
+    ("relay/backends/base.py", """
+        import time
+
+        class Backend:
+            running = True
+
+            def start(self):
+                while self.running:
+                    self.poll()
+                    time.sleep(self.interval)
+
+            def poll(self):
+                pass
+        """),
+    ("relay/core.py", """
+        import signal
+        from relay.backends.base import Backend
+
+        class Relay(Backend):
+            interval = 5
+
+            def install_stop(self):
+                signal.signal(signal.SIGTERM, self.stop)
+
+            def stop(self, signum, frame):
+                self.running = False
+        """),
+    ("relay/setup.py", """
+        from relay.core import Relay
+
+        def setup_relay(config) -> Relay:
+            relay = config.backend_class()
+            relay.interval = config.interval
+            return relay
+        """),
+)
+
+
+# Signals named away from signal.signal(): a settings module's constant, a dict of
+# handlers, a helper or a decorator that takes the signal as a parameter.
+STATE = ("svc/state.py", """
+    import time
+
+    stopping = False
+
+    def stop(signum, frame):
+        global stopping
+        stopping = True
+
+    def run():
+        while not stopping:
+            time.sleep(1)
+    """)
+HELPERS = (("svc/util.py", """
+    import signal
+
+    def install(signum, handler):
+        signal.signal(signum, handler)
+    """), ("svc/hooks.py", """
+    import signal
+
+    def on_signal(signum):
+        def register(function):
+            signal.signal(signum, function)
+            return function
+        return register
+    """))
+
+
+def stop_service(code: str, settings: str = "(signal.SIGTERM, signal.SIGINT)") -> tuple[str, tuple]:
+    """A service's __main__.py that installs its handlers by ``code``, with its modules."""
+    main = "import signal\nfrom svc import settings, state\nfrom svc.settings import STOP_SIGNALS\n" \
+           "from svc.util import install\nfrom svc.hooks import on_signal\n\n" + dedent(code).strip() + \
+           "\n\nstate.run()\n"
+    return main, tree(STATE, *HELPERS, ("svc/settings.py", f"import signal\n\nSTOP_SIGNALS = {settings}\n"),
+                       main="svc/__main__.py")
+
+
+INSTALLS = (
+    "for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
+    "for sig in STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
+    "SIGNALS = [signal.SIGTERM, signal.SIGINT]\nfor sig in SIGNALS:\n    signal.signal(sig, state.stop)",
+    "HANDLERS = {signal.SIGTERM: state.stop}\nfor sig, handler in HANDLERS.items():\n    signal.signal(sig, handler)",
+    "install(signal.SIGTERM, state.stop)",
+    "install(handler=state.stop, signum=signal.SIGTERM)",
+    "@on_signal(signal.SIGTERM)\ndef stop(signum, frame):\n    state.stop(signum, frame)",
+)
