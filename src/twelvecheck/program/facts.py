@@ -3,8 +3,11 @@
 For each code unit of a file — a function or method, the module body, the
 ``if __name__ == "__main__":`` block — it records what the unit calls (qualified names,
 project-internal or not), the loops and blocking waits that keep a process alive, the
-SIGTERM/SIGINT handlers it installs, whether it catches KeyboardInterrupt, and whether it
-talks to a person (``input()``, a GUI main loop). ``project.py`` joins these into a call
+SIGTERM/SIGINT handlers it installs (also for signals named by constants of other modules or
+passed to a helper), whether it catches KeyboardInterrupt, and whether it talks to a person
+(a console or GUI main loop, a loop asking for input, a prompt). Per file it also records
+what module names, ``self`` attributes and functions hold or return (holds.py) and the
+module constants that name signals. ``project.py`` joins these into a call
 graph; the signal rules read it. Calls are resolved by qualified name only: dynamic
 dispatch, plugins and callbacks registered by string are not followed.
 
@@ -101,12 +104,13 @@ class _Unit:
             "sigint": self.sigint,
             "catches_interrupt": self.catches_interrupt,
             "interactive": self.interactive,
-            "prompts": self.prompts,
-            "prompt_loop": self.prompt_loop,
-            "loop_calls": sorted(self.loop_calls),
-            "signal_refs": sorted(self.signal_refs),
-            "signal_params": self.signal_params,
-            "signal_args": self.signal_args,
+            # Kept only when set (read with .get): most units have none of them.
+            **({"prompts": True} if self.prompts else {}),
+            **({"prompt_loop": True} if self.prompt_loop else {}),
+            **({"loop_calls": sorted(self.loop_calls)} if self.loop_calls else {}),
+            **({"signal_refs": sorted(self.signal_refs)} if self.signal_refs else {}),
+            **({"signal_params": self.signal_params} if self.signal_params else {}),
+            **({"signal_args": self.signal_args} if self.signal_args else {}),
         }
 
 

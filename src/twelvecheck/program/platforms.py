@@ -33,7 +33,8 @@ def _platform_value(node: ast.expr, qualify: Callable[[ast.expr], "str | None"])
         if isinstance(func, ast.Attribute) and func.attr in _STRING_METHODS:
             inner = _platform_value(func.value, qualify)
             return None if inner is None else _STRING_METHODS[func.attr](inner)
-        if isinstance(func, ast.Attribute) and func.attr in ("system", "platform"):
+        if (isinstance(func, ast.Attribute) and func.attr in ("system", "platform")) \
+                or (isinstance(func, ast.Name) and func.id in ("system", "platform")):
             name = qualify(func)
             return ON_LINUX.get(f"{name}()") if name else None
         return None
