@@ -23,9 +23,10 @@ from twelvecheck.program.frameworks import COMMAND_CONVENTIONS
 
 _TEST_PATH_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_test\.py$|(^|/)conftest\.py$")
 _SCRIPT_RE = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+)\s*:\s*([\w.]+)")
-# A module a framework runs by where it is: `<app>/management/commands/<name>.py` (frameworks.py).
+# A module a framework runs by where it is: `<app>/management/commands/<name>.py`, not one
+# whose name starts with `_` (Django's find_commands skips those, __init__.py too).
 _COMMAND_PATH_RES = tuple(
-    (re.compile(rf"(^|/){re.escape(convention['folder'])}/(?!__init__\.py$)([^/]+)\.py$"), convention)
+    (re.compile(rf"(^|/){re.escape(convention['folder'])}/(?!_)([^/]+)\.py$"), convention)
     for convention in COMMAND_CONVENTIONS
 )
 # How many steps Project.instances follows from a holder to a class: `f()` returns `g()`,

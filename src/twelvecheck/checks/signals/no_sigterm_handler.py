@@ -165,7 +165,7 @@ class NoSigtermHandler(ProjectRule):
             'os.name == "posix"', 'sys.platform.startswith("linux")', 'platform.system() != "Windows"',
             'not sys.platform.startswith("win")')),
         # no loop: a one-shot command; a class Command that is no Django command; a command's
-        # module under tests/; the package's __init__.py
+        # module under tests/; the package's __init__.py and a private module (`_sync.py`)
         Valid("""
             from django.core.management.base import BaseCommand
             from shop.models import Product
@@ -180,6 +180,7 @@ class NoSigtermHandler(ProjectRule):
              COMMAND),
             (HANDLE, "tests/management/commands/sync_stock.py"),
             (HANDLE, "shop/management/commands/__init__.py"),
+            (HANDLE, "shop/management/commands/_sync.py"),
         )),
         Valid("""
             import time
