@@ -214,6 +214,9 @@ ENTRY_POINTS = {
     "twisted.scripts._twistd_unix.runApp": "twistd",
     "gunicorn.app.wsgiapp.run": "gunicorn", "celery.__main__.main": "celery", "celery.bin.celery.main": "celery",
 }
+# Methods of a tool's application object that run the tool in this process on the argv they
+# are given (``app.worker_main(argv=["worker", "--detach"])``), or on ``sys.argv``.
+ENTRY_METHODS = {"worker_main": "celery"}
 
 # `nohup x` and `setsid x` wrap a command and detach it.
 DETACHING_WRAPPERS = frozenset({"nohup", "setsid"})

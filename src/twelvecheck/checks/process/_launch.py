@@ -22,7 +22,7 @@ from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.deploy.shell_commands import Invocation, read_argv, read_command
 from twelvecheck.deploy.shell_words import QuoteError, tokenize
-from twelvecheck.deploy.tools import ENTRY_POINTS
+from twelvecheck.deploy.tools import ENTRY_METHODS, ENTRY_POINTS
 from twelvecheck.program.values.exprs import argument, keyword_argument, string_value
 
 if TYPE_CHECKING:
@@ -254,7 +254,7 @@ class CommandLineWords:
     def __init__(self, ctx) -> None:
         self.ctx = ctx
         # Only files that name an entry point collect anything.
-        self.active = any(name.rsplit(".", 1)[-1] in ctx.text for name in ENTRY_POINTS)
+        self.active = any(name.rsplit(".", 1)[-1] in ctx.text for name in (*ENTRY_POINTS, *ENTRY_METHODS))
         self.blocks: list[int] = []
         self.statements: list[tuple[tuple[int, ...], cst.SimpleStatementLine]] = []
 
@@ -295,9 +295,17 @@ def _strings(node: cst.CSTNode) -> list[str]:
     return found
 
 
-def entry_command(qualified: str | None, words: CommandLineWords) -> Command | None:
-    """The command line of a tool an entry point runs inside this process (see ENTRY_POINTS)."""
+def entry_command(call: cst.Call, qualified: str | None, words: CommandLineWords,
+                  assigned: "AssignedValues | None") -> Command | None:
+    """The command line of a tool an entry point runs inside this process (ENTRY_POINTS), or
+    a method of its application object (ENTRY_METHODS) given an ``argv`` list."""
     tool = ENTRY_POINTS.get(qualified or "")
+    if tool is None and isinstance(call.func, cst.Attribute):
+        tool = ENTRY_METHODS.get(call.func.attr.value)
+        argv = argument(call, 0, "argv")
+        if tool is not None and argv is not None:
+            given = argv_words(argv, assigned)
+            return Command((*tool.split(), *given)) if given is not None else None
     if tool is None:
         return None
     return Command((*tool.split(), *words.before_call()))

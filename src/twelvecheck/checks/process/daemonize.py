@@ -30,7 +30,11 @@ class _Routine:
 
 class Daemonize(Rule):
     code = "TWC102"
-    tokens = ("setsid", "DaemonContext", "Daemonize", "DaemonRunner", "twistd")
+    # The detach routines and daemonizers by name; tools that detach, through the calls that
+    # launch a command or run a tool in this process.
+    tokens = ("setsid", "DaemonContext", "Daemonize", "DaemonRunner", "twistd", "subprocess", "spawn", "popen",
+              "Popen", "execv", "execl", "worker_main")
+    word_tokens = ("system",)  # os.system
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -97,7 +101,7 @@ class Daemonize(Rule):
         elif is_launcher(qualified):
             self._check_tools(node, launched_command(node, qualified, self.assigned), "launching")  # type: ignore[arg-type]
         else:
-            self._check_tools(node, entry_command(qualified, self.command_line), "running")
+            self._check_tools(node, entry_command(node, qualified, self.command_line, self.assigned), "running")
 
     def _report_daemonizer(self, node: cst.Call, what: str) -> None:
         """One finding per routine, like fork + setsid."""
@@ -179,7 +183,8 @@ class Daemonize(Rule):
                 sys.argv[1:1] = ["-noy", tac]  # -n -o -y
                 twistd.run()
 
-            def helpers():
+            def helpers(app):
+                app.worker_main(argv=["worker", "--loglevel", "info"])
                 subprocess.run(["redis-server", "--daemonize", "no"])
                 subprocess.Popen(["memcached", "-p", "11211"])
                 subprocess.run(["service", "nginx", "reload"], check=True)
@@ -259,10 +264,10 @@ class Daemonize(Rule):
                 config.parseOptions(argv)
                 runApp(config)
             """, lines=(3, 4, 11)),
-        # The tool table's detaching options, and twistd run in this process without -n.
+        # The tool table's detaching options: launched, or a celery worker run in this process.
         Invalid("""
-            import subprocess, sys
-            from twisted.scripts.twistd import run
+            import subprocess
+            from feeds.tasks import app
 
             def start_cache(port):
                 subprocess.check_call(["redis-server", "--port", str(port), "--daemonize", "yes"])
@@ -270,9 +275,19 @@ class Daemonize(Rule):
             def start_web():
                 subprocess.Popen(["gunicorn", "-D", "-b", "127.0.0.1:9000", "feeds.web:app"])
 
+            def start_worker(queue):
+                app.worker_main(argv=["worker", "-Q", queue, "--detach"])
+            """, files=(("feeds/__init__.py", ""), ("feeds/web.py", "app = object()\n"),
+                        ("feeds/tasks.py", "from celery import Celery\n\napp = Celery('feeds')\n")),
+            lines=(5, 8, 11)),
+        # twistd run in this process on a command line without -n.
+        Invalid("""
+            import sys
+            from twisted.scripts.twistd import run
+
             def main(argv):
                 sys.argv = ["twistd", "--python", "feeds/app.tac", *argv]
                 run()
-            """, files=(("feeds/__init__.py", ""), ("feeds/web.py", "app = object()\n")), lines=(5, 8, 12)),
+            """, files=(("feeds/__init__.py", ""),), lines=(6,)),
     ]
 

@@ -216,7 +216,7 @@ class PidFile(Rule):
         if is_launcher(qualified):
             command, how = launched_command(node, qualified, self.assigned), "launching"  # type: ignore[arg-type]
         else:
-            command, how = entry_command(qualified, self.command_line), "running"
+            command, how = entry_command(node, qualified, self.command_line, self.assigned), "running"
         for inv in tool_invocations(command):
             for effect in pid_files(inv.args, inv.tool):
                 if effect.option is not None:
@@ -500,7 +500,10 @@ class PidFile(Rule):
 
             def start_web(port):
                 return subprocess.Popen(f"exec gunicorn -b :{port} --pid /run/web.pid jobs.wsgi", shell=True)
-            """, files=(("jobs/__init__.py", ""), ("jobs/config.py", 'PID_DIR = "/run/jobs"\n')), lines=(6, 9)),
+
+            def run_beat(app):
+                app.worker_main(argv=["beat", "--pidfile", PID_DIR + "/beat.pid"])
+            """, files=(("jobs/__init__.py", ""), ("jobs/config.py", 'PID_DIR = "/run/jobs"\n')), lines=(6, 9, 12)),
         Invalid("""
             import os, sys
             from gunicorn.app.wsgiapp import run as run_gunicorn

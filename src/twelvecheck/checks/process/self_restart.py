@@ -25,8 +25,9 @@ EXEC_FUNCTIONS = frozenset(f"os.{name}" for name in (
 class SelfRestart(Rule):
     code = "TWC104"
     # Every way to name the program's own command line goes through sys.executable/sys.argv;
-    # a restart loop in place is looked for in a program's main module.
-    tokens = ("executable", "argv", "__main__", "reloader", "autoreload")
+    # a reloader is named. A restart in place needs no token of its own: it is looked for in
+    # the modules read for these (a service module with none of them only gives facts).
+    tokens = ("executable", "argv", "reloader", "autoreload")
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
