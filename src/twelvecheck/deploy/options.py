@@ -107,16 +107,16 @@ def pid_files(args: list[Token], tool: Tool) -> list[Effect]:
     return [Effect(None, tool.pid_default)] if tool.pid_default else []
 
 
-def detaching(args: list[Token], tool: Tool, role_only: bool = True) -> list[Effect]:
+def detaching(args: list[Token], tool: Tool) -> list[Effect]:
     """How a tool detaches: its daemon options; or, for a tool that forks into the
-    background unless told otherwise (``foreground`` specs; with ``role_only`` also a
-    "detacher" such as ``service``), the absence of its foreground switch. A configuration
-    file that may say the same is not read here."""
+    background unless given its foreground switch (``foreground`` specs), the absence of
+    that switch (``-noy`` spells twistd's ``-n`` too). A configuration file that may say
+    the same is not read here, and a "detacher" that hands a service to the system
+    (``service``, ``systemctl start``) is not counted."""
     found = [Effect(option, option.value) for option in find_options(args, tool.daemon)]
     if found:
         return found
-    if (tool.foreground or (role_only and tool.role == "detacher")) and \
-            not find_options(args, tool.foreground, short_groups=True):
+    if tool.foreground and not find_options(args, tool.foreground, short_groups=True):
         return [Effect(None, None)]
     return []
 

@@ -33,7 +33,7 @@ class Daemonize(Rule):
     # The detach routines and daemonizers by name; tools that detach, through the calls that
     # launch a command or run a tool in this process.
     tokens = ("setsid", "DaemonContext", "Daemonize", "DaemonRunner", "twistd", "subprocess", "spawn", "popen",
-              "Popen", "execv", "execl", "worker_main")
+              "Popen", "execv", "execl", "worker_main", "wsgiapp", "celery")
     word_tokens = ("system",)  # os.system
 
     def __init__(self, ctx) -> None:
@@ -115,7 +115,7 @@ class Daemonize(Rule):
         detaches: a daemon option (``gunicorn -D``), or a tool that forks into the
         background unless given its foreground switch (``twistd`` without ``-n``)."""
         for inv in tool_invocations(command):
-            for effect in detaching(inv.args, inv.tool, role_only=False):
+            for effect in detaching(inv.args, inv.tool):
                 if effect.option is not None:
                     self.report(node, what=f"{how} `{inv.tool.key} {effect.option.token.text}`")
                 else:

@@ -37,6 +37,7 @@ class SelfRestart(Rule):
         self.active = self.mentioned_in(ctx.text) and any(
             call in ctx.text for call in ("exec", "spawn", "subprocess", "Popen"))
         self.listeners = [self.model] if self.active else []
+        self.mentioned = self.mentioned_in(ctx.text)
         # (site, qualified name, program expression or None, argument expressions)
         self.launches: list[tuple[CallSite, str, cst.BaseExpression | None, list[cst.BaseExpression]]] = []
         self.assigned = AssignedValues(ctx)
@@ -46,6 +47,8 @@ class SelfRestart(Rule):
 
     # -- restarting in place: `while restart: app = App.load(cfg); app.start(); restart = app.restarting`
     def visit_While(self, node: cst.While) -> None:
+        if not self.mentioned:
+            return  # the same findings with the prefilter and without
         flag = node.test.expression if isinstance(node.test, cst.UnaryOperation) else node.test
         if not isinstance(flag, cst.Name):
             return
