@@ -7,11 +7,15 @@ A spec is ``"-p FILE"`` (a flag and a value, joined or not), ``"--daemon"`` (a f
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 
 from twelvecheck.deploy.shell_commands import Invocation, positionals
 from twelvecheck.deploy.shell_words import Token
-from twelvecheck.deploy.tools import Tool
+from twelvecheck.deploy.tools import DETACHING_WRAPPERS, Tool
+
+# Paths that are the process's own standard output or error, not a log file.
+STDOUT_FILES = frozenset({"/dev/stdout", "/dev/stderr", "/proc/self/fd/1", "/proc/self/fd/2", "/dev/fd/1", "/dev/fd/2"})
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,9 @@ class CommandFix:
     edits: tuple[CommandEdit, ...]
 
 
-def find_options(args: list[Token], specs: tuple[str, ...]) -> list[Option]:
-    """The options of ``args`` that match the specs (see tools.py)."""
+def find_options(args: list[Token], specs: tuple[str, ...], short_groups: bool = False) -> list[Option]:
+    """The options of ``args`` that match the specs (see tools.py). With ``short_groups``, a
+    flag spelled in a group of short flags counts too (``-noy``: ``-n``, ``-o`` and ``-y``)."""
     found = []
     for index, token in enumerate(args):
         text = token.text
@@ -63,6 +68,9 @@ def find_options(args: list[Token], specs: tuple[str, ...]) -> list[Option]:
                 value = text[len(flag) + 1:]
             elif wanted and len(flag) == 2 and not text.startswith("--") and text.startswith(flag):
                 value = text[2:]
+            elif (short_groups and not wanted and len(flag) == 2 and len(text) > 2 and text[0] == "-"
+                  and text[1:].isalpha() and flag[1] in text[1:]):
+                value = None
             else:
                 continue
             if literal is not None and (value is None or literal.lower() not in value.lower()):
@@ -78,3 +86,47 @@ def first_argument(inv: Invocation) -> Token | None:
 
 def uses(tool: Tool | None, role: str) -> bool:
     return tool is not None and tool.role == role
+
+
+# -- what a tool does, as its options (or their absence) say --------------------------------
+@dataclass(frozen=True)
+class Effect:
+    """Something a command makes its tool do: ``option`` asks for it, or None when the tool
+    does it by default (``value`` is then the default, e.g. twistd's ``twistd.pid``)."""
+
+    option: Option | None
+    value: str | None
+
+
+def pid_files(args: list[Token], tool: Tool) -> list[Effect]:
+    """The PID files a tool writes: each pid option given a value; failing that, the file it
+    writes by default. An option given an empty value (``--pidfile=``) writes none."""
+    options = find_options(args, tool.pid)
+    if options:
+        return [Effect(option, option.value) for option in options if option.value != ""]
+    return [Effect(None, tool.pid_default)] if tool.pid_default else []
+
+
+def detaching(args: list[Token], tool: Tool) -> list[Effect]:
+    """How a tool detaches: its daemon options; or, for a tool that forks into the
+    background unless given its foreground switch (``foreground`` specs), the absence of
+    that switch (``-noy`` spells twistd's ``-n`` too). A configuration file that may say
+    the same is not read here, and a "detacher" that hands a service to the system
+    (``service``, ``systemctl start``) is not counted."""
+    found = [Effect(option, option.value) for option in find_options(args, tool.daemon)]
+    if found:
+        return found
+    if tool.foreground and not find_options(args, tool.foreground, short_groups=True):
+        return [Effect(None, None)]
+    return []
+
+
+def log_files(args: list[Token], tool: Tool) -> list[Option]:
+    """The options that make a tool log to a file (not its spelling of standard output)."""
+    return [option for option in find_options(args, tool.log) if option.value is not None
+            and option.value not in STDOUT_FILES and (tool.stdout is None or option.value != tool.stdout)]
+
+
+def detaching_wrappers(inv: Invocation) -> list[Token]:
+    """The wrappers that detach the command they run (``nohup``, ``setsid``)."""
+    return [wrapper for wrapper in inv.wrappers if posixpath.basename(wrapper.text) in DETACHING_WRAPPERS]

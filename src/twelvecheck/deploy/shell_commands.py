@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,13 @@ def read_command(command: str, base: Path | None, root: Path | None = None) -> C
     reading = CommandReading([])
     _read(command, base, root or base, reading, origin="", anchor=None, depth=0)
     return reading
+
+
+def read_argv(words: list[str]) -> CommandReading:
+    """The commands an argv list runs (``["sh", "-c", "worker &"]``, ``["nohup", "celery",
+    "worker"]``), read like a command line whose every word is quoted: an argument that looks
+    like an operator stays an argument."""
+    return read_command(" ".join(shlex.quote(word) for word in words), None)
 
 
 def _read(command: str, base: Path | None, root: Path | None, reading: CommandReading, origin: str,

@@ -24,6 +24,7 @@ class Tool:
     daemon: tuple[str, ...] = ()  # options that make it detach
     foreground: tuple[str, ...] = ()  # it detaches unless given one of these (in a config file too)
     pid: tuple[str, ...] = ()  # options naming a PID file
+    pid_default: str = ""  # the PID file it writes when no pid option names one (`--pidfile=` turns it off)
     log: tuple[str, ...] = ()  # options naming a log file
     stdout: str | None = None  # the log value that means standard output ("-")
     scheduler: tuple[str, ...] = ()  # options that run a periodic-task scheduler in the process
@@ -162,7 +163,7 @@ TOOLS: dict[str, Tool] = {tool.key: tool for tool in (
         "honcho start", "foreman start", "forego start", "overmind start", "hivemind", "nf start", "pm2-runtime")),
     Tool("overmind s", alias="overmind start"),
     Tool("supervisord", role="manager", foreground=("-n", "--nodaemon"), config=("-c FILE", "--configuration FILE"),
-         pid=("-j FILE", "--pidfile FILE"), log=("-l FILE", "--logfile FILE"),
+         pid=("-j FILE", "--pidfile FILE"), pid_default="supervisord.pid", log=("-l FILE", "--logfile FILE"),
          note="supervisord forks into the background unless given -n (or nodaemon=true)"),
     Tool("circusd", role="manager", daemon=("--daemon",), pid=("--pidfile FILE",), log=("--log-output FILE",)),
     Tool("pm2 start", role="detacher", note="pm2 start hands the program to a background pm2 daemon"),
@@ -170,8 +171,13 @@ TOOLS: dict[str, Tool] = {tool.key: tool for tool in (
          config=("ARG",)),
     Tool("memcached", daemon=("-d",)),
     Tool("mongod", daemon=("--fork",), pid=("--pidfilepath FILE",), log=("--logpath FILE",)),
-    Tool("twistd", role="detacher", foreground=("-n", "--nodaemon"), pid=("--pidfile FILE",),
-         log=("-l FILE", "--logfile FILE"), stdout="-", note="twistd forks into the background unless given -n"),
+    Tool("twistd", role="detacher", foreground=("-n", "--nodaemon"), pid=("--pidfile FILE",), pid_default="twistd.pid",
+         log=("-l FILE", "--logfile FILE"), stdout="-", values=("-y FILE", "--python FILE", "-f FILE", "--file FILE",
+                                                                  "-d DIR", "--rundir DIR", "-u UID", "-g GID",
+                                                                  "--umask MASK", "-r NAME", "--reactor NAME",
+                                                                  "--logger NAME", "-p FILE", "--profile FILE",
+                                                                  "--profiler NAME", "--prefix P"),
+         note="twistd forks into the background unless given -n"),
     Tool("pg_ctl start", role="detacher"),
     Tool("service", role="detacher", note="init scripts start the service in the background"),
     Tool("systemctl start", role="detacher"),
@@ -186,6 +192,10 @@ TOOLS: dict[str, Tool] = {tool.key: tool for tool in (
     Tool("uv run", role="wrapper", values=("--with REQ", "--project DIR", "--directory DIR", "--python PY",
                                            "--extra E", "--group G", "--env-file FILE", "--package P")),
     Tool("nice", role="wrapper", values=("-n N",)),
+    Tool("ionice", role="wrapper", values=("-c N", "--class N", "-n N", "--classdata N", "-p PID", "--pid PID")),
+    Tool("sudo", role="wrapper", values=("-u USER", "--user USER", "-g GROUP", "--group GROUP", "-C N",
+                                         "-D DIR", "--chdir DIR", "-h HOST", "--host HOST", "-p PROMPT")),
+    Tool("chrt", role="wrapper", skip=1, values=("-p PID",)),
     Tool("stdbuf", role="wrapper", values=("-o MODE", "-e MODE", "-i MODE")),
     Tool("timeout", role="wrapper", skip=1, values=("-s SIG", "--signal SIG", "-k N", "--kill-after N")),
     Tool("gosu", role="wrapper", skip=1),
@@ -194,6 +204,19 @@ TOOLS: dict[str, Tool] = {tool.key: tool for tool in (
     Tool("chpst", role="wrapper", values=("-u USER", "-U USER", "-e DIR")),
     Tool("opentelemetry-instrument", role="wrapper"),  # its options all take a value (--name value)
 )}
+
+# Python functions that run a tool of the table inside the calling process, on the command
+# line the caller put together before the call (in ``sys.argv``, or for ``runApp`` in the
+# options it parsed).
+ENTRY_POINTS = {
+    "twisted.scripts.twistd.run": "twistd", "twisted.scripts.twistd.runApp": "twistd",
+    "twisted.application.app.run": "twistd", "twisted.scripts.twistd.app.run": "twistd",
+    "twisted.scripts._twistd_unix.runApp": "twistd",
+    "gunicorn.app.wsgiapp.run": "gunicorn", "celery.__main__.main": "celery", "celery.bin.celery.main": "celery",
+}
+# Methods of a tool's application object that run the tool in this process on the argv they
+# are given (``app.worker_main(argv=["worker", "--detach"])``), or on ``sys.argv``.
+ENTRY_METHODS = {"worker_main": "celery"}
 
 # `nohup x` and `setsid x` wrap a command and detach it.
 DETACHING_WRAPPERS = frozenset({"nohup", "setsid"})

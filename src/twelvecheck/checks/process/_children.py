@@ -6,7 +6,9 @@ module is walked (``resolve``) tells which values are children (a pid from ``os.
 a ``Popen``, a process object built here or returned by a function of the module, its
 ``.pid``), which tests look at their state (a liveness or exit check, the size of the
 collection children are registered in and removed from, an attribute that holds a child
-and is cleared when it exits), and which functions start children or run again and again.
+and is cleared when it exits), and which functions start children or run again and again. An object the code makes and
+keeps in a table under its own pid (``self.procs[proc.pid] = proc``) is a child as well,
+whatever class made it: only processes have pids.
 """
 
 from __future__ import annotations
@@ -55,6 +57,11 @@ class ChildProcesses:
         self.local_constructions: list[tuple[cst.Call, str]] = []  # calls of this module's names
         self.class_bases: dict[str, list[str]] = {}  # this module's classes -> base names
         self.looks_at_exit: set[int] = set()  # scopes that check whether a child has exited
+        # Objects kept in a table by their own pid (``self.procs[proc.pid] = proc``): what
+        # the code made them with starts a process. (name, id(scope)) -> the calls assigned it.
+        self.assigned_calls: dict[int, str] = {}
+        self.made: dict[tuple[str, int], list[CallSite]] = {}
+        self.kept_by_pid: set[tuple[str, int]] = set()
 
     # -- collecting: the traversal calls these (a rule's listener, after its ModuleModel) --
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -63,11 +70,27 @@ class ChildProcesses:
             True if _is_process_class(base.value, self.ctx.qualify(base.value)) else self.ctx.qualify(base.value)
             for base in node.bases]
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) != 1:
+            return
+        target, value = node.targets[0].target, node.value
+        if isinstance(target, cst.Name) and isinstance(value, cst.Call):
+            self.assigned_calls[id(value)] = target.value
+        elif (isinstance(target, cst.Subscript) and isinstance(value, cst.Name) and len(target.slice) == 1
+              and isinstance(target.slice[0].slice, cst.Index)):
+            key = target.slice[0].slice.value
+            if isinstance(key, cst.Attribute) and key.attr.value == "pid" and \
+                    isinstance(key.value, cst.Name) and key.value.value == value.value:
+                self.kept_by_pid.add((value.value, id(self.model.scope)))
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value in EXIT_STATUS_ATTRS:
             self.looks_at_exit.add(id(self.model.scope))
 
     def visit_Call(self, node: cst.Call) -> None:
+        assigned_to = self.assigned_calls.pop(id(node), None)
+        if assigned_to is not None:
+            self.made.setdefault((assigned_to, id(self.model.scope)), []).append(self.model.site(node))
         name = callee_name(node)
         if name in LIVENESS_CALLS or (name == "poll" and not node.args):
             self.looks_at_exit.add(id(self.model.scope))
@@ -104,6 +127,11 @@ class ChildProcesses:
             self.is_process(r, s, found) for r in s.returns))
         self.spawns += [start for start in self.starts
                         if self.is_process(start.receiver, start.site.scope, self.returns_process)]
+        for key in self.kept_by_pid:
+            for site in self.made.get(key, ()):
+                if id(site.node) not in self.child_calls:
+                    self.child_calls.add(id(site.node))
+                    self.spawns.append(Spawn(site, "start"))
         spawners = {id(spawn.site.scope) for spawn in self.spawns}
         self.registries = {key for key, scopes in model.collection_puts.items()
                            if key in model.collection_removals and any(id(s) in spawners for s in scopes)}

@@ -1,20 +1,28 @@
-"""Helpers for the process rules (TWC101-TWC103): launched commands and shell text.
+"""Helpers for the process rules (TWC101-TWC103): launched commands and the tools they run.
 
 A launched command is read from the call that starts it (``subprocess.*``, ``os.system``,
 ``os.spawn*``, ``asyncio.create_subprocess_*``): its argv words when given as a list, or
-its text when a shell runs it. String commands are read with ``shlex`` (quotes respected,
-``&&``/``>&`` kept apart from a lone ``&``); parts that are not literals (an f-string
-field, a ``%s`` operand, a variable) become a placeholder word.
+its text when a shell runs it; parts that are not literals (an f-string field, a ``%s``
+operand, a variable) become a placeholder word. What the command runs is then read with the
+deployment knowledge (``deploy/shell_commands.py`` and the tool table of ``deploy/tools.py``),
+the same reading a Procfile line gets: wrappers (``nohup``, ``setsid``, ``sudo``), ``sh -c``
+strings, a trailing ``&``, and for each tool of the table its options and defaults.
+
+A tool may also run inside this process (``ENTRY_POINTS``: ``twistd.run()``, ``runApp(config)``):
+its command line is then the words the code put together before the call, which
+:class:`CommandLineWords` collects.
 """
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.deploy.shell_commands import Invocation, read_argv, read_command
+from twelvecheck.deploy.shell_words import QuoteError, tokenize
+from twelvecheck.deploy.tools import ENTRY_METHODS, ENTRY_POINTS
 from twelvecheck.program.values.exprs import argument, keyword_argument, string_value
 
 if TYPE_CHECKING:
@@ -38,83 +46,33 @@ ARGV_LAUNCHERS = frozenset({"asyncio.create_subprocess_exec"})
 SPAWN_L = frozenset({"os.spawnl", "os.spawnle", "os.spawnlp", "os.spawnlpe"})
 SPAWN_V = frozenset({"os.spawnv", "os.spawnve", "os.spawnvp", "os.spawnvpe"})
 POSIX_SPAWN = frozenset({"os.posix_spawn", "os.posix_spawnp"})
-
-SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash"})
-# Words that run the next word as the command: `sudo nohup x`, `exec setsid x`, `env A=1 x`.
-COMMAND_PREFIXES = frozenset({"sudo", "exec", "env", "nice", "ionice", "command", "time", "chrt"})
-# Shell tokens after which a new command starts.
-COMMAND_SEPARATORS = frozenset({";", "&", "&&", "||", "|", "|&", "(", ")"})
+# os.exec*(path, ...): this process becomes the program; argv as arguments or as one list.
+EXEC_L = frozenset({"os.execl", "os.execle", "os.execlp", "os.execlpe"})
+EXEC_V = frozenset({"os.execv", "os.execve", "os.execvp", "os.execvpe"})
 
 
 @dataclass(frozen=True)
 class Command:
-    """What a launcher call runs: the words of each command, and whether a shell reads them."""
+    """What a launcher call runs: argv words, or the text a shell reads."""
 
-    words: tuple[str, ...]  # argv words, or the shell's tokens (operators included)
-    shell: bool
+    words: tuple[str, ...] = ()
+    text: str | None = None  # set when a shell reads it
 
-    def command_names(self) -> list[tuple[str, list[str]]]:
-        """(program basename, its argument words) for every command the text runs."""
-        commands: list[tuple[str, list[str]]] = []
-        current: list[str] = []
-        for word in self.words:
-            if self.shell and word in COMMAND_SEPARATORS:
-                commands.extend(_split_prefixes(current))
-                current = []
-            else:
-                current.append(word)
-        commands.extend(_split_prefixes(current))
-        return commands
-
-    def runs(self, program: str) -> bool:
-        return any(name == program for name, _ in self.command_names())
-
-    @property
-    def backgrounded(self) -> bool:
-        """A lone ``&`` operator: the shell starts the command and returns without it."""
-        return self.shell and "&" in self.words
+    def invocations(self) -> list[Invocation]:
+        """The simple commands it runs, each resolved against the tool table."""
+        try:
+            if self.text is not None:
+                return read_command(self.text, None).invocations
+            return read_argv(list(self.words)).invocations
+        except QuoteError:
+            return []
 
 
-def _split_prefixes(words: list[str]) -> list[tuple[str, list[str]]]:
-    """``A=1 sudo -E nohup worker`` -> [("sudo", ...), ("nohup", ...), ("worker", ...)]:
-    the program words a command line runs, skipping VAR=value assignments and the options
-    of wrapper commands."""
-    found: list[tuple[str, list[str]]] = []
-    index = 0
-    while index < len(words) and "=" in words[index] and not words[index].startswith("-"):
-        index += 1
-    while index < len(words):
-        name = _unquote(words[index]).rsplit("/", 1)[-1]
-        rest = words[index + 1:]
-        found.append((name, rest))
-        if name not in COMMAND_PREFIXES and name not in {"nohup", "setsid"}:
-            break
-        # The wrapped command is the first word that is not an option, a number or VAR=x.
-        index += 1
-        while index < len(words) and (words[index].startswith("-") or words[index].isdigit()
-                                      or ("=" in words[index] and name == "env")):
-            index += 1
-    return found
-
-
-def _unquote(word: str) -> str:
-    if len(word) >= 2 and word[0] == word[-1] and word[0] in "'\"":
-        return word[1:-1]
-    return word
-
-
-def shell_tokens(text: str) -> tuple[str, ...] | None:
-    """Shell words and operators of ``text``; None when it does not tokenize.
-
-    Quotes are kept on the words (non-POSIX mode), so a quoted ``'&'`` stays an argument
-    and only a bare ``&`` token is the background operator.
-    """
-    lexer = shlex.shlex(text, posix=False, punctuation_chars=True)
-    lexer.whitespace_split = True
-    lexer.commenters = ""
+def _words_of(text: str) -> list[str] | None:
+    """The words of a string a shell would split (quotes removed), operators as words."""
     try:
-        return tuple(lexer)
-    except ValueError:
+        return [token.text for token in tokenize(text)]
+    except QuoteError:
         return None
 
 
@@ -201,20 +159,10 @@ def _is_true(node: cst.BaseExpression | None) -> bool:
 
 def _from_text(text: str, shell: bool) -> Command | None:
     """A string command; without a shell its words still name the program it runs."""
-    tokens = shell_tokens(text)
-    return Command(tokens, shell) if tokens is not None else None
-
-
-def _from_words(words: list[str]) -> Command:
-    """argv; ``sh -c "text"`` (also ``bash -lc``) is read as the shell text it runs."""
-    if words and words[0].rsplit("/", 1)[-1] in SHELLS:
-        for index, word in enumerate(words[1:-1], 1):
-            if word.startswith("-") and not word.startswith("--") and "c" in word[1:]:
-                inner = _from_text(words[index + 1], shell=True)
-                if inner is not None:
-                    return inner
-                break
-    return Command(tuple(words), False)
+    if shell:
+        return Command(text=text)
+    words = _words_of(text)
+    return Command(tuple(words)) if words else None
 
 
 def _command_from_expression(node: cst.BaseExpression, shell: bool,
@@ -223,11 +171,11 @@ def _command_from_expression(node: cst.BaseExpression, shell: bool,
             and node.func.attr.value == "split" and node.args):
         # shlex.split("...") passed as argv: the words a shell would make, quotes removed
         text = literal_template(node.args[0].value, assigned)
-        tokens = shell_tokens(text) if text is not None else None
-        return _from_words([_unquote(token) for token in tokens]) if tokens else None
+        words = _words_of(text) if text is not None else None
+        return Command(tuple(words)) if words else None
     words = argv_words(node, assigned)
     if words is not None:
-        return _from_words(words)
+        return Command(tuple(words))
     text = literal_template(node, assigned)
     if text is not None:
         return _from_text(text, shell)
@@ -244,8 +192,8 @@ def launched_command(call: cst.Call, qualified: str, assigned: "AssignedValues |
         shell = keyword_argument(call, "shell")
         return _command_from_expression(command, _is_true(shell.value if shell else None), assigned) \
             if command is not None else None
-    if qualified in ARGV_LAUNCHERS or qualified in SPAWN_L:
-        skip = 0 if qualified in ARGV_LAUNCHERS else 2  # mode, path
+    if qualified in ARGV_LAUNCHERS or qualified in SPAWN_L or qualified in EXEC_L:
+        skip = 0 if qualified in ARGV_LAUNCHERS else 1 if qualified in EXEC_L else 2  # (mode,) path
         words = []
         for arg in call.args[skip:]:
             if arg.keyword is not None:
@@ -255,13 +203,13 @@ def launched_command(call: cst.Call, qualified: str, assigned: "AssignedValues |
                 continue
             text = string_value(arg.value)
             words.append(text if text is not None else PLACEHOLDER)
-        if qualified in SPAWN_L and words and words[-1] == PLACEHOLDER and qualified.endswith("e"):
+        if qualified not in ARGV_LAUNCHERS and words and words[-1] == PLACEHOLDER and qualified.endswith("e"):
             words.pop()  # the environment mapping
-        return _from_words(words) if words else None
-    if qualified in SPAWN_V or qualified in POSIX_SPAWN:
+        return Command(tuple(words)) if words else None
+    if qualified in SPAWN_V or qualified in POSIX_SPAWN or qualified in EXEC_V:
         argv = argument(call, 2 if qualified in SPAWN_V else 1)
         words = argv_words(argv, assigned) if argv is not None else None
-        return _from_words(words) if words else None
+        return Command(tuple(words)) if words else None
     return None
 
 
@@ -269,6 +217,7 @@ def is_launcher(qualified: str | None) -> bool:
     return qualified is not None and (
         qualified in SHELL_LAUNCHERS or qualified in SUBPROCESS_LAUNCHERS or qualified in ARGV_LAUNCHERS
         or qualified in SPAWN_L or qualified in SPAWN_V or qualified in POSIX_SPAWN
+        or qualified in EXEC_L or qualified in EXEC_V
     )
 
 
@@ -293,3 +242,75 @@ def callee_name(node: cst.Call) -> str | None:
     if isinstance(node.func, cst.Attribute):
         return node.func.attr.value
     return None
+
+
+class CommandLineWords:
+    """The words a function puts together before it runs a tool inside the process: every
+    string of the statements that precede the call on its way there (in the blocks that
+    enclose it, not in an ``if`` it has left), in order: ``sys.argv[1:1] = ["-n", ...]``,
+    ``config.parseOptions(["--nodaemon", "web"])``. A word added under an ``if`` the call is
+    not in may be missing, so it is not counted. A rule lists it in its ``listeners``."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        # Only files that name an entry point collect anything.
+        self.active = any(name.rsplit(".", 1)[-1] in ctx.text for name in (*ENTRY_POINTS, *ENTRY_METHODS))
+        self.blocks: list[int] = []
+        self.statements: list[tuple[tuple[int, ...], cst.SimpleStatementLine]] = []
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.blocks.append(id(node))
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self.blocks.pop()
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        if self.active:
+            self.statements.append((tuple(self.blocks), node))
+
+    def before_call(self) -> list[str]:
+        """The words on the way to the statement being visited (it included)."""
+        here = tuple(self.blocks)
+        words: list[str] = []
+        for blocks, statement in self.statements:
+            if here[:len(blocks)] == blocks:
+                words.extend(_strings(statement))
+        return words
+
+
+def _strings(node: cst.CSTNode) -> list[str]:
+    """The literal strings under a node, in source order (not in nested defs or lambdas)."""
+    found: list[str] = []
+    pending: list[cst.CSTNode] = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, (cst.SimpleString, cst.ConcatenatedString)):
+            text = string_value(current)
+            if text is not None:
+                found.append(text)
+            continue
+        if isinstance(current, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
+            continue
+        pending.extend(reversed(current.children))
+    return found
+
+
+def entry_command(call: cst.Call, qualified: str | None, words: CommandLineWords,
+                  assigned: "AssignedValues | None") -> Command | None:
+    """The command line of a tool an entry point runs inside this process (ENTRY_POINTS), or
+    a method of its application object (ENTRY_METHODS) given an ``argv`` list."""
+    tool = ENTRY_POINTS.get(qualified or "")
+    if tool is None and isinstance(call.func, cst.Attribute):
+        tool = ENTRY_METHODS.get(call.func.attr.value)
+        argv = argument(call, 0, "argv")
+        if tool is not None and argv is not None:
+            given = argv_words(argv, assigned)
+            return Command((*tool.split(), *given)) if given is not None else None
+    if tool is None:
+        return None
+    return Command((*tool.split(), *words.before_call()))
+
+
+def tool_invocations(command: Command | None) -> list[Invocation]:
+    """The simple commands of a launched command that run a tool of the table."""
+    return [inv for inv in command.invocations() if inv.tool is not None] if command is not None else []

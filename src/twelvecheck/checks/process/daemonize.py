@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.assigned import AssignedValues
-from twelvecheck.checks.process._launch import callee_name, is_launcher, launched_command, record_assignment
-from twelvecheck.program.values.exprs import keyword_argument, string_value
+from twelvecheck.checks.process._launch import (
+    CommandLineWords, callee_name, entry_command, is_launcher, launched_command, record_assignment, tool_invocations,
+)
+from twelvecheck.deploy.options import detaching
+from twelvecheck.program.values.exprs import keyword_argument
 from twelvecheck.engine.rule import Invalid, Rule, Valid
-from twelvecheck.engine.walk import ReadOnlyVisitor, visit_readonly
 
 DAEMON_CONTEXTS = frozenset({"daemon.DaemonContext", "daemon.daemon.DaemonContext"})
 DAEMONIZERS = frozenset({"daemonize.Daemonize", "daemon.runner.DaemonRunner", "twisted.scripts._twistd_unix.daemonize"})
-TWISTD_RUNNERS = frozenset({"twisted.scripts.twistd.runApp"})
-NODAEMON_WORDS = frozenset({"--nodaemon", "-n", "nodaemon"})
 
 
 @dataclass
@@ -30,12 +30,18 @@ class _Routine:
 
 class Daemonize(Rule):
     code = "TWC102"
-    tokens = ("setsid", "DaemonContext", "Daemonize", "DaemonRunner", "twistd")
+    # The detach routines and daemonizers by name; tools that detach, through the calls that
+    # launch a command or run a tool in this process.
+    tokens = ("setsid", "DaemonContext", "Daemonize", "DaemonRunner", "twistd", "subprocess", "spawn", "popen",
+              "Popen", "execv", "execl", "worker_main", "wsgiapp", "celery")
+    word_tokens = ("system",)  # os.system
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.routines: list[_Routine] = [_Routine()]
         self.assigned = AssignedValues(ctx)
+        self.command_line = CommandLineWords(ctx)
+        self.listeners = [self.command_line]
 
     # -- the fork + setsid routine ---------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -92,11 +98,10 @@ class Daemonize(Rule):
                 self._report_daemonizer(node, "daemon.DaemonContext()")
         elif qualified in DAEMONIZERS:
             self._report_daemonizer(node, f"{qualified.rsplit('.', 1)[-1]}()")
-        elif qualified in TWISTD_RUNNERS:
-            if not self._nodaemon_given():
-                self.report(node, what="twistd's runApp() without --nodaemon")
         elif is_launcher(qualified):
-            self._check_twistd_command(node, qualified)  # type: ignore[arg-type]
+            self._check_tools(node, launched_command(node, qualified, self.assigned), "launching")  # type: ignore[arg-type]
+        else:
+            self._check_tools(node, entry_command(node, qualified, self.command_line, self.assigned), "running")
 
     def _report_daemonizer(self, node: cst.Call, what: str) -> None:
         """One finding per routine, like fork + setsid."""
@@ -105,28 +110,18 @@ class Daemonize(Rule):
         if routine.contexts == 1:
             self.report(node, what=what)
 
-    def _check_twistd_command(self, node: cst.Call, qualified: str) -> None:
-        command = launched_command(node, qualified, self.assigned)
-        if command is None:
-            return
-        for program, arguments in command.command_names():
-            if program in {"twistd", "twistd3"} and not any(_is_nodaemon_flag(word) for word in arguments):
-                self.report(node, what="launching twistd without --nodaemon")
+    def _check_tools(self, node: cst.Call, command, how: str) -> None:
+        """A command (launched, or a tool run in this process) whose tool the table says
+        detaches: a daemon option (``gunicorn -D``), or a tool that forks into the
+        background unless given its foreground switch (``twistd`` without ``-n``)."""
+        for inv in tool_invocations(command):
+            for effect in detaching(inv.args, inv.tool):
+                if effect.option is not None:
+                    self.report(node, what=f"{how} `{inv.tool.key} {effect.option.token.text}`")
+                else:
+                    switch = inv.tool.foreground[-1].split()[0]
+                    self.report(node, what=f"{how} {inv.tool.key} without {switch}")
                 return
-
-    def _nodaemon_given(self) -> bool:
-        """Whether the enclosing function passes --nodaemon on every path (a string in a
-        statement directly in its body, not under an `if`)."""
-        if not self.ctx.functions:
-            return False
-        body = self.ctx.functions[-1].body
-        if not isinstance(body, cst.IndentedBlock):
-            return False
-        collector = _StringCollector()
-        for statement in body.body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                visit_readonly(statement, collector)
-        return any(_is_nodaemon_flag(text) for text in collector.strings)
 
     VALID = [
         Valid("""
@@ -180,6 +175,20 @@ class Daemonize(Rule):
                 config.parseOptions(["--nodaemon", "web"])
                 runApp(config)
             """),
+        Valid("""
+            import subprocess, sys
+            from twisted.scripts import twistd
+
+            def serve(tac):
+                sys.argv[1:1] = ["-noy", tac]  # -n -o -y
+                twistd.run()
+
+            def helpers(app):
+                app.worker_main(argv=["worker", "--loglevel", "info"])
+                subprocess.run(["redis-server", "--daemonize", "no"])
+                subprocess.Popen(["memcached", "-p", "11211"])
+                subprocess.run(["service", "nginx", "reload"], check=True)
+            """, files=(("manage.py", "import app\napp.serve('svc.tac')\n"),)),
     ]
 
     INVALID = [
@@ -255,22 +264,30 @@ class Daemonize(Rule):
                 config.parseOptions(argv)
                 runApp(config)
             """, lines=(3, 4, 11)),
+        # The tool table's detaching options: launched, or a celery worker run in this process.
+        Invalid("""
+            import subprocess
+            from feeds.tasks import app
+
+            def start_cache(port):
+                subprocess.check_call(["redis-server", "--port", str(port), "--daemonize", "yes"])
+
+            def start_web():
+                subprocess.Popen(["gunicorn", "-D", "-b", "127.0.0.1:9000", "feeds.web:app"])
+
+            def start_worker(queue):
+                app.worker_main(argv=["worker", "-Q", queue, "--detach"])
+            """, files=(("feeds/__init__.py", ""), ("feeds/web.py", "app = object()\n"),
+                        ("feeds/tasks.py", "from celery import Celery\n\napp = Celery('feeds')\n")),
+            lines=(5, 8, 11)),
+        # twistd run in this process on a command line without -n.
+        Invalid("""
+            import sys
+            from twisted.scripts.twistd import run
+
+            def main(argv):
+                sys.argv = ["twistd", "--python", "feeds/app.tac", *argv]
+                run()
+            """, files=(("feeds/__init__.py", ""),), lines=(6,)),
     ]
 
-
-def _is_nodaemon_flag(word: str) -> bool:
-    if word in NODAEMON_WORDS:
-        return True
-    # Combined short options: -noy
-    return word.startswith("-") and not word.startswith("--") and "n" in word[1:] and word[1:].isalpha()
-
-
-class _StringCollector(ReadOnlyVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.strings: list[str] = []
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        value = string_value(node)
-        if value is not None:
-            self.strings.append(value)

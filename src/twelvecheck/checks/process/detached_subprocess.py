@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.deploy.options import detaching_wrappers
 from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.checks.process._launch import is_launcher, launched_command, record_assignment
 from twelvecheck.program.values.exprs import argument, keyword_argument, target_key
@@ -77,10 +78,11 @@ class DetachedSubprocess(Rule):
         command = launched_command(node, qualified, self.assigned)
         if command is None:
             return None
-        for program in ("nohup", "setsid"):
-            if command.runs(program):
-                return f"{launcher}() runs '{program}'"
-        if command.backgrounded:
+        invocations = command.invocations()
+        for inv in invocations:
+            for wrapper in detaching_wrappers(inv):
+                return f"{launcher}() runs '{wrapper.text.rsplit('/', 1)[-1]}'"
+        if any(inv.separator == "&" for inv in invocations):
             return f"{launcher}() runs a shell command in the background with '&'"
         return None
 
@@ -161,6 +163,14 @@ class DetachedSubprocess(Rule):
             # os.system("nohup worker &")
             HELP = "run it with: nohup worker &"
             """),
+        Valid("""
+            import subprocess
+            from ops.paths import MIGRATE
+
+            def migrate():
+                subprocess.run(["sudo", "-u", "deploy", MIGRATE, "--noinput"], check=True)
+                subprocess.run(["nice", "-n", "10", "python", "-m", "ops.compact"], check=True)
+            """, files=(("ops/__init__.py", ""), ("ops/paths.py", 'MIGRATE = "/srv/bin/migrate"\n'))),
     ]
 
     INVALID = [
@@ -193,6 +203,17 @@ class DetachedSubprocess(Rule):
                     self.child = subprocess.Popen(["beat"], start_new_session=True)
                     return self.child.pid
             """, lines=(4,)),
+        # Wrappers are read with the tool table: `sudo -u app nohup ...`, `ionice -c 3 setsid ...`.
+        Invalid("""
+            import os, subprocess
+            from ops.paths import REINDEX
+
+            def reindex():
+                os.system(f"ionice -c 3 setsid {REINDEX} --all")
+
+            def mailer():
+                subprocess.Popen(["sudo", "-u", "app", "nohup", "python", "-m", "ops.mailer"])
+            """, files=(("ops/__init__.py", ""), ("ops/paths.py", 'REINDEX = "/srv/bin/reindex"\n')), lines=(5, 8)),
     ]
 
 

@@ -1,5 +1,7 @@
 """TWC101 pid-file: the process writes its id to a file."""
 
+# size: the rule's cases (several multi-module ones) make up most of the module.
+
 from __future__ import annotations
 
 import re
@@ -8,8 +10,14 @@ from dataclasses import dataclass
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.assigned import AssignedValues
-from twelvecheck.checks.process._launch import callee_name, record_assignment
-from twelvecheck.program.values.exprs import argument, is_none, is_stringish, keyword_argument, string_value, target_key
+from twelvecheck.checks.process._launch import (
+    PLACEHOLDER, CommandLineWords, callee_name, entry_command, is_launcher, launched_command, record_assignment,
+    tool_invocations,
+)
+from twelvecheck.deploy.options import pid_files
+from twelvecheck.program.values.exprs import (
+    argument, is_none, is_stringish, keyword_argument, string_value, subexpressions, target_key,
+)
 from twelvecheck.checks.process._pidnames import (
     PID_TOKENS, data_is_pid, expression_is_system_path, expression_names_pid_file, mentions_pid,
     names_pid_file,
@@ -23,7 +31,10 @@ PID_LOCK_CLASSES = frozenset({
     "daemon.pidfile.PIDLockFile", "daemon.pidfile.TimeoutPIDLockFile",
     "daemon.pidlockfile.PIDLockFile", "daemon.pidlockfile.TimeoutPIDLockFile",
     "pid.PidFile", "pid.base.PidFile", "pid.decorator.pidfile", "pidfile.PIDFile",
+    "daemon.runner.make_pidlockfile",  # python-daemon: returns a TimeoutPIDLockFile
 })
+# python-daemon's DaemonRunner(app) locks a PID file at ``app.pidfile_path`` unless it is None.
+APP_PIDFILE_RUNNERS = {"daemon.runner.DaemonRunner": "pidfile_path"}
 # Daemonizers whose pid file argument makes them write one.
 DAEMONIZERS_PIDFILE_ARG = {
     "daemon.DaemonContext": ("pidfile",), "daemon.daemon.DaemonContext": ("pidfile",),
@@ -57,7 +68,7 @@ class _OpenHandle:
 
 class PidFile(Rule):
     code = "TWC101"
-    tokens = PID_TOKENS
+    tokens = (*PID_TOKENS, "twistd", "supervisord")  # tools that write a PID file by default
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -66,6 +77,8 @@ class PidFile(Rule):
         # The handles of the `with open(...) as f:` blocks being visited, innermost last.
         # A pid written inside the block is reported once, on the open.
         self.with_handles: list[dict[str, _OpenHandle]] = []
+        self.command_line = CommandLineWords(ctx)
+        self.listeners = [self.command_line]
 
     # -- bookkeeping --------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -156,10 +169,17 @@ class PidFile(Rule):
             return
         qualified = self.ctx.qualify(node.func)
         name = callee_name(node)
+        if self._check_tools(node, qualified):
+            return
         if qualified in PID_LOCK_CLASSES:
             self.report(node, what=f"{qualified.rsplit('.', 1)[-1]}(...) creates a PID lock file")
         elif qualified in DAEMONIZERS_PIDFILE_ARG:
             self._check_daemonizer(node, qualified)
+        elif qualified in APP_PIDFILE_RUNNERS:
+            app = argument(node, 0, "app")
+            if app is not None and self._sets_attribute(app, APP_PIDFILE_RUNNERS[qualified]):
+                self.report(node, what=f"{qualified.rsplit('.', 1)[-1]}(app) locks the PID file at "
+                                       f"app.{APP_PIDFILE_RUNNERS[qualified]}")
         elif qualified == "os.write":
             fd, data = argument(node, 0, "fd"), argument(node, 1, "data")
             if fd is not None and data is not None and self._is_pid_write(fd, data):
@@ -188,6 +208,42 @@ class PidFile(Rule):
             opened = self._written_path(node)
             if opened is not None and expression_names_pid_file(opened, self.ctx, self.assigned):
                 self.report(node, what="a PID file is opened for writing")
+
+    def _check_tools(self, node: cst.Call, qualified: str | None) -> bool:
+        """A launched command, or a tool run in this process, that writes a PID file by the
+        tool table: a pid option given a value, or the tool's default (twistd's
+        ``twistd.pid``, written even with ``--nodaemon`` unless ``--pidfile=`` is empty)."""
+        if is_launcher(qualified):
+            command, how = launched_command(node, qualified, self.assigned), "launching"  # type: ignore[arg-type]
+        else:
+            command, how = entry_command(node, qualified, self.command_line, self.assigned), "running"
+        for inv in tool_invocations(command):
+            for effect in pid_files(inv.args, inv.tool):
+                if effect.option is not None:
+                    value = "" if effect.value in (None, PLACEHOLDER) else f" {effect.value}"
+                    self.report(node, what=f"{how} `{inv.tool.key} {effect.option.token.text}` writes the PID "
+                                           f"file{value}")
+                else:
+                    flag = inv.tool.pid[-1].split()[0]
+                    self.report(node, what=f"{how} {inv.tool.key} writes a PID file ({effect.value} unless another "
+                                           f"is named; only an empty `{flag}=` writes none)")
+                return True
+        return False
+
+    def _sets_attribute(self, app: cst.BaseExpression, attribute: str) -> bool:
+        """``app`` is an instance of a class of this module whose methods set
+        ``self.<attribute>`` to something other than None."""
+        classes = {callee_name(value) for value in self.assigned.values(app) if isinstance(value, cst.Call)}
+        for statement in self.ctx.module.body:
+            if not isinstance(statement, cst.ClassDef) or statement.name.value not in classes:
+                continue
+            methods = [m for m in statement.body.body if isinstance(m, cst.FunctionDef)]
+            for method in methods:
+                for node in subexpressions(method.body):
+                    if isinstance(node, cst.Assign) and not is_none(node.value) and any(
+                            target_key(t.target) == f"self.{attribute}" for t in node.targets):
+                        return True
+        return False
 
     def _check_daemonizer(self, node: cst.Call, qualified: str) -> None:
         for keyword in DAEMONIZERS_PIDFILE_ARG[qualified]:
@@ -313,6 +369,34 @@ class PidFile(Rule):
                 pass
             write_pidfile("x")
             """),
+        # `--pidfile=` (empty) turns twistd's default off; uwsgi's -p is its process count.
+        Valid("""
+            import subprocess, sys
+            from twisted.scripts import twistd
+
+            def serve(tac):
+                sys.argv[1:] = ["--nodaemon", "--pidfile=", "--python", tac]
+                twistd.run()
+
+            def web():
+                subprocess.run(["gunicorn", "--workers", "3", "--bind", "0.0.0.0:8000", "app:app"], check=True)
+                subprocess.run(["uwsgi", "--http", ":8000", "-p", "4", "--module", "app"], check=True)
+            """, files=(("cli.py", "import app\n\nif __name__ == '__main__':\n    app.serve('svc.tac')\n"),)),
+        Valid("""
+            import daemon.runner
+
+            class Agent:
+                def __init__(self, out):
+                    self.stdin_path, self.stdout_path, self.stderr_path = "/dev/null", out, out
+                    self.pidfile_path = None  # no PID file
+                    self.pidfile_timeout = 5
+
+                def run(self):
+                    pass
+
+            def main(out):
+                daemon.runner.DaemonRunner(Agent(out)).do_action()
+            """),
     ]
 
     INVALID = [
@@ -390,6 +474,83 @@ class PidFile(Rule):
                 pidfile_path = os.path.join(run_dir, name)
                 out = open(pidfile_path, mode="a")
             """, lines=(4, 8)),
+        # A tool run in this process on the command line the code put together: twistd
+        # writes twistd.pid by default, in the foreground too.
+        Invalid("""
+            import sys
+            from twisted.scripts import twistd
+            from tracker import settings
+
+            def main():
+                if "--version" in sys.argv:
+                    print("tracker", settings.VERSION)
+                    return
+                sys.argv[1:1] = ["--nodaemon", "--python", settings.TAC]
+                twistd.run()
+            """, files=(("tracker/__init__.py", ""),
+                        ("tracker/settings.py", 'VERSION = "1.4"\nTAC = "tracker/app.tac"\n')), lines=(10,)),
+        # Launched commands read with the tool table: celery's --pidfile, gunicorn's --pid.
+        Invalid("""
+            import subprocess
+            from jobs.config import PID_DIR
+
+            def start_worker(queue):
+                argv = ["celery", "-A", "jobs", "worker", "-Q", queue, "--pidfile", PID_DIR + "/worker.pid"]
+                return subprocess.Popen(argv)
+
+            def start_web(port):
+                return subprocess.Popen(f"exec gunicorn -b :{port} --pid /run/web.pid jobs.wsgi", shell=True)
+
+            def run_beat(app):
+                app.worker_main(argv=["beat", "--pidfile", PID_DIR + "/beat.pid"])
+            """, files=(("jobs/__init__.py", ""), ("jobs/config.py", 'PID_DIR = "/run/jobs"\n')), lines=(6, 9, 12)),
+        Invalid("""
+            import os, sys
+            from gunicorn.app.wsgiapp import run as run_gunicorn
+            from twisted.scripts import twistd
+            from twisted.scripts.twistd import ServerOptions, runApp
+            from deploy.paths import SUPERVISOR_CONF
+
+            def container_main():
+                os.execvp("supervisord", ["supervisord", "--nodaemon", "-c", SUPERVISOR_CONF])
+
+            def web():
+                sys.argv = ["gunicorn", "--pid", "/run/web.pid", "deploy.wsgi"]
+                run_gunicorn()
+
+            def feeds(tac):
+                sys.argv[1:] = ["-n", "-y", tac]
+                twistd.app.run(twistd.runApp, ServerOptions)
+
+            def plugin(name):
+                config = ServerOptions()
+                config.parseOptions(["--nodaemon", name])
+                runApp(config)
+            """, files=(("deploy/__init__.py", ""), ("deploy/paths.py", 'SUPERVISOR_CONF = "/etc/sv.conf"\n')),
+            lines=(8, 12, 16, 21)),
+        # python-daemon: make_pidlockfile() returns a PID lock file; DaemonRunner(app) locks
+        # one at app.pidfile_path.
+        Invalid("""
+            import daemon, daemon.runner
+            from daemon.runner import make_pidlockfile
+            from agent import settings
+
+            class Agent:
+                def __init__(self):
+                    self.stdin_path, self.stdout_path, self.stderr_path = "/dev/null", settings.OUT, settings.OUT
+                    self.pidfile_path = settings.RUN_DIR + "/agent.pid"
+                    self.pidfile_timeout = 5
+                    self.lock = make_pidlockfile(self.pidfile_path, self.pidfile_timeout)
+
+                def run(self):
+                    settings.loop()
+
+            if __name__ == "__main__":
+                agent = Agent()
+                daemon.runner.DaemonRunner(agent).do_action()
+            """, files=(("agent/__init__.py", ""),
+                        ("agent/settings.py", 'OUT = "/tmp/agent.out"\nRUN_DIR = "/tmp"\n\ndef loop():\n    pass\n')),
+            lines=(10, 17)),
     ]
 
 

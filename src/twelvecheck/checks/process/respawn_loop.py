@@ -7,13 +7,17 @@ Two shapes are recognised, both within one module:
   that does so) under a test of the children's state (a child's ``is_alive()``,
   ``exitcode``/``returncode``/``poll()``/``waitpid``, the size of the collection the spawner
   registers children in and the reaper removes them from, or an attribute holding a child
-  that is cleared when it exits), in a ``while`` loop or a function called from one;
+  that is cleared when it exits; or an enclosing ``for _ in range(size - len(children))``),
+  in a ``while`` loop or a function called from one, or in a function that first sweeps its
+  children and drops those a test picks out (a supervision step, scheduled from elsewhere);
 - a restart loop: a ``while`` loop runs the same command to completion and decides from
   its exit status whether to run it again.
 
 Starting children once, one child per job, and stopping everything when a child dies are
 not supervision: they have no such test, or no loop around it.
 """
+
+# size: the rule's cases (several multi-module ones) make up half of the module.
 
 from __future__ import annotations
 
@@ -25,13 +29,17 @@ from twelvecheck.program.values.module_model import CallSite, ModuleModel
 from twelvecheck.engine.names import dotted_name
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 
+# A process class of another module (what the cases import): Popen in its constructor.
+PROC_MODULE = ("import subprocess\n\n\nclass Child:\n    def __init__(self, argv):\n"
+               "        self.proc = subprocess.Popen(argv)\n        self.pid = self.proc.pid\n"
+               "        self.state = \"running\"\n")
 WAIT_METHODS = frozenset({"wait", "communicate", "join"})
 EXIT_CALLS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit"})
 
 
 class RespawnLoop(Rule):
     code = "TWC105"
-    tokens = ("fork", "subprocess", "Popen", "Process", "spawn")
+    tokens = ("fork", "subprocess", "Popen", "Process", "spawn", ".pid]")  # .pid]: a table of children by pid
     word_tokens = ("system",)  # os.system
 
     def __init__(self, ctx) -> None:
@@ -39,8 +47,9 @@ class RespawnLoop(Rule):
         self.model = ModuleModel(ctx)
         self.children = ChildProcesses(ctx, self.model)
         # Stricter than the prefilter (which may be off, or let the file in for another rule's
-        # token): both shapes need a while loop. Elsewhere the models are not even fed.
-        self.active = "while" in ctx.text and self.mentioned_in(ctx.text)
+        # token): every shape needs a loop (a while loop, or the for loop of a sweep or a
+        # top-up). Elsewhere the models are not even fed.
+        self.active = ("while" in ctx.text or "for " in ctx.text) and self.mentioned_in(ctx.text)
         self.listeners = [self.model, self.children] if self.active else []
 
     # -- deciding, once the module is known ----------------------------------------------
@@ -52,16 +61,57 @@ class RespawnLoop(Rule):
         candidates = [(spawn.site, self._what_runs(spawn)) for spawn in children.spawns]
         candidates += [(call, [arg.value for arg in call.node.args]) for call in model.local_calls
                        if any(id(callee) in children.spawning for callee in model.resolve(call.node, call.scope))]
-        for site, what_runs in candidates:
-            repeats = id(site.scope) in children.repeated or children.in_loop(site)
-            if repeats and any(children.about_children(test, site.scope) for test in site.guards()) \
-                    and not self._runs_fetched(site, what_runs, for_targets=False):
-                self.report_at(site.node, site.statement, spawn=self._describe(site.node),
-                               how="when a child has exited")
+        reported: set[int] = set()  # the functions a reported call leads to
+        for counted in (False, True):
+            for site, what_runs in candidates:
+                if id(site.scope) in reported or id(site.node) in reported:
+                    continue
+                tests = self._counts(site) if counted else site.guards()
+                if not any(children.about_children(test, site.scope) for test in tests):
+                    continue
+                repeats = id(site.scope) in children.repeated or children.in_loop(site) or self._refills(site)
+                if repeats and not self._runs_fetched(site, what_runs, for_targets=False):
+                    self.report_at(site.node, site.statement, spawn=self._describe(site.node),
+                                   how="when a child has exited")
+                    reported.add(id(site.node))
+                    reported.update(self._reached(site))
         for spawn in children.spawns:
             if spawn.kind in ("run", "start", "process") and self._reruns_on_exit(spawn):
                 self.report_at(spawn.site.node, spawn.site.statement, spawn=self._describe(spawn.site.node),
                                how="each time it exits")
+
+    @staticmethod
+    def _counts(site: CallSite) -> list[cst.BaseExpression]:
+        """The iterables of the ``for`` loops around a spawn: ``for _ in range(target -
+        len(children))`` starts as many as are missing."""
+        return [statement.iter for statement in site.path[1:] if isinstance(statement, cst.For)]
+
+    def _reached(self, site: CallSite) -> set[int]:
+        """The functions a call of this module leads to (a spawn there is the same finding)."""
+        found: set[int] = set()
+        pending = list(self.model.resolve(site.node, site.scope))
+        while pending:
+            scope = pending.pop()
+            if id(scope) in found:
+                continue
+            found.add(id(scope))
+            pending += [callee for call in self.model.local_calls if call.scope is scope
+                        for callee in self.model.resolve(call.node, call.scope)]
+        return found
+
+    def _refills(self, site: CallSite) -> bool:
+        """The function goes through its children, drops those a test picks out (the exited
+        ones), and then starts more: a supervision step, however it is scheduled."""
+        registries = self.children.registries
+        for node in _in_order(site.scope.node):
+            if node is site.node:
+                return False  # only a sweep before the spawn
+            if isinstance(node, cst.For) and any(dotted_name(n) in registries for n in subexpressions(node.iter)
+                                                 if isinstance(n, (cst.Name, cst.Attribute))):
+                for inner in subexpressions(node.body):
+                    if isinstance(inner, cst.If) and _removes(inner.body, registries):
+                        return True
+        return False
 
     def _what_runs(self, spawn: Spawn) -> list[cst.BaseExpression]:
         """What says which program the child runs: the command argument, or for
@@ -231,6 +281,41 @@ class RespawnLoop(Rule):
                 """Never restart workers with subprocess.Popen in a while loop."""
                 os.execvp("gunicorn", ["gunicorn", "app:app"])
             '''),
+        # Filled once, resized on request, and three role processes started once and joined:
+        # nothing is started again because one exited.
+        Valid("""
+            import multiprocessing
+            from pool.proc import Child
+            from service import roles
+
+            class Pool:
+                def __init__(self, argv, size):
+                    self.argv, self.size, self.children = argv, size, {}
+
+                def spawn_one(self):
+                    child = Child(self.argv)
+                    self.children[child.pid] = child
+
+                def start(self):
+                    for _ in range(self.size - len(self.children)):
+                        self.spawn_one()
+
+                def resize(self, size):
+                    self.size = size
+                    while len(self.children) > size:
+                        self.children.popitem()[1].terminate()
+                    for _ in range(size - len(self.children)):
+                        self.spawn_one()
+
+            def run_roles():
+                procs = [multiprocessing.Process(target=role) for role in (roles.getter, roles.tester, roles.api)]
+                for proc in procs:
+                    proc.start()
+                while any(proc.is_alive() for proc in procs):
+                    for proc in procs:
+                        proc.join(timeout=1)
+            """, files=(("pool/__init__.py", ""), ("pool/proc.py", PROC_MODULE), ("service/__init__.py", ""),
+                        ("service/roles.py", "def getter():\n    pass\ndef tester():\n    pass\ndef api():\n    pass\n"))),
     ]
 
     INVALID = [
@@ -365,7 +450,83 @@ class RespawnLoop(Rule):
                         workers[index].start()
                     time.sleep(1)
             """, lines=(12,)),
+        # Children made by another module's class, kept in a table by their pid; one step
+        # drops the dead ones and tops the table up to its size (a scheduler elsewhere runs it).
+        Invalid("""
+            from pool.proc import Child
+
+            class Watcher:
+                def __init__(self, argv, size):
+                    self.argv, self.size, self.children, self.restart = argv, size, {}, True
+
+                def spawn_one(self):
+                    child = Child(self.argv)
+                    self.children[child.pid] = child
+
+                def spawn_missing(self):
+                    for _ in range(self.size - len(self.children)):
+                        self.spawn_one()
+
+                def tick(self):
+                    for child in list(self.children.values()):
+                        if child.state in ("dead", "zombie"):
+                            self.children.pop(child.pid)
+                    if len(self.children) < self.size and self.restart:
+                        self.spawn_missing()
+            """, files=(("pool/__init__.py", ""), ("pool/proc.py", PROC_MODULE)), lines=(20,)),
+        # A loop that starts as many workers as are missing, each time some have exited.
+        Invalid("""
+            import multiprocessing
+            from multiprocessing.connection import wait
+            from service.worker import serve
+
+            def _fill(pool, count, ctx):
+                for _ in range(count - len(pool)):
+                    proc = ctx.Process(target=serve)
+                    proc.start()
+                    pool.append(proc)
+
+            def _collect(pool):
+                code = 0
+                for index in reversed(range(len(pool))):
+                    if pool[index].exitcode is not None:
+                        code = code or pool[index].exitcode
+                        del pool[index]
+                return code
+
+            def main(count):
+                ctx = multiprocessing.get_context("spawn")
+                pool, running = [], True
+                while running:
+                    _fill(pool, count, ctx)
+                    wait([proc.sentinel for proc in pool])
+                    if _collect(pool) != 0:
+                        running = False
+            """, files=(("service/__init__.py", ""), ("service/worker.py", "def serve():\n    pass\n")),
+            lines=(8,)),
     ]
+
+
+def _in_order(node: cst.CSTNode):
+    """The node and everything below it in source order (not into nested defs)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        if not isinstance(current, (cst.Lambda, cst.FunctionDef, cst.ClassDef)) or current is node:
+            pending.extend(reversed(current.children))
+
+
+def _removes(body: cst.BaseSuite, registries: set[str]) -> bool:
+    """``registry.pop(...)``, ``.remove(...)``, ``del registry[...]`` in a block."""
+    for node in subexpressions(body):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
+                node.func.attr.value in ("pop", "remove", "discard") and dotted_name(node.func.value) in registries:
+            return True
+        if isinstance(node, cst.Del) and any(isinstance(n, cst.Subscript) and dotted_name(n.value) in registries
+                                             for n in subexpressions(node.target)):
+            return True
+    return False
 
 
 def _assigned_names(statement: cst.CSTNode) -> set[str]:

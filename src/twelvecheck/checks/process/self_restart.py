@@ -6,18 +6,28 @@ from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.checks.process._launch import POSIX_SPAWN
 from twelvecheck.checks.process._supervision import RUN_FUNCTIONS, SPAWN_FUNCTIONS, START_FUNCTIONS
-from twelvecheck.program.values.exprs import argument, subexpressions
+from twelvecheck.program.values.exprs import argument, subexpressions, target_key
+from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.program.values.module_model import ARGUMENTS, PROGRAM, CallSite, ModuleModel
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 
+RELAUNCHES = "re-launches this program's own command line"
+# Library functions that run the program again in a child each time it exits asking for a
+# restart: the restart loops of development reloaders.
+RELOADERS = frozenset({
+    "django.utils.autoreload.run_with_reloader", "django.utils.autoreload.main",
+    "werkzeug.serving.run_with_reloader", "werkzeug._reloader.run_with_reloader", "hupper.start_reloader",
+})
 EXEC_FUNCTIONS = frozenset(f"os.{name}" for name in (
     "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "execlpe"))
 
 
 class SelfRestart(Rule):
     code = "TWC104"
-    # Every way to name the program's own command line goes through sys.executable/sys.argv.
-    tokens = ("executable", "argv")
+    # Every way to name the program's own command line goes through sys.executable/sys.argv;
+    # a reloader is named. A restart in place needs no token of its own: it is looked for in
+    # the modules read for these (a service module with none of them only gives facts).
+    tokens = ("executable", "argv", "reloader", "autoreload")
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -27,10 +37,56 @@ class SelfRestart(Rule):
         self.active = self.mentioned_in(ctx.text) and any(
             call in ctx.text for call in ("exec", "spawn", "subprocess", "Popen"))
         self.listeners = [self.model] if self.active else []
+        self.mentioned = self.mentioned_in(ctx.text)
         # (site, qualified name, program expression or None, argument expressions)
         self.launches: list[tuple[CallSite, str, cst.BaseExpression | None, list[cst.BaseExpression]]] = []
+        self.assigned = AssignedValues(ctx)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.assigned.record_assign(node)
+
+    # -- restarting in place: `while restart: app = App.load(cfg); app.start(); restart = app.restarting`
+    def visit_While(self, node: cst.While) -> None:
+        if not self.mentioned:
+            return  # the same findings with the prefilter and without
+        flag = node.test.expression if isinstance(node.test, cst.UnaryOperation) else node.test
+        if not isinstance(flag, cst.Name):
+            return
+        assigns = [n for n in subexpressions(node.body) if isinstance(n, cst.Assign) and len(n.targets) == 1]
+        in_loop = {target_key(a.targets[0].target) for a in assigns} - {None}
+        built = {}  # objects made anew on each pass, from what the loop does not change
+        for assign in assigns:
+            name = target_key(assign.targets[0].target)
+            calls = [n for n in subexpressions(assign.value) if isinstance(n, cst.Call)]
+            used = {target_key(n) for call in calls for arg in call.args for n in subexpressions(arg.value)
+                    if isinstance(n, (cst.Name, cst.Attribute))}
+            if name and calls and not (used & (in_loop - {name})):
+                built[name] = assign
+        for assign in assigns:
+            value = assign.value
+            if target_key(assign.targets[0].target) == flag.value and isinstance(value, cst.Attribute) \
+                    and target_key(value.value) in built:
+                run = self._run_of(node.body, target_key(value.value), value.attr.value)
+                if run is not None:
+                    self.report(run, call=f"{self.ctx.module.code_for_node(run.func)}()",
+                                how=f"runs in a new instance each time it ends asking to (`{flag.value} = "
+                                    f"{self.ctx.module.code_for_node(value)}`): a restart in place")
+                return
+
+    @staticmethod
+    def _run_of(body: cst.BaseSuite, owner: str, attribute: str) -> cst.Call | None:
+        """The first call of a method of ``owner`` in the loop (what runs the service)."""
+        calls = [n for n in subexpressions(body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute)
+                 and target_key(n.func.value) == owner and n.func.attr.value != attribute]
+        return min(calls, key=lambda call: _position(body, call)) if calls else None
 
     def visit_Call(self, node: cst.Call) -> None:
+        reloader = next((name for name in map(self.ctx.qualify, (
+            value for value in self.assigned.values(node.func) if isinstance(value, (cst.Name, cst.Attribute))))
+                         if name in RELOADERS), None)
+        if reloader is not None:
+            self.report(node, call=f"{reloader}()", how="runs this program again in a child each time it exits "
+                                                        "asking for a restart (a reloader's restart loop)")
         if not self.active:
             return
         qualified = self.ctx.qualify(node.func)
@@ -64,7 +120,7 @@ class SelfRestart(Rule):
             else:
                 runs_itself = any(self.model.is_self_command(arg, site.scope) for arg in rest)
             if runs_itself and not any(_runs_other_module(arg, own_package) for arg in rest):
-                self.report_at(site.node, site.statement, call=f"{qualified}()")
+                self.report_at(site.node, site.statement, call=f"{qualified}()", how=RELAUNCHES)
 
     VALID = [
         Valid("""
@@ -110,6 +166,23 @@ class SelfRestart(Rule):
             p.start()
             p.join()
             """),
+        # A loop that builds each object from what the last one said (a page, a cursor) is
+        # no restart.
+        Valid("""
+            from api.client import Client
+
+            def fetch_all(token, url):
+                items, more = [], True
+                while more:
+                    page = Client(token).get(url)
+                    items.extend(page.json())
+                    url = page.next_url
+                    more = page.has_more
+                return items
+
+            if __name__ == "__main__":
+                print(fetch_all("t", "https://example.invalid/items"))
+            """, files=(("api/__init__.py", ""), ("api/client.py", "class Client:\n    pass\n"))),
     ]
 
     INVALID = [
@@ -169,6 +242,45 @@ class SelfRestart(Rule):
                     P(restart_command(), close_fds=False)
                 nested()
             """, lines=(10,)),
+        # A development reloader's restart loop, reached through a variable.
+        Invalid("""
+            from django.core.management.base import BaseCommand
+            from django.utils import autoreload
+            from jobs.runner import work_forever
+
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    if options["dev"]:
+                        run = autoreload.run_with_reloader
+                        run(work_forever)
+                    else:
+                        work_forever()
+            """, files=(("jobs/__init__.py", ""), ("jobs/runner.py", "def work_forever():\n    pass\n")),
+            lines=(9,)),
+        # A restart in place: the service object is built again from the same settings and
+        # run again whenever its run ends asking for a restart.
+        Invalid("""
+            import sys
+            from relay.server import Relay
+            from relay.settings import load
+
+            def main(path):
+                relay, again = None, True
+                while again:
+                    try:
+                        relay = relay or Relay(load(path))
+                        relay.serve()
+                        again = False
+                        if relay.exit_code is None:
+                            again = relay.reload_requested
+                    finally:
+                        relay = None
+
+            if __name__ == "__main__":
+                main(sys.argv[1])
+            """, files=(("relay/__init__.py", ""),
+                        ("relay/server.py", "class Relay:\n    def __init__(self, cfg):\n        self.cfg = cfg\n"),
+                        ("relay/settings.py", "def load(path):\n    return {}\n")), lines=(10,)),
     ]
 
 
@@ -185,3 +297,15 @@ def _runs_other_module(node: cst.BaseExpression, own_package: str) -> bool:
             if flag == "-m" and following is not None and following.split(".")[0] != own_package:
                 return True
     return False
+
+
+def _position(body: cst.CSTNode, call: cst.CSTNode) -> int:
+    """Where a node comes in a block, in source order."""
+    pending, index = [body], 0
+    while pending:
+        current = pending.pop()
+        if current is call:
+            return index
+        index += 1
+        pending.extend(reversed(current.children))
+    return index

@@ -6,14 +6,12 @@ trailing ``&``. A configuration file the command gives its tool is read for the 
 
 from __future__ import annotations
 
-import posixpath
 from typing import Iterator
 
 from twelvecheck.checks.procfile._entry import EntryCheck, entry_checks, in_config, removal
 from twelvecheck.deploy.documents import ProcfileDocument
-from twelvecheck.deploy.options import CommandEdit, CommandFix, find_options
+from twelvecheck.deploy.options import CommandEdit, CommandFix, detaching_wrappers, find_options
 from twelvecheck.deploy.shell_commands import Invocation
-from twelvecheck.deploy.tools import DETACHING_WRAPPERS
 from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
 
 # A start script that detaches its server: what `sh bin/start.sh` runs is read too.
@@ -25,11 +23,10 @@ def _detaching(check: EntryCheck, inv: Invocation) -> Iterator[Problem]:
     if inv.separator == "&":
         yield check.problem(inv, inv.words[0], f"`{inv.spelled()} &` runs in the background",
                             _trailing_ampersand(check, inv))
-    for wrapper in inv.wrappers:
-        if posixpath.basename(wrapper.text) in DETACHING_WRAPPERS:
-            fix = CommandFix(f"remove `{wrapper.text}`", (CommandEdit(wrapper.start, inv.words[0].start,
-                                                                         remove=True),)) if inv.words else None
-            yield check.problem(inv, wrapper, f"`{wrapper.text} {inv.program}` detaches", fix)
+    for wrapper in detaching_wrappers(inv):
+        fix = CommandFix(f"remove `{wrapper.text}`", (CommandEdit(wrapper.start, inv.words[0].start,
+                                                                     remove=True),)) if inv.words else None
+        yield check.problem(inv, wrapper, f"`{wrapper.text} {inv.program}` detaches", fix)
     tool = inv.tool
     if tool is None:
         return
@@ -37,7 +34,7 @@ def _detaching(check: EntryCheck, inv: Invocation) -> Iterator[Problem]:
                                       lambda option: f"`{tool.key} {option.token.text}` detaches", fix=removal)
     if tool.role == "detacher" or tool.foreground:
         config = check.config(inv)
-        told = find_options(inv.args, tool.foreground) or any(in_config(config, s) for s in tool.foreground)
+        told = find_options(inv.args, tool.foreground, short_groups=True) or any(in_config(config, s) for s in tool.foreground)
         if not told:
             note = f": {tool.note}" if tool.note else ""
             yield check.problem(inv, inv.words[0], f"`{tool.key}` detaches{note}")

@@ -7,19 +7,14 @@ from typing import Iterator
 
 from twelvecheck.checks.procfile._entry import EntryCheck, entry_checks
 from twelvecheck.deploy.documents import ProcfileDocument
-from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, find_options
+from twelvecheck.deploy.options import STDOUT_FILES, CommandEdit, CommandFix, Option, log_files
 from twelvecheck.deploy.shell_commands import Invocation
 from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
-
-STDOUT_FILES = frozenset({"/dev/stdout", "/dev/stderr", "/proc/self/fd/1", "/proc/self/fd/2", "/dev/fd/1", "/dev/fd/2"})
 
 
 def _log_options(check: EntryCheck, inv: Invocation) -> Iterator[Problem]:
     tool = inv.tool
-    for option in find_options(inv.args, tool.log):
-        if option.value is None or option.value in STDOUT_FILES or (
-                tool.stdout is not None and option.value == tool.stdout):
-            continue
+    for option in log_files(inv.args, tool):
         note = f"; {tool.note}" if option.value == "-" and tool.stdout is None and tool.note else ""
         yield check.problem(inv, option.token, f"`{tool.key} {option.token.text}` logs to the file "
                                                f"{option.value!r}{note}", _to_stdout(option, tool.stdout))
