@@ -4,7 +4,8 @@ it, inside one module (TWC401's value model, on top of ``program/values/scopes.p
 - a function that returns it (a factory): ``jobs = make_scheduler()`` holds what
   ``make_scheduler`` returns;
 - an attribute of another object: ``app.jobs = BackgroundScheduler()`` in one function,
-  ``app.jobs.start()`` in another, whatever the object is called there;
+  ``app.jobs.start()`` in another, whatever the object is called there; and
+  ``self.jobs.scheduler.start()`` on an object whose class set ``self.scheduler``;
 - a parameter: what the module's calls of the function (or of the class, for ``__init__``)
   pass for it;
 - what each function calls, to tell a timer that its own function arms again (a timer
@@ -32,7 +33,7 @@ class Flows:
         self.scopes, self.bindings = model.scopes, model.bindings
         self.qualify = qualify
         self.returns: dict[int, list[tuple[cst.BaseExpression, Site]]] = {}  # function id -> returned values
-        self.attributes: dict[str, list[tuple[cst.BaseExpression, Site]]] = {}  # other objects' attributes
+        self.attributes: dict[str, list[tuple[cst.BaseExpression, Site]]] = {}  # attribute name -> values
         # calls by the name called (``f(...)``, ``obj.f(...)``): the module's functions and classes
         self.calls: dict[str, list[tuple[cst.Call, Site]]] = {}
         self.called: dict[int, list[tuple[cst.BaseExpression, Site]]] = {}  # function id -> what it calls
@@ -45,8 +46,7 @@ class Flows:
 
     def record_assign(self, node: cst.Assign) -> None:
         for target in (t.target for t in node.targets):
-            if isinstance(target, cst.Attribute) and not (
-                    isinstance(target.value, cst.Name) and target.value.value in _OWN):
+            if isinstance(target, cst.Attribute):
                 self.attributes.setdefault(target.attr.value, []).append((node.value, self.scopes.site()))
 
     def record_call(self, node: cst.Call) -> None:

@@ -404,6 +404,17 @@ class InProcessScheduler(Rule):
                 app.state.runner.boot()
             """, lines=(6,)),
         Invalid("""
+            from apscheduler.schedulers.gevent import GeventScheduler
+            class Jobs:
+                def __init__(self, settings):
+                    self.scheduler = GeventScheduler(timezone=settings.TZ)
+            class Service:
+                def __init__(self, settings):
+                    self.jobs = Jobs(settings)
+                def serve(self):
+                    self.jobs.scheduler.start()
+            """, lines=(9,)),
+        Invalid("""
             from apscheduler import AsyncScheduler
             async def lifespan(app):
                 async with AsyncScheduler() as scheduler:
