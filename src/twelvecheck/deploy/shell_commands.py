@@ -169,7 +169,12 @@ def _peel(inv: Invocation) -> None:
         if found is not None and found[0].role == "wrapper":
             wrapper, used = found
             inv.wrappers.append(first)
-            words = _skip_options([t for i, t in enumerate(words[1:]) if i not in used], wrapper, wrapper.skip)
+            rest = [t for i, t in enumerate(words[1:]) if i not in used]
+            if wrapper.through:
+                ends = [i for i, t in enumerate(rest) if t.text == "--"]
+                words = rest[ends[0] + 1:] if ends else []
+            else:
+                words = _skip_options(rest, wrapper, wrapper.skip)
             continue
         break
     inv.words = words
@@ -228,9 +233,20 @@ def _resolve_python(inv: Invocation) -> None:
             # Django's manage.py, and Flask-Script style managers (`python app.py runserver`).
             inv.script = None if posixpath.basename(text) in MANAGEMENT_SCRIPTS else text
             inv.words = [_renamed(rest[0], "manage.py"), *rest[1:]]
+        elif _is_tool_script(text):
+            # An installed console script run by path (`python /app/.venv/bin/celery worker`):
+            # the tool it is.
+            inv.words = [_renamed(rest[0], posixpath.basename(text)), *rest[1:]]
         else:
             inv.script, inv.args = text, rest[1:]
         return
+
+
+def _is_tool_script(path: str) -> bool:
+    """A path to a program of the tool table that is not a Python file of its own
+    (``bin/celery``, ``/usr/local/bin/gunicorn``)."""
+    name = posixpath.basename(path)
+    return "/" in path and not name.endswith(".py") and _known(name) and not _PYTHON_RE.match(name)
 
 
 def _renamed(token: Token, text: str) -> Token:

@@ -36,6 +36,7 @@ class Tool:
     sigterm: str = ""  # an option it needs to exit on SIGTERM ("die-on-term")
     values: tuple[str, ...] = ()  # other options that take a value (to find positional arguments)
     skip: int = 0  # wrappers: positional arguments before the wrapped command
+    through: bool = False  # wrappers: the wrapped command starts after a `--` (chamber exec SERVICE... --)
     app: bool = False  # its positional argument is the Python application ("module:attr")
     note: str = ""  # added to messages about it
 
@@ -188,7 +189,16 @@ TOOLS: dict[str, Tool] = {tool.key: tool for tool in (
     *(Tool(key, role="wrapper") for key in (
         "exec", "time", "bundle exec", "poetry run", "pipenv run", "pdm run", "hatch run", "rye run", "npx",
         "newrelic-admin run-program", "ddtrace-run", "dumb-init", "tini", "xvfb-run", "catchsegv",
-        "foreman run", "honcho run", "doppler run", "with-contenv", "nohup", "setsid")),
+        "foreman run", "honcho run", "with-contenv", "nohup", "setsid")),
+    # `doppler run -p PROJECT -c CONFIG -- cmd` (docs.doppler.com, "Secrets Setup Guide").
+    Tool("doppler run", role="wrapper", values=("-p PROJECT", "--project PROJECT", "-c CONFIG", "--config CONFIG",
+                                                "-t TOKEN", "--token TOKEN", "--fallback FILE", "--mount PATH",
+                                                "--mount-format F", "--scope DIR", "--configuration FILE")),
+    # `chamber exec SERVICE... -- cmd`: the services are arguments up to the `--`.
+    Tool("chamber exec", role="wrapper", through=True),
+    # python-dotenv: `dotenv [-f FILE] run [--override|--no-override] cmd`.
+    Tool("dotenv run", role="wrapper", values=("-f FILE", "--file FILE", "-q MODE", "--quote MODE",
+                                               "-e BOOL", "--export BOOL")),
     Tool("uv run", role="wrapper", values=("--with REQ", "--project DIR", "--directory DIR", "--python PY",
                                            "--extra E", "--group G", "--env-file FILE", "--package P")),
     Tool("nice", role="wrapper", values=("-n N",)),

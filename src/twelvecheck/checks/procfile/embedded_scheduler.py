@@ -24,10 +24,21 @@ class EmbeddedScheduler(DeployRule):
         Valid("worker: celery -A app worker\nbeat: celery -A app beat\n"),
         Valid("worker: rq worker default\n"),
         Valid("worker: celery -A app worker -P solo -Q default\n"),
+        # wrappers pass their command through: what runs after them is judged
+        Valid("worker: newrelic-admin run-program python /app/.venv/bin/celery -A app worker -Q mail\n"
+              "clock: doppler run -p shop -c prd -- celery -A app beat\n"),
+        Valid("clock: chamber exec shop-prd -- python /usr/local/bin/celery --app=app beat -l info\n"),
     ]
     INVALID = [
         Invalid("worker: celery -A app worker -B\n", lines=(1,)),
         Invalid("worker: celery worker --app=app --beat -c 2\n", lines=(1,)),
         Invalid("worker: python manage.py celeryd --beat\n", lines=(1,)),
         Invalid("worker: rq worker --with-scheduler default\n", lines=(1,)),
+        Invalid("web: gunicorn app:wsgi\n"
+                "worker: newrelic-admin run-program python /app/.heroku/python/bin/celery --app=app:celery worker -B\n",
+                lines=(2,)),
+        Invalid("worker: doppler run -p shop -c prd -- ddtrace-run celery -A app worker --beat\n"
+                "jobs: chamber exec shop-prd shared -- envdir /etc/env rq worker --with-scheduler\n"
+                "tasks: dotenv -f .env run --no-override pipenv run python -m celery -A app worker -B\n",
+                lines=(1, 2, 3)),
     ]

@@ -15,9 +15,6 @@ from twelvecheck.program.values.exprs import keyword_is_true
 class SchedulerKind:
     name: str  # as shown in the message
     start_methods: frozenset[str]  # the calls that start it running in the background
-    # Report the construction when no start is seen in the module (it is built here and
-    # started elsewhere). Not for classes whose start is optional or may block.
-    report_unstarted: bool = True
     # How its start reads in the message, when "<name>.<method>()" does not fit.
     phrase: str | None = None
 
@@ -39,18 +36,22 @@ SCHEDULER_CLASSES = {
     "apscheduler.schedulers.twisted.TwistedScheduler": SchedulerKind("TwistedScheduler", START),
     # APScheduler 2: a thread unless constructed with standalone=True.
     "apscheduler.scheduler.Scheduler": SchedulerKind("apscheduler Scheduler", START),
-    "apscheduler.Scheduler": SchedulerKind("APScheduler Scheduler", APS4_START, False),
-    "apscheduler.AsyncScheduler": SchedulerKind("APScheduler AsyncScheduler", APS4_START, False),
-    "apscheduler._schedulers.sync.Scheduler": SchedulerKind("APScheduler Scheduler", APS4_START, False),
-    "apscheduler._schedulers.async_.AsyncScheduler": SchedulerKind("APScheduler AsyncScheduler", APS4_START, False),
+    "apscheduler.Scheduler": SchedulerKind("APScheduler Scheduler", APS4_START),
+    "apscheduler.AsyncScheduler": SchedulerKind("APScheduler AsyncScheduler", APS4_START),
+    "apscheduler._schedulers.sync.Scheduler": SchedulerKind("APScheduler Scheduler", APS4_START),
+    "apscheduler._schedulers.async_.AsyncScheduler": SchedulerKind("APScheduler AsyncScheduler", APS4_START),
     "flask_apscheduler.APScheduler": SchedulerKind("flask_apscheduler APScheduler", START),
     "flask_apscheduler.scheduler.APScheduler": SchedulerKind("flask_apscheduler APScheduler", START),
     "celery.beat.EmbeddedService": SchedulerKind("celery beat EmbeddedService", START),
-    "huey.contrib.mini.MiniHuey": SchedulerKind("MiniHuey", START, False),
+    "huey.contrib.mini.MiniHuey": SchedulerKind("MiniHuey", START),
 }
 CELERY_WORKER = SchedulerKind("celery Worker(beat=True)", START)
 CELERY_WORKER_CLASSES = frozenset({"Worker", "WorkController"})
 SCHEDULE_LOOP = "schedule.run_pending()"
+# A Timer calls its function once; one whose function builds it again, or a subclass whose
+# run() loops, calls it for good.
+TIMER_CLASSES = frozenset({"threading.Timer"})
+REPEATING_TIMER = "a threading.Timer subclass whose run() loops"
 THREAD_CLASSES = frozenset({"threading.Thread", "multiprocessing.Process", "multiprocessing.context.Process"})
 # Calls that start their first argument running right away.
 SPAWNERS = frozenset({"_thread.start_new_thread", "gevent.spawn", "eventlet.spawn", "eventlet.spawn_n"})

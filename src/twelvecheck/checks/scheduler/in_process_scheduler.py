@@ -1,4 +1,11 @@
-"""TWC401 in-process-scheduler: a periodic-job scheduler started inside a web or worker process."""
+"""TWC401 in-process-scheduler: a periodic-job scheduler started inside a web or worker process.
+
+The knowledge is in the family's helpers: ``_schedulers.py`` (the scheduler classes and
+how they start), ``_threads.py`` (threads and timers that run a job loop) and ``_flows.py``
+(where a scheduler goes between the statement that builds it and the one that starts it).
+"""
+# size: the logic is about 230 lines; the rest are the cases, which are the rule's
+# specification (every claim and exception of rules/TWC401.md), kept beside it.
 
 from __future__ import annotations
 
@@ -6,10 +13,12 @@ from dataclasses import dataclass
 
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.checks.scheduler._flows import Flows
 from twelvecheck.checks.scheduler._schedulers import (
-    CELERY_WORKER, CELERY_WORKER_CLASSES, SCHEDULE_LOOP, SCHEDULER_CLASSES, SPAWNERS, START, THREAD_CLASSES,
+    CELERY_WORKER, CELERY_WORKER_CLASSES, SCHEDULER_CLASSES, SPAWNERS, THREAD_CLASSES, TIMER_CLASSES,
     SchedulerKind, is_gui_toolkit, is_standalone, runs_embedded_beat,
 )
+from twelvecheck.checks.scheduler._threads import JobThreads
 from twelvecheck.program.values.exprs import argument, keyword_is_true, string_items
 from twelvecheck.program.values.scopes import ScopeModel, Site
 from twelvecheck.engine.names import dotted_name
@@ -25,8 +34,7 @@ class Made:
     site: Site
     kind: SchedulerKind | None  # None: a thread whose target decides
     target: cst.BaseExpression | None = None  # thread target, or the class name called
-    nested: bool = False  # an argument of another such construction (reported there)
-    started: bool = False
+    started: bool = False  # a spawner's call starts it
 
 
 @dataclass
@@ -47,16 +55,13 @@ class InProcessScheduler(Rule):
         super().__init__(ctx)
         model = ScopeModel()
         self.scopes, self.bindings = model.scopes, model.bindings
+        self.flows = Flows(model, self.ctx.qualify)
+        self.threads = JobThreads(model, self.flows, self.ctx.qualify)
         self.listeners = [model]
         self.made: dict[int, Made] = {}
         self.started: list[Started] = []
-        self.open_constructions: list[int] = []
-        # run_pending() calls in loops: (function id, receiver still to check or None when
-        # the call resolved to the schedule module itself, site).
-        self.pending_loops: list[tuple[int, cst.BaseExpression | None, Site]] = []
-        self.schedule_instances: set[int] = set()  # ids of schedule.Scheduler() calls
-        self.thread_classes: set[int] = set()  # ids of local Thread/Process subclasses
         self.scheduler_subclasses: dict[int, SchedulerKind] = {}  # local subclasses of SCHEDULER_CLASSES
+        self.local_schedulers: dict[str, SchedulerKind] = {}  # their qualified names (subclassed again)
         self.relative_names: set[str] = set()
         self.reports: list[tuple[cst.CSTNode, cst.CSTNode | None, str]] = []
         self.gui = False
@@ -64,14 +69,30 @@ class InProcessScheduler(Rule):
     def _statement(self) -> cst.CSTNode | None:
         return self.ctx.statements[-1] if self.ctx.statements else None
 
-    # -- imports and classes --------------------------------------------------------
+    # -- imports, classes, what the value model needs -------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for base in node.bases:
             qualified = self.ctx.qualify(base.value) or ""
-            if qualified in THREAD_CLASSES:
-                self.thread_classes.add(id(node))
-            elif qualified in SCHEDULER_CLASSES and self._is_client_reference(base.value, qualified):
-                self.scheduler_subclasses[id(node)] = SCHEDULER_CLASSES[qualified]
+            client = self._is_client_reference(base.value, qualified)
+            if self.threads.record_base(node, qualified, client):
+                continue
+            kind = self.local_schedulers.get(qualified) or (SCHEDULER_CLASSES.get(qualified) if client else None)
+            if kind is not None:
+                self.scheduler_subclasses[id(node)] = kind
+                if not self.ctx.functions and len(self.ctx.classes) == 1:  # a class of the module
+                    self.local_schedulers[f"{self.ctx.module_name}.{node.name.value}"] = kind
+
+    def visit_While(self, node: cst.While) -> None:
+        self.threads.record_loop()
+
+    def visit_For(self, node: cst.For) -> None:
+        self.threads.record_loop()
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.flows.record_return(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.flows.record_assign(node)
 
     def visit_Import(self, node: cst.Import) -> None:
         self.gui = self.gui or any(is_gui_toolkit(dotted_name(alias.name)) for alias in node.names)
@@ -89,11 +110,12 @@ class InProcessScheduler(Rule):
 
     # -- calls ----------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
+        self.flows.record_call(node)
         qualified = self.ctx.qualify(node.func) or ""
         if not self._construction(node, qualified) and isinstance(node.func, cst.Attribute):
             self._method_call(node, node.func, qualified)
         elif qualified.startswith("schedule.") and qualified.endswith(".run_pending"):
-            self._run_pending(None)  # `from schedule import run_pending`
+            self.threads.record_run_pending(None)  # `from schedule import run_pending`
 
     def _construction(self, node: cst.Call, qualified: str) -> bool:
         """Record a scheduler, thread, timer or local-class construction; True if it was one."""
@@ -104,16 +126,14 @@ class InProcessScheduler(Rule):
                 self._make(node, kind)
             elif qualified in THREAD_CLASSES:
                 self._make(node, None, argument(node, 1, "target"))
-            elif qualified == "threading.Timer":
-                function = self._rearmed_function(argument(node, 1, "function"))
-                if function is not None:
-                    phrase = f"a threading.Timer that re-arms {function}()"
-                    self._make(node, SchedulerKind("threading.Timer", START, False, phrase))
+            elif qualified in TIMER_CLASSES:
+                self._make(node, None)  # periodic if its function arms it again
+                self.threads.record_timer(node, argument(node, 1, "function"))
             elif qualified in SPAWNERS:
                 self.made[id(node)] = Made(node, self._statement(), self.scopes.site(), None,
                                            argument(node, 0), started=True)
             elif qualified == "schedule.Scheduler":
-                self.schedule_instances.add(id(node))
+                self.threads.schedule_instances.add(id(node))
             else:
                 return False
             return True
@@ -122,30 +142,20 @@ class InProcessScheduler(Rule):
             self._make(node, CELERY_WORKER)
             return True
         if isinstance(func, cst.Name) and qualified.startswith(self.ctx.module_name + "."):
-            # A class defined in this module: maybe a Thread subclass running the loop, or
-            # a subclass of a scheduler.
-            self._make(node, None, func, register=False)
+            # A class defined in this module: maybe a Thread or Timer subclass running a
+            # loop, or a subclass of a scheduler.
+            self._make(node, None, func)
             return True
         return False
 
     def _method_call(self, node: cst.Call, func: cst.Attribute, qualified: str) -> None:
         method = func.attr.value
         if method == "run_pending":
-            self._run_pending(None if qualified.startswith("schedule.") else func.value)
+            self.threads.record_run_pending(None if qualified.startswith("schedule.") else func.value)
         elif method == "work" and keyword_is_true(node, "with_scheduler"):
             self.reports.append((node, self._statement(), "rq worker.work(with_scheduler=True)"))
         elif method in ("start", "start_in_background", "worker_main"):
             self.started.append(Started(node, self._statement(), self.scopes.site(), method, func.value))
-
-    def _run_pending(self, receiver: cst.BaseExpression | None) -> None:
-        """A run_pending() call; it matters inside a loop of a function (a thread target)."""
-        function = self.scopes.current_function()
-        if function is not None and self.scopes.current.loop_depth:
-            self.pending_loops.append((id(function), receiver, self.scopes.site()))
-
-    def leave_Call(self, node: cst.Call) -> None:
-        if self.open_constructions and self.open_constructions[-1] == id(node):
-            self.open_constructions.pop()
 
     def _is_client_reference(self, func: cst.BaseExpression, qualified: str) -> bool:
         """False for a class referred to inside its own package: defined in this module
@@ -153,31 +163,13 @@ class InProcessScheduler(Rule):
         head = (dotted_name(func) or "").split(".", 1)[0]
         return head not in self.relative_names and not qualified.startswith(self.ctx.module_name + ".")
 
-    def _make(self, node: cst.Call, kind: SchedulerKind | None, target: cst.BaseExpression | None = None,
-              register: bool = True) -> None:
-        nested = bool(self.open_constructions) and kind is not None
-        self.made[id(node)] = Made(node, self._statement(), self.scopes.site(), kind, target, nested)
-        if register and kind is not None:
-            self.open_constructions.append(id(node))
-
-    def _rearmed_function(self, target: cst.BaseExpression | None) -> str | None:
-        """For Timer(interval, f) inside f itself (or self.f inside the method f): f's name."""
-        function = self.scopes.current_function()
-        if function is None or target is None:
-            return None
-        name = function.name.value
-        if isinstance(target, cst.Name) and target.value == name:
-            return name
-        if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.attr.value == name
-                and self.scopes.enclosing_class(function) is not None):
-            return name
-        return None
+    def _make(self, node: cst.Call, kind: SchedulerKind | None, target: cst.BaseExpression | None = None) -> None:
+        self.made[id(node)] = Made(node, self._statement(), self.scopes.site(), kind, target)
 
     # -- resolution, once the module is walked --------------------------------------
     def leave_Module(self, node: cst.Module) -> None:
         if self.gui:
             return
-        loop_functions = self._schedule_loop_functions()
         for made in self.made.values():
             if made.kind is not None or made.target is None:
                 continue
@@ -185,17 +177,15 @@ class InProcessScheduler(Rule):
             if isinstance(made.target, cst.Name) and id(definition) in self.scheduler_subclasses:
                 made.kind = self.scheduler_subclasses[id(definition)]
                 continue
-            loop = self._schedule_loop_target(definition, loop_functions)
-            if loop is not None:
-                phrase = f"a thread running the {SCHEDULE_LOOP} loop of {loop}()"
-                made.kind = SchedulerKind("thread", START, False, phrase)
-                if made.started:  # spawned by the call itself
-                    self.reports.append((made.node, made.statement, phrase))
+            made.kind = self.threads.kind_of(definition)
+            if made.kind is not None and made.started:  # spawned by the call itself
+                self.reports.append((made.node, made.statement, made.kind.started_by("start")))
+        for timer, kind in self.threads.rearmed_timers():
+            self.made[id(timer)].kind = kind
+        # A scheduler is reported where it starts: one built here and started nowhere in
+        # this module runs nothing here (built for another process, or never started).
         for start in self.started:
             self._resolve_start(start)
-        for made in self.made.values():
-            if made.kind is not None and made.kind.report_unstarted and not made.started and not made.nested:
-                self.reports.append((made.node, made.statement, f"{made.kind.name}, built here and started elsewhere,"))
         for report_node, statement, what in self.reports:
             self.report_at(report_node, statement, what=what)
 
@@ -205,10 +195,9 @@ class InProcessScheduler(Rule):
             if runs_embedded_beat(argv):
                 self.reports.append((start.node, start.statement, "celery worker with embedded beat (-B)"))
             return
-        for value in self.bindings.values(start.receiver, start.site):
+        for value in self.flows.values(start.receiver, start.site):
             made = self.made.get(id(value)) if isinstance(value, cst.Call) else None
             if made is not None and made.kind is not None and start.method in made.kind.start_methods:
-                made.started = True
                 self.reports.append((start.node, start.statement, made.kind.started_by(start.method)))
                 return
 
@@ -218,25 +207,6 @@ class InProcessScheduler(Rule):
         if argv is None:
             return []
         return [s for value in self.bindings.values(argv, start.site) for s in string_items(value)]
-
-    def _schedule_loop_functions(self) -> set[int]:
-        functions = set()
-        for function_id, receiver, site in self.pending_loops:
-            if receiver is None or any(id(v) in self.schedule_instances
-                                       for v in self.bindings.values(receiver, site)):
-                functions.add(function_id)
-        return functions
-
-    def _schedule_loop_target(self, definition, loop_functions: set[int]) -> str | None:
-        """The name of the function (or Thread subclass's run) with the schedule loop
-        that a thread runs, if it runs one."""
-        if isinstance(definition, cst.ClassDef) and id(definition) in self.thread_classes:
-            run = self.scopes.by_key[id(definition)].definitions.get("run")
-            if run is not None and id(run) in loop_functions:
-                return f"{definition.name.value}.run"
-        elif isinstance(definition, cst.FunctionDef) and id(definition) in loop_functions:
-            return definition.name.value
-        return None
 
     VALID = [
         Valid("""
@@ -326,6 +296,53 @@ class InProcessScheduler(Rule):
             sched = Scheduler(standalone=True)
             sched.start()
             """),
+        # Built only when a caller asks for it (the clock entry point), stored on the app
+        # and started in that clock process's __main__ block; one of the two is never started.
+        Valid("""
+            from flask import Flask
+            from shop.bootstrap import configure
+            app = configure(Flask(__name__))
+            """, filename="wsgi.py", files=(
+            ("shop/__init__.py", ""),
+            ("shop/bootstrap.py", (
+                "def configure(app, enable_jobs=False):\n"
+                "    app.config.from_envvar('SHOP_SETTINGS')\n"
+                "    if enable_jobs:\n"
+                "        from apscheduler.schedulers.asyncio import AsyncIOScheduler\n"
+                "        from apscheduler.schedulers.background import BackgroundScheduler\n"
+                "        app.async_jobs = AsyncIOScheduler()\n"
+                "        app.nightly = BackgroundScheduler(timezone='UTC')\n"
+                "    return app\n")),
+            ("clock.py", (
+                "import time\n"
+                "from flask import Flask\n"
+                "from shop.bootstrap import configure\n"
+                "app = configure(Flask('clock'), enable_jobs=True)\n"
+                "if __name__ == '__main__':\n"
+                "    app.nightly.start()\n"
+                "    while True:\n"
+                "        time.sleep(60)\n")),
+            ("Procfile", "web: gunicorn wsgi:app\nclock: python clock.py\n"))),
+        Valid("""
+            from apscheduler.schedulers.background import BackgroundScheduler
+            def make_scheduler():
+                return BackgroundScheduler(daemon=True)
+            """),
+        Valid("""
+            from threading import Timer
+            class Client:
+                def on_kick(self, channel):
+                    def rejoin():
+                        self.join(channel)
+                    Timer(self.rejoin_delay, rejoin).start()
+                def join(self, channel):
+                    self.send("JOIN " + channel)
+            class NamedTimer(Timer):
+                def run(self):
+                    self.name = "delayed-" + self.name
+                    super().run()
+            NamedTimer(5, print).start()
+            """),
     ]
 
     INVALID = [
@@ -362,9 +379,41 @@ class InProcessScheduler(Rule):
             """, lines=(4,)),
         Invalid("""
             from apscheduler.schedulers.background import BackgroundScheduler
-            def make_scheduler():
-                return BackgroundScheduler(daemon=True)
-            """, lines=(3,)),
+            from flask import Flask
+            def build_jobs(settings):
+                jobs = BackgroundScheduler(timezone=settings["TZ"])
+                jobs.add_job(print, "cron", hour=7)
+                return jobs
+            def install(app):
+                app.jobs = build_jobs(app.config)
+            def create_app():
+                app = Flask(__name__)
+                install(app)
+                app.jobs.start()
+                return app
+            """, lines=(12,)),
+        Invalid("""
+            from apscheduler.schedulers.asyncio import AsyncIOScheduler
+            class Runner:
+                def __init__(self, scheduler, *, name="jobs"):
+                    self.scheduler = scheduler
+                def boot(self):
+                    self.scheduler.start()
+            async def startup(app):
+                app.state.runner = Runner(AsyncIOScheduler(), name="digest")
+                app.state.runner.boot()
+            """, lines=(6,)),
+        Invalid("""
+            from apscheduler.schedulers.gevent import GeventScheduler
+            class Jobs:
+                def __init__(self, settings):
+                    self.scheduler = GeventScheduler(timezone=settings.TZ)
+            class Service:
+                def __init__(self, settings):
+                    self.jobs = Jobs(settings)
+                def serve(self):
+                    self.jobs.scheduler.start()
+            """, lines=(9,)),
         Invalid("""
             from apscheduler import AsyncScheduler
             async def lifespan(app):
@@ -408,6 +457,45 @@ class InProcessScheduler(Rule):
                 Timer(3600, cleanup).start()
             """, lines=(6, 8)),
         Invalid("""
+            import logging
+            from threading import Timer
+            class Plugin:
+                def every(self, interval, job):
+                    self._arm(interval, job)
+                def _arm(self, interval, job):
+                    timer = Timer(interval, self._fire, kwargs={"interval": interval, "job": job})
+                    timer.daemon = True
+                    timer.start()
+                def _fire(self, interval, job):
+                    try:
+                        job()
+                    except Exception:
+                        logging.exception("job failed")
+                    self._arm(interval, job)
+            """, lines=(9,)),
+        Invalid("""
+            import threading
+            def repeat(seconds, job):
+                def tick():
+                    job()
+                    arm()
+                def arm():
+                    threading.Timer(seconds, tick).start()
+                arm()
+            """, lines=(7,)),
+        Invalid("""
+            from threading import Timer
+            from .metrics import flush
+            class RepeatTimer(Timer):
+                def run(self):
+                    while not self.finished.wait(self.interval):
+                        self.function(*self.args, **self.kwargs)
+            def start_flushing():
+                flusher = RepeatTimer(30, flush)
+                flusher.daemon = True
+                flusher.start()
+            """, lines=(10,)),
+        Invalid("""
             from celery import Celery
             app = Celery("proj")
             argv = ["worker", "--loglevel=INFO", "-B"]
@@ -420,10 +508,13 @@ class InProcessScheduler(Rule):
             from apscheduler.schedulers.background import BackgroundScheduler as BG
             class AppScheduler(BG):
                 pass
+            class MailScheduler(AppScheduler):
+                pass
             def boot():
                 jobs = AppScheduler()
                 jobs.start()
-            """, lines=(6,)),
+                MailScheduler().start()
+            """, lines=(8, 9)),
         Invalid("""
             import gevent, time
             from schedule import Scheduler, run_pending

@@ -156,20 +156,28 @@ class Bindings:
         """What the expression may be: itself, or what its name was assigned in the
         nearest scope that assigns it (after the whole module has been walked), following
         ``b = a`` a few steps."""
+        for value, _ in self.located(node, site, depth):
+            yield value
+
+    def located(self, node: cst.BaseExpression, site: Site,
+                depth: int = 0) -> Iterator[tuple[cst.BaseExpression, Site]]:
+        """``values``, each with the site its expression is at (a name that is not assigned,
+        such as a parameter, is resolved there)."""
         name = dotted_name(node) if isinstance(node, (cst.Name, cst.Attribute)) else None
         if name is None:
-            yield from alternatives(node)
+            for alternative in alternatives(node):
+                yield alternative, site
             return
         for key in self._target_keys(name, site):
             if key in self._values and depth < _MAX_ALIAS_DEPTH:
                 for value, assigned_at in self._values[key]:
                     for alternative in alternatives(value):
                         if isinstance(alternative, (cst.Name, cst.Attribute)):
-                            yield from self.values(alternative, assigned_at, depth + 1)
+                            yield from self.located(alternative, assigned_at, depth + 1)
                         else:
-                            yield alternative
+                            yield alternative, assigned_at
                 return
-        yield node
+        yield node, site
 
 
 class ScopeModel:
