@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
@@ -18,7 +18,41 @@ PATH_CONSTRUCTORS = frozenset({
     "os.path.join", "os.path.abspath", "os.path.expanduser", "os.path.realpath",
     "os.path.normpath", "os.fspath",
 })
+PATH_CONSTRUCTORS_EXTRA = frozenset({
+    "pathlib.Path.home", "pathlib.Path.cwd", "os.getcwd", "os.path.dirname", "os.path.basename",
+    "os.path.splitext", "os.path.relpath",
+})
+PATH_METHODS = frozenset({"joinpath", "with_suffix", "with_name", "with_stem", "resolve", "absolute",
+                          "expanduser", "as_posix"})
 DEVNULL_STRINGS = frozenset({"/dev/null", "nul", "NUL"})
+# Paths that are the process's own standard streams, not files.
+STDIO_DEVICES = frozenset({"/dev/stdout", "/dev/stderr", "/proc/self/fd/1", "/proc/self/fd/2",
+                           "/dev/fd/1", "/dev/fd/2"})
+
+# Reading the environment with a default: the default is what the value is unless the
+# deployment sets the variable. (position, keyword) of the default argument.
+ENVIRONMENT_LOOKUPS: dict[str, tuple[int | None, str | None]] = {
+    "os.environ.get": (1, None),
+    "os.environ.setdefault": (1, None),
+    "os.environb.get": (1, None),
+    "os.getenv": (1, "default"),
+    "os.getenvb": (1, "default"),
+    "decouple.config": (1, "default"),
+    "prettyconf.config": (1, "default"),
+}
+# Classes whose instances read the environment: calling the instance, and its string
+# methods, take a default (environs ``env.str("X", d)``, django-environ ``env("X", default=d)``).
+ENVIRONMENT_READERS: dict[str, dict[str, tuple[int | None, str | None]]] = {
+    "environs.Env": {"__call__": (1, "default"), "str": (1, "default"), "path": (1, "default")},
+    "environ.Env": {"__call__": (None, "default"), "str": (1, "default"), "path": (1, "default")},
+    "environ.FileAwareEnv": {"__call__": (None, "default"), "str": (1, "default"), "path": (1, "default")},
+    "decouple.AutoConfig": {"__call__": (1, "default")},
+    "decouple.Config": {"__call__": (1, "default"), "get": (1, "default")},
+}
+
+# What a name may hold (AssignedValues.values): the expression itself when nothing is known.
+Values = Callable[["cst.BaseExpression"], Iterable["cst.BaseExpression"]]
+_MAX_VALUE_DEPTH = 12
 
 
 def argument(call: cst.Call, position: int, keyword: str | None = None) -> cst.BaseExpression | None:
@@ -101,25 +135,114 @@ def is_stringish(node: cst.BaseExpression) -> bool:
     return False
 
 
-def is_path_expression(node: cst.BaseExpression, ctx: "FileContext") -> bool:
-    """An expression that evidently evaluates to a file system path (not a stream)."""
-    if is_stringish(node):
+def environment_default(node: cst.BaseExpression, ctx: "FileContext",
+                        values: Values | None = None) -> cst.BaseExpression | None:
+    """For a read of the environment with a default (``os.environ.get("X", d)``,
+    ``os.getenv("X", d)``, ``os.environ.setdefault("X", d)``, python-decouple's
+    ``config("X", default=d)``, environs' ``env.str("X", d)`` / ``env("X", d)``,
+    django-environ's ``env("X", default=d)``): the default ``d``, else None.
+
+    ``values`` tells what a name may hold, so that ``env`` is known as an ``Env()``."""
+    where = _environment_read(node, ctx, values)
+    if where is None:
+        return None
+    position, keyword = where
+    default = argument(node, position, keyword) if position is not None else None  # type: ignore[arg-type]
+    if default is None and keyword is not None:
+        named = keyword_argument(node, keyword)  # type: ignore[arg-type]
+        default = named.value if named is not None else None
+    return default
+
+
+def is_unset_by_default(node: cst.BaseExpression, ctx: "FileContext", values: Values | None = None) -> bool:
+    """A read of the environment without a default, or with None: nothing unless the
+    deployment sets the variable (``os.environ.get("LOG_FILE")``, ``os.getenv("X", None)``)."""
+    if _environment_read(node, ctx, values) is None:
+        return False
+    default = environment_default(node, ctx, values)
+    return default is None or is_none(default)
+
+
+def _environment_read(node: cst.BaseExpression, ctx: "FileContext",
+                      values: Values | None) -> tuple[int | None, str | None] | None:
+    """Where the default goes, for a call that reads the environment; None for other calls."""
+    if not isinstance(node, cst.Call):
+        return None
+    where = ENVIRONMENT_LOOKUPS.get(ctx.qualify(node.func) or "")
+    if where is not None:
+        return where
+    owner, method = node.func, "__call__"
+    if isinstance(owner, cst.Attribute):
+        owner, method = owner.value, owner.attr.value
+    for made in (values(owner) if values is not None else (owner,)):
+        if isinstance(made, cst.Call):
+            where = ENVIRONMENT_READERS.get(ctx.qualify(made.func) or "", {}).get(method)
+            if where is not None:
+                return where
+    return None
+
+
+def is_stdio_device(node: cst.BaseExpression | None, ctx: "FileContext", values: Values | None = None) -> bool:
+    """A path that is no file: the process's own stdout/stderr (``/dev/stdout``,
+    ``/proc/self/fd/2``) or ``/dev/null``/``os.devnull``, also as the default of a read of
+    the environment (``os.environ.get("LOG_FILE", "/dev/stdout")``) or as what a name holds."""
+    if node is None:
+        return False
+    if values is not None and isinstance(node, (cst.Name, cst.Attribute)):
+        held = [value for value in values(node) if value is not node]
+        if held:
+            return all(is_stdio_device(value, ctx) for value in held)
+    if string_value(node) in STDIO_DEVICES or is_devnull(node, ctx):
         return True
+    default = environment_default(node, ctx, values)
+    return default is not None and is_stdio_device(default, ctx)
+
+
+def is_path_expression(node: cst.BaseExpression, ctx: "FileContext", values: Values | None = None,
+                       depth: int = 0) -> bool:
+    """An expression that evidently evaluates to a file system path (not a stream): a string
+    (built with an f-string, ``%``, ``.format`` or ``+``), ``Path(...)``, ``os.path.join(...)``,
+    ``path / "x.log"``, ``.with_suffix(".log")``, ``str(path)``, or a read of the environment
+    whose default is one of these (the path unless the deployment says otherwise). With
+    ``values``, a name stands for what it may hold (any of them). A literal ``/dev/stdout``,
+    ``/dev/null`` (and the like) or ``""`` is none."""
+    if depth > _MAX_VALUE_DEPTH:
+        return False
+    if values is not None and isinstance(node, (cst.Name, cst.Attribute)):
+        held = [value for value in values(node) if value is not node]
+        if held:
+            return any(is_path_expression(value, ctx, values, depth + 1) for value in held)
+    if is_stringish(node):  # "" is no path; /dev/stdout and /dev/null are no files
+        return string_value(node) not in STDIO_DEVICES | DEVNULL_STRINGS | {""}
+    if isinstance(node, cst.IfExp):
+        return any(is_path_expression(branch, ctx, values, depth + 1) for branch in (node.body, node.orelse))
     if isinstance(node, cst.Call):
-        if ctx.qualify(node.func) in PATH_CONSTRUCTORS:
+        qualified = ctx.qualify(node.func)
+        if qualified in PATH_CONSTRUCTORS or qualified in PATH_CONSTRUCTORS_EXTRA:
             return True
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value in {"joinpath", "with_suffix", "with_name"}:
-            return is_path_expression(node.func.value, ctx)
+        if qualified == "builtins.str" and node.args:
+            return is_path_expression(node.args[0].value, ctx, values, depth + 1)
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in PATH_METHODS:
+            return is_path_expression(node.func.value, ctx, values, depth + 1)
+        default = environment_default(node, ctx, values)
+        if default is not None:
+            return is_path_expression(default, ctx, values, depth + 1)
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
-        return is_path_expression(node.left, ctx)
+        return is_path_expression(node.left, ctx, values, depth + 1)
+    if isinstance(node, cst.Attribute) and node.attr.value == "parent":  # Path(__file__).parent
+        return is_path_expression(node.value, ctx, values, depth + 1)
     return False
 
 
 def is_devnull(node: cst.BaseExpression | None, ctx: "FileContext") -> bool:
+    """``/dev/null`` or ``os.devnull``, also as the default of a read of the environment."""
     if node is None:
         return False
     if string_value(node) in DEVNULL_STRINGS:
         return True
+    default = environment_default(node, ctx)
+    if default is not None:
+        return is_devnull(default, ctx)
     if isinstance(node, cst.Call) and ctx.qualify(node.func) == "builtins.getattr":
         # getattr(os, "devnull", "/dev/null")
         return string_value(argument(node, 1)) == "devnull"
