@@ -5,12 +5,22 @@ from __future__ import annotations
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.assigned import AssignedValues
-from twelvecheck.program.values.exprs import argument, is_devnull, opened_path
+from twelvecheck.program.values.exprs import argument, is_stdio_device, keyword_argument, opened_path
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 
 STREAMS = {"sys.stdout": "stdout", "sys.stderr": "stderr", "sys.__stdout__": "stdout", "sys.__stderr__": "stderr"}
 REDIRECTS = {"contextlib.redirect_stdout": "stdout", "contextlib.redirect_stderr": "stderr"}
 STREAM_FDS = {1: "stdout", 2: "stderr"}
+# Daemonizers that point the process's stdout/stderr at the files they are given (as
+# keyword arguments, or as attributes set before the daemon starts): python-daemon's
+# DaemonContext (PEP 3143; ``daemon.daemon`` is its module). A copy vendored inside the
+# project (``myapp._vendor.daemon``) is the same class.
+DAEMON_CONTEXTS = frozenset({"daemon.DaemonContext", "daemon.daemon.DaemonContext"})
+
+
+def is_daemon_context(qualified: str | None) -> bool:
+    return qualified is not None and (qualified in DAEMON_CONTEXTS or qualified.endswith(".daemon.DaemonContext"))
+DAEMON_STREAMS = ("stdout", "stderr")
 
 
 class StdioToFile(Rule):
@@ -24,14 +34,15 @@ class StdioToFile(Rule):
     def _opens_real_file(self, node: cst.BaseExpression) -> bool:
         """Whether the expression (or what its name was assigned) is a file opened here.
 
-        A file opened on /dev/null is a detach pattern (TWC102), not logging to a file.
+        A file opened on /dev/null is a detach pattern (TWC102), not logging to a file; one
+        opened on /dev/stdout or /dev/stderr is the stream itself.
         """
         if (isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute)
                 and node.func.attr.value == "fileno"):
             node = node.func.value
         for value in self.assigned.values(node):
             path = opened_path(value, self.ctx)
-            if path is not None and not any(is_devnull(p, self.ctx) for p in self.assigned.values(path)):
+            if path is not None and not is_stdio_device(path, self.ctx, self.assigned.values):
                 return True
         return False
 
@@ -40,7 +51,17 @@ class StdioToFile(Rule):
             stream = STREAMS.get(self.ctx.qualify(target.target) or "")
             if stream and self._opens_real_file(node.value):
                 self.report(node, stream=stream, how=f"sys.{stream} is replaced by a file")
+            elif self._daemon_stream(target.target) and self._opens_real_file(node.value):
+                stream = target.target.attr.value  # type: ignore[attr-defined]
+                self.report(node, stream=stream, how=f"the daemon context's {stream} is a file")
         self.assigned.record_assign(node)
+
+    def _daemon_stream(self, target: cst.BaseExpression) -> bool:
+        """``context.stdout`` / ``self.daemon_context.stderr`` where the object is a DaemonContext."""
+        if not (isinstance(target, cst.Attribute) and target.attr.value in DAEMON_STREAMS):
+            return False
+        return any(isinstance(value, cst.Call) and is_daemon_context(self.ctx.qualify(value.func))
+                   for value in self.assigned.values(target.value))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self.assigned.record_assign(node)
@@ -55,6 +76,11 @@ class StdioToFile(Rule):
             if target is not None and self._opens_real_file(target):
                 stream = REDIRECTS[qualified]
                 self.report(node, stream=stream, how=f"{qualified.rsplit('.', 1)[1]}() points it at a file")
+        elif is_daemon_context(qualified):
+            for name in DAEMON_STREAMS:
+                arg = keyword_argument(node, name)
+                if arg is not None and self._opens_real_file(arg.value):
+                    self.report(arg, stream=name, how=f"DaemonContext({name}=<file>)")
         elif qualified == "os.dup2":
             source, fd = argument(node, 0, "fd"), argument(node, 1, "fd2")
             stream = self._standard_fd(fd)
@@ -113,6 +139,29 @@ class StdioToFile(Rule):
             with open("data.txt") as f:
                 contents = f.read()
             """),
+        # A daemon context left on the inherited streams, on /dev/null, or on the streams by path.
+        Valid("""
+            import os
+            import sys
+            import daemon
+
+            def serve(loop):
+                quiet = open(os.environ.get("DAEMON_OUTPUT", os.devnull), "a")
+                with daemon.DaemonContext(stdout=sys.stdout, stderr=sys.stderr, detach_process=False):
+                    loop()
+                context = daemon.DaemonContext(stdout=quiet, stderr=open("/dev/stderr", "w"))
+                context.stdout = open(os.devnull, "w")
+                return context
+            """, filename="svc/service.py", files=(("svc/__init__.py", ""),)),
+        Valid("""
+            import sys
+            sys.stdout = open("/dev/stdout", "w", buffering=1)
+            sys.stderr = open("/proc/self/fd/2", "w")
+
+            class Options:
+                def __init__(self):
+                    self.stdout = open("options.txt", "a")  # not a daemon context
+            """),
     ]
 
     INVALID = [
@@ -150,4 +199,37 @@ class StdioToFile(Rule):
                     stderr_fd = stdout_fd if stderr_file == stdout_file else os.open(stderr_file, flags)
                     os.dup2(stderr_fd, 2)
             """, lines=(6, 9)),
+        # python-daemon: the files given to DaemonContext become the process's stdout/stderr.
+        Invalid("""
+            import os
+            import daemon
+
+            class Service:
+                def __init__(self, name, log_dir):
+                    self.stdout_path = "%s/%s.out" % (log_dir, name)
+                    self.stderr_path = os.path.join(log_dir, name + ".err")
+
+                def create(self):
+                    self.context = daemon.DaemonContext(
+                        working_directory="/",
+                        stdout=open(self.stdout_path, "at+", buffering=1),
+                        stderr=open(self.stderr_path, "at+", buffering=1),
+                    )
+            """, filename="svc/service.py", lines=(12, 13),
+            files=(("svc/__init__.py", ""),
+                   ("svc/__main__.py", "from svc.service import Service\nService('svc', '/var/log').create()\n"))),
+        # ... or set as its attributes before it starts (a runner, here over a vendored copy).
+        Invalid("""
+            from .daemon import DaemonContext
+
+            class Runner:
+                def __init__(self, app):
+                    self.app = app
+                    self.daemon_context = DaemonContext()
+                    self.daemon_context.stdin = open(app.stdin_path, "rt")
+                    self.daemon_context.stdout = open(app.stdout_path, "at+", buffering=1)
+                    errors = open(app.stderr_path, "at+", buffering=1)
+                    self.daemon_context.stderr = errors
+            """, filename="vendor/runner.py", lines=(8, 10),
+            files=(("vendor/__init__.py", ""), ("vendor/daemon.py", "class DaemonContext:\n    pass\n"))),
     ]
