@@ -59,7 +59,7 @@ class FileLogHandler(Rule):
             return
         if qualified in FILE_HANDLER_CLASSES or qualified in self.file_subclasses:
             if is_stdio_device(argument(node, 0, "filename"), self.ctx, self.assigned.values):
-                return  # FileHandler("/dev/stdout"): the process's own stream
+                return  # FileHandler("/dev/stdout"), FileHandler(os.devnull): no file
             self.report(node, handler=qualified.rsplit(".", 1)[-1],
                         fix=handler_to_stream(node, qualified, self.ctx.imports))
         elif qualified == LOGURU_ADD:
@@ -72,7 +72,7 @@ class FileLogHandler(Rule):
                             fix=loguru_sink_to_stderr(node, self.ctx.imports) if literal else None)
         elif qualified in STRUCTLOG_FILE_FACTORIES:
             file_arg = keyword_argument(node, "file")
-            if file_arg is not None and opened_path(file_arg.value, self.ctx) is not None:
+            if file_arg is not None and opened_path(file_arg.value, self.ctx, self.assigned.values) is not None:
                 self.report(node, handler=f"{qualified.rsplit('.', 1)[-1]}(file=open(...))")
 
     VALID = [
@@ -149,6 +149,7 @@ class FileLogHandler(Rule):
             logger.add(STREAM)
             handler = logging.FileHandler(os.environ.get("LOG_FILE", "/dev/stdout"))
             logging.getLogger().addHandler(logging.FileHandler("/proc/self/fd/1"))
+            logging.getLogger("quiet").addHandler(logging.FileHandler(os.devnull))
             """),
     ]
 

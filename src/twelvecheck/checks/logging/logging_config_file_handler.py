@@ -204,6 +204,7 @@ class LoggingConfigFileHandler(Rule):
         Valid("""
             import copy
             import logging.config
+            import os
 
             DEFAULTS = {
                 "version": 1,
@@ -212,7 +213,10 @@ class LoggingConfigFileHandler(Rule):
             CONTAINER = {**DEFAULTS, "handlers": {"out": {"class": "logging.StreamHandler"}}}
             STDOUT = {
                 "version": 1,
-                "handlers": {"out": {"class": "logging.FileHandler", "filename": "/dev/stdout"}},
+                "handlers": {
+                    "out": {"class": "logging.FileHandler", "filename": "/dev/stdout"},
+                    "discard": {"class": "logging.FileHandler", "filename": os.devnull},
+                },
             }
 
             def configure(overrides):

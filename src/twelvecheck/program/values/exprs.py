@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from twelvecheck.engine.analyze import FileContext
 
 OPEN_FUNCTIONS = frozenset({"builtins.open", "io.open", "codecs.open", "os.open", "os.fdopen"})
+# Modules whose ``open`` is one of those (``os.open``), not a path's method.
+OPEN_OWNERS = frozenset({"os", "io", "codecs", "builtins"})
 PATH_CONSTRUCTORS = frozenset({
     "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath",
     "os.path.join", "os.path.abspath", "os.path.expanduser", "os.path.realpath",
@@ -182,9 +184,14 @@ def _environment_read(node: cst.BaseExpression, ctx: "FileContext",
     return None
 
 
+def is_device_path(text: str | None) -> bool:
+    """A path under /dev that is a device, not a file (``/dev/tty``; ``/dev/shm`` holds files)."""
+    return text is not None and text.startswith("/dev/") and not text.startswith("/dev/shm/")
+
+
 def is_stdio_device(node: cst.BaseExpression | None, ctx: "FileContext", values: Values | None = None) -> bool:
     """A path that is no file: the process's own stdout/stderr (``/dev/stdout``,
-    ``/proc/self/fd/2``) or ``/dev/null``/``os.devnull``, also as the default of a read of
+    ``/proc/self/fd/2``), ``/dev/null``/``os.devnull`` or another device (``/dev/tty``), also as the default of a read of
     the environment (``os.environ.get("LOG_FILE", "/dev/stdout")``) or as what a name holds."""
     if node is None:
         return False
@@ -192,7 +199,8 @@ def is_stdio_device(node: cst.BaseExpression | None, ctx: "FileContext", values:
         held = [value for value in values(node) if value is not node]
         if held:
             return all(is_stdio_device(value, ctx) for value in held)
-    if string_value(node) in STDIO_DEVICES or is_devnull(node, ctx):
+    text = string_value(node)
+    if text in STDIO_DEVICES or is_devnull(node, ctx) or is_device_path(text):
         return True
     default = environment_default(node, ctx, values)
     return default is not None and is_stdio_device(default, ctx)
@@ -212,8 +220,9 @@ def is_path_expression(node: cst.BaseExpression, ctx: "FileContext", values: Val
         held = [value for value in values(node) if value is not node]
         if held:
             return any(is_path_expression(value, ctx, values, depth + 1) for value in held)
-    if is_stringish(node):  # "" is no path; /dev/stdout and /dev/null are no files
-        return string_value(node) not in STDIO_DEVICES | DEVNULL_STRINGS | {""}
+    if is_stringish(node):  # "" is no path; /dev/stdout, /dev/null and /dev/tty are no files
+        text = string_value(node)
+        return text not in STDIO_DEVICES | DEVNULL_STRINGS | {""} and not is_device_path(text)
     if isinstance(node, cst.IfExp):
         return any(is_path_expression(branch, ctx, values, depth + 1) for branch in (node.body, node.orelse))
     if isinstance(node, cst.Call):
@@ -249,23 +258,35 @@ def is_devnull(node: cst.BaseExpression | None, ctx: "FileContext") -> bool:
     return ctx.qualify(node) == "os.devnull" if isinstance(node, (cst.Name, cst.Attribute)) else False
 
 
-def opened_path(node: cst.BaseExpression, ctx: "FileContext") -> cst.BaseExpression | None:
+def opened_path(node: cst.BaseExpression, ctx: "FileContext", values: Values | None = None,
+                depth: int = 0) -> cst.BaseExpression | None:
     """For ``open(p, ...)``, ``os.open(p, ...)``, ``Path(p).open(...)``: the path expression.
 
-    ``X.fileno()`` is looked through to X. Anything else gives None.
+    ``X.fileno()`` is looked through to X. With ``values`` (what a name may hold), also
+    ``os.fdopen(fd)`` of a descriptor opened here, and ``.open()`` on a name holding a path
+    (``log_path = Path(...) / "x.log"; log_path.open("a")``). Anything else gives None.
     """
-    if not isinstance(node, cst.Call):
+    if not isinstance(node, cst.Call) or depth > _MAX_VALUE_DEPTH:
         return None
     func = node.func
     if isinstance(func, cst.Attribute) and func.attr.value == "fileno" and not node.args:
-        return opened_path(func.value, ctx)
+        return opened_path(func.value, ctx, values, depth + 1)
     qualified = ctx.qualify(func)
-    if qualified in OPEN_FUNCTIONS and qualified != "os.fdopen":
+    if qualified == "os.fdopen":
+        descriptor = argument(node, 0, "fd")
+        if values is None or descriptor is None:
+            return None
+        return next((path for value in values(descriptor)
+                     if (path := opened_path(value, ctx, values, depth + 1)) is not None), None)
+    if qualified in OPEN_FUNCTIONS:
         return argument(node, 0, "file") or argument(node, 0, "path") or argument(node, 0, "filename")
-    if isinstance(func, cst.Attribute) and func.attr.value == "open" and isinstance(func.value, cst.Call):
+    if isinstance(func, cst.Attribute) and func.attr.value == "open":
         inner = func.value
-        if ctx.qualify(inner.func) in {"pathlib.Path", "pathlib.PosixPath"}:
+        if isinstance(inner, cst.Call) and ctx.qualify(inner.func) in {"pathlib.Path", "pathlib.PosixPath"}:
             return argument(inner, 0) or inner
+        if values is not None and isinstance(inner, (cst.Name, cst.Attribute)) and not is_stringish(inner) \
+                and ctx.qualify(inner) not in OPEN_OWNERS and is_path_expression(inner, ctx, values, depth + 1):
+            return inner
     return None
 
 
