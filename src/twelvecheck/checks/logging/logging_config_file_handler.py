@@ -56,6 +56,18 @@ class LoggingConfigFileHandler(Rule):
         self.configs: list[tuple[cst.BaseExpression, int, cst.CSTNode | None, str]] = []
         self.settings_assigned: set[str] = set()
         self.reported: set[int] = set()
+        # Functions of the module (by name, their scope) and what each returns, with where:
+        # ``dictConfig(build_config())`` judges what build_config returns.
+        self.builders: dict[str, int] = {}
+        self.returns: dict[int, list[tuple[cst.BaseExpression, cst.CSTNode | None]]] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if len(self.ctx.functions) == 1 and not self.ctx.classes:
+            self.builders[node.name.value] = id(node)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None and self.ctx.functions:
+            self.returns.setdefault(self._scope(), []).append((node.value, self._statement()))
 
     def _scope(self) -> int:
         return id(self.ctx.functions[-1]) if self.ctx.functions else 0
@@ -116,16 +128,26 @@ class LoggingConfigFileHandler(Rule):
             self._check_config(cst.Name(name), 0, None, f"{name} setting")
 
     def _check_config(self, config: cst.BaseExpression, scope: int, statement: cst.CSTNode | None,
-                      where: str) -> None:
+                      where: str, depth: int = 0) -> None:
+        if depth > _MAX_ROOTS:
+            return
         if isinstance(config, cst.IfExp):  # dictConfig(DEV if debug else PROD): either may be used
             for branch in (config.body, config.orelse):
-                self._check_config(branch, scope, statement, where)
+                self._check_config(branch, scope, statement, where, depth + 1)
             return
         resolve = self._resolver(scope)
+        made = resolve(config.value) if isinstance(config, cst.Name) else config
+        if isinstance(made, cst.Call) and isinstance(made.func, cst.Name) and made.func.value in self.builders:
+            builder = self.builders[made.func.value]
+            for value, returned_at in self.returns.get(builder, ()):
+                self._check_config(value, builder, returned_at, where, depth + 1)
         for key, _, value in dict_entries(config, resolve, qualify=self.ctx.qualify) or ():
             if key == "handlers":
                 for name, _, handler in dict_entries(value, resolve, qualify=self.ctx.qualify) or ():
                     self._check_handler(name, handler, resolve, statement, where)
+                for keys, handler, put_at in self._puts_into(value, scope):  # handlers["file"] = {...}
+                    if len(keys) == 1:
+                        self._check_handler(keys[0], handler, resolve, put_at, where)
         for keys, value, put_at in self._puts_into(config, scope):
             if keys[:1] != ("handlers",):
                 continue
@@ -325,6 +347,24 @@ class LoggingConfigFileHandler(Rule):
             if __name__ == "__main__":
                 logging.config.dictConfig(STAGING if os.environ.get("STAGING") else LOCAL)
             """, filename="svc/logs.py", lines=(11, 14, 22, 28, 30), files=(("svc/__init__.py", ""),)),
+        # A function of the module builds the config that dictConfig gets.
+        Invalid("""
+            import logging.config
+            import os
+
+            def logging_config(log_dir):
+                handlers = {"console": {"class": "logging.StreamHandler"}}
+                if log_dir:
+                    handlers["file"] = {
+                        "class": "logging.handlers.RotatingFileHandler",
+                        "filename": os.path.join(log_dir, "app.log"),
+                    }
+                return {"version": 1, "handlers": handlers, "root": {"handlers": list(handlers)}}
+
+            def main():
+                config = logging_config(os.environ.get("LOG_DIR", "logs"))
+                logging.config.dictConfig(config)
+            """, filename="svc/cli.py", lines=(8,), files=(("svc/__init__.py", ""),)),
     ]
 
 
