@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.program.values.exprs import is_none, keyword_argument
+from twelvecheck.program.values.assigned import AssignedValues
+from twelvecheck.program.values.exprs import is_none, is_stdio_device, is_unset_by_default, keyword_argument
 from twelvecheck.checks.logging._fixes import basicconfig_to_stderr
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 
@@ -17,8 +18,26 @@ class BasicConfigFilename(Rule):
         if self.ctx.qualify(node.func) != "logging.basicConfig":
             return
         filename = keyword_argument(node, "filename")
-        if filename is not None and not is_none(filename.value):
+        if filename is not None and not self.names_no_file(filename.value):
             self.report(node, fix=basicconfig_to_stderr(node))
+
+    def names_no_file(self, filename: cst.BaseExpression) -> bool:
+        """None, a variable of the environment with no default (stderr unless the deployment
+        asks for a file), or the process's own stdout/stderr (``/dev/stdout``); a name stands
+        for everything it was assigned."""
+        values = self.assigned.values
+        return all(is_none(value) or is_unset_by_default(value, self.ctx, values)
+                   or is_stdio_device(value, self.ctx, values) for value in values(filename))
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.assigned = AssignedValues(ctx)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.assigned.record_assign(node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.assigned.record_assign(node)
 
     VALID = [
         Valid("""
@@ -41,6 +60,24 @@ class BasicConfigFilename(Rule):
                     pass
             Fake().basicConfig(filename="app.log")
             """),
+        # A file only when the deployment asks for one (no default, or None), or the
+        # process's own stream by path.
+        Valid("""
+            import logging
+            import os
+
+            LOG_FILE = os.getenv("LOG_FILE", None)
+
+            def configure(level):
+                logging.basicConfig(level=level, filename=os.environ.get("WORKER_LOG_FILE"))
+
+            def configure_web():
+                logging.basicConfig(filename=LOG_FILE, format="%(message)s")
+
+            def configure_container():
+                logging.basicConfig(filename=os.environ.get("LOG_TARGET", "/dev/stdout"))
+            """, filename="svc/logs.py",
+            files=(("svc/__init__.py", ""), ("svc/__main__.py", "from svc import logs\nlogs.configure('INFO')\n"))),
     ]
 
     INVALID = [
@@ -65,4 +102,22 @@ class BasicConfigFilename(Rule):
             if __name__ == "__main__":
                 log.basicConfig(format="%(message)s", filename=f"{__name__}.log")
             """, lines=(3,)),
+        # A file unless the deployment says otherwise; a setting of another module.
+        Invalid("""
+            import logging
+            import os
+            from decouple import config
+            from svc import settings
+
+            LOG_FILE = os.environ.get("LOG_FILE", "/var/log/svc/app.log")
+
+            def configure(kind):
+                if kind == "worker":
+                    logging.basicConfig(filename=LOG_FILE, level=logging.INFO)
+                elif kind == "beat":
+                    logging.basicConfig(filename=config("BEAT_LOG", default="beat.log"))
+                else:
+                    logging.basicConfig(filename=settings.LOG_PATH)
+            """, filename="svc/logs.py", lines=(10, 12, 14),
+            files=(("svc/__init__.py", ""), ("svc/settings.py", "LOG_PATH = 'logs/web.log'\n"))),
     ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from textwrap import dedent
+
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.program.values.exprs import argument, is_path_expression, keyword_argument, opened_path
+from twelvecheck.program.values.assigned import AssignedValues
+from twelvecheck.program.values.exprs import argument, environment_default, is_stdio_device, is_path_expression, keyword_argument, opened_path
 from twelvecheck.checks.logging._fixes import handler_to_stream, loguru_sink_to_stderr
 from twelvecheck.checks.logging._handlers import FILE_HANDLER_CLASSES, LOGURU_ADD, STRUCTLOG_FILE_FACTORIES
 from twelvecheck.engine.rule import Invalid, Rule, Valid
@@ -18,6 +21,13 @@ class FileLogHandler(Rule):
         super().__init__(ctx)
         # Local classes (qualified) that derive from a file handler, found so far.
         self.file_subclasses: set[str] = set()
+        self.assigned = AssignedValues(ctx)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.assigned.record_assign(node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.assigned.record_assign(node)
 
     def visit_Module(self, node: cst.Module) -> None:
         # Classes defined at module level may be used above their definition (inside
@@ -48,16 +58,21 @@ class FileLogHandler(Rule):
         if qualified is None:
             return
         if qualified in FILE_HANDLER_CLASSES or qualified in self.file_subclasses:
+            if is_stdio_device(argument(node, 0, "filename"), self.ctx, self.assigned.values):
+                return  # FileHandler("/dev/stdout"), FileHandler(os.devnull): no file
             self.report(node, handler=qualified.rsplit(".", 1)[-1],
                         fix=handler_to_stream(node, qualified, self.ctx.imports))
         elif qualified == LOGURU_ADD:
             sink = argument(node, 0, "sink")
-            if sink is not None and is_path_expression(sink, self.ctx):
+            if sink is not None and is_path_expression(sink, self.ctx, self.assigned.values):
+                # The fix is for a path written in the call: a name or a variable of the
+                # environment may be set to something else by the deployment.
+                literal = is_path_expression(sink, self.ctx) and environment_default(sink, self.ctx) is None
                 self.report(node, handler="loguru logger.add(<path>)",
-                            fix=loguru_sink_to_stderr(node, self.ctx.imports))
+                            fix=loguru_sink_to_stderr(node, self.ctx.imports) if literal else None)
         elif qualified in STRUCTLOG_FILE_FACTORIES:
             file_arg = keyword_argument(node, "file")
-            if file_arg is not None and opened_path(file_arg.value, self.ctx) is not None:
+            if file_arg is not None and opened_path(file_arg.value, self.ctx, self.assigned.values) is not None:
                 self.report(node, handler=f"{qualified.rsplit('.', 1)[-1]}(file=open(...))")
 
     VALID = [
@@ -102,6 +117,39 @@ class FileLogHandler(Rule):
             import structlog
             import sys
             structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=sys.stderr))
+            """),
+        # The sink is a file only if the deployment names one: no default, or an empty one.
+        Valid("""
+            import os
+            import sys
+            from loguru import logger
+
+            def configure(level):
+                logger.remove()
+                logger.add(sys.stderr, level=level)
+                extra = os.environ.get("EXTRA_LOG_SINK")
+                if extra:
+                    logger.add(extra, level=level)
+                mirror = os.getenv("MIRROR_LOG", "")
+                if mirror:
+                    logger.add(mirror)
+                logger.add(os.environ.get("AUDIT_SINK", sys.stdout), level="WARNING")
+            """, filename="svc/logs.py", files=(("svc/__init__.py", ""),
+                                                 ("svc/main.py", "from svc.logs import configure\nconfigure('INFO')\n"))),
+        # The process's own streams by path, in every spelling.
+        Valid("""
+            import logging
+            import os
+            from environs import Env
+            from loguru import logger
+
+            env = Env()
+            STREAM = env.str("LOG_STREAM", "/dev/stdout")
+            logger.add("/dev/stderr", format="{message}")
+            logger.add(STREAM)
+            handler = logging.FileHandler(os.environ.get("LOG_FILE", "/dev/stdout"))
+            logging.getLogger().addHandler(logging.FileHandler("/proc/self/fd/1"))
+            logging.getLogger("quiet").addHandler(logging.FileHandler(os.devnull))
             """),
     ]
 
@@ -169,4 +217,60 @@ class FileLogHandler(Rule):
                 logger_factory=structlog.WriteLoggerFactory(file=open("app.log", "a")),
             )
             """, lines=(3,)),
+        # A settings module whose file logging is on unless the deployment turns it off, the
+        # path from environs with a default built by os.path.join.
+        Invalid("""
+            from os.path import abspath, dirname, join
+            from environs import Env
+            from loguru import logger
+
+            env = Env()
+            env.read_env()
+            ROOT_DIR = dirname(dirname(abspath(__file__)))
+            LOG_DIR = join(ROOT_DIR, env.str("LOG_DIR", "logs"))
+            ENABLE_LOG_FILE = env.bool("ENABLE_LOG_FILE", True)
+            ROTATION = env.str("LOG_ROTATION", "100MB")
+
+            if ENABLE_LOG_FILE:
+                logger.add(env.str("LOG_RUNTIME_FILE", join(LOG_DIR, "runtime.log")), rotation=ROTATION)
+                logger.add(env("LOG_ERROR_FILE", join(LOG_DIR, "error.log")), level="ERROR")
+            """, filename="pool/setting.py", lines=(13, 14),
+            files=(("pool/__init__.py", ""),
+                   ("pool/scheduler.py", "from pool.setting import LOG_DIR\n\ndef run():\n    return LOG_DIR\n"))),
+        # os.environ / os.getenv / setdefault / decouple / django-environ, each with a default.
+        Invalid("""
+            import os
+            import environ
+            from decouple import config
+            from loguru import logger
+
+            env = environ.Env()
+            LOG_FILE = os.environ.setdefault("WORKER_LOG", "/var/log/worker.log")
+
+            def start(name):
+                logger.add(os.environ.get("APP_LOG", "logs/app.log"), rotation="10 MB")
+                logger.add(os.getenv("ACCESS_LOG", default=f"logs/{name}-access.log"))
+                logger.add(LOG_FILE)
+                logger.add(config("AUDIT_LOG", default="audit.log"), level="INFO")
+                logger.add(env("TRACE_LOG", default="trace.log"))
+            """, filename="worker/logs.py", lines=(10, 11, 12, 13, 14),
+            files=(("worker/__init__.py", ""),
+                   ("worker/__main__.py", "from worker.logs import start\nstart('worker')\n"))),
+        # Paths built with %, .format, pathlib's / and with_suffix, str(path).
+        Invalid("""
+            import sys
+            from pathlib import Path
+            from loguru import logger
+
+            BASE_DIR = Path(__file__).resolve().parent
+
+            def setup(log_dir, name):
+                logger.add("%s/%s.log" % (log_dir, name))
+                logger.add("{}/errors.log".format(log_dir), level="ERROR")
+                target = BASE_DIR / "logs" / name
+                logger.add(target.with_suffix(".log"))
+                logger.add(str(BASE_DIR / "debug.log"), level="DEBUG")
+                logger.add(sys.stderr)
+                logger.add(log_dir + "/" + name + ".log", level="TRACE")
+            """, lines=(8, 9, 11, 12, 14)),
     ]

@@ -5,10 +5,12 @@ Logging configuration files (fileConfig ini, YAML, JSON) are read by _config_fil
 
 from __future__ import annotations
 
+from textwrap import dedent
+
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.program.values.dicts import dict_entries
-from twelvecheck.program.values.exprs import argument, string_value
+from twelvecheck.program.values.dicts import dict_entries, merged_sources
+from twelvecheck.program.values.exprs import argument, is_stdio_device, string_value
 from twelvecheck.checks.logging._config_files import config_problems
 from twelvecheck.checks.logging._fixes import dictconfig_handler_to_stream
 from twelvecheck.checks.logging._handlers import handler_class_string_is_file
@@ -17,6 +19,20 @@ from twelvecheck.files.kinds import LOGGING_CONFIG_SUFFIXES
 
 # Module-level names that Django (and projects copying its convention) pass to dictConfig.
 SETTINGS_NAMES = frozenset({"LOGGING", "LOGGING_CONFIG", "LOG_CONFIG", "LOGGING_DICT"})
+BASE_SETTINGS = ("shop/settings/base.py", dedent("""\
+    import os
+
+    BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    LOGGING = {
+        "version": 1,
+        "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+        "root": {"handlers": ["console"], "level": "INFO"},
+    }
+    """))
+# Methods that add entries to a dict in place.
+MUTATORS = frozenset({"update", "setdefault"})
+_MAX_ROOTS = 8
 
 
 class LoggingConfigFileHandler(Rule):
@@ -31,51 +47,156 @@ class LoggingConfigFileHandler(Rule):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.module_values: dict[str, cst.BaseExpression] = {}
+        # Per scope (0: the module, else id of the function): what each name was assigned
+        # last, and the entries stored into it afterwards (``X["handlers"]["f"] = {...}``,
+        # ``X.update(...)``, ``X["handlers"].setdefault("f", {...})``) as (keys, value, statement).
+        self.values: dict[int, dict[str, cst.BaseExpression]] = {0: {}}
+        self.puts: dict[int, dict[str, list[tuple[tuple[str, ...], cst.BaseExpression, cst.CSTNode]]]] = {0: {}}
+        # Configs to judge once the module is walked: (expression, scope, statement, where).
+        self.configs: list[tuple[cst.BaseExpression, int, cst.CSTNode | None, str]] = []
+        self.settings_assigned: set[str] = set()
+        self.reported: set[int] = set()
+        # Functions of the module (by name, their scope) and what each returns, with where:
+        # ``dictConfig(build_config())`` judges what build_config returns.
+        self.builders: dict[str, int] = {}
+        self.returns: dict[int, list[tuple[cst.BaseExpression, cst.CSTNode | None]]] = {}
 
-    def visit_Module(self, node: cst.Module) -> None:
-        for statement in node.body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                        target = small.targets[0].target
-                        if isinstance(target, cst.Name):
-                            self.module_values[target.value] = small.value
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if len(self.ctx.functions) == 1 and not self.ctx.classes:
+            self.builders[node.name.value] = id(node)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None and self.ctx.functions:
+            self.returns.setdefault(self._scope(), []).append((node.value, self._statement()))
+
+    def _scope(self) -> int:
+        return id(self.ctx.functions[-1]) if self.ctx.functions else 0
+
+    def _statement(self) -> cst.CSTNode | None:
+        return self.ctx.statements[-1] if self.ctx.statements else None
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if self.ctx.functions or self.ctx.classes:
+        if self.ctx.classes and not self.ctx.functions:
             return
+        scope = self._scope()
         for target in node.targets:
-            if isinstance(target.target, cst.Name) and target.target.value in SETTINGS_NAMES:
-                self._check_config(node.value, f"{target.target.value} setting")
+            name = target.target
+            if isinstance(name, cst.Name):
+                self.values.setdefault(scope, {})[name.value] = node.value
+                if scope == 0 and name.value in SETTINGS_NAMES:
+                    self.settings_assigned.add(name.value)
+                    self.configs.append((name, 0, self._statement(), f"{name.value} setting"))
+            else:
+                root, keys = _item_path(name)
+                if root is not None and keys:
+                    self._put(scope, root, keys, node.value)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.ctx.qualify(node.func) == "logging.config.dictConfig":
+        func = node.func
+        if self.ctx.qualify(func) == "logging.config.dictConfig":
             config = argument(node, 0, "config")
             if config is not None:
-                self._check_config(config, "dictConfig()")
+                self.configs.append((config, self._scope(), self._statement(), "dictConfig()"))
+        elif isinstance(func, cst.Attribute) and func.attr.value in MUTATORS and not (self.ctx.classes and not self.ctx.functions):
+            root, keys = _item_path(func.value)
+            if root is None:
+                return
+            if func.attr.value == "setdefault":
+                key = string_value(argument(node, 0))
+                value = argument(node, 1)
+                if key is not None and value is not None:
+                    self._put(self._scope(), root, (*keys, key), value)
+                return
+            for arg in node.args:
+                entries = [(arg.keyword.value, arg.value)] if arg.keyword is not None else \
+                    [(key, value) for key, _, value in dict_entries(arg.value, self._resolver(self._scope())) or ()]
+                for key, value in entries:
+                    self._put(self._scope(), root, (*keys, key), value)
 
-    def _check_config(self, config: cst.BaseExpression, where: str) -> None:
-        entries = dict_entries(config, self.module_values.get)
-        if entries is None:
+    def _put(self, scope: int, root: str, keys: tuple[str, ...], value: cst.BaseExpression) -> None:
+        self.puts.setdefault(scope, {}).setdefault(root, []).append((keys, value, self._statement()))
+
+    def _resolver(self, scope: int):
+        local, module = self.values.get(scope, {}), self.values[0]
+        return lambda name: local.get(name, module.get(name))
+
+    def leave_Module(self, node: cst.Module) -> None:
+        for config, scope, statement, where in self.configs:
+            self._check_config(config, scope, statement, where)
+        # A settings module that extends a LOGGING it imported (``from .base import *``).
+        for name in sorted(set(self.puts[0]) & SETTINGS_NAMES - self.settings_assigned):
+            self._check_config(cst.Name(name), 0, None, f"{name} setting")
+
+    def _check_config(self, config: cst.BaseExpression, scope: int, statement: cst.CSTNode | None,
+                      where: str, depth: int = 0) -> None:
+        if depth > _MAX_ROOTS:
             return
-        for key, _, value in entries:
-            if key != "handlers":
+        if isinstance(config, cst.IfExp):  # dictConfig(DEV if debug else PROD): either may be used
+            for branch in (config.body, config.orelse):
+                self._check_config(branch, scope, statement, where, depth + 1)
+            return
+        resolve = self._resolver(scope)
+        made = resolve(config.value) if isinstance(config, cst.Name) else config
+        if isinstance(made, cst.Call) and isinstance(made.func, cst.Name) and made.func.value in self.builders:
+            builder = self.builders[made.func.value]
+            for value, returned_at in self.returns.get(builder, ()):
+                self._check_config(value, builder, returned_at, where, depth + 1)
+        for key, _, value in dict_entries(config, resolve, qualify=self.ctx.qualify) or ():
+            if key == "handlers":
+                for name, _, handler in dict_entries(value, resolve, qualify=self.ctx.qualify) or ():
+                    self._check_handler(name, handler, resolve, statement, where)
+                for keys, handler, put_at in self._puts_into(value, scope):  # handlers["file"] = {...}
+                    if len(keys) == 1:
+                        self._check_handler(keys[0], handler, resolve, put_at, where)
+        for keys, value, put_at in self._puts_into(config, scope):
+            if keys[:1] != ("handlers",):
                 continue
-            handlers = dict_entries(value, self.module_values.get)
-            for name, _, handler in handlers or ():
-                self._check_handler(name, handler, where)
+            if len(keys) == 1:
+                for name, _, handler in dict_entries(value, resolve, qualify=self.ctx.qualify) or ():
+                    self._check_handler(name, handler, resolve, put_at, where)
+            elif len(keys) == 2:
+                self._check_handler(keys[1], value, resolve, put_at, where)
 
-    def _check_handler(self, name: str, handler: cst.BaseExpression, where: str) -> None:
-        fields = {key: (key_node, value) for key, key_node, value in dict_entries(handler, self.module_values.get) or ()}
+    def _puts_into(self, config: cst.BaseExpression, scope: int):
+        """What was stored into the config's dict, or into a dict it copies or merges."""
+        roots: list[str] = []
+        pending = [config]
+        while pending and len(roots) < _MAX_ROOTS:
+            expr = pending.pop()
+            for source in merged_sources(expr, self.ctx.qualify):
+                if isinstance(source, cst.Name) and source.value not in roots:
+                    roots.append(source.value)
+                    held = self._resolver(scope)(source.value)
+                    if held is not None:
+                        pending.append(held)
+        for root in roots:
+            for owner in {scope, 0}:
+                yield from self.puts.get(owner, {}).get(root, ())
+
+    def _check_handler(self, name: str, handler: cst.BaseExpression, resolve, statement: cst.CSTNode | None,
+                       where: str) -> None:
+        fields = {key: (key_node, value) for key, key_node, value in
+                  dict_entries(handler, resolve, qualify=self.ctx.qualify) or ()}
+        self._check_fields(name, fields, handler, statement, where)
+
+    def _check_fields(self, name: str, fields: dict, handler: cst.BaseExpression | None,
+                      statement: cst.CSTNode | None, where: str) -> None:
+        if "filename" in fields and is_stdio_device(fields["filename"][1], self.ctx):
+            return  # "filename": "/dev/stdout" is the process's own stream
         if "class" in fields:
             class_name = string_value(fields["class"][1])
             if class_name is not None and handler_class_string_is_file(class_name):
-                self.report(fields["class"][1], handler=name, detail=f"class {class_name}", where=where,
-                            fix=dictconfig_handler_to_stream(handler, fields["class"][1]))
+                fix = dictconfig_handler_to_stream(handler, fields["class"][1]) if handler is not None else None
+                self._report(fields["class"][1], statement, fix, handler=name, detail=f"class {class_name}",
+                             where=where)
                 return
         if "filename" in fields:
-            self.report(fields["filename"][0], handler=name, detail="a filename", where=where)
+            self._report(fields["filename"][0], statement, None, handler=name, detail="a filename", where=where)
+
+    def _report(self, node: cst.CSTNode, statement: cst.CSTNode | None, fix, **fields) -> None:
+        if id(node) not in self.reported:
+            self.reported.add(id(node))
+            self.report_at(node, statement, fix=fix, **fields)
 
     VALID = [
         Valid("""
@@ -100,6 +221,40 @@ class LoggingConfigFileHandler(Rule):
         Valid("""
             SETTINGS = {"handlers": {"file": {"filename": "app.log"}}}
             """),
+        # A merge that replaces the base's handlers; a copy updated from the caller's config;
+        # a file handler on the process's own stdout.
+        Valid("""
+            import copy
+            import logging.config
+            import os
+
+            DEFAULTS = {
+                "version": 1,
+                "handlers": {"file": {"class": "logging.FileHandler", "filename": "svc.log"}},
+            }
+            CONTAINER = {**DEFAULTS, "handlers": {"out": {"class": "logging.StreamHandler"}}}
+            STDOUT = {
+                "version": 1,
+                "handlers": {
+                    "out": {"class": "logging.FileHandler", "filename": "/dev/stdout"},
+                    "discard": {"class": "logging.FileHandler", "filename": os.devnull},
+                },
+            }
+
+            def configure(overrides):
+                config = copy.deepcopy(CONTAINER)
+                config.update(overrides)
+                config["handlers"].update(overrides.get("handlers", {}))
+                logging.config.dictConfig(config)
+                logging.config.dictConfig(STDOUT)
+            """, filename="svc/logs.py", files=(("svc/__init__.py", ""),)),
+        Valid("""
+            from .base import *
+
+            LOGGING["handlers"]["console"] = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
+            LOGGING["root"]["level"] = "DEBUG"
+            """, filename="shop/settings/dev.py", files=(("shop/__init__.py", ""), ("shop/settings/__init__.py", ""),
+                                                          BASE_SETTINGS)),
     ]
 
     INVALID = [
@@ -140,4 +295,96 @@ class LoggingConfigFileHandler(Rule):
                 },
             }
             """, lines=(6,)),
+        # A Django settings module that extends the base module's LOGGING in place.
+        Invalid("""
+            from .base import *
+
+            LOGGING["handlers"]["file"] = {
+                "level": "DEBUG",
+                "class": "logging.handlers.RotatingFileHandler",
+                "filename": os.path.join(BASE_DIR, "logs", "app.log"),
+                "maxBytes": 5 * 1024 * 1024,
+            }
+            LOGGING["handlers"].update({
+                "errors": {"class": "logging.FileHandler", "filename": "errors.log", "level": "ERROR"},
+            })
+            LOGGING.setdefault("handlers", {}).setdefault("audit", {"()": "shop.audit.handler", "filename": "audit.log"})
+            LOGGING["root"]["handlers"] = ["console", "file", "errors"]
+            """, filename="shop/settings/dev.py", lines=(5, 10, 12),
+            files=(("shop/__init__.py", ""), ("shop/settings/__init__.py", ""), BASE_SETTINGS)),
+        # Copies and merges of a base config, changed before dictConfig gets them.
+        Invalid("""
+            import copy
+            import logging.config
+            import os
+
+            BASE = {
+                "version": 1,
+                "handlers": {"console": {"class": "logging.StreamHandler"}},
+                "root": {"handlers": ["console"], "level": "INFO"},
+            }
+            DEBUG_CONFIG = copy.deepcopy(BASE)
+            DEBUG_CONFIG["handlers"]["debug_file"] = {"class": "logging.FileHandler", "filename": "debug.log"}
+            PROD_CONFIG = {
+                **BASE,
+                "handlers": {"rotating": {"class": "logging.handlers.RotatingFileHandler", "filename": "prod.log"}},
+            }
+
+            def configure(debug, log_dir):
+                logging.config.dictConfig(DEBUG_CONFIG if debug else PROD_CONFIG)
+                config = dict(BASE)
+                config["handlers"] = dict(config["handlers"])
+                config["handlers"]["timed"] = {
+                    "class": "logging.handlers.TimedRotatingFileHandler",
+                    "filename": f"{log_dir}/svc.log",
+                    "when": "midnight",
+                }
+                logging.config.dictConfig(config)
+
+            STAGING = dict(BASE, handlers={"stage": {"class": "logging.FileHandler", "filename": "stage.log"}})
+            LOCAL = BASE.copy()
+            LOCAL["handlers"] = {"local": {"class": "logging.handlers.WatchedFileHandler", "filename": "local.log"}}
+            if __name__ == "__main__":
+                logging.config.dictConfig(STAGING if os.environ.get("STAGING") else LOCAL)
+            """, filename="svc/logs.py", lines=(11, 14, 22, 28, 30), files=(("svc/__init__.py", ""),)),
+        # A function of the module builds the config that dictConfig gets.
+        Invalid("""
+            import logging.config
+            import os
+
+            def logging_config(log_dir):
+                handlers = {"console": {"class": "logging.StreamHandler"}}
+                if log_dir:
+                    handlers["file"] = {
+                        "class": "logging.handlers.RotatingFileHandler",
+                        "filename": os.path.join(log_dir, "app.log"),
+                    }
+                return {"version": 1, "handlers": handlers, "root": {"handlers": list(handlers)}}
+
+            def main():
+                config = logging_config(os.environ.get("LOG_DIR", "logs"))
+                logging.config.dictConfig(config)
+            """, filename="svc/cli.py", lines=(8,), files=(("svc/__init__.py", ""),)),
     ]
+
+
+def _item_path(node: cst.BaseExpression) -> tuple[str | None, tuple[str, ...]]:
+    """``X["a"]["b"]`` (or ``X.setdefault("a", {})["b"]``) -> ("X", ("a", "b")); ``X`` -> ("X", ());
+    anything else (None, ())."""
+    keys: list[str] = []
+    while True:
+        if isinstance(node, cst.Subscript):
+            if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+                return None, ()
+            key, node = string_value(node.slice[0].slice.value), node.value
+        elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+              and node.func.attr.value == "setdefault"):  # X.setdefault("a", {}) is X["a"]
+            key, node = string_value(argument(node, 0)), node.func.value
+        else:
+            break
+        if key is None:
+            return None, ()
+        keys.append(key)
+    if isinstance(node, cst.Name):
+        return node.value, tuple(reversed(keys))
+    return None, ()

@@ -6,40 +6,99 @@ from typing import Callable, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.engine.names import dotted_name
 from twelvecheck.program.values.exprs import string_value
 
 # (key as a string, key node to report at, value node)
 Entry = tuple[str, "cst.CSTNode", "cst.BaseExpression"]
+
+# Calls that return a copy of the dict they are given (``copy.deepcopy(BASE)``).
+COPY_FUNCTIONS = frozenset({"copy.deepcopy", "copy.copy"})
+_MAX_DEPTH = 4
 
 
 def dict_entries(
     node: cst.BaseExpression,
     resolve_name: Callable[[str], cst.BaseExpression | None] = lambda name: None,
     depth: int = 0,
+    qualify: Callable[[cst.BaseExpression], str | None] | None = None,
 ) -> Iterator[Entry] | None:
     """Entries with string keys of a dict display or ``dict(k=v)`` call, else None.
 
-    ``resolve_name`` lets a value that is a module-level name stand for its literal.
+    ``resolve_name`` lets a value that is a module-level name stand for its literal. Then a
+    copy or merge of such a name is read too: ``{**BASE, "k": v}``, ``dict(BASE, k=v)``,
+    ``copy.deepcopy(BASE)`` (with ``qualify``, the qualified name of a callee),
+    ``BASE.copy()``; a later key replaces an earlier one.
     """
-    if isinstance(node, cst.Name) and depth < 3:
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(node, cst.Name):
         target = resolve_name(node.value)
-        return dict_entries(target, resolve_name, depth + 1) if target is not None else None
+        return dict_entries(target, resolve_name, depth + 1, qualify) if target is not None else None
+    source = copied_dict(node, qualify)
+    if source is not None:
+        return dict_entries(source, resolve_name, depth + 1, qualify)
     if isinstance(node, cst.Dict):
-        return _display_entries(node)
+        return _latest(_display_entries(node, resolve_name, depth, qualify))
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
-        return _call_entries(node)
+        return _latest(_call_entries(node, resolve_name, depth, qualify))
     return None
 
 
-def _display_entries(node: cst.Dict) -> Iterator[Entry]:
+def copied_dict(node: cst.BaseExpression,
+                qualify: Callable[[cst.BaseExpression], str | None] | None = None) -> cst.BaseExpression | None:
+    """For ``copy.deepcopy(X)``, ``copy.copy(X)`` or ``X.copy()``: X, else None."""
+    if not isinstance(node, cst.Call):
+        return None
+    func = node.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "copy" and not node.args:
+        return func.value
+    name = qualify(func) if qualify is not None else dotted_name(func)
+    if name in COPY_FUNCTIONS and len(node.args) == 1 and node.args[0].keyword is None and not node.args[0].star:
+        return node.args[0].value
+    return None
+
+
+def merged_sources(node: cst.BaseExpression,
+                   qualify: Callable[[cst.BaseExpression], str | None] | None = None) -> list[cst.BaseExpression]:
+    """The expressions a dict copies or merges entries from: X in ``{**X}``, ``dict(X)``,
+    ``dict(**X)``, ``copy.deepcopy(X)``, ``X.copy()``, or X itself when it is a name."""
+    if isinstance(node, cst.Name):
+        return [node]
+    source = copied_dict(node, qualify)
+    if source is not None:
+        return [source]
+    if isinstance(node, cst.Dict):
+        return [element.value for element in node.elements if isinstance(element, cst.StarredDictElement)]
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "dict":
+        return [arg.value for arg in node.args if arg.keyword is None]
+    return []
+
+
+def _latest(entries: Iterator[Entry]) -> Iterator[Entry]:
+    listed = list(entries)
+    last = {key: index for index, (key, _, _) in enumerate(listed)}
+    return iter([entry for index, entry in enumerate(listed) if last[entry[0]] == index])
+
+
+def _merged(value: cst.BaseExpression, resolve_name, depth: int, qualify) -> Iterator[Entry]:
+    """The entries of a dict merged in (``**X``, ``dict(X)``); none when X is unknown."""
+    yield from dict_entries(value, resolve_name, depth + 1, qualify) or ()
+
+
+def _display_entries(node: cst.Dict, resolve_name, depth: int, qualify) -> Iterator[Entry]:
     for element in node.elements:
         if isinstance(element, cst.DictElement):
             key = string_value(element.key)
             if key is not None:
                 yield key, element.key, element.value
+        elif isinstance(element, cst.StarredDictElement):
+            yield from _merged(element.value, resolve_name, depth, qualify)
 
 
-def _call_entries(node: cst.Call) -> Iterator[Entry]:
+def _call_entries(node: cst.Call, resolve_name, depth: int, qualify) -> Iterator[Entry]:
     for arg in node.args:
         if arg.keyword is not None:
             yield arg.keyword.value, arg.keyword, arg.value
+        else:
+            yield from _merged(arg.value, resolve_name, depth, qualify)
