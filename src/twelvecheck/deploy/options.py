@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from twelvecheck.deploy.shell_commands import Invocation, positionals
 from twelvecheck.deploy.shell_words import Token
 from twelvecheck.deploy.tools import DETACHING_WRAPPERS, Tool
-
-# Paths that are the process's own standard output or error, not a log file.
-STDOUT_FILES = frozenset({"/dev/stdout", "/dev/stderr", "/proc/self/fd/1", "/proc/self/fd/2", "/dev/fd/1", "/dev/fd/2"})
+# The process's own standard output or error is no log file, on the command line as in code.
+from twelvecheck.program.values.exprs import STDIO_DEVICES
 
 
 @dataclass(frozen=True)
@@ -124,7 +123,7 @@ def detaching(args: list[Token], tool: Tool) -> list[Effect]:
 def log_files(args: list[Token], tool: Tool) -> list[Option]:
     """The options that make a tool log to a file (not its spelling of standard output)."""
     return [option for option in find_options(args, tool.log) if option.value is not None
-            and option.value not in STDOUT_FILES and (tool.stdout is None or option.value != tool.stdout)]
+            and option.value not in STDIO_DEVICES and (tool.stdout is None or option.value != tool.stdout)]
 
 
 def detaching_wrappers(inv: Invocation) -> list[Token]:

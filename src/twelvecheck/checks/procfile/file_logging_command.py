@@ -7,9 +7,10 @@ from typing import Iterator
 
 from twelvecheck.checks.procfile._entry import EntryCheck, entry_checks
 from twelvecheck.deploy.documents import ProcfileDocument
-from twelvecheck.deploy.options import STDOUT_FILES, CommandEdit, CommandFix, Option, log_files
+from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, log_files
 from twelvecheck.deploy.shell_commands import Invocation
 from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
+from twelvecheck.program.values.exprs import STDIO_DEVICES
 
 
 def _log_options(check: EntryCheck, inv: Invocation) -> Iterator[Problem]:
@@ -22,7 +23,7 @@ def _log_options(check: EntryCheck, inv: Invocation) -> Iterator[Problem]:
 
 def _redirections(check: EntryCheck, inv: Invocation) -> Iterator[Problem]:
     for operator, target in inv.redirects:
-        if operator.text.startswith("<") or operator.text.endswith("&") or target.text in STDOUT_FILES \
+        if operator.text.startswith("<") or operator.text.endswith("&") or target.text in STDIO_DEVICES \
                 or target.text == "/dev/null":
             continue
         fix = CommandFix(f"remove `{operator.raw} {target.raw}`",
