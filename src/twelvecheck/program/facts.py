@@ -30,6 +30,7 @@ from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.program.values.exprs import argument, string_value
 from twelvecheck.program.frameworks import BLOCKING_CALLS, COMMAND_METHODS
 from twelvecheck.program.platforms import on_linux
+from twelvecheck.program.dispatch import dispatched
 from twelvecheck.program.holds import Holds
 from twelvecheck.program.signals import ELSEWHERE, collection_signals, elsewhere, handler_kind, signals_of
 from twelvecheck.program.main_block import main_block_facts
@@ -333,21 +334,44 @@ class ProgramFacts(FactCollector):
         for end in range(1, len(parts) + 1):
             self.unit.calls.add(".".join(parts[:end]) + ".<module>")
 
+    def _dispatched_callees(self, func: ast.expr) -> list[str]:
+        """What a call picks from a table may run, each entry (program/dispatch.py):
+        ``HANDLERS[name]()`` calls every handler, ``SERVERS[kind](port).run()`` and
+        ``relay = SERVERS[kind](port); relay.run()`` the ``run`` of every server class."""
+        values = self.assigned.values
+        if not isinstance(func, ast.Attribute):
+            return [name for entry in dispatched(func, values) if (name := self.ctx.qualify(entry))]
+        owners = [func.value] if isinstance(func.value, ast.Call) else \
+            [value for value in values(func.value) if isinstance(value, ast.Call)] \
+            if isinstance(func.value, _REFERENCES) else []
+        return [f"{name}.{func.attr}" for owner in owners for entry in dispatched(owner.func, values)
+                if (name := self.ctx.qualify(entry))]
+
     def _visit_call(self, node: ast.Call) -> None:
-        unit = self.unit
         callee = self._callee(node.func)
-        if callee:
-            unit.calls.add(callee)
-            if callee in BLOCKING_CALLS:
-                unit.loops.append([_span(self.ctx.spans, node), BLOCKING_CALLS[callee]])
-            if callee in INTERACTIVE_CALLS:
-                unit.interactive = True
-            elif callee == "builtins.input":
-                unit.prompts = True
-            elif callee == "signal.signal":
-                self._signal_handler(node)
-            elif node.args or node.keywords:
-                self._signal_arguments(node, callee)
+        for callee in [callee] if callee else self._dispatched_callees(node.func):
+            self._call_of(node, callee)
+        self._call_shape(node)
+
+    def _call_of(self, node: ast.Call, callee: str) -> None:
+        """What calling ``callee`` at ``node`` tells: a call, a blocking call, a prompt, a
+        signal handler installed."""
+        unit = self.unit
+        unit.calls.add(callee)
+        if callee in BLOCKING_CALLS:
+            unit.loops.append([_span(self.ctx.spans, node), BLOCKING_CALLS[callee]])
+        if callee in INTERACTIVE_CALLS:
+            unit.interactive = True
+        elif callee == "builtins.input":
+            unit.prompts = True
+        elif callee == "signal.signal":
+            self._signal_handler(node)
+        elif node.args or node.keywords:
+            self._signal_arguments(node, callee)
+
+    def _call_shape(self, node: ast.Call) -> None:
+        """What a call tells by its method's name and its arguments, whatever it calls."""
+        unit = self.unit
         if isinstance(node.func, ast.Attribute):
             method = node.func.attr
             if method in BLOCKING_METHODS:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Callable, Iterable
 
+from twelvecheck.program.dispatch import dispatched
+
 if TYPE_CHECKING:
     from twelvecheck.engine.factscope import FileScope
 
@@ -47,6 +49,9 @@ class Holds:
                         found.add(f"{inner}().{func.attr}()")
                 elif (made := self.ctx.qualify(func)) and made not in _NONE:
                     found.add(f"{made}()")
+                else:  # SERVERS[kind](port): an instance of any class the table holds
+                    found.update(f"{made}()" for entry in dispatched(func, self.values)
+                                 if (made := self.ctx.qualify(entry)) and made not in _NONE)
         return found
 
     def record_assign(self, node: "ast.Assign | ast.AnnAssign", cls: str | None) -> None:

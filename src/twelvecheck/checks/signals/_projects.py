@@ -183,3 +183,39 @@ INSTALLS = (
     "install(handler=state.stop, signum=signal.SIGTERM)",
     "@on_signal(signal.SIGTERM)\ndef stop(signum, frame):\n    state.stop(signum, frame)",
 )
+
+
+# A relay whose server class is picked from a table by a setting: every entry may run.
+RELAY_KINDS = ("relay/servers.py", """
+    import signal
+    import socketserver
+
+    class TcpRelay:
+        def __init__(self, port):
+            self.server = socketserver.TCPServer(("", port), socketserver.BaseRequestHandler)
+
+        def run(self):
+            self.server.serve_forever()
+
+    class GracefulRelay(TcpRelay):
+        def run(self):
+            signal.signal(signal.SIGTERM, lambda signum, frame: self.server.shutdown())
+            self.server.serve_forever()
+
+    class ReplayRelay:
+        def run(self):
+            print("replayed")
+    """)
+
+
+def picked_relay(table: str, pick: str) -> tuple[str, tuple]:
+    """A relay's __main__.py that picks its server class from ``table`` by ``pick``."""
+    main = "import os\nfrom relay import servers\n\n" + f"KINDS = {table}\n\n" + dedent(pick).strip() + "\n"
+    return main, tree(RELAY_KINDS, main="relay/__main__.py")
+
+
+PICKS = (
+    'KINDS[os.environ.get("RELAY", "tcp")](8000).run()',
+    'relay = KINDS[os.environ["RELAY"]](8000)\nrelay.run()',
+    'def main():\n    kind = KINDS.get(os.environ.get("RELAY"), servers.ReplayRelay)\n    kind(8000).run()\n\nmain()',
+)

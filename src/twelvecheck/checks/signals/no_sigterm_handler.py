@@ -5,7 +5,8 @@ from __future__ import annotations
 from twelvecheck.program.lifetime import unhandled_services
 from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.checks.signals._projects import (
-    BOT_CLI, BOT_FILES, COMMAND, HANDLE, INSTALLS, POLLING, RELAY_FILES, stop_service, stopper, tree,
+    BOT_CLI, BOT_FILES, COMMAND, HANDLE, INSTALLS, PICKS, POLLING, RELAY_FILES, picked_relay, stop_service,
+    stopper, tree,
 )
 from twelvecheck.engine.rule import Invalid, ProjectFinding, ProjectRule, Valid
 
@@ -19,6 +20,10 @@ class NoSigtermHandler(ProjectRule):
         return unhandled_services(cls.code, project, lambda life: not life.stops_on_interrupt)
 
     VALID = [
+        # a server class picked from a table by a setting: every class it may pick handles
+        # SIGTERM, or runs no loop
+        *(Valid(main, filename="relay/__main__.py", files=files) for main, files in (
+            picked_relay('{"tcp": servers.GracefulRelay, "replay": servers.ReplayRelay}', pick) for pick in PICKS)),
         Valid("""
             import signal, time
             def stop(signum, frame):
@@ -226,6 +231,9 @@ class NoSigtermHandler(ProjectRule):
     ]
 
     INVALID = [
+        # a server class picked from a table by a setting: one of them serves with no handler
+        *(Invalid(main, filename="relay/__main__.py", files=files, lines=(1,)) for main, files in (
+            picked_relay('{"tcp": servers.TcpRelay, "replay": servers.ReplayRelay}', pick) for pick in PICKS)),
         # a literal table of more than 16 signals is data, not read
         Invalid(*stop_service("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
                            "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)")[:1], filename="svc/__main__.py", lines=(1,),
