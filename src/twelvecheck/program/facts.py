@@ -87,6 +87,10 @@ class _Unit:
         self.prompts = False  # calls input()
         self.prompt_loop = False  # a loop that asks until answered (or until a quit command)
         self.loop_calls: set[str] = set()  # what the bodies of its service `while` loops call
+        self.waits = False  # sleeps or blocks somewhere in its body (a sleep, select, accept, get)
+        # `while <flag>:` loops that wait only through a function they call (a copied
+        # asyncore loop: `while map: poll(timeout, map)`): [span, description, callees]
+        self.waiting_loops: list[list[Any]] = []
         # Signals named elsewhere: constants of other modules it installs a handler for
         # (`for sig in settings.STOP_SIGNALS`), its parameters that it (or a function nested
         # in it) installs a handler for ([index, name]), and the calls passing SIGTERM/SIGINT
@@ -109,6 +113,8 @@ class _Unit:
             **({"prompts": True} if self.prompts else {}),
             **({"prompt_loop": True} if self.prompt_loop else {}),
             **({"loop_calls": sorted(self.loop_calls)} if self.loop_calls else {}),
+            **({"waits": True} if self.waits else {}),
+            **({"waiting_loops": self.waiting_loops} if self.waiting_loops else {}),
             **({"signal_refs": sorted(self.signal_refs)} if self.signal_refs else {}),
             **({"signal_params": self.signal_params} if self.signal_params else {}),
             **({"signal_args": self.signal_args} if self.signal_args else {}),
@@ -372,6 +378,8 @@ class ProgramFacts(FactCollector):
     def _call_shape(self, node: ast.Call) -> None:
         """What a call tells by its method's name and its arguments, whatever it calls."""
         unit = self.unit
+        if not unit.waits and _blocks(node, self.ctx.qualify(node.func)):
+            unit.waits = True
         if isinstance(node.func, ast.Attribute):
             method = node.func.attr
             if method in BLOCKING_METHODS:
@@ -487,6 +495,12 @@ class ProgramFacts(FactCollector):
         if description:  # and what its body calls: a helper may ask a person (lifetime.py)
             self.unit.loops.append([_span(self.ctx.spans, node.test), description])
             self.unit.loop_calls.update(callee for call in body.call_nodes if (callee := self._callee(call.func)))
+        elif not body.sleeps and not body.leaves and not body.asks and (flag := _flag_of(node.test)) is not None \
+                and not _changes(flag, body):
+            callees = sorted({callee for call in body.call_nodes if (callee := self._callee(call.func))})
+            if callees:
+                self.unit.waiting_loops.append([_span(self.ctx.spans, node.test),
+                                                f"while {dotted_name(flag) or '...'} loop", callees])
         if body.asks and body.leaves:
             self.unit.prompt_loop = True
         elif body.asks:
@@ -546,6 +560,28 @@ def _invariant(test: ast.expr, assigned: set[str]) -> bool:
     return bool(names) and not any(name in assigned for name in names)
 
 
+def _blocks(node: ast.Call, callee: str | None) -> bool:
+    """The call sleeps or waits: a sleep, or a waiting method. queue.get() and thread.join()
+    block; dict.get(key) and str.join(parts) do not (they always take a positional argument)."""
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else None
+    if callee in SLEEPS or method in WAITING_METHODS:
+        return True
+    return method in ("get", "join") and not (node.args or any(keyword.arg is None for keyword in node.keywords))
+
+
+def _flag_of(test: ast.expr) -> ast.expr | None:
+    """The name or attribute a ``while flag:`` / ``while not flag:`` loop tests."""
+    inner = test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) else test
+    return inner if isinstance(inner, _REFERENCES) else None
+
+
+def _changes(flag: ast.expr, body: "_LoopBody") -> bool:
+    """The loop's own body changes what it tests (``pending = rest``, ``pending.pop()``): a
+    work list drained, not a process kept alive."""
+    name = dotted_name(flag)
+    return name is None or name in body.assigned or name in body.methods_on
+
+
 class _LoopBody:
     """What a loop body does (not counting nested functions or classes): does anything leave
     the loop, does it wait between rounds, does it ask a person for input?"""
@@ -557,6 +593,7 @@ class _LoopBody:
         self.sleeps = False
         self.asks = False
         self.assigned: set[str] = set()  # names and attributes the body assigns
+        self.methods_on: set[str] = set()  # names and attributes whose methods the body calls
         for statement in body:
             self._scan(statement, 0)
 
@@ -588,10 +625,9 @@ class _LoopBody:
         callee = self.ctx.qualify(node.func)
         self.call_nodes.append(node)
         method = node.func.attr if isinstance(node.func, ast.Attribute) else None
-        positional = len(node.args) + sum(1 for keyword in node.keywords if keyword.arg is None)
-        # queue.get() and thread.join() block; dict.get(key) and str.join(parts) do not
-        # (they always take a positional argument).
-        if callee in SLEEPS or method in WAITING_METHODS or (method in ("get", "join") and not positional):
+        if _blocks(node, callee):
             self.sleeps = True
+        if method is not None and isinstance(node.func.value, _REFERENCES):  # type: ignore[union-attr]
+            self.methods_on.add(dotted_name(node.func.value) or "")  # type: ignore[union-attr]
         if callee == "builtins.input":
             self.asks = True

@@ -43,7 +43,7 @@ def judge(project: Project, entry: EntryPoint) -> Lifetime:
     for name, unit, depth in project.reachable_levels([entry.unit]):
         asks = bool(unit["loops"]) and _asks_through(project, unit.get("loop_calls", ()))
         verdict.interactive |= asks
-        for loop in () if asks else unit["loops"]:
+        for loop in () if asks else [*unit["loops"], *_waiting_through(project, unit)]:
             if verdict.loop is None:
                 verdict.loop = (project.unit_paths[name], loop[0], loop[1])
                 loop_depth = depth
@@ -61,6 +61,13 @@ def judge(project: Project, entry: EntryPoint) -> Lifetime:
     if prompt_depth is not None and loop_depth is not None and prompt_depth <= loop_depth:
         verdict.interactive = True
     return verdict
+
+
+def _waiting_through(project: Project, unit: dict) -> list[list]:
+    """The unit's ``while <flag>:`` loops that wait through a function their body calls
+    (one call away: a copied asyncore ``while map: poll(timeout, map)``), as loops."""
+    return [[span, description] for span, description, callees in unit.get("waiting_loops", ())
+            if any(project.units[target].get("waits") for callee in callees for target in project.resolve(callee))]
 
 
 def _installed_elsewhere(project: Project, unit: dict) -> set[str]:

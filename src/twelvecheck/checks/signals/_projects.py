@@ -219,3 +219,47 @@ PICKS = (
     'relay = KINDS[os.environ["RELAY"]](8000)\nrelay.run()',
     'def main():\n    kind = KINDS.get(os.environ.get("RELAY"), servers.ReplayRelay)\n    kind(8000).run()\n\nmain()',
 )
+
+
+# A mail relay running a copied asyncore-style loop: `while channels:` waits only inside the
+# poll function it calls.
+COPIED_LOOP = ("mail/_vendor/dispatch.py", """
+    import select
+
+    socket_map = {}
+
+    def poll(timeout, channels):
+        readable = [fd for fd, channel in channels.items() if channel.readable()]
+        ready, _, _ = select.select(readable, [], [], timeout)
+        for fd in ready:
+            channels[fd].handle_read()
+
+    def loop(timeout=30.0, channels=None):
+        if channels is None:
+            channels = socket_map
+        while channels:
+            poll(timeout, channels)
+    """)
+RELAY_MAIN = """
+from mail._vendor import dispatch
+
+def serve(port):
+    dispatch.loop(timeout=1.0)
+
+if __name__ == "__main__":
+    serve(2525)
+"""
+# A work list drained by a helper that waits between items: it ends when the list is empty.
+DRAIN = """
+import time
+
+def handle(item):
+    time.sleep(0.1)
+
+def drain(pending):
+    while pending:
+        handle(pending.pop())
+
+if __name__ == "__main__":
+    drain([1, 2, 3])
+"""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from twelvecheck.program.lifetime import unhandled_services
 from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.checks.signals._projects import (
-    BOT_CLI, BOT_FILES, COMMAND, HANDLE, INSTALLS, PICKS, POLLING, RELAY_FILES, picked_relay, stop_service,
-    stopper, tree,
+    BOT_CLI, BOT_FILES, COMMAND, COPIED_LOOP, DRAIN, HANDLE, INSTALLS, PICKS, POLLING, RELAY_FILES, RELAY_MAIN,
+    picked_relay, stop_service, stopper, tree,
 )
 from twelvecheck.engine.rule import Invalid, ProjectFinding, ProjectRule, Valid
 
@@ -20,6 +20,7 @@ class NoSigtermHandler(ProjectRule):
         return unhandled_services(cls.code, project, lambda life: not life.stops_on_interrupt)
 
     VALID = [
+        Valid(DRAIN),  # a work list drained by a helper that waits between items
         # a server class picked from a table by a setting: every class it may pick handles
         # SIGTERM, or runs no loop
         *(Valid(main, filename="relay/__main__.py", files=files) for main, files in (
@@ -231,6 +232,8 @@ class NoSigtermHandler(ProjectRule):
     ]
 
     INVALID = [
+        # a copied asyncore-style loop that waits inside the function it calls
+        Invalid(RELAY_MAIN, filename="mail/relay.py", files=tree(COPIED_LOOP, main="mail/relay.py"), lines=(6,)),
         # a server class picked from a table by a setting: one of them serves with no handler
         *(Invalid(main, filename="relay/__main__.py", files=files, lines=(1,)) for main, files in (
             picked_relay('{"tcp": servers.TcpRelay, "replay": servers.ReplayRelay}', pick) for pick in PICKS)),
