@@ -5,7 +5,8 @@ from __future__ import annotations
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.assigned import AssignedValues
-from twelvecheck.program.values.exprs import is_none, is_stdio_device, is_unset_by_default, keyword_argument
+from twelvecheck.program.values.dicts import keyword_value
+from twelvecheck.program.values.exprs import is_none, is_stdio_device, is_unset_by_default
 from twelvecheck.checks.logging._fixes import basicconfig_to_stderr
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 
@@ -17,8 +18,8 @@ class BasicConfigFilename(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         if self.ctx.qualify(node.func) != "logging.basicConfig":
             return
-        filename = keyword_argument(node, "filename")
-        if filename is not None and not self.names_no_file(filename.value):
+        filename = keyword_value(node, "filename", self.assigned.values, self.ctx.qualify)
+        if filename is not None and not self.names_no_file(filename):
             self.report(node, fix=basicconfig_to_stderr(node))
 
     def names_no_file(self, filename: cst.BaseExpression) -> bool:
@@ -40,6 +41,17 @@ class BasicConfigFilename(Rule):
         self.assigned.record_assign(node)
 
     VALID = [
+        Valid("""
+            import logging
+
+            OPTIONS = {"level": "INFO", "format": "%(message)s"}
+            QUIET = {"filename": None, "level": "WARNING"}
+
+            def configure(verbose):
+                logging.basicConfig(**(OPTIONS if verbose else QUIET))
+                logging.basicConfig(**OPTIONS)
+                logging.basicConfig(**QUIET)
+            """),
         Valid("""
             import logging, sys
             logging.basicConfig(level=logging.INFO, stream=sys.stdout)
@@ -81,6 +93,19 @@ class BasicConfigFilename(Rule):
     ]
 
     INVALID = [
+        # Options passed as a mapping (**): the dict literal the name holds is read.
+        Invalid("""
+            import logging
+
+            FILE_OPTIONS = {"filename": "svc.log", "level": "INFO"}
+
+            def configure():
+                logging.basicConfig(**FILE_OPTIONS)
+
+            def configure_worker(level):
+                options = dict(filename="worker.log", level=level)
+                logging.basicConfig(format="%(message)s", **options)
+            """, lines=(6, 10)),
         Invalid("""
             import logging
             logging.basicConfig(filename="app.log", level=logging.DEBUG)

@@ -7,7 +7,8 @@ from twelvecheck.core.lazy import libcst as cst
 from twelvecheck.deploy.options import detaching_wrappers
 from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.checks.process._launch import is_launcher, launched_command, record_assignment
-from twelvecheck.program.values.exprs import argument, keyword_argument, target_key
+from twelvecheck.program.values.dicts import keyword_value
+from twelvecheck.program.values.exprs import argument, target_key
 from twelvecheck.engine.names import dotted_name
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 from twelvecheck.engine.walk import ReadOnlyVisitor, visit_readonly
@@ -87,14 +88,15 @@ class DetachedSubprocess(Rule):
         return None
 
     def _new_session_flag(self, node: cst.Call) -> str | None:
-        session = keyword_argument(node, "start_new_session")
-        if session is not None and isinstance(session.value, cst.Name) and session.value.value == "True":
+        values, qualify = self.assigned.values, self.ctx.qualify
+        session = keyword_value(node, "start_new_session", values, qualify)
+        if session is not None and isinstance(session, cst.Name) and session.value == "True":
             return "start_new_session=True"
-        preexec = keyword_argument(node, "preexec_fn")
-        if preexec is not None and self.ctx.qualify(preexec.value) in {"os.setsid", "os.setpgrp"}:
-            return f"preexec_fn={dotted_name(preexec.value)}"
-        flags = keyword_argument(node, "creationflags")
-        if flags is not None and _mentions(flags.value, "DETACHED_PROCESS"):
+        preexec = keyword_value(node, "preexec_fn", values, qualify)
+        if preexec is not None and qualify(preexec) in {"os.setsid", "os.setpgrp"}:
+            return f"preexec_fn={dotted_name(preexec)}"
+        flags = keyword_value(node, "creationflags", values, qualify)
+        if flags is not None and _mentions(flags, "DETACHED_PROCESS"):
             return "creationflags=DETACHED_PROCESS"
         return None
 
@@ -125,6 +127,14 @@ class DetachedSubprocess(Rule):
                 self.report(call, how=how)
 
     VALID = [
+        Valid("""
+            import subprocess
+
+            ATTACHED = {"start_new_session": False, "close_fds": True}
+
+            def sync(argv):
+                subprocess.Popen(argv, **ATTACHED)
+            """),
         Valid("""
             import subprocess
             subprocess.run("make build && make test", shell=True, check=True)
@@ -174,6 +184,20 @@ class DetachedSubprocess(Rule):
     ]
 
     INVALID = [
+        # the new session asked for through a mapping of options (**)
+        Invalid("""
+            import os
+            import subprocess
+
+            DETACHED = {"start_new_session": True, "close_fds": True}
+
+            def sync(argv):
+                subprocess.Popen(argv, **DETACHED)
+
+            def export(argv):
+                options = {"preexec_fn": os.setsid, "cwd": "/srv"}
+                subprocess.Popen(argv, **options)
+            """, lines=(7, 11)),
         Invalid("""
             import os
             os.system("nohup python worker.py > /dev/null 2>&1 &")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
@@ -102,3 +102,22 @@ def _call_entries(node: cst.Call, resolve_name, depth: int, qualify) -> Iterator
             yield arg.keyword.value, arg.keyword, arg.value
         else:
             yield from _merged(arg.value, resolve_name, depth, qualify)
+
+
+def keyword_value(call: cst.Call, keyword: str,
+                  values: Callable[[cst.BaseExpression], Iterable[cst.BaseExpression]] | None = None,
+                  qualify: Callable[[cst.BaseExpression], str | None] | None = None) -> cst.BaseExpression | None:
+    """What a call passes as ``keyword=``: the argument itself, or the entry of a mapping it
+    expands (``f(**OPTIONS)``, ``f(**{"k": v})``), a name standing for the dict literals it
+    was assigned (through ``values``, an ``AssignedValues.values``). None if neither says."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    for arg in call.args:
+        if arg.star != "**":
+            continue
+        for mapping in values(arg.value) if values is not None else (arg.value,):
+            for key, _, value in dict_entries(mapping, qualify=qualify) or ():
+                if key == keyword:
+                    return value
+    return None
