@@ -115,6 +115,46 @@ class LineIndex:
         return start, end
 
 
+@dataclass(frozen=True)
+class Requires:
+    """A question about other modules that a per-file finding depends on.
+
+    A per-file rule sees one module; when what it reports hangs on a class or a function
+    of another module (``AppHandler`` imported from ``app.logs``), it reports the finding
+    with this condition, and the run keeps the finding only if the whole program's facts
+    answer yes (run/analysis.py, ``program.project.Project.makes_instance_of``):
+
+    - ``instance_of``: calling ``name`` (a class, or a function) gives an instance of a
+      class that derives, through the project's classes, from one of the classes of the
+      rule's table ``known`` (``Rule.known_classes[known]``).
+
+    Plain data (it is cached and crosses process boundaries): the table is named by its key,
+    never held. A condition is never shown in a report.
+    """
+
+    kind: str
+    name: str  # a qualified name: "app.logs.AppHandler", "app.logs.make_handler"
+    known: str  # a key of the reporting rule's known_classes
+
+    INSTANCE_OF = "instance_of"
+
+    @classmethod
+    def instance_of(cls, name: str, known: str) -> "Requires":
+        return cls(cls.INSTANCE_OF, name, known)
+
+    def to_json(self) -> list[str]:
+        return [self.kind, self.name, self.known]
+
+    @classmethod
+    def from_json(cls, item: Any) -> "Requires | None":
+        if item is None:
+            return None
+        kind, name, known = item
+        if kind != cls.INSTANCE_OF or not isinstance(name, str) or not isinstance(known, str):
+            raise ValueError("not a condition")
+        return cls(kind, name, known)
+
+
 @dataclass
 class Finding:
     code: str
@@ -130,6 +170,9 @@ class Finding:
     fingerprint: str = ""
     # The edits that would remove the finding; None where the rule has none here.
     fix: Fix | None = None
+    # The question about other modules the finding holds on (None: it holds); answered and
+    # removed by the run before anything reports it, so never part of the report.
+    requires: Requires | None = None
 
     @property
     def line(self) -> int:

@@ -195,7 +195,8 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     factory = FindingFactory(task, lines)
     if ctx.candidates:
         seen: set[tuple[str, int, int]] = set()
-        for candidate in ctx.candidates:
+        # Where a rule reported at one place with a condition and without, the finding holds.
+        for candidate in sorted(ctx.candidates, key=lambda c: c.requires is not None):
             span = positions.span(candidate.node)
             key = (candidate.code, span.line, span.column)
             if key in seen:
@@ -209,7 +210,8 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
             if candidate.code in task.report:
                 fix = None if candidate.fix is None else materialize(candidate.fix, module, positions, text,
                                                                      candidate.statement, tree)
-                result.findings.append(factory.make(candidate.code, span, candidate.fields, fix=fix))
+                result.findings.append(factory.make(candidate.code, span, candidate.fields, fix=fix,
+                                                    requires=candidate.requires))
     # Project rules are judged after every file: whether they used a suppression is not
     # known here, so their directives are not reported as unused.
     judged = {rule.code for rule in rule_classes if not issubclass(rule, ProjectRule)}
@@ -240,7 +242,7 @@ def _libcst_failure(exc: Exception) -> tuple[str, int, int]:
 def _collect_facts(task: FileTask, rule_classes: list[type[Rule]], tree: ast.Module, text: str, lines: list[str],
                    module_name: str, is_package: bool, result: FileResult) -> dict[str, Any]:
     """The whole-program facts the enabled project rules collect, by collector key."""
-    collector_classes = {c for r in rule_classes if issubclass(r, ProjectRule) for c in r.collectors}
+    collector_classes = {c for r in rule_classes for c in r.collectors}
     facts: dict[str, Any] = {}
     for collector in sorted(collector_classes, key=lambda c: c.key):
         try:

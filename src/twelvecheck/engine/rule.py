@@ -33,7 +33,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence
 
-from twelvecheck.core.findings import Span
+from twelvecheck.core.findings import Requires, Span
 from twelvecheck.core.lazy import libcst as cst
 from twelvecheck.engine.names import ImportTable
 
@@ -106,6 +106,13 @@ class Rule:
     INVALID: ClassVar[list[Invalid]] = []
     # The models the traversal feeds for this rule (see the module docstring); set in __init__.
     listeners: Sequence[object] = ()
+    # Sets of qualified class names a conditional finding's question names by key
+    # (``report(..., requires=Requires.instance_of(name, key))``): the run answers it from
+    # the project's classes (run/analysis.py), after every file is analyzed.
+    known_classes: ClassVar[dict[str, frozenset[str]]] = {}
+    # The whole-program facts such a question is answered from (``FactCollector`` s); a
+    # project rule's are those it is judged from.
+    collectors: ClassVar[tuple[type["FactCollector"], ...]] = ()
 
     def __init__(self, ctx: "FileContext") -> None:
         self.ctx = ctx
@@ -126,16 +133,19 @@ class Rule:
         """The problems in a file of a text kind among ``kinds`` (a logging configuration)."""
         return ()
 
-    def report(self, node: cst.CSTNode, *, fix: "PendingFix | None" = None, **fields: Any) -> None:
+    def report(self, node: cst.CSTNode, *, fix: "PendingFix | None" = None, requires: Requires | None = None,
+               **fields: Any) -> None:
         """Report at ``node``; suppressions look at the statement being visited. ``fix`` is
-        the change that removes the finding (``engine/pyfix.py`` builds one from nodes)."""
-        self.ctx.add_candidate(self.code, node, fields, fix)
+        the change that removes the finding (``engine/pyfix.py`` builds one from nodes).
+        ``requires``: the finding holds only if the whole program answers this question
+        about other modules yes (``Requires``; its table is one of ``known_classes``)."""
+        self.ctx.add_candidate(self.code, node, fields, fix, requires)
 
     def report_at(self, node: cst.CSTNode, statement: cst.CSTNode | None, *, fix: "PendingFix | None" = None,
-                  **fields: Any) -> None:
+                  requires: Requires | None = None, **fields: Any) -> None:
         """Report at ``node`` from after the walk (e.g. in ``leave_Module``), naming the
         statement it belongs to so that suppression comments above it apply."""
-        self.ctx.candidates.append(Candidate(self.code, node, fields, statement, fix=fix))
+        self.ctx.candidates.append(Candidate(self.code, node, fields, statement, fix=fix, requires=requires))
 
 
 @dataclass
@@ -167,6 +177,7 @@ class Candidate:
     statement: cst.CSTNode | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     fix: "PendingFix | None" = None
+    requires: Requires | None = None  # a question about other modules (Rule.report)
 
 
 class FileContext:
@@ -187,9 +198,9 @@ class FileContext:
         return self.imports.qualify(node)
 
     def add_candidate(self, code: str, node: cst.CSTNode, fields: dict[str, Any],
-                      fix: "PendingFix | None" = None) -> None:
+                      fix: "PendingFix | None" = None, requires: Requires | None = None) -> None:
         statement = self.statements[-1] if self.statements else None
-        self.candidates.append(Candidate(code, node, fields, statement, fix=fix))
+        self.candidates.append(Candidate(code, node, fields, statement, fix=fix, requires=requires))
 
 
 class FactCollector:

@@ -13,7 +13,7 @@ from twelvecheck.core.findings import Finding, Severity, Span
 from twelvecheck.core.ruledocs import load_rule_docs
 
 if TYPE_CHECKING:
-    from twelvecheck.core.findings import Fix
+    from twelvecheck.core.findings import Fix, Requires
 
 @dataclass(frozen=True)
 class FileTask:
@@ -43,7 +43,7 @@ class FindingFactory:
         self.severities = dict(task.severities)
 
     def make(self, code: str, span: Span, fields: dict[str, Any] | None = None, message: str | None = None,
-             fix: "Fix | None" = None) -> Finding:
+             fix: "Fix | None" = None, requires: "Requires | None" = None) -> Finding:
         doc = self.docs[code]
         if message is None:
             message = doc.message.format_map(_Fields(fields or {}))
@@ -59,6 +59,7 @@ class FindingFactory:
             help_uri=doc.help_uri,
             anchor_text=anchor,
             fix=fix,
+            requires=requires,
         )
 
 

@@ -139,7 +139,8 @@ def _fix_file(task: FileTask, wanted: list[Finding], unsafe: bool, keep, errors:
         by_fix = {id(finding.fix): finding for finding in wanted}
         item.applied.extend((by_fix[id(fix)].code, fix.message) for fix in applied)
         item.fixed = new_text
-        again = [f for f in result.findings if f.code in codes and f.code != PARSE_ERROR]
+        # A conditional finding (run/conditions.py) carries no fix: only plain ones are fixed.
+        again = [f for f in result.findings if f.code in codes and f.code != PARSE_ERROR and f.requires is None]
         wanted = [finding for finding in keep(again) if applicable(finding, unsafe)]
     return item if item.changed else None
 

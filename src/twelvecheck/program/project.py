@@ -156,6 +156,15 @@ class Project:
             pending.extend(self.classes.get(current, ()))
         return False
 
+    def makes_instance_of(self, callee: str, bases: frozenset[str]) -> bool:
+        """Whether calling ``callee`` gives an instance of a class deriving from one of
+        ``bases``: a project class (its bases followed across modules), or a function whose
+        return value holds one (``instances``, bounded). A name the project does not define
+        answers no unless it is one of ``bases`` itself."""
+        if callee in self.classes:
+            return self.derives_from(callee, bases)
+        return any(self.derives_from(cls, bases) for cls in self.instances(f"{callee}()")[0])
+
     def entry_point(self, name: str, what: str) -> EntryPoint:
         """An entry point at unit ``name``, reported where it starts: the __main__ test,
         the function's name, or the top of the file for a module body."""

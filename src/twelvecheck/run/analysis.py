@@ -29,6 +29,7 @@ from twelvecheck.files.modulepath import module_name_from_path
 from twelvecheck.program.project import Project, console_scripts, find_packaging_files
 from twelvecheck.run.cache import ResultCache
 from twelvecheck.run.closure import FactClosure
+from twelvecheck.run.conditions import answer, questions
 from twelvecheck.run.deploy_files import deployment_facts
 from twelvecheck.run.model import RunResult, Settings, roots_of
 from twelvecheck.run.replay import RunRecords
@@ -79,6 +80,10 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
         if cache is not None:
             closure.assume(cache.recall(_closure_name(settings)))
     results = _analyze_all(tasks, settings.jobs, cache)
+    # Per-file findings that hold on a question about other modules (conditions.py).
+    asked = questions(results) if settings.stdin_source is None else []
+    if asked and closure is None and settings.prefilter:
+        closure = FactClosure(tasks, scripts, cache.content if cache is not None else None)
     if closure is not None:
         closure.settle(results)
     outside: dict[str, dict] | None = None
@@ -86,7 +91,7 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
         facts = {result.path: result.facts for result in results if result.facts}
         if outside is None:  # read once: the closure's waves add Python facts, never Procfiles
             outside = deployment_facts(settings, facts) if with_process_model else {}
-        project = Project(facts, scripts) if project_codes or with_process_model else None
+        project = Project(facts, scripts) if project_codes or with_process_model or asked else None
         # The process model comes before the whole-program rules: a process type's code is one
         # of their entry points. Its formation findings and escalations come after: they judge
         # the findings of every rule.
@@ -94,7 +99,9 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
                          if with_process_model else None)
         if project_codes and process_model is not None:
             project.deployed = process_entry_points(process_model, project, scripts)
-        missing = _missing_facts(closure, project, process_model)
+        missing = _missing_facts(closure, project, process_model) if project_codes or with_process_model else []
+        if closure is not None and project is not None and asked:
+            missing = sorted(set(missing) | set(closure.needed_for(project, asked)))
         if not missing:
             break
         closure.collect(missing, results, lambda more: _analyze_all(more, settings.jobs, cache))
@@ -102,7 +109,7 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
         if closure is not None:
             cache.remember(_closure_name(settings), closure.asked_paths())
         cache.flush()
-    findings = [finding for result in results for finding in result.findings]
+    findings = answer([finding for result in results for finding in result.findings], project)
     if project_codes:
         findings.extend(_project_findings(project, project_codes, tasks, errors))
     if process_model is not None:

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from twelvecheck import __version__
-from twelvecheck.core.findings import FileResult, Finding, Fix, Severity, Span
+from twelvecheck.core.findings import FileResult, Finding, Fix, Requires, Severity, Span
 
 CACHE_DIR_NAME = ".twelvecheck_cache"
 _FORMAT = 2  # bump when the pack layout changes
@@ -343,7 +343,10 @@ def _result_from_json(document: dict[str, Any], key: str, display_path: str) -> 
 
 def finding_to_json(finding: Finding) -> dict[str, Any]:
     """A finding as the cache keeps it: as reported, plus the text its fingerprint hashes."""
-    return {**finding.to_json(), "anchor_text": finding.anchor_text}
+    item = {**finding.to_json(), "anchor_text": finding.anchor_text}
+    if finding.requires is not None:  # a per-file result's condition (run/analysis.py answers it)
+        item["requires"] = finding.requires.to_json()
+    return item
 
 
 def finding_from_json(item: dict[str, Any]) -> Finding:
@@ -355,5 +358,5 @@ def finding_from_json(item: dict[str, Any]) -> Finding:
         severity=Severity.parse(item["severity"]), message=item["message"], path=item["path"],
         span=Span(int(item["line"]), int(item["column"]), int(item["end_line"]), int(item["end_column"])),
         help_uri=item["help_uri"], anchor_text=item["anchor_text"], fingerprint=item.get("fingerprint") or "",
-        fix=Fix.from_json(item.get("fix")),
+        fix=Fix.from_json(item.get("fix")), requires=Requires.from_json(item.get("requires")),
     )

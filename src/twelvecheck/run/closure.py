@@ -142,6 +142,28 @@ class FactClosure:
         indexes |= {i for index in list(indexes) for i in self.by_module[self._module(index)]}
         return indexes
 
+    def needed_for(self, project: Project, names: Iterable[str]) -> list[int]:
+        """Files without facts that answering a question about ``names`` reads
+        (run/conditions.py): the modules that may define each name, then those of what a
+        function there returns and of every base of the classes found, step by step (each
+        wave of facts asks again)."""
+        modules: set[str] = set()
+        seen: set[str] = set()
+        pending = list(names)
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            modules.update(_prefixes(name))
+            pending.extend(project.classes.get(name, ()))
+            classes, trail = project.instances(f"{name}()")
+            pending.extend(classes)
+            for holder in trail:
+                modules.update(_prefixes(holder.removesuffix("()")))
+        return sorted({i for module in modules for i in self.by_module.get(module, ())
+                       if not self.tasks[i].collect_facts})
+
     def collect(self, indexes: list[int], results: list[FileResult], analyze: Analyze) -> None:
         for index in indexes:
             self.tasks[index] = dataclasses.replace(self.tasks[index], collect_facts=True)

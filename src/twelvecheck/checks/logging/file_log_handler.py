@@ -6,16 +6,26 @@ from textwrap import dedent
 
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.program.values.exprs import argument, environment_default, is_stdio_device, is_path_expression, keyword_argument, opened_path
 from twelvecheck.checks.logging._fixes import handler_to_stream, loguru_sink_to_stderr
 from twelvecheck.checks.logging._handlers import FILE_HANDLER_CLASSES, LOGURU_ADD, STRUCTLOG_FILE_FACTORIES
+from twelvecheck.core.findings import Requires
 from twelvecheck.engine.rule import Invalid, Rule, Valid
+
+
+# The key of the file handler classes in a cross-module question (Rule.known_classes).
+_FILE_HANDLERS = "file_handlers"
 
 
 class FileLogHandler(Rule):
     code = "TWC201"
     tokens = ("FileHandler", "LogFile", "loguru", "structlog")
+    # A handler installed by a module that only imports its class or factory.
+    word_tokens = ("addHandler",)
+    known_classes = {_FILE_HANDLERS: FILE_HANDLER_CLASSES}
+    collectors = (ProgramFacts,)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -54,9 +64,16 @@ class FileLogHandler(Rule):
         return False
 
     def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "addHandler":
+            self._installed(argument(node, 0, "hdlr"))
         qualified = self.ctx.qualify(node.func)
         if qualified is None:
             return
+        if qualified == "logging.basicConfig" and (handlers := keyword_argument(node, "handlers")) is not None:
+            for value in self.assigned.values(handlers.value):
+                if isinstance(value, (cst.List, cst.Tuple)):
+                    for element in value.elements:
+                        self._installed(element.value)
         if qualified in FILE_HANDLER_CLASSES or qualified in self.file_subclasses:
             if is_stdio_device(argument(node, 0, "filename"), self.ctx, self.assigned.values):
                 return  # FileHandler("/dev/stdout"), FileHandler(os.devnull): no file
@@ -74,6 +91,23 @@ class FileLogHandler(Rule):
             file_arg = keyword_argument(node, "file")
             if file_arg is not None and opened_path(file_arg.value, self.ctx, self.assigned.values) is not None:
                 self.report(node, handler=f"{qualified.rsplit('.', 1)[-1]}(file=open(...))")
+
+    def _installed(self, handler: cst.BaseExpression | None) -> None:
+        """A handler installed on a logger, built by a call this module cannot judge (a class
+        or a factory defined in another module, a local class whose base is imported): a
+        finding if the whole program says the call makes a file handler (run/conditions.py)."""
+        if handler is None:
+            return
+        for value in self.assigned.values(handler):
+            if not isinstance(value, cst.Call):
+                continue
+            qualified = self.ctx.qualify(value.func)
+            if qualified is None or qualified in FILE_HANDLER_CLASSES or qualified in self.file_subclasses:
+                continue  # unknown, or reported where it is built
+            if is_stdio_device(argument(value, 0, "filename"), self.ctx, self.assigned.values):
+                continue
+            self.report_at(value, None, handler=qualified.rsplit(".", 1)[-1],
+                           requires=Requires.instance_of(qualified, _FILE_HANDLERS))
 
     VALID = [
         Valid("""
@@ -151,9 +185,54 @@ class FileLogHandler(Rule):
             logging.getLogger().addHandler(logging.FileHandler("/proc/self/fd/1"))
             logging.getLogger("quiet").addHandler(logging.FileHandler(os.devnull))
             """),
+        # Installed handlers built in other modules: a stream handler's subclass, a factory
+        # returning a stream handler, a class from outside the project: no file.
+        Valid("""
+            import logging
+            from rich.logging import RichHandler
+            from svc.handlers import ColorHandler
+            from svc.factory import console
+
+            def configure(level):
+                root = logging.getLogger()
+                root.addHandler(ColorHandler())
+                root.addHandler(console(level))
+                root.addHandler(RichHandler())
+                logging.basicConfig(handlers=[ColorHandler()])
+            """, filename="svc/main.py",
+            files=(("svc/__init__.py", ""),
+                   ("svc/handlers.py", "import logging\n\nclass ColorHandler(logging.StreamHandler):\n    pass\n"),
+                   ("svc/factory.py", "import sys\nfrom svc.handlers import ColorHandler\n\n"
+                                      "def console(level):\n    handler = ColorHandler(sys.stdout)\n"
+                                      "    handler.setLevel(level)\n    return handler\n"))),
     ]
 
     INVALID = [
+        # A file handler's subclass two modules away (a chain of subclasses), built where
+        # the logger is configured; a factory in another module returning one; a local class
+        # whose base is that imported subclass.
+        Invalid("""
+            import logging
+            from svc.handlers import AuditHandler
+            from svc.factory import build_handler
+
+            class QuietAudit(AuditHandler):
+                pass
+
+            def configure():
+                handler = AuditHandler("audit.log")
+                logging.getLogger("audit").addHandler(handler)
+                logging.getLogger().addHandler(build_handler())
+                logging.basicConfig(handlers=[QuietAudit("quiet.log")])
+            """, filename="svc/main.py", lines=(9, 11, 12),
+            files=(("svc/__init__.py", ""),
+                   ("svc/base.py", "from logging.handlers import RotatingFileHandler\n\n"
+                                   "class SizedHandler(RotatingFileHandler):\n    pass\n"),
+                   ("svc/handlers.py", "from svc.base import SizedHandler\n\n"
+                                       "class AuditHandler(SizedHandler):\n    pass\n"),
+                   ("svc/factory.py", "import os\nfrom svc.handlers import AuditHandler\n\n"
+                                      "def build_handler():\n"
+                                      "    return AuditHandler(os.environ.get('LOG_PATH', 'app.log'))\n"))),
         Invalid("""
             import logging
             handler = logging.FileHandler("app.log")

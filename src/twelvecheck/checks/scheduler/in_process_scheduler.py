@@ -19,9 +19,11 @@ from twelvecheck.checks.scheduler._schedulers import (
     SchedulerKind, is_gui_toolkit, is_standalone, runs_embedded_beat,
 )
 from twelvecheck.checks.scheduler._threads import JobThreads
+from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.program.values.exprs import argument, keyword_is_true, string_items
 from twelvecheck.program.values.scopes import ScopeModel, Site
 from twelvecheck.engine.names import dotted_name
+from twelvecheck.core.findings import Requires
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 
 
@@ -35,6 +37,9 @@ class Made:
     kind: SchedulerKind | None  # None: a thread whose target decides
     target: cst.BaseExpression | None = None  # thread target, or the class name called
     started: bool = False  # a spawner's call starts it
+    # A class or factory this module cannot judge (another module's, or a local class with an
+    # imported base): what the whole program is asked whether calling it makes a scheduler.
+    elsewhere: str | None = None
 
 
 @dataclass
@@ -50,6 +55,12 @@ class InProcessScheduler(Rule):
     code = "TWC401"
     tokens = ("Scheduler", "EmbeddedService", "MiniHuey", "run_pending", "Timer", "worker_main", "beat",
               "with_scheduler", '"-B"', "'-B'")
+    # A scheduler class of the project, subclassed across modules: the classes each way of
+    # starting one applies to (a question of a conditional finding, run/conditions.py).
+    known_classes = {method: frozenset(name for name, kind in SCHEDULER_CLASSES.items()
+                                       if method in kind.start_methods)
+                     for method in ("start", "start_in_background")}
+    collectors = (ProgramFacts,)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -63,7 +74,7 @@ class InProcessScheduler(Rule):
         self.scheduler_subclasses: dict[int, SchedulerKind] = {}  # local subclasses of SCHEDULER_CLASSES
         self.local_schedulers: dict[str, SchedulerKind] = {}  # their qualified names (subclassed again)
         self.relative_names: set[str] = set()
-        self.reports: list[tuple[cst.CSTNode, cst.CSTNode | None, str]] = []
+        self.reports: list[tuple] = []  # (node, statement, what[, requires])
         self.gui = False
 
     def _statement(self) -> cst.CSTNode | None:
@@ -112,7 +123,12 @@ class InProcessScheduler(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         self.flows.record_call(node)
         qualified = self.ctx.qualify(node.func) or ""
-        if not self._construction(node, qualified) and isinstance(node.func, cst.Attribute):
+        constructed = self._construction(node, qualified)
+        if not constructed and "." in qualified and qualified not in SCHEDULER_CLASSES \
+                and not qualified.startswith(self.ctx.module_name + "."):
+            # Another module's class or factory: judged if something starts what it gives.
+            self.made[id(node)] = Made(node, self._statement(), self.scopes.site(), None, elsewhere=qualified)
+        if not constructed and isinstance(node.func, cst.Attribute):
             self._method_call(node, node.func, qualified)
         elif qualified.startswith("schedule.") and qualified.endswith(".run_pending"):
             self.threads.record_run_pending(None)  # `from schedule import run_pending`
@@ -178,6 +194,9 @@ class InProcessScheduler(Rule):
                 made.kind = self.scheduler_subclasses[id(definition)]
                 continue
             made.kind = self.threads.kind_of(definition)
+            if made.kind is None and not made.started and isinstance(made.target, cst.Name):
+                local = self.ctx.qualify(made.target)  # a local class: its bases may be imported
+                made.elsewhere = local if local not in SCHEDULER_CLASSES else None  # not the library's own
             if made.kind is not None and made.started:  # spawned by the call itself
                 self.reports.append((made.node, made.statement, made.kind.started_by("start")))
         for timer, kind in self.threads.rearmed_timers():
@@ -186,8 +205,8 @@ class InProcessScheduler(Rule):
         # this module runs nothing here (built for another process, or never started).
         for start in self.started:
             self._resolve_start(start)
-        for report_node, statement, what in self.reports:
-            self.report_at(report_node, statement, what=what)
+        for report_node, statement, what, *requires in self.reports:
+            self.report_at(report_node, statement, what=what, requires=requires[0] if requires else None)
 
     def _resolve_start(self, start: Started) -> None:
         argv = self._argv(start) if start.method in ("worker_main", "start") else []
@@ -199,6 +218,16 @@ class InProcessScheduler(Rule):
             made = self.made.get(id(value)) if isinstance(value, cst.Call) else None
             if made is not None and made.kind is not None and start.method in made.kind.start_methods:
                 self.reports.append((start.node, start.statement, made.kind.started_by(start.method)))
+                return
+        # Only where one of the rule's tokens occurs: the prefilter must not change a finding.
+        if start.method not in self.known_classes or not self.mentioned_in(self.ctx.text):
+            return
+        for value in self.flows.values(start.receiver, start.site):
+            made = self.made.get(id(value)) if isinstance(value, cst.Call) else None
+            if made is not None and made.kind is None and made.elsewhere:
+                name = made.elsewhere.rsplit(".", 1)[-1]
+                self.reports.append((start.node, start.statement, f"{name}.{start.method}()",
+                                     Requires.instance_of(made.elsewhere, start.method)))
                 return
 
     def _argv(self, start: Started) -> list[str]:
@@ -343,9 +372,41 @@ class InProcessScheduler(Rule):
                     super().run()
             NamedTimer(5, print).start()
             """),
+        # Started classes of other modules that are no background scheduler: a blocking one
+        # (a clock process), a class of the project's own with a start() method.
+        Valid("""
+            from app.clock import ClockScheduler
+            from app.tasks import TaskScheduler
+
+            def main():
+                TaskScheduler().start()
+                ClockScheduler().start()
+            """, filename="app/main.py",
+            files=(("app/__init__.py", ""),
+                   ("app/clock.py", "from apscheduler.schedulers.blocking import BlockingScheduler\n\n"
+                                    "class ClockScheduler(BlockingScheduler):\n    pass\n"),
+                   ("app/tasks.py", "class TaskScheduler:\n    def start(self):\n        return None\n"))),
     ]
 
     INVALID = [
+        # A background scheduler's subclass two modules away, started here: built here
+        # (imported relatively), or by a factory of another module.
+        Invalid("""
+            from .jobs import JobScheduler
+            from app.factory import make_scheduler
+
+            def start_jobs():
+                JobScheduler().start()
+                scheduler = make_scheduler()
+                scheduler.start()
+            """, filename="app/main.py", lines=(5, 7),
+            files=(("app/__init__.py", ""),
+                   ("app/base.py", "from apscheduler.schedulers.background import BackgroundScheduler\n\n"
+                                   "class BaseScheduler(BackgroundScheduler):\n    pass\n"),
+                   ("app/jobs.py", "from app.base import BaseScheduler\n\nclass JobScheduler(BaseScheduler):\n"
+                                   "    pass\n"),
+                   ("app/factory.py", "from app.jobs import JobScheduler\n\ndef make_scheduler():\n"
+                                      "    return JobScheduler(timezone='UTC')\n"))),
         Invalid("""
             from apscheduler.schedulers.background import BackgroundScheduler
             scheduler = BackgroundScheduler()

@@ -1,0 +1,45 @@
+"""Conditional findings: a per-file finding that holds on a question about other modules.
+
+A per-file rule sees its own module only. Where what it reports depends on another module
+(``logger.addHandler(AppHandler(...))`` with ``AppHandler`` imported from the project), it
+reports the finding with a ``core.findings.Requires``; the per-file result (and the cache)
+keeps it as it is. Every run then answers the question again from the whole program's
+facts: the fact closure first fetches the facts of the modules the question names (and of
+the modules they lead to: bases, what a function returns), then the finding is kept, without
+its condition, if the project says yes, and dropped otherwise. A change in the module that
+defines the base class changes the answer, never the cached per-file result.
+
+Without a project (standard input, a rule case checked in memory) a conditional finding is
+dropped: nothing outside the file is known, and a finding must not rest on a guess.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from twelvecheck.core.findings import FileResult, Finding
+from twelvecheck.engine.registry import load_rules
+from twelvecheck.program.project import Project
+
+
+def questions(results: list[FileResult]) -> list[str]:
+    """The names the conditional findings of ``results`` ask about."""
+    return sorted({finding.requires.name for result in results for finding in result.findings
+                   if finding.requires is not None})
+
+
+def answer(findings: list[Finding], project: Project | None) -> list[Finding]:
+    """The findings that hold: the plain ones, and the conditional ones the project answers
+    yes, without their condition."""
+    kept = []
+    rules = load_rules()
+    for finding in findings:
+        requires = finding.requires
+        if requires is None:
+            kept.append(finding)
+            continue
+        rule = rules.get(finding.code)
+        known = rule.known_classes.get(requires.known) if rule is not None else None
+        if project is not None and known is not None and project.makes_instance_of(requires.name, known):
+            kept.append(dataclasses.replace(finding, requires=None))
+    return kept

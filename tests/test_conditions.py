@@ -1,0 +1,99 @@
+"""Conditional findings (run/conditions.py): a per-file rule's finding that holds on a question
+about other modules is answered by the run from the whole program, the same with and without
+the prefilter, and again on every run: the cache keeps the question, never its answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import write
+
+from twelvecheck.core.findings import Requires
+from twelvecheck.engine.registry import load_rules
+from twelvecheck.program.project import Project
+from twelvecheck.run.model import Settings
+from twelvecheck.run.runner import run as run_checks
+
+MAIN = """\
+import logging
+from svc.handlers import AuditHandler
+
+
+def configure():
+    logging.getLogger().addHandler(AuditHandler("audit.log"))
+"""
+HANDLERS = "from svc.base import SizedHandler\n\nclass AuditHandler(SizedHandler):\n    pass\n"
+FILE_BASE = "from logging.handlers import RotatingFileHandler\n\nclass SizedHandler(RotatingFileHandler):\n    pass\n"
+STREAM_BASE = "from logging import StreamHandler\n\nclass SizedHandler(StreamHandler):\n    pass\n"
+
+
+def _conditional_cases():
+    for code, rule in sorted(load_rules().items()):
+        if not rule.known_classes:
+            continue
+        for index, case in enumerate([*rule.VALID, *rule.INVALID]):
+            if case.files:
+                yield pytest.param(code, case, id=f"{code}-{index}")
+
+
+@pytest.mark.parametrize(("code", "case"), list(_conditional_cases()))
+def test_cases_across_modules_find_the_same_without_the_prefilter(tmp_path, code, case):
+    root = tmp_path / "app"
+    (root / ".git").mkdir(parents=True)
+    files = dict(case.files)
+    files[case.filename or "app.py"] = case.source
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    found = []
+    for prefilter in (True, False):
+        settings = Settings(paths=[str(root)], select=[code], cwd=root, root=root, prefilter=prefilter)
+        result = run_checks(settings)
+        assert all(f.requires is None for f in result.findings)
+        found.append(sorted((f.path, f.line, f.code) for f in result.findings))
+    assert found[0] == found[1]
+
+
+@pytest.fixture
+def service(project):
+    write(project, "svc/__init__.py", "")
+    write(project, "svc/main.py", MAIN)
+    write(project, "svc/handlers.py", HANDLERS)
+    write(project, "svc/base.py", FILE_BASE)
+    return project
+
+
+def _lines(proc) -> list[tuple[str, int]]:
+    return [(f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"] if f["code"] == "TWC201"]
+
+
+def test_editing_only_the_base_class_module_changes_the_finding_on_a_cached_run(service, run):
+    uncached = run("--no-cache", "--format", "json", "--select", "TWC201")
+    assert _lines(uncached) == [("svc/main.py", 6)]
+    assert "requires" not in uncached.stdout and "instance_of" not in uncached.stdout
+    assert run("--format", "json", "--select", "TWC201").stdout == uncached.stdout  # cold
+    assert run("--format", "json", "--select", "TWC201").stdout == uncached.stdout  # warm (replayed)
+    write(service, "svc/base.py", STREAM_BASE)
+    assert _lines(run("--format", "json", "--select", "TWC201")) == []
+    assert _lines(run("--no-cache", "--format", "json", "--select", "TWC201")) == []
+    write(service, "svc/base.py", FILE_BASE)
+    assert run("--format", "json", "--select", "TWC201").stdout == uncached.stdout
+
+
+def test_the_question_is_answered_with_every_rule_enabled_and_without_the_prefilter(service, run):
+    default = run("--format", "json")
+    assert ("svc/main.py", 6) in _lines(default)
+    assert run("--no-cache", "--no-prefilter", "--format", "json").stdout == default.stdout
+
+
+def test_standard_input_drops_a_conditional_finding(service, run):
+    proc = run("--format", "json", "--select", "TWC201", "-", input=MAIN)
+    assert _lines(proc) == []
+
+
+def test_a_cycle_of_classes_answers_no():
+    project = Project({"a.py": {"program": {"classes": {"a.A": ["b.B"]}}},
+                       "b.py": {"program": {"classes": {"b.B": ["a.A"]}}}})
+    assert not project.makes_instance_of("a.A", frozenset({"logging.FileHandler"}))
+    assert Requires.from_json(Requires.instance_of("a.A", "k").to_json()) == Requires.instance_of("a.A", "k")
