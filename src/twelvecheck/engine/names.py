@@ -116,6 +116,10 @@ class ImportTable:
             if local:
                 self.bind(local, f"{base}.{imported}" if base else imported)
 
+    def source_module(self, node: "ast.ImportFrom") -> str | None:
+        """The absolute name of the module a ``from ... import`` statement reads."""
+        return self._absolute_module(node.module or "", node.level) or None
+
     def _absolute_module(self, module: str, level: int) -> str | None:
         if level == 0:
             return module

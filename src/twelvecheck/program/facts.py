@@ -142,6 +142,9 @@ class ProgramFacts(FactCollector):
         self.signal_constants: dict[str, list[str]] = {}  # module constants naming signals
         self.function_names: dict[int, str] = {}  # id(FunctionDef) -> its unit
         self.decorating = 0
+        self.is_package = scope.imports.is_package
+        self.exports: dict[str, str] = {}  # a package's re-exported name -> what it names
+        self.star_sources: list[str] = []  # modules a package re-exports with `import *`
         self.assigned = AssignedValues(scope)  # type: ignore[arg-type]
         self.holds = Holds(scope, self.assigned.values)  # type: ignore[arg-type]
         self.main_block: ast.If | None = None
@@ -164,6 +167,8 @@ class ProgramFacts(FactCollector):
         return {
             "units": {name: unit.to_facts() for name, unit in self.units.items()},
             "classes": self.classes,
+            **({"exports": self.exports} if self.exports else {}),
+            **({"star_sources": self.star_sources} if self.star_sources else {}),
             "main_fix": self.main_fix,
             "holds": self.holds.facts(),
             "signal_constants": self.signal_constants,
@@ -327,13 +332,22 @@ class ProgramFacts(FactCollector):
 
     def _visit_import_from(self, node: ast.ImportFrom) -> None:
         self.ctx.imports.add_import(node)
+        # A package's __init__ re-exports what it imports at its top level: `from svc import
+        # run` names `svc.service.run` (project.py follows these names).
+        exports = self.is_package and not self.ctx.functions and not self.ctx.classes
         for alias in node.names:
             if alias.name == "*":
+                source = self.ctx.imports.source_module(node) if exports else None
+                if source:
+                    self.star_sources.append(source)
                 return
-            qualified = self.ctx.imports.lookup(alias.asname or alias.name)
+            local = alias.asname or alias.name
+            qualified = self.ctx.imports.lookup(local)
             if qualified:
                 self._imports(qualified.rsplit(".", 1)[0])
                 self._imports(qualified)  # the name may itself be a module
+                if exports and qualified != f"{self.ctx.module_name}.{local}":
+                    self.exports[f"{self.ctx.module_name}.{local}"] = qualified
 
     def _imports(self, module: str) -> None:
         parts = module.split(".")

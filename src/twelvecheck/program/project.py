@@ -1,28 +1,22 @@
 """The whole program: every file's facts joined, entry points found, calls followed.
 
 Entry points are ``if __name__ == "__main__":`` blocks, the module body of a package's
-``__main__.py``, the functions named by console scripts in ``pyproject.toml``
-(``[project.scripts]``, ``[tool.poetry.scripts]``), ``setup.cfg`` or literal ``setup.py``
-``entry_points``, and the code a Procfile's process types run (``deployed``, filled in by
-``deploy/process_model.process_entry_points``). Packaging files are read, never executed.
+``__main__.py``, the functions named by console scripts (read by ``packaging.py``), Django
+management commands' ``handle``, and the code a Procfile's process types run
+(``deployed``, filled in by ``deploy/process_model.process_entry_points``).
 """
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from twelvecheck.core import toml as _toml
-from twelvecheck.files.ignoring import repository_folders
 from twelvecheck.program.frameworks import COMMAND_CONVENTIONS
 
 _TEST_PATH_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_test\.py$|(^|/)conftest\.py$")
-_SCRIPT_RE = re.compile(r"^\s*([\w.-]+)\s*=\s*([\w.]+)\s*:\s*([\w.]+)")
 # A module a framework runs by where it is: `<app>/management/commands/<name>.py`, not one
 # whose name starts with `_` (Django's find_commands skips those, __init__.py too).
 _COMMAND_PATH_RES = tuple(
@@ -32,6 +26,8 @@ _COMMAND_PATH_RES = tuple(
 # How many steps Project.instances follows from a holder to a class: `f()` returns `g()`,
 # which returns `Bot()`, is two.
 MAX_HOLD_STEPS = 3
+# How many re-exports Project.canonical follows (a package re-exporting a subpackage's).
+MAX_EXPORT_STEPS = 4
 # Where a finding about a whole file goes (a __main__.py, a module a process type runs).
 FILE_START = (1, 1, 1, 2)
 
@@ -76,6 +72,11 @@ class Project:
         self.class_paths: dict[str, str] = {}
         self.holds: dict[str, list[str]] = {}  # holder -> what it holds (holds.py)
         self.signal_constants: dict[str, list[str]] = {}  # SIGNALS = (SIGTERM, SIGINT) -> names
+        # What packages re-export: `svc.run` -> `svc.service.run` (`from .service import run`
+        # in svc/__init__.py), and the modules a package re-exports whole (`import *`).
+        self.exports: dict[str, str] = {}
+        self.star_sources: dict[str, list[str]] = {}
+        self._canonical: dict[str, str] = {}
         self._instances: dict[str, tuple[list[str], list[str]]] = {}
         self.path_units: dict[str, list[str]] = {}  # display path -> the units defined there
         self._resolved: dict[str, list[str]] = {}
@@ -95,6 +96,13 @@ class Project:
                 self.holds.setdefault(holder, made)
             for constant, signals in program.get("signal_constants", {}).items():
                 self.signal_constants.setdefault(constant, signals)
+            for name, target in program.get("exports", {}).items():
+                self.exports.setdefault(name, target)
+            if program.get("star_sources"):
+                package = next((unit[: -len(".<module>")] for unit in program.get("units", {})
+                                if unit.endswith(".<module>")), None)
+                if package is not None:
+                    self.star_sources.setdefault(package, program["star_sources"])
 
     # -- entry points ----------------------------------------------------------------
     def entry_points(self) -> Iterator[EntryPoint]:
@@ -153,8 +161,49 @@ class Project:
             if current in seen:
                 continue
             seen.add(current)
+            if current not in self.classes and (defined := self.canonical(current)) != current:
+                pending.append(defined)  # a class a package re-exports
             pending.extend(self.classes.get(current, ()))
         return False
+
+    def canonical(self, name: str) -> str:
+        """The name where it is defined: a package's re-export (``svc.run`` for
+        ``svc.service.run``, also through ``import *``) replaced by what it names, a few
+        steps at most (a package re-exporting another package's re-export)."""
+        found = self._canonical.get(name)
+        if found is None:
+            found = self._canonical[name] = self._defined(name)
+        return found
+
+    def _defined(self, name: str) -> str:
+        for _ in range(MAX_EXPORT_STEPS):
+            parts = name.split(".")
+            for end in range(len(parts), 0, -1):
+                prefix, rest = ".".join(parts[:end]), parts[end:]
+                target = self.exports.get(prefix)
+                if target is None and end < len(parts):
+                    target = next((f"{source}.{parts[end]}" for source in self.star_sources.get(prefix, ())
+                                   if self._defines(f"{source}.{parts[end]}")), None)
+                    rest = parts[end + 1:]
+                if target is not None:
+                    name = ".".join([target, *rest])
+                    break
+            else:
+                return name
+        return name
+
+    def defining_modules(self, name: str) -> set[str]:
+        """Modules that may define ``name`` (the fact closure fetches them): its prefixes,
+        those of where a package's re-export points, and the modules a prefix re-exports
+        with ``import *``."""
+        found = set(_prefixes(name)) | set(_prefixes(self.canonical(name)))
+        for prefix in list(found):
+            for source in self.star_sources.get(prefix, ()):
+                found.update(_prefixes(source))
+        return found
+
+    def _defines(self, name: str) -> bool:
+        return name in self.units or name in self.classes or name in self.exports or f"{name}()" in self.holds
 
     def makes_instance_of(self, callee: str, bases: frozenset[str]) -> bool:
         """Whether calling ``callee`` gives an instance of a class deriving from one of
@@ -189,6 +238,8 @@ class Project:
     def _resolve(self, callee: str) -> list[str]:
         if callee in self.units:
             return [callee]
+        if callee not in self.classes and (defined := self.canonical(callee)) != callee:
+            return self.resolve(defined)  # `from svc import run` where svc/__init__ re-exports it
         if callee in self.classes:
             return self.resolve(f"{callee}.__init__")
         owner, _, method = callee.rpartition(".")
@@ -224,6 +275,8 @@ class Project:
         trail.append(holder)
         if holder.endswith("()"):
             made = holder[:-2]
+            if made not in self.classes and made not in self.units:
+                made = self.canonical(made)
             if made in self.classes:
                 classes.append(made)
                 return
@@ -264,6 +317,7 @@ class Project:
                 continue
             seen.add(cls)
             for base in self.classes[cls]:
+                base = base if base in self.classes else self.canonical(base)
                 names.append(f"{base}.{method}")
                 pending.append(base)
         return names
@@ -295,96 +349,8 @@ class Project:
         return order
 
 
-def find_packaging_files(paths: list[Path]) -> list[Path]:
-    """pyproject.toml / setup.cfg / setup.py in the checked directories or above them,
-    up to the repository root: console scripts are declared at the project root."""
-    found: list[Path] = []
-    for path in paths:
-        directory = path if path.is_dir() else path.parent
-        directory = directory.resolve()
-        for candidate in repository_folders(directory):
-            names = [candidate / n for n in ("pyproject.toml", "setup.cfg", "setup.py") if (candidate / n).is_file()]
-            if names:
-                found.extend(n for n in names if n not in found)
-                break
-    return found
-
-
-def console_scripts(files: list[Path]) -> list[tuple[str, str]]:
-    """(name, "module.function") for every console script the files declare."""
-    scripts: list[tuple[str, str]] = []
-    for path in files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if path.name == "pyproject.toml":
-            scripts.extend(_pyproject_scripts(text))
-        elif path.name == "setup.cfg":
-            scripts.extend(_setup_cfg_scripts(text))
-        else:
-            scripts.extend(_setup_py_scripts(text))
-    return scripts
-
-
-def _target(reference: str) -> str | None:
-    module, _, function = reference.partition(":")
-    function = function.split("[", 1)[0].strip()  # "mod:func [extra]"
-    return f"{module.strip()}.{function}" if module.strip() and function else None
-
-
-def _pyproject_scripts(text: str) -> Iterator[tuple[str, str]]:
-    try:
-        data = _toml.loads(text)
-    except (_toml.TOMLDecodeError, RecursionError):  # someone else's broken pyproject: no scripts
-        return
-    tables = [data.get("project", {}).get("scripts", {}),
-              data.get("tool", {}).get("poetry", {}).get("scripts", {})]
-    for table in tables:
-        if not isinstance(table, dict):
-            continue
-        for name, reference in table.items():
-            if isinstance(reference, dict):
-                reference = reference.get("reference") or reference.get("callable") or ""
-            target = _target(reference) if isinstance(reference, str) else None
-            if target:
-                yield name, target
-
-
-def _setup_cfg_scripts(text: str) -> Iterator[tuple[str, str]]:
-    import configparser  # only for a setup.cfg
-
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text)
-        value = parser.get("options.entry_points", "console_scripts", fallback="")
-    except configparser.Error:
-        return
-    for line in value.splitlines():
-        match = _SCRIPT_RE.match(line)
-        if match:
-            yield match.group(1), f"{match.group(2)}.{match.group(3)}"
-
-
-def _setup_py_scripts(text: str) -> Iterator[tuple[str, str]]:
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
-        return
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        for keyword in node.keywords:
-            if keyword.arg != "entry_points":
-                continue
-            try:
-                value = ast.literal_eval(keyword.value)
-            except (ValueError, SyntaxError, RecursionError):
-                continue
-            entries = value.get("console_scripts", []) if isinstance(value, dict) else []
-            if isinstance(entries, str):
-                entries = entries.splitlines()
-            for line in entries if isinstance(entries, (list, tuple)) else []:
-                match = _SCRIPT_RE.match(line) if isinstance(line, str) else None
-                if match:
-                    yield match.group(1), f"{match.group(2)}.{match.group(3)}"
+@lru_cache(maxsize=65536)
+def _prefixes(dotted: str) -> tuple[str, ...]:
+    """``a.b.c`` -> ``a``, ``a.b``, ``a.b.c``: any of them may be the module that defines it."""
+    parts = dotted.split(".")
+    return tuple(".".join(parts[:end]) for end in range(1, len(parts) + 1))

@@ -26,7 +26,8 @@ from twelvecheck.engine.task import FileTask, FindingFactory
 from twelvecheck.files.decoding import SourceError, decode_source
 from twelvecheck.files.discovery import SourceFile
 from twelvecheck.files.modulepath import module_name_from_path
-from twelvecheck.program.project import Project, console_scripts, find_packaging_files
+from twelvecheck.program.packaging import console_scripts, find_packaging_files
+from twelvecheck.program.project import Project
 from twelvecheck.run.cache import ResultCache
 from twelvecheck.run.closure import FactClosure
 from twelvecheck.run.conditions import answer, questions

@@ -124,7 +124,7 @@ class FactClosure:
                 modules.update(_prefixes(constant))
             for callee in unit["calls"]:
                 if not project.resolve(callee):
-                    modules.update(_prefixes(callee))
+                    modules.update(project.defining_modules(callee))
                     # setup().run(): the modules of what setup() returns, step by step
                     classes, trail = project.instances(callee.rpartition(".")[0])
                     for name in (*classes, *trail):
@@ -135,7 +135,7 @@ class FactClosure:
             program = (project.files.get(self.tasks[index].display_path) or {}).get("program") or {}
             for bases in program.get("classes", {}).values():
                 for base in bases:
-                    modules.update(_prefixes(base))
+                    modules.update(project.defining_modules(base))
         indexes |= {i for module in modules for i in self.by_module.get(module, ())}
         indexes |= {i for path in deployed_paths if (i := self.by_display.get(path)) is not None}
         # A file joins with every file of its module name: the first by path stands for it.
@@ -155,7 +155,7 @@ class FactClosure:
             if name in seen:
                 continue
             seen.add(name)
-            modules.update(_prefixes(name))
+            modules.update(project.defining_modules(name))
             pending.extend(project.classes.get(name, ()))
             classes, trail = project.instances(f"{name}()")
             pending.extend(classes)

@@ -158,7 +158,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 def files_above(roots: list[Path], names: tuple[str, ...]) -> list[str]:
     """The files named ``names`` in the checked folders and their parents, up to the
-    repository root: where a run looks for console scripts (``project.find_packaging_files``)
+    repository root: where a run looks for console scripts (``packaging.find_packaging_files``)
     and for the Procfile and app.json it belongs to (``run/deploy_files.find_deployment_files``).
     A superset of what those read does no harm to a key."""
     found: list[str] = []

@@ -123,7 +123,7 @@ def _run_record(settings: Settings, enabled: set[str], severities: tuple, source
     return records, records.key(shape)
 
 
-_PACKAGING_NAMES = ("pyproject.toml", "setup.cfg", "setup.py")  # project.find_packaging_files
+_PACKAGING_NAMES = ("pyproject.toml", "setup.cfg", "setup.py")  # packaging.find_packaging_files
 # Settings that do not change a run's answer, or are not part of a recorded run.
 _NOT_IN_KEY = frozenset({"jobs", "cache_dir", "stdin_filename", "stdin_source"})
 

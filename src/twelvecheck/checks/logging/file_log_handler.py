@@ -208,6 +208,17 @@ class FileLogHandler(Rule):
     ]
 
     INVALID = [
+        # A handler class its package re-exports (svc/__init__.py: `from .logs import *`).
+        Invalid("""
+            import logging
+            from svc import AuditHandler
+
+            def configure():
+                logging.getLogger().addHandler(AuditHandler("audit.log"))
+            """, filename="app.py", lines=(5,),
+            files=(("svc/__init__.py", "from .logs import *\n"),
+                   ("svc/logs.py", "from logging.handlers import RotatingFileHandler\n\n"
+                                   "class AuditHandler(RotatingFileHandler):\n    pass\n"))),
         # A file handler's subclass two modules away (a chain of subclasses), built where
         # the logger is configured; a factory in another module returning one; a local class
         # whose base is that imported subclass.

@@ -263,3 +263,27 @@ def drain(pending):
 if __name__ == "__main__":
     drain([1, 2, 3])
 """
+
+
+# A service imported from its package, which re-exports it from a module (by name or with
+# `import *`, through a subpackage).
+REEXPORTED = (("svc/core/loop.py", """
+    import signal
+    import time
+
+    class Service:
+        def run(self):
+            while True:
+                time.sleep(1)
+
+    class StoppableService(Service):
+        def run(self):
+            signal.signal(signal.SIGTERM, lambda signum, frame: exit(0))
+            super().run()
+    """), ("svc/core/__init__.py", "from .loop import Service, StoppableService as Graceful\n"))
+REEXPORT_STYLES = ("from .core import Service, Graceful\n", "from .core import *\n")
+
+
+def reexported(main: str, style: str) -> tuple[str, tuple]:
+    """``main`` with the svc package re-exporting in ``style`` from svc/core."""
+    return dedent(main).lstrip("\n"), tree(*REEXPORTED, ("svc/__init__.py", style), main="main.py")

@@ -6,7 +6,7 @@ from twelvecheck.program.lifetime import unhandled_services
 from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.checks.signals._projects import (
     BOT_CLI, BOT_FILES, COMMAND, COPIED_LOOP, DRAIN, HANDLE, INSTALLS, PICKS, POLLING, RELAY_FILES, RELAY_MAIN,
-    picked_relay, stop_service, stopper, tree,
+    REEXPORT_STYLES, picked_relay, reexported, stop_service, stopper, tree,
 )
 from twelvecheck.engine.rule import Invalid, ProjectFinding, ProjectRule, Valid
 
@@ -20,6 +20,10 @@ class NoSigtermHandler(ProjectRule):
         return unhandled_services(cls.code, project, lambda life: not life.stops_on_interrupt)
 
     VALID = [
+        # a service its package re-exports, which installs a handler
+        *(Valid(main, filename="main.py", files=files) for main, files in (
+            reexported('from svc import Graceful\nif __name__ == "__main__":\n    Graceful().run()\n', style)
+            for style in REEXPORT_STYLES)),
         Valid(DRAIN),  # a work list drained by a helper that waits between items
         # a server class picked from a table by a setting: every class it may pick handles
         # SIGTERM, or runs no loop
@@ -232,6 +236,10 @@ class NoSigtermHandler(ProjectRule):
     ]
 
     INVALID = [
+        # a service its package re-exports from a module (by name, or with import *)
+        *(Invalid(main, filename="main.py", files=files, lines=(2,)) for main, files in (
+            reexported('import svc\nif __name__ == "__main__":\n    svc.Service().run()\n', style)
+            for style in REEXPORT_STYLES)),
         # a copied asyncore-style loop that waits inside the function it calls
         Invalid(RELAY_MAIN, filename="mail/relay.py", files=tree(COPIED_LOOP, main="mail/relay.py"), lines=(6,)),
         # a server class picked from a table by a setting: one of them serves with no handler
