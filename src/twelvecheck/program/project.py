@@ -180,7 +180,10 @@ class Project:
             parts = name.split(".")
             for end in range(len(parts), 0, -1):
                 prefix, rest = ".".join(parts[:end]), parts[end:]
-                target = self.exports.get(prefix)
+                # `from .actor import actor` in a package: `pkg.actor(...)` is the function,
+                # but `pkg.actor.Actor` is read in the submodule it was imported from.
+                shadowed = end < len(parts) and f"{prefix}.<module>" in self.units
+                target = None if shadowed else self.exports.get(prefix)
                 if target is None and end < len(parts):
                     target = next((f"{source}.{parts[end]}" for source in self.star_sources.get(prefix, ())
                                    if self._defines(f"{source}.{parts[end]}")), None)
@@ -239,7 +242,14 @@ class Project:
         if callee in self.units:
             return [callee]
         if callee not in self.classes and (defined := self.canonical(callee)) != callee:
-            return self.resolve(defined)  # `from svc import run` where svc/__init__ re-exports it
+            # `from svc import run` where svc/__init__ re-exports it; the defined name is
+            # not made canonical again (a re-export naming itself would never end)
+            return self._resolve_defined(defined)
+        return self._resolve_defined(callee)
+
+    def _resolve_defined(self, callee: str) -> list[str]:
+        if callee in self.units:
+            return [callee]
         if callee in self.classes:
             return self.resolve(f"{callee}.__init__")
         owner, _, method = callee.rpartition(".")
