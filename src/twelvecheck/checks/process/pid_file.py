@@ -73,6 +73,7 @@ class PidFile(Rule):
         super().__init__(ctx)
         self.assigned = AssignedValues(ctx)
         self.handled: set[int] = set()
+        self.open_statements: dict[int, cst.CSTNode] = {}  # the statement of each open, for report_at
         # The handles of the `with open(...) as f:` blocks being visited, innermost last.
         # A pid written inside the block is reported once, on the open.
         self.with_handles: list[dict[str, _OpenHandle]] = []
@@ -81,20 +82,19 @@ class PidFile(Rule):
 
     # -- bookkeeping --------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
-        names = [target_key(t.target) for t in node.targets]
-        self._check_opened(node.value, names)
+        self._check_opened(node.value)
         record_assignment(self.assigned, node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self._check_opened(node.value, [target_key(node.target)])
+            self._check_opened(node.value)
         record_assignment(self.assigned, node)
 
     def visit_With(self, node: cst.With) -> None:
         handles: dict[str, _OpenHandle] = {}
         for item in node.items:
             name = target_key(item.asname.name) if item.asname else None  # type: ignore[arg-type]
-            reported = self._check_opened(item.item, [name])
+            reported = self._check_opened(item.item)
             if name and isinstance(item.item, cst.Call) and self._written_path(item.item) is not None:
                 handles[name] = _OpenHandle(item.item, reported)
             self.assigned.record_with_item(item)
@@ -114,15 +114,18 @@ class PidFile(Rule):
         return None
 
     # -- opening a pid file for writing --------------------------------------------
-    def _check_opened(self, value: cst.BaseExpression, names: list[str | None]) -> bool:
-        """``open(<pid path>, "w")`` or a file opened for writing into a pid-named variable."""
+    def _check_opened(self, value: cst.BaseExpression) -> bool:
+        """``open(<pid path>, "w")``: a file opened for writing at a path whose text says
+        PID file (``"app.pid"``, through local names). The names of the variables involved
+        decide nothing; a file that receives the pid is reported when it is written."""
         if not isinstance(value, cst.Call):
             return False
+        if self.ctx.statements:
+            self.open_statements[id(value)] = self.ctx.statements[-1]
         path = self._written_path(value)
         if path is None:
             return False
-        if expression_names_pid_file(path, self.ctx, self.assigned) or any(
-                names_pid_file(name.rsplit(".", 1)[-1]) for name in names if name):
+        if expression_names_pid_file(path, self.ctx, self.assigned, by_name=False):
             self.handled.add(id(value))
             self.report(value, what="a PID file is opened for writing")
             return True
@@ -196,7 +199,7 @@ class PidFile(Rule):
         elif name in PATH_WRITE_METHODS and isinstance(node.func, cst.Attribute) and node.args:
             receiver, data = node.func.value, node.args[0].value
             if not expression_is_system_path(receiver, self.ctx, self.assigned) and (
-                    expression_names_pid_file(receiver, self.ctx, self.assigned)
+                    expression_names_pid_file(receiver, self.ctx, self.assigned, by_name=False)
                     or data_is_pid(data, self.ctx, self.assigned, strict=True)):
                 self.report(node, what=f"Path.{name}() writes a PID file")
         elif name in LOCK_METHODS and isinstance(node.func, cst.Attribute):
@@ -209,7 +212,7 @@ class PidFile(Rule):
                                    f"process id")
         else:
             opened = self._written_path(node)
-            if opened is not None and expression_names_pid_file(opened, self.ctx, self.assigned):
+            if opened is not None and expression_names_pid_file(opened, self.ctx, self.assigned, by_name=False):
                 self.report(node, what="a PID file is opened for writing")
 
     def _check_tools(self, node: cst.Call, qualified: str | None) -> bool:
@@ -265,22 +268,39 @@ class PidFile(Rule):
                 self.report(item, what=f"entering {callee_name(item)}(...) writes a PID file")
 
     def _is_pid_write(self, receiver: cst.BaseExpression, data: cst.BaseExpression) -> bool:
-        """Data that is the process id, written to a file opened here or a pid-named one."""
-        key = target_key(receiver)
-        pid_named = key is not None and names_pid_file(key.rsplit(".", 1)[-1])
-        if not pid_named and not self._is_opened_file(receiver):
+        """Data that is the process id (around it only format fields and whitespace), written
+        to a file or descriptor opened in this function. An ``open``/``os.open`` for writing
+        that is not a ``with`` item is reported too, once."""
+        opener = self._opened_file(receiver)
+        if opener is None or not data_is_pid(data, self.ctx, self.assigned, strict=True):
             return False
-        return data_is_pid(data, self.ctx, self.assigned, strict=not pid_named)
+        if (id(opener) not in self.handled and self._written_path(opener) is not None
+                and all(opener is not call for call in self._open_handles())):
+            self.handled.add(id(opener))
+            self.report_at(opener, self.open_statements.get(id(opener)),
+                           what="a file that receives the process id is opened for writing")
+        return True
 
-    def _is_opened_file(self, node: cst.BaseExpression) -> bool:
-        """A file or descriptor opened in this function (not one under /proc, /sys, cgroup)."""
+    def _open_handles(self) -> list[cst.Call]:
+        return [handle.call for handles in self.with_handles for handle in handles.values()]
+
+    def _opened_file(self, node: cst.BaseExpression) -> cst.Call | None:
+        """The call that opened this file or descriptor for writing in this function (none
+        when it is under /proc, /sys or a cgroup)."""
+        found = None
         for value in self.assigned.values(node):
-            if isinstance(value, cst.Call):
-                qualified = self.ctx.qualify(value.func)
-                if qualified in FILE_SOURCES or (qualified is None and callee_name(value) == "open"):
-                    path = argument(value, 0)
-                    return path is None or not expression_is_system_path(path, self.ctx, self.assigned)
-        return False
+            if not isinstance(value, cst.Call):
+                continue
+            qualified = self.ctx.qualify(value.func)
+            if qualified in FILE_SOURCES or (qualified is None and callee_name(value) == "open"):
+                path = argument(value, 0)
+                if path is not None and expression_is_system_path(path, self.ctx, self.assigned):
+                    return None
+                if qualified in WRITE_OPENERS or qualified == "os.open" or qualified is None:
+                    if self._written_path(value) is None:
+                        continue  # opened for reading
+                found = found or value
+        return found
 
     def _is_pid_lock_object(self, receiver: cst.BaseExpression) -> bool:
         """``Pidfile(path)``, ``self.pidfile``, or a ``pidlock`` assigned a pid-file object
@@ -397,6 +417,16 @@ class PidFile(Rule):
                 fh = open(f"/proc/{os.getpid()}/oom_score_adj", "w")
                 fh.write(str(os.getpid()))
             """),
+        # Names decide nothing: a file opened into `pid_file`, or at a `pidfile_path`, that
+        # receives no process id is not reported (its path's text does not say PID file).
+        Valid("""
+            import json, os
+
+            def save_state(run_dir, name, state):
+                pidfile_path = os.path.join(run_dir, name)
+                pid_file = open(pidfile_path, mode="a")
+                pid_file.write(json.dumps(state))
+            """),
         # A helper's name decides nothing: write_pidfile() of another module, called here,
         # writes the settings; _write_pid_file() here does nothing.
         Valid("""
@@ -472,7 +502,7 @@ class PidFile(Rule):
                 flags = system.O_CREAT | system.O_WRONLY | system.O_TRUNC
                 fd = system.open(path, flags, 0o644)
                 system.write(fd, b"%d\\n" % system.getpid())
-            """, lines=(5,)),
+            """, lines=(4, 5)),
         Invalid("""
             import os, tempfile
             class Pidfile:
@@ -538,17 +568,14 @@ class PidFile(Rule):
                 fh = open(path, "w")
                 print(os.getpid(), file=fh)
                 fh.close()
-            """, lines=(5,)),
+            """, lines=(4, 5)),
         Invalid("""
             import os
             def setup(filename):
                 pid = os.getpid()
                 with open(filename, "w") as pid_file:
                     pid_file.write(str(pid))
-            def again(run_dir, name):
-                pidfile_path = os.path.join(run_dir, name)
-                out = open(pidfile_path, mode="a")
-            """, lines=(4, 8)),
+            """, lines=(4,)),
         # A tool run in this process on the command line the code put together: twistd
         # writes twistd.pid by default, in the foreground too.
         Invalid("""
