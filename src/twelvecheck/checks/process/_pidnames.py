@@ -64,21 +64,22 @@ def names_pid_value(name: str | None) -> bool:
     return _PID_VALUE_RE.fullmatch(name.lower()) is not None
 
 
-def expression_names_pid_file(node: cst.BaseExpression, ctx: "FileContext", assigned: "AssignedValues") -> bool:
-    """Whether a path expression names a PID file: a PID-file name anywhere in it, a
-    literal ending in ``.pid``, or a bare ``pid`` name as the whole path (``open(self.pid, "w")``).
-    A pid inside a longer name (``f"/tmp/job-{os.getpid()}.log"``) does not count, nor do
-    /proc, /sys and cgroup files."""
-    found = _scan_path(node, ctx, assigned, whole=True, depth=0)
+def expression_names_pid_file(node: cst.BaseExpression, ctx: "FileContext", assigned: "AssignedValues",
+                              by_name: bool = True) -> bool:
+    """Whether a path expression names a PID file: a literal ending in ``.pid`` (through
+    local names), and with ``by_name`` a PID-file name anywhere in it or a bare ``pid``
+    name as the whole path (``open(self.pid, "w")``). A pid inside a longer name
+    (``f"/tmp/job-{os.getpid()}.log"``) does not count, nor do /proc, /sys and cgroup files."""
+    found = _scan_path(node, ctx, assigned, whole=True, depth=0, by_name=by_name)
     return found is True
 
 
 def expression_is_system_path(node: cst.BaseExpression, ctx: "FileContext", assigned: "AssignedValues") -> bool:
     """A /proc, /sys or cgroup path: a pid written there is not a PID file."""
-    return _scan_path(node, ctx, assigned, whole=True, depth=0) is False
+    return _scan_path(node, ctx, assigned, whole=True, depth=0, by_name=False) is False
 
 
-def _scan_path(node, ctx, assigned, whole: bool, depth: int) -> bool | None:
+def _scan_path(node, ctx, assigned, whole: bool, depth: int, by_name: bool) -> bool | None:
     """True: names a PID file; None: nothing found; False: a system path (veto)."""
     if depth > _MAX_DEPTH:
         return None
@@ -88,13 +89,14 @@ def _scan_path(node, ctx, assigned, whole: bool, depth: int) -> bool | None:
         return _scan_literal(node.value)
     if isinstance(node, (cst.Name, cst.Attribute)):
         name = _last_name(node)
-        if names_pid_file(name) or (whole and name is not None and name.lower() == "pid" and mentions_pid(name)):
+        if by_name and (names_pid_file(name) or (whole and name is not None and name.lower() == "pid"
+                                                 and mentions_pid(name))):
             return True
         result = None
         for value in assigned.values(node):
             if value is node:
                 continue
-            found = _scan_path(value, ctx, assigned, whole, depth + 1)
+            found = _scan_path(value, ctx, assigned, whole, depth + 1, by_name)
             if found is False:
                 return False
             result = result or found
@@ -116,7 +118,7 @@ def _scan_path(node, ctx, assigned, whole: bool, depth: int) -> bool | None:
         children = [e.value for e in node.elements]
     result = None
     for child in children:
-        found = _scan_path(child, ctx, assigned, False, depth + 1)
+        found = _scan_path(child, ctx, assigned, False, depth + 1, by_name)
         if found is False:
             return False
         result = result or found

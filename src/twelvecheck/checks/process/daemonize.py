@@ -8,8 +8,9 @@ from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.checks.process._launch import (
-    CommandLineWords, callee_name, entry_command, is_launcher, launched_command, record_assignment, tool_invocations,
+    CommandLineWords, entry_command, is_launcher, launched_command, record_assignment, tool_invocations,
 )
+from twelvecheck.checks.process._bodies import EXIT_CALLS, ModuleFunctions
 from twelvecheck.deploy.options import detaching
 from twelvecheck.program.values.exprs import keyword_argument
 from twelvecheck.engine.rule import Invalid, Rule, Valid
@@ -26,6 +27,7 @@ class _Routine:
     exits: bool = False  # the parent leaves: os._exit(), sys.exit(), raise SystemExit
     setsids: list[cst.Call] = field(default_factory=list)
     contexts: int = 0  # daemonizer objects built (a try/except fallback builds a second)
+    parent_branch_left: bool = False  # a fork's parent branch (`if pid > 0:`) has been walked past
 
 
 class Daemonize(Rule):
@@ -40,6 +42,7 @@ class Daemonize(Rule):
         super().__init__(ctx)
         self.routines: list[_Routine] = [_Routine()]
         self.assigned = AssignedValues(ctx)
+        self.functions = ModuleFunctions(ctx)
         self.command_line = CommandLineWords(ctx)
         self.listeners = [self.command_line]
 
@@ -65,13 +68,26 @@ class Daemonize(Rule):
         if routine.forks and routine.exits and routine.setsids:
             self.report(routine.setsids[0], what="fork() followed by setsid()")
 
-    def _is_fork_helper(self, node: cst.Call, qualified: str | None) -> bool:
-        """A project's own fork helper: ``self._fork()``, ``fork_then_exit_parent()``,
-        ``options.fork()``. Called before setsid, it can only mean the parent is gone."""
-        name = (callee_name(node) or "").lower()
-        if "fork" not in name or "register" in name:
-            return False
-        return qualified is None or qualified.startswith(self.ctx.module_name + ".")
+    def leave_If(self, original_node: cst.If) -> None:
+        """Past the parent's branch of a fork (``if pid > 0:``, ``if os.fork():``) with no
+        ``else``: a ``setsid()`` after it is meant for the child alone, so the parent left
+        in that branch (however it leaves: an exit helper of another module, a return)."""
+        if original_node.orelse is None and self._is_parent_test(original_node.test):
+            self.routines[-1].parent_branch_left = True
+
+    def _is_parent_test(self, test: cst.BaseExpression) -> bool:
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            target = test.comparisons[0]
+            if not (isinstance(target.operator, (cst.GreaterThan, cst.NotEqual))
+                    and isinstance(target.comparator, cst.Integer) and target.comparator.value == "0"):
+                return False
+            test = test.left
+        if isinstance(test, cst.Call):
+            return self.ctx.qualify(test.func) == "os.fork"
+        if isinstance(test, cst.Name):
+            return any(isinstance(v, cst.Call) and self.ctx.qualify(v.func) == "os.fork"
+                       for v in self.assigned.values(test) if v is not test)
+        return False
 
     # -- everything else -------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -84,13 +100,18 @@ class Daemonize(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.ctx.qualify(node.func)
-        if "exit" in (callee_name(node) or "").lower():  # sys.exit, os._exit, self._exit
-            self.routines[-1].exits = True
+        # A function of this module the call reaches, judged by its body (not its name).
+        helper = self.functions.resolve_here(node) if qualified not in EXIT_CALLS else None
+        if qualified in EXIT_CALLS or (helper is not None and self.functions.exits(helper)):
+            self.routines[-1].exits = True  # sys.exit, os._exit, a helper that ends the process
         if qualified == "os.setsid":
             self.routines[-1].setsids.append(node)
+            if self.routines[-1].parent_branch_left:
+                self.routines[-1].exits = True
         elif qualified == "os.fork":  # not forkpty: a pty child is a session leader by design
             self.routines[-1].forks = True
-        elif self._is_fork_helper(node, qualified):
+        elif helper is not None and self.functions.is_fork_helper(helper):
+            # Forks and lets the parent leave: called before setsid, the parent is gone.
             self.routines[-1].forks = self.routines[-1].exits = True
         elif qualified in DAEMON_CONTEXTS:
             detach = keyword_argument(node, "detach_process")
@@ -189,6 +210,32 @@ class Daemonize(Rule):
                 subprocess.Popen(["memcached", "-p", "11211"])
                 subprocess.run(["service", "nginx", "reload"], check=True)
             """, files=(("manage.py", "import app\napp.serve('svc.tac')\n"),)),
+        # A helper is judged by its body, not its name: _fork_twice() forks nothing, so
+        # setsid() after it makes no daemon; options.fork() is not a function of this module.
+        Valid("""
+            import os
+
+            def _fork_twice(jobs):
+                return [job.copy() for job in jobs] * 2
+
+            def new_session(jobs, options):
+                _fork_twice(jobs)
+                options.fork()
+                os.setsid()
+            """),
+        # A spawner: the parent takes the `if` branch and returns; the child (the `else`)
+        # becomes a session leader and runs on.
+        Valid("""
+            import os
+
+            def spawn(job):
+                pid = os.fork()
+                if pid > 0:
+                    return pid
+                else:
+                    os.setsid()
+                    job.run()
+            """),
     ]
 
     INVALID = [
@@ -280,6 +327,41 @@ class Daemonize(Rule):
             """, files=(("feeds/__init__.py", ""), ("feeds/web.py", "app = object()\n"),
                         ("feeds/tasks.py", "from celery import Celery\n\napp = Celery('feeds')\n")),
             lines=(5, 8, 11)),
+        # Helpers whose names say nothing: boot() double-forks through a method whose body
+        # forks and lets the parent leave; the session leader is made in between.
+        Invalid("""
+            import os
+            from svc import settings
+
+            class Launcher:
+                def _step(self):
+                    if os.fork() > 0:
+                        self._leave()
+
+                def _leave(self):
+                    os._exit(0)
+
+                def boot(self):
+                    self._step()
+                    os.setsid()
+                    self._step()
+                    os.chdir(settings.ROOT)
+            """, files=(("svc/__init__.py", ""), ("svc/settings.py", 'ROOT = "/"\n')), lines=(14,)),
+        # The parent's branch of a fork leaves through a helper of another module; the
+        # setsid() after that branch is the child's alone.
+        Invalid("""
+            import os
+            from svc.util import finish
+
+            def start(cfg):
+                pid = os.fork()
+                if pid > 0:
+                    os.waitpid(pid, 0)
+                    finish(0)
+                os.setsid()
+                cfg.run()
+            """, files=(("svc/__init__.py", ""), ("svc/util.py", "import sys\n\ndef finish(code):\n    sys.exit(code)\n")),
+            lines=(9,)),
         # twistd run in this process on a command line without -n.
         Invalid("""
             import sys

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-import re
+import sys
 from dataclasses import dataclass
 
 from twelvecheck.core.lazy import libcst as cst
@@ -40,6 +40,8 @@ DAEMONIZERS_PIDFILE_ARG = {
     "daemon.DaemonContext": ("pidfile",), "daemon.daemon.DaemonContext": ("pidfile",),
     "daemonize.Daemonize": ("pid", "pidfile"),
 }
+# Calls into these are no project helper (``logging.info(fmt, pidfile, pid)``).
+STDLIB = frozenset(sys.stdlib_module_names) | {"builtins"}
 WRITE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open"})
 # Calls whose result is a writable file (or descriptor) when it is written to.
 FILE_SOURCES = frozenset({
@@ -52,9 +54,6 @@ PATH_WRITE_METHODS = frozenset({"write_text", "write_bytes"})
 # Methods that take or create the lock of a pid-file object (``Pidfile(p).create(pid)``).
 LOCK_METHODS = frozenset({"create", "acquire", "lock", "__enter__"})
 THREAD_LOCKS = frozenset({"threading.Lock", "threading.RLock", "asyncio.Lock", "multiprocessing.Lock"})
-# A helper (defined elsewhere) named for writing a pid file: write_pidfile, create_pidlock,
-# write_pid. Not save_pid/store_pid: those as often record a child's pid in a database.
-HELPER_NAME_RE = re.compile(r"_?(?:(?:write|create|setup|make|acquire)_?pid_?(?:file|lock)|write_?pid)")
 
 
 @dataclass
@@ -74,6 +73,7 @@ class PidFile(Rule):
         super().__init__(ctx)
         self.assigned = AssignedValues(ctx)
         self.handled: set[int] = set()
+        self.open_statements: dict[int, cst.CSTNode] = {}  # the statement of each open, for report_at
         # The handles of the `with open(...) as f:` blocks being visited, innermost last.
         # A pid written inside the block is reported once, on the open.
         self.with_handles: list[dict[str, _OpenHandle]] = []
@@ -82,20 +82,19 @@ class PidFile(Rule):
 
     # -- bookkeeping --------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
-        names = [target_key(t.target) for t in node.targets]
-        self._check_opened(node.value, names)
+        self._check_opened(node.value)
         record_assignment(self.assigned, node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self._check_opened(node.value, [target_key(node.target)])
+            self._check_opened(node.value)
         record_assignment(self.assigned, node)
 
     def visit_With(self, node: cst.With) -> None:
         handles: dict[str, _OpenHandle] = {}
         for item in node.items:
             name = target_key(item.asname.name) if item.asname else None  # type: ignore[arg-type]
-            reported = self._check_opened(item.item, [name])
+            reported = self._check_opened(item.item)
             if name and isinstance(item.item, cst.Call) and self._written_path(item.item) is not None:
                 handles[name] = _OpenHandle(item.item, reported)
             self.assigned.record_with_item(item)
@@ -115,15 +114,18 @@ class PidFile(Rule):
         return None
 
     # -- opening a pid file for writing --------------------------------------------
-    def _check_opened(self, value: cst.BaseExpression, names: list[str | None]) -> bool:
-        """``open(<pid path>, "w")`` or a file opened for writing into a pid-named variable."""
+    def _check_opened(self, value: cst.BaseExpression) -> bool:
+        """``open(<pid path>, "w")``: a file opened for writing at a path whose text says
+        PID file (``"app.pid"``, through local names). The names of the variables involved
+        decide nothing; a file that receives the pid is reported when it is written."""
         if not isinstance(value, cst.Call):
             return False
+        if self.ctx.statements:
+            self.open_statements[id(value)] = self.ctx.statements[-1]
         path = self._written_path(value)
         if path is None:
             return False
-        if expression_names_pid_file(path, self.ctx, self.assigned) or any(
-                names_pid_file(name.rsplit(".", 1)[-1]) for name in names if name):
+        if expression_names_pid_file(path, self.ctx, self.assigned, by_name=False):
             self.handled.add(id(value))
             self.report(value, what="a PID file is opened for writing")
             return True
@@ -196,17 +198,21 @@ class PidFile(Rule):
                     self.report(node, what=f"{dotted_name(node.func) or '.' + name}() puts the process id into a file")
         elif name in PATH_WRITE_METHODS and isinstance(node.func, cst.Attribute) and node.args:
             receiver, data = node.func.value, node.args[0].value
-            if expression_names_pid_file(receiver, self.ctx, self.assigned) or data_is_pid(
-                    data, self.ctx, self.assigned, strict=True):
+            if not expression_is_system_path(receiver, self.ctx, self.assigned) and (
+                    expression_names_pid_file(receiver, self.ctx, self.assigned, by_name=False)
+                    or data_is_pid(data, self.ctx, self.assigned, strict=True)):
                 self.report(node, what=f"Path.{name}() writes a PID file")
         elif name in LOCK_METHODS and isinstance(node.func, cst.Attribute):
             if self._is_pid_lock_object(node.func.value):
                 self.report(node, what=f"a pid-file object's .{name}() writes the PID file")
-        elif name is not None and self._is_pid_helper(node, name, qualified):
-            self.report(node, what=f"{name}() writes a PID file")
+        elif qualified == "builtins.print":
+            self._check_print(node)
+        elif self._hands_over_pid_file(node, qualified):
+            self.report(node, what=f"{callee_name(node) or 'the call'}() is given a PID file's path and the "
+                                   f"process id")
         else:
             opened = self._written_path(node)
-            if opened is not None and expression_names_pid_file(opened, self.ctx, self.assigned):
+            if opened is not None and expression_names_pid_file(opened, self.ctx, self.assigned, by_name=False):
                 self.report(node, what="a PID file is opened for writing")
 
     def _check_tools(self, node: cst.Call, qualified: str | None) -> bool:
@@ -262,22 +268,39 @@ class PidFile(Rule):
                 self.report(item, what=f"entering {callee_name(item)}(...) writes a PID file")
 
     def _is_pid_write(self, receiver: cst.BaseExpression, data: cst.BaseExpression) -> bool:
-        """Data that is the process id, written to a file opened here or a pid-named one."""
-        key = target_key(receiver)
-        pid_named = key is not None and names_pid_file(key.rsplit(".", 1)[-1])
-        if not pid_named and not self._is_opened_file(receiver):
+        """Data that is the process id (around it only format fields and whitespace), written
+        to a file or descriptor opened in this function. An ``open``/``os.open`` for writing
+        that is not a ``with`` item is reported too, once."""
+        opener = self._opened_file(receiver)
+        if opener is None or not data_is_pid(data, self.ctx, self.assigned, strict=True):
             return False
-        return data_is_pid(data, self.ctx, self.assigned, strict=not pid_named)
+        if (id(opener) not in self.handled and self._written_path(opener) is not None
+                and all(opener is not call for call in self._open_handles())):
+            self.handled.add(id(opener))
+            self.report_at(opener, self.open_statements.get(id(opener)),
+                           what="a file that receives the process id is opened for writing")
+        return True
 
-    def _is_opened_file(self, node: cst.BaseExpression) -> bool:
-        """A file or descriptor opened in this function (not one under /proc, /sys, cgroup)."""
+    def _open_handles(self) -> list[cst.Call]:
+        return [handle.call for handles in self.with_handles for handle in handles.values()]
+
+    def _opened_file(self, node: cst.BaseExpression) -> cst.Call | None:
+        """The call that opened this file or descriptor for writing in this function (none
+        when it is under /proc, /sys or a cgroup)."""
+        found = None
         for value in self.assigned.values(node):
-            if isinstance(value, cst.Call):
-                qualified = self.ctx.qualify(value.func)
-                if qualified in FILE_SOURCES or (qualified is None and callee_name(value) == "open"):
-                    path = argument(value, 0)
-                    return path is None or not expression_is_system_path(path, self.ctx, self.assigned)
-        return False
+            if not isinstance(value, cst.Call):
+                continue
+            qualified = self.ctx.qualify(value.func)
+            if qualified in FILE_SOURCES or (qualified is None and callee_name(value) == "open"):
+                path = argument(value, 0)
+                if path is not None and expression_is_system_path(path, self.ctx, self.assigned):
+                    return None
+                if qualified in WRITE_OPENERS or qualified == "os.open" or qualified is None:
+                    if self._written_path(value) is None:
+                        continue  # opened for reading
+                found = found or value
+        return found
 
     def _is_pid_lock_object(self, receiver: cst.BaseExpression) -> bool:
         """``Pidfile(path)``, ``self.pidfile``, or a ``pidlock`` assigned a pid-file object
@@ -295,15 +318,33 @@ class PidFile(Rule):
             return False
         return "file" in (name or "").lower() and not any(is_stringish(v) for v in values)
 
-    def _is_pid_helper(self, node: cst.Call, name: str, qualified: str | None) -> bool:
-        """A pid-file writer defined in another module (its own body is checked there)."""
-        if not mentions_pid(name) or HELPER_NAME_RE.fullmatch(name.lower()) is None:
+    def _hands_over_pid_file(self, node: cst.Call, qualified: str | None) -> bool:
+        """A function of another module of the project given both a PID file's path and the
+        process id (``write_pidfile(self.pidfile, self.pid)`` with ``self.pid = os.getpid()``):
+        judged by what it is given, not by its name. Its body is judged in its own module."""
+        if (qualified is None or qualified.split(".", 1)[0] in STDLIB
+                or qualified.startswith(self.ctx.module_name + ".") or len(node.args) < 2):
             return False
-        if isinstance(node.func, cst.Name):
-            module = self.ctx.module_name
-            return qualified is not None and not qualified.startswith(module + ".") and "<locals>" not in qualified
-        receiver = node.func.value  # type: ignore[union-attr]
-        return not (isinstance(receiver, cst.Name) and receiver.value in {"self", "cls"})
+        values = [arg.value for arg in node.args]
+        paths = [i for i, v in enumerate(values) if expression_names_pid_file(v, self.ctx, self.assigned)]
+        data = [i for i, v in enumerate(values) if data_is_pid(v, self.ctx, self.assigned, strict=True)]
+        return any(i != j for i in paths for j in data)
+
+    def _check_print(self, node: cst.Call) -> None:
+        """``print(os.getpid(), file=fh)``: the pid printed into a file."""
+        target = keyword_argument(node, "file")
+        if target is None or not node.args or keyword_argument(node, "sep") is not None:
+            return
+        receiver = target.value
+        handle = self._with_handle(receiver)
+        if handle is not None and handle.reported:
+            return
+        data = node.args[0].value if len(node.args) == 1 else cst.Tuple([cst.Element(a.value) for a in node.args])
+        if self._is_pid_write(receiver, data):
+            if handle is not None:
+                handle.pid_written = True
+            else:
+                self.report(node, what="print(..., file=...) puts the process id into a file")
 
     VALID = [
         Valid("""
@@ -358,6 +399,43 @@ class PidFile(Rule):
             '''Never call write_pidfile() here.'''
             message = "PIDLockFile(path)"
             """),
+        # A process moving itself into a cgroup, or tuning itself under /proc, writes its pid
+        # into a kernel file, not a PID file: with every write spelling.
+        Valid("""
+            import os
+            from pathlib import Path
+
+            def join(group):
+                Path(f"/sys/fs/cgroup/{group}/cgroup.procs").write_text(str(os.getpid()))
+                Path("/sys/fs/cgroup/jobs/cgroup.procs").write_bytes(b"%d" % os.getpid())
+                procs = Path("/sys/fs/cgroup") / group / "cgroup.procs"
+                procs.write_text(f"{os.getpid()}\\n")
+                fd = os.open(f"/sys/fs/cgroup/{group}/tasks", os.O_WRONLY)
+                os.write(fd, str(os.getpid()).encode())
+                with open("/sys/fs/cgroup/jobs/cgroup.procs", "w") as fh:
+                    print(os.getpid(), file=fh)
+                fh = open(f"/proc/{os.getpid()}/oom_score_adj", "w")
+                fh.write(str(os.getpid()))
+            """),
+        # Names decide nothing: a file opened into `pid_file`, or at a `pidfile_path`, that
+        # receives no process id is not reported (its path's text does not say PID file).
+        Valid("""
+            import json, os
+
+            def save_state(run_dir, name, state):
+                pidfile_path = os.path.join(run_dir, name)
+                pid_file = open(pidfile_path, mode="a")
+                pid_file.write(json.dumps(state))
+            """),
+        # A helper's name decides nothing: write_pidfile() of another module, called here,
+        # writes the settings; _write_pid_file() here does nothing.
+        Valid("""
+            from svc.files import write_pidfile
+
+            def configure(cfg):
+                write_pidfile(cfg.path, cfg.text)
+            """, files=(("svc/__init__.py", ""),
+                        ("svc/files.py", "def write_pidfile(path, text):\n    open(path, 'w').write(text)\n"))),
         Valid("""
             import os
             class Daemon:
@@ -424,7 +502,7 @@ class PidFile(Rule):
                 flags = system.O_CREAT | system.O_WRONLY | system.O_TRUNC
                 fd = system.open(path, flags, 0o644)
                 system.write(fd, b"%d\\n" % system.getpid())
-            """, lines=(5,)),
+            """, lines=(4, 5)),
         Invalid("""
             import os, tempfile
             class Pidfile:
@@ -453,27 +531,51 @@ class PidFile(Rule):
             """, lines=(4, 5, 6)),
         Invalid("""
             from myproject.pidfile import Pidfile
-            from myproject.utils import write_pidfile
             class Arbiter:
                 def start(self):
                     self.pidfile = Pidfile(self.cfg.pidfile)
                     self.pidfile.create(self.pid)
-                    write_pidfile(self.cfg.pidfile, self.pid)
             def create_pidlock(pidfile):
                 pidlock = Pidfile(pidfile)
                 pidlock.acquire()
                 return pidlock
-            """, lines=(6, 7, 10)),
+            """, lines=(5, 8)),
+        # A helper whose name says nothing, judged by its body: it opens a path and writes
+        # the process id into it (reported at its open). A function of another module of the
+        # project given a PID file's path and the process id is reported at the call.
+        Invalid("""
+            import os
+            from svc import settings
+            from svc.files import store
+
+            def prepare(path):
+                with open(path, "w") as out:
+                    out.write(str(os.getpid()))
+
+            class Service:
+                def boot(self):
+                    prepare(settings.RUN_DIR + "/svc")
+                    self.me = os.getpid()
+                    store(settings.RUN_DIR + "/svc.pid", self.me)
+            """, files=(("svc/__init__.py", ""), ("svc/settings.py", 'RUN_DIR = "/run/svc"\n'),
+                        ("svc/files.py", "def store(path, value):\n    open(path, 'w').write(str(value))\n")),
+            lines=(6, 13)),
+        # print(..., file=fh) into a file opened here.
+        Invalid("""
+            import os
+
+            def note(path):
+                fh = open(path, "w")
+                print(os.getpid(), file=fh)
+                fh.close()
+            """, lines=(4, 5)),
         Invalid("""
             import os
             def setup(filename):
                 pid = os.getpid()
                 with open(filename, "w") as pid_file:
                     pid_file.write(str(pid))
-            def again(run_dir, name):
-                pidfile_path = os.path.join(run_dir, name)
-                out = open(pidfile_path, mode="a")
-            """, lines=(4, 8)),
+            """, lines=(4,)),
         # A tool run in this process on the command line the code put together: twistd
         # writes twistd.pid by default, in the foreground too.
         Invalid("""
