@@ -12,6 +12,8 @@ from typing import Callable, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.engine.walk import child_nodes
+
 MAX_DEPTH = 3
 # The parent leaves: the calls that end the process.
 EXIT_CALLS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit", "os.abort"})
@@ -23,7 +25,7 @@ def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     while pending:
         current = pending.pop()
         yield current
-        pending.extend(reversed(current.children))
+        pending.extend(reversed(child_nodes(current)))
 
 
 def calls_in(function: cst.FunctionDef) -> list[cst.Call]:

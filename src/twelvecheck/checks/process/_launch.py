@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.engine.walk import child_nodes
+
 from twelvecheck.deploy.shell_commands import Invocation, read_argv, read_command
 from twelvecheck.deploy.shell_words import QuoteError, tokenize
 from twelvecheck.deploy.tools import ENTRY_METHODS, ENTRY_POINTS
@@ -291,7 +293,7 @@ def _strings(node: cst.CSTNode) -> list[str]:
             continue
         if isinstance(current, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
             continue
-        pending.extend(reversed(current.children))
+        pending.extend(reversed(child_nodes(current)))
     return found
 
 

@@ -19,7 +19,7 @@ from twelvecheck.program.values.exprs import (
     argument, is_none, is_stringish, keyword_argument, string_value, subexpressions, target_key,
 )
 from twelvecheck.checks.process._pidnames import (
-    PID_TOKENS, data_is_pid, expression_is_system_path, expression_names_pid_file, mentions_pid,
+    PID_TOKENS, data_is_pid, expression_is_system_path, expression_names_pid_file,
     names_pid_file,
 )
 from twelvecheck.engine.names import dotted_name

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.engine.walk import child_nodes
+
 from twelvecheck.checks.process._children import EXIT_STATUS_ATTRS, ChildProcesses, Spawn
 from twelvecheck.program.values.exprs import argument, subexpressions
 from twelvecheck.program.values.module_model import CallSite, ModuleModel
@@ -514,7 +516,7 @@ def _in_order(node: cst.CSTNode):
         current = pending.pop()
         yield current
         if not isinstance(current, (cst.Lambda, cst.FunctionDef, cst.ClassDef)) or current is node:
-            pending.extend(reversed(current.children))
+            pending.extend(reversed(child_nodes(current)))
 
 
 def _removes(body: cst.BaseSuite, registries: set[str]) -> bool:

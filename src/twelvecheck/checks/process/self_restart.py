@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.engine.walk import child_nodes
+
 from twelvecheck.checks.process._launch import POSIX_SPAWN
 from twelvecheck.checks.process._supervision import RUN_FUNCTIONS, SPAWN_FUNCTIONS, START_FUNCTIONS
 from twelvecheck.program.values.exprs import argument, subexpressions, target_key
@@ -307,5 +309,5 @@ def _position(body: cst.CSTNode, call: cst.CSTNode) -> int:
         if current is call:
             return index
         index += 1
-        pending.extend(reversed(current.children))
+        pending.extend(reversed(child_nodes(current)))
     return index

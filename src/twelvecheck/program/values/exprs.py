@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.engine.walk import child_nodes
+
 from twelvecheck.engine.names import dotted_name
 
 if TYPE_CHECKING:
@@ -303,4 +305,4 @@ def subexpressions(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         yield current
         if isinstance(current, (cst.Lambda, cst.FunctionDef, cst.ClassDef)) and current is not node:
             continue
-        pending.extend(current.children)
+        pending.extend(child_nodes(current))

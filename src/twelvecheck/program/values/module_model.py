@@ -20,6 +20,8 @@ from typing import Any, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
+from twelvecheck.engine.walk import child_nodes
+
 from twelvecheck.engine.names import dotted_name
 
 # What a command-line expression may carry of this program's own command line.
@@ -329,7 +331,7 @@ class ModuleModel:
                 result |= _union(self.command_origin(r, callee, depth + 1) for r in callee.returns)
         if isinstance(node, (cst.Lambda, cst.FunctionDef)):
             return result
-        return result | _union(self.command_origin(child, scope, depth + 1) for child in node.children)
+        return result | _union(self.command_origin(child, scope, depth + 1) for child in child_nodes(node))
 
     def is_self_command(self, node: cst.BaseExpression, scope: FunctionScope) -> bool:
         return self.command_origin(node, scope) >= SELF_COMMAND
