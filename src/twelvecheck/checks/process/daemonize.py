@@ -43,6 +43,9 @@ class Daemonize(Rule):
         self.routines: list[_Routine] = [_Routine()]
         self.assigned = AssignedValues(ctx)
         self.functions = ModuleFunctions(ctx)
+        # A detach routine forks and calls setsid in this module (helpers are judged only
+        # here): where the text has neither, no helper's body needs reading.
+        self.may_detach = "fork" in ctx.text and "setsid" in ctx.text
         self.command_line = CommandLineWords(ctx)
         self.listeners = [self.command_line]
 
@@ -101,7 +104,7 @@ class Daemonize(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.ctx.qualify(node.func)
         # A function of this module the call reaches, judged by its body (not its name).
-        helper = self.functions.resolve_here(node) if qualified not in EXIT_CALLS else None
+        helper = self.functions.resolve_here(node) if self.may_detach and qualified not in EXIT_CALLS else None
         if qualified in EXIT_CALLS or (helper is not None and self.functions.exits(helper)):
             self.routines[-1].exits = True  # sys.exit, os._exit, a helper that ends the process
         if qualified == "os.setsid":
