@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from twelvecheck.run.model import Settings
+from twelvecheck.run.runner import run as run_checks
+
 FILE_HANDLER = 'import logging\nlogging.FileHandler("app.log")\n'  # TWC201 on 2:1
 BASIC_CONFIG = 'import logging\nlogging.basicConfig(filename="x")\n'  # TWC202 on 2:1
 CLEAN = "import logging\nlogging.getLogger(__name__).info('hi')\n"
@@ -38,6 +41,19 @@ def write(root: Path, relative: str, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def findings_with_and_without_prefilter(tmp_path: Path, code: str, case) -> list[list]:
+    """Run a rule case's files (a repository under ``tmp_path``) with the prefilter and
+    without it: the findings of each run, in that order."""
+    root = tmp_path / "app"
+    (root / ".git").mkdir(parents=True)
+    files = dict(case.files)
+    files[case.filename or "app.py"] = case.source
+    for name, text in files.items():
+        write(root, name, text)
+    return [run_checks(Settings(paths=[str(root)], select=[code], cwd=root, root=root, prefilter=prefilter)).findings
+            for prefilter in (True, False)]
 
 
 @pytest.fixture

@@ -7,13 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import write
+from conftest import findings_with_and_without_prefilter, write
 
 from twelvecheck.core.findings import Requires
 from twelvecheck.engine.registry import load_rules
 from twelvecheck.program.project import Project
-from twelvecheck.run.model import Settings
-from twelvecheck.run.runner import run as run_checks
 
 MAIN = """\
 import logging
@@ -39,19 +37,9 @@ def _conditional_cases():
 
 @pytest.mark.parametrize(("code", "case"), list(_conditional_cases()))
 def test_cases_across_modules_find_the_same_without_the_prefilter(tmp_path, code, case):
-    root = tmp_path / "app"
-    (root / ".git").mkdir(parents=True)
-    files = dict(case.files)
-    files[case.filename or "app.py"] = case.source
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    found = []
-    for prefilter in (True, False):
-        settings = Settings(paths=[str(root)], select=[code], cwd=root, root=root, prefilter=prefilter)
-        result = run_checks(settings)
-        assert all(f.requires is None for f in result.findings)
-        found.append(sorted((f.path, f.line, f.code) for f in result.findings))
+    runs = findings_with_and_without_prefilter(tmp_path, code, case)
+    assert all(f.requires is None for findings in runs for f in findings)
+    found = [sorted((f.path, f.line, f.code) for f in findings) for findings in runs]
     assert found[0] == found[1]
 
 

@@ -13,11 +13,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import findings_with_and_without_prefilter
 
 from twelvecheck.engine.registry import load_rules
 from twelvecheck.engine.rule import ProjectRule
-from twelvecheck.run.model import Settings
-from twelvecheck.run.runner import run as run_checks
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
@@ -65,15 +64,6 @@ def _program_cases():
 def test_whole_program_cases_of_several_modules_find_the_same_without_the_prefilter(tmp_path, code, case):
     """The closure must fetch every module the cases' idioms reach (a Django command's base,
     the class a factory returns, a settings module's signal constants)."""
-    root = tmp_path / "app"
-    (root / ".git").mkdir(parents=True)
-    files = dict(case.files)
-    files[case.filename or "app.py"] = case.source
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    found = []
-    for prefilter in (True, False):
-        settings = Settings(paths=[str(root)], select=[code], cwd=root, root=root, prefilter=prefilter)
-        found.append(sorted((f.path, f.line, f.code) for f in run_checks(settings).findings))
+    found = [sorted((f.path, f.line, f.code) for f in findings)
+             for findings in findings_with_and_without_prefilter(tmp_path, code, case)]
     assert found[0] == found[1]

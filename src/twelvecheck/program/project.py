@@ -239,12 +239,10 @@ class Project:
         return found
 
     def _resolve(self, callee: str) -> list[str]:
-        if callee in self.units:
-            return [callee]
-        if callee not in self.classes and (defined := self.canonical(callee)) != callee:
+        if callee not in self.units and callee not in self.classes:
             # `from svc import run` where svc/__init__ re-exports it; the defined name is
             # not made canonical again (a re-export naming itself would never end)
-            return self._resolve_defined(defined)
+            callee = self.canonical(callee)
         return self._resolve_defined(callee)
 
     def _resolve_defined(self, callee: str) -> list[str]:
