@@ -177,7 +177,12 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
         return
     ctx = FileContext(module, text, module_name, is_package, tree)
     collect_module_bindings(module, ctx.imports)
-    # Only the rules whose tokens occur here can fire; the others are not even built.
+    # Only the rules whose tokens occur here can fire; the others are not even built. The
+    # shared models they read are built first, so that each rule gets the one that is fed.
+    fed = {model for rule_class in firing if rule_class.feeds_models(text) for model in rule_class.models}
+    for model_class in sorted(fed, key=lambda model: model.__qualname__):
+        ctx.models[model_class] = model_class(ctx)
+    models = list(ctx.models.values())
     rules = [rule_class(ctx) for rule_class in firing]
 
     def on_error(rule: Rule, exc: BaseException) -> None:
@@ -186,7 +191,7 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
         ))
 
     try:
-        BatchedVisitor(ctx, rules, on_error).run(module)
+        BatchedVisitor(ctx, rules, on_error, models).run(module)
     except RecursionError:
         _parse_error(task, result, lines, "too deeply nested to analyze", 1, 1)
         return

@@ -9,12 +9,17 @@ bases, by what the rule judges:
   while visiting it, ``report_at(node, statement)`` from later (``leave_Module``), naming
   the statement whose suppression comments apply. ``fix=`` attaches a ``PendingFix``
   (``engine/pyfix.py``). A rule whose ``kinds`` add a text kind (a logging configuration:
-  ``ini``, ``yaml``, ``json``) also answers ``check_text``. A rule that needs a model of
-  the module (what a name was assigned, which scope a use is in: ``program/values/``) owns
-  one, built in its ``__init__``, and lists it in ``self.listeners``: any object with
-  ``visit_<Node>``/``leave_<Node>`` methods, which the same traversal calls, a listener's
-  visit before its rule's and its leave after. A rule's error switches its listeners off
-  with it. A model is not a base class.
+  ``ini``, ``yaml``, ``json``) also answers ``check_text``. A rule that needs the model of
+  the module (what a name was assigned, which scope a use is in, what a call returns:
+  ``program/values/module_model.py``) names its class in ``models``: the engine builds one
+  per file, shared by every rule that names it, and the traversal feeds it before any rule
+  sees a node; the rule gets it with ``ctx.model_of(ModuleModel)``. A rule that finds the
+  model useless for a file says so in ``feeds_models`` (it is then not fed for that rule).
+  A rule may also own small collectors of its own facts and list them in
+  ``self.listeners``: any object with ``visit_<Node>``/``leave_<Node>`` methods, which the
+  same traversal calls, a listener's visit before its rule's and its leave after. A rule's
+  error switches its listeners off with it; a shared model's error switches off every rule
+  that reads it. Neither is a base class.
 - ``ProjectRule``: the whole program, once per run, from the facts its ``collectors``
   gathered from every file (``check_project``).
 - ``DeployRule``: one Procfile or app.json as the deployment side read it
@@ -31,7 +36,7 @@ import functools
 import re
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence, TypeVar
 
 from twelvecheck.core.findings import Requires, Span
 from twelvecheck.core.lazy import libcst as cst
@@ -43,6 +48,8 @@ if TYPE_CHECKING:
     from twelvecheck.core.findings import Fix
     from twelvecheck.engine.factscope import FileScope
     from twelvecheck.engine.pyfix import PendingFix
+
+M = TypeVar("M")
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,9 @@ class Rule:
     kinds: ClassVar[tuple[str, ...]] = ("python",)
     VALID: ClassVar[list[Valid]] = []
     INVALID: ClassVar[list[Invalid]] = []
-    # The models the traversal feeds for this rule (see the module docstring); set in __init__.
+    # The shared per-file models this rule reads (classes taking the FileContext), and the
+    # rule's own collectors the traversal feeds for it (see the module docstring).
+    models: ClassVar[tuple[type, ...]] = ()
     listeners: Sequence[object] = ()
     # Sets of qualified class names a conditional finding's question names by key
     # (``report(..., requires=Requires.instance_of(name, key))``): the run answers it from
@@ -127,6 +136,11 @@ class Rule:
         # A substring test first: it is a fast scan, the word-boundary pattern is not.
         return any(word in text for word in cls.word_tokens) and \
             _word_pattern(cls.word_tokens).search(text) is not None
+
+    @classmethod
+    def feeds_models(cls, text: str) -> bool:
+        """Whether this rule needs its ``models`` fed by the traversal of a file with this text."""
+        return bool(cls.models)
 
     @classmethod
     def check_text(cls, text: str, kind: str) -> Iterable["Problem"]:
@@ -193,9 +207,18 @@ class FileContext:
         self.statements: list[cst.CSTNode] = []
         self.functions: list[cst.FunctionDef] = []
         self.classes: list[cst.ClassDef] = []
+        # The shared models the traversal feeds (Rule.models), by class.
+        self.models: dict[type, Any] = {}
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
         return self.imports.qualify(node)
+
+    def model_of(self, model_class: type[M]) -> M:
+        """The file's shared model of this class: the one the traversal feeds, or, where no
+        rule needs it fed, a new one that answers only what it reads from the tree itself."""
+        if model_class not in self.models:
+            self.models[model_class] = model_class(self)
+        return self.models[model_class]
 
     def add_candidate(self, code: str, node: cst.CSTNode, fields: dict[str, Any],
                       fix: "PendingFix | None" = None, requires: Requires | None = None) -> None:

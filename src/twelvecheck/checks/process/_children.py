@@ -1,6 +1,6 @@
 """The child processes a module starts, and the tests that look at them (for TWC105).
 
-:class:`ChildProcesses` is fed by the traversal after the rule's :class:`ModuleModel` (it
+:class:`ChildProcesses` is fed by the traversal after the shared :class:`ModuleModel` (it
 asks the model where a call is), collects every call that starts a child, and once the
 module is walked (``resolve``) tells which values are children (a pid from ``os.fork()``,
 a ``Popen``, a process object built here or returned by a function of the module, its
@@ -21,7 +21,8 @@ from twelvecheck.core.lazy import libcst as cst
 from twelvecheck.checks.process._launch import callee_name
 from twelvecheck.checks.process._supervision import RUN_FUNCTIONS, SPAWN_FUNCTIONS, START_FUNCTIONS
 from twelvecheck.program.values.exprs import argument, subexpressions
-from twelvecheck.program.values.module_model import CallSite, FunctionScope, ModuleModel
+from twelvecheck.program.values.module_model import CallSite, ModuleModel
+from twelvecheck.program.values.scopes import Scope
 from twelvecheck.engine.names import dotted_name
 
 FORK_FUNCTIONS = frozenset({"os.fork", "os.forkpty", "pty.fork"})
@@ -63,7 +64,7 @@ class ChildProcesses:
         self.made: dict[tuple[str, int], list[CallSite]] = {}
         self.kept_by_pid: set[tuple[str, int]] = set()
 
-    # -- collecting: the traversal calls these (a rule's listener, after its ModuleModel) --
+    # -- collecting: the traversal calls these (a rule's listener; the shared ModuleModel has seen the node first) --
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         qualified = self.ctx.imports.lookup(node.name.value) or node.name.value
         self.class_bases[qualified] = [
@@ -90,12 +91,12 @@ class ChildProcesses:
     def visit_Call(self, node: cst.Call) -> None:
         assigned_to = self.assigned_calls.pop(id(node), None)
         if assigned_to is not None:
-            self.made.setdefault((assigned_to, id(self.model.scope)), []).append(self.model.site(node))
+            self.made.setdefault((assigned_to, id(self.model.scope)), []).append(self.model.call_site(node))
         name = callee_name(node)
         if name in LIVENESS_CALLS or (name == "poll" and not node.args):
             self.looks_at_exit.add(id(self.model.scope))
         if name == "start" and isinstance(node.func, cst.Attribute) and not node.args:
-            self.starts.append(Spawn(self.model.site(node), "process", node.func.value))
+            self.starts.append(Spawn(self.model.call_site(node), "process", node.func.value))
             return
         qualified = self.ctx.qualify(node.func) or ""
         kind = None
@@ -114,7 +115,7 @@ class ChildProcesses:
             self.local_constructions.append((node, qualified))
         if kind is not None:
             self.child_calls.add(id(node))
-            self.spawns.append(Spawn(self.model.site(node), kind))
+            self.spawns.append(Spawn(self.model.call_site(node), kind))
 
     # -- answering, once the module has been walked -------------------------------------
     def resolve(self) -> None:
@@ -123,7 +124,7 @@ class ChildProcesses:
                                 self.class_bases.items(), lambda item: item[0], lambda item, found: any(
                                     base in found for base in item[1] if isinstance(base, str)))
         self.constructions |= {id(call) for call, name in self.local_constructions if name in process_classes}
-        self.returns_process = _grow(set(), model.scopes, id, lambda s, found: any(
+        self.returns_process = _grow(set(), model.function_scopes, id, lambda s, found: any(
             self.is_process(r, s, found) for r in s.returns))
         self.spawns += [start for start in self.starts
                         if self.is_process(start.receiver, start.site.scope, self.returns_process)]
@@ -137,7 +138,7 @@ class ChildProcesses:
                            if key in model.collection_removals and any(id(s) in spawners for s in scopes)}
         # An attribute that holds a child and is cleared where a child's exit is handled
         # (not merely initialised to None in __init__).
-        self.holders = {key for scope in model.scopes for key, values in scope.assigned.items()
+        self.holders = {key for scope in model.function_scopes for key, values in scope.assigned.items()
                         if "." in key and any(id(s) in self.looks_at_exit for s in model.cleared.get(key, ()))
                         and any(self.is_child(v, scope) for v in values)}
         # (call, function of this module it may reach) for each local call
@@ -149,7 +150,7 @@ class ChildProcesses:
         self.repeated = _grow(set(), edges, lambda edge: id(edge[1]), lambda edge, found: (
             id(edge[0].scope) in found or self.in_loop(edge[0])))
 
-    def is_process(self, node: cst.BaseExpression, scope: FunctionScope, returning: set[int]) -> bool:
+    def is_process(self, node: cst.BaseExpression, scope: Scope, returning: set[int]) -> bool:
         """A process object: Process(...) or what a function of this module returns."""
         for value, value_scope in self.model.values(node, scope):
             if isinstance(value, cst.Call) and (id(value) in self.constructions or any(
@@ -157,7 +158,7 @@ class ChildProcesses:
                 return True
         return False
 
-    def is_child(self, node: cst.BaseExpression, scope: FunctionScope) -> bool:
+    def is_child(self, node: cst.BaseExpression, scope: Scope) -> bool:
         """A pid or handle of a child: os.fork(), Popen(...), a process object, its .pid."""
         for value, value_scope in self.model.values(node, scope):
             if isinstance(value, cst.Attribute) and value.attr.value == "pid":
@@ -171,7 +172,7 @@ class ChildProcesses:
         """Inside a ``while`` loop that repeats, not one that fills the pool up."""
         return any(not self.about_children(loop.test, site.scope) for loop in site.loops())
 
-    def about_children(self, test: cst.BaseExpression, scope: FunctionScope) -> bool:
+    def about_children(self, test: cst.BaseExpression, scope: Scope) -> bool:
         """Whether a test looks at the children's state: alive, exited, how many, gone."""
         expressions = [test]
         for node in subexpressions(test):

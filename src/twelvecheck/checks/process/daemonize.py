@@ -10,7 +10,8 @@ from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.checks.process._launch import (
     CommandLineWords, entry_command, is_launcher, launched_command, record_assignment, tool_invocations,
 )
-from twelvecheck.checks.process._bodies import EXIT_CALLS, ModuleFunctions
+from twelvecheck.program.values.bodies import EXIT_CALLS
+from twelvecheck.program.values.module_model import ModuleModel
 from twelvecheck.deploy.options import detaching
 from twelvecheck.program.values.exprs import keyword_argument
 from twelvecheck.engine.rule import Invalid, Rule, Valid
@@ -42,7 +43,8 @@ class Daemonize(Rule):
         super().__init__(ctx)
         self.routines: list[_Routine] = [_Routine()]
         self.assigned = AssignedValues(ctx)
-        self.functions = ModuleFunctions(ctx)
+        # Only the helpers' bodies are read (they answer during the walk): nothing to feed.
+        self.functions = ctx.model_of(ModuleModel).bodies
         # A detach routine forks and calls setsid in this module (helpers are judged only
         # here): where the text has neither, no helper's body needs reading.
         self.may_detach = "fork" in ctx.text and "setsid" in ctx.text

@@ -44,15 +44,21 @@ class RespawnLoop(Rule):
     tokens = ("fork", "subprocess", "Popen", "Process", "spawn", ".pid]")  # .pid]: a table of children by pid
     word_tokens = ("system",)  # os.system
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.model = ModuleModel(ctx)
-        self.children = ChildProcesses(ctx, self.model)
+    models = (ModuleModel,)
+
+    @classmethod
+    def feeds_models(cls, text: str) -> bool:
         # Stricter than the prefilter (which may be off, or let the file in for another rule's
         # token): every shape needs a loop (a while loop, or the for loop of a sweep or a
         # top-up). Elsewhere the models are not even fed.
-        self.active = ("while" in ctx.text or "for " in ctx.text) and self.mentioned_in(ctx.text)
-        self.listeners = [self.model, self.children] if self.active else []
+        return ("while" in text or "for " in text) and cls.mentioned_in(text)
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.model = ctx.model_of(ModuleModel)
+        self.children = ChildProcesses(ctx, self.model)
+        self.active = self.feeds_models(ctx.text)
+        self.listeners = [self.children] if self.active else []
 
     # -- deciding, once the module is known ----------------------------------------------
     def leave_Module(self, node: cst.Module) -> None:

@@ -10,7 +10,8 @@ from twelvecheck.checks.process._launch import POSIX_SPAWN
 from twelvecheck.checks.process._supervision import RUN_FUNCTIONS, SPAWN_FUNCTIONS, START_FUNCTIONS
 from twelvecheck.program.values.exprs import argument, subexpressions, target_key
 from twelvecheck.program.values.assigned import AssignedValues
-from twelvecheck.program.values.module_model import ARGUMENTS, PROGRAM, CallSite, ModuleModel
+from twelvecheck.program.values.module_model import CallSite, ModuleModel
+from twelvecheck.program.values.origins import ARGUMENTS, PROGRAM
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 
 RELAUNCHES = "re-launches this program's own command line"
@@ -31,14 +32,18 @@ class SelfRestart(Rule):
     # the modules read for these (a service module with none of them only gives facts).
     tokens = ("executable", "argv", "reloader", "autoreload")
 
-    def __init__(self, ctx) -> None:
-        super().__init__(ctx)
-        self.model = ModuleModel(ctx)
+    models = (ModuleModel,)
+
+    @classmethod
+    def feeds_models(cls, text: str) -> bool:
         # Stricter than the prefilter (which may be off, or let the file in for another rule's
         # token): a call that launches a program too. Elsewhere the model is not even fed.
-        self.active = self.mentioned_in(ctx.text) and any(
-            call in ctx.text for call in ("exec", "spawn", "subprocess", "Popen"))
-        self.listeners = [self.model] if self.active else []
+        return cls.mentioned_in(text) and any(call in text for call in ("exec", "spawn", "subprocess", "Popen"))
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.model = ctx.model_of(ModuleModel)
+        self.active = self.feeds_models(ctx.text)
         self.mentioned = self.mentioned_in(ctx.text)
         # (site, qualified name, program expression or None, argument expressions)
         self.launches: list[tuple[CallSite, str, cst.BaseExpression | None, list[cst.BaseExpression]]] = []
@@ -98,17 +103,17 @@ class SelfRestart(Rule):
         if qualified in EXEC_FUNCTIONS or qualified in POSIX_SPAWN:
             # exec*(path, args...) / posix_spawn(path, argv, env): path is the program run.
             program = argument(node, 0, "path") or argument(node, 0, "file")
-            self.launches.append((self.model.site(node), qualified, program, values[1:]))
+            self.launches.append((self.model.call_site(node), qualified, program, values[1:]))
         elif qualified in SPAWN_FUNCTIONS:
-            self.launches.append((self.model.site(node), qualified, argument(node, 1), values[2:]))
+            self.launches.append((self.model.call_site(node), qualified, argument(node, 1), values[2:]))
         elif qualified == "asyncio.create_subprocess_exec":
-            self.launches.append((self.model.site(node), qualified, argument(node, 0), values[1:]))
+            self.launches.append((self.model.call_site(node), qualified, argument(node, 0), values[1:]))
         elif (qualified in RUN_FUNCTIONS or qualified in START_FUNCTIONS or qualified.endswith(".Popen")) \
                 and qualified != "os.system":
             command = argument(node, 0, "args")
             if command is not None:
                 # One command list: it names both the program and the arguments.
-                self.launches.append((self.model.site(node), qualified, None, [command]))
+                self.launches.append((self.model.call_site(node), qualified, None, [command]))
 
     def leave_Module(self, node: cst.Module) -> None:
         if not self.active:

@@ -13,15 +13,15 @@ The rule feeds it during the traversal and asks it once the module is walked.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.checks.scheduler._flows import Flows
 from twelvecheck.checks.scheduler._schedulers import (
     REPEATING_TIMER, SCHEDULE_LOOP, START, THREAD_CLASSES, TIMER_CLASSES, SchedulerKind,
 )
-from twelvecheck.program.values.scopes import ScopeModel, Site
+from twelvecheck.program.values.module_model import ModuleModel
+from twelvecheck.program.values.scopes import Site
 
 
 @dataclass
@@ -35,10 +35,9 @@ class Timer:
 
 
 class JobThreads:
-    def __init__(self, model: ScopeModel, flows: Flows, qualify: Callable[[cst.BaseExpression], str | None]) -> None:
+    def __init__(self, model: ModuleModel) -> None:
+        self.model = model
         self.scopes, self.bindings = model.scopes, model.bindings
-        self.flows = flows
-        self.qualify = qualify
         self.thread_classes: set[int] = set()  # ids of local Thread/Process subclasses
         self.timer_classes: set[int] = set()  # ids of local threading.Timer subclasses
         self.looping: set[int] = set()  # ids of functions with a loop
@@ -95,8 +94,8 @@ class JobThreads:
         in ``arm``, and ``poll`` calls ``self.arm()``; or ``Timer(i, tick)`` inside ``tick``),
         with what it is: it fires for good, from where it is started."""
         for timer in self.timers:
-            target = self.scopes.resolve_callable(timer.target, timer.site, self.qualify)
-            if isinstance(target, cst.FunctionDef) and self.flows.reaches(target, timer.function):
+            target = self.model.callable_at(timer.target, timer.site)
+            if isinstance(target, cst.FunctionDef) and self.model.reaches(target, timer.function):
                 yield timer.node, SchedulerKind("threading.Timer", START,
                                                 f"a threading.Timer that {target.name.value}() arms again")
 

@@ -1,8 +1,9 @@
 """TWC401 in-process-scheduler: a periodic-job scheduler started inside a web or worker process.
 
 The knowledge is in the family's helpers: ``_schedulers.py`` (the scheduler classes and
-how they start), ``_threads.py`` (threads and timers that run a job loop) and ``_flows.py``
-(where a scheduler goes between the statement that builds it and the one that starts it).
+how they start) and ``_threads.py`` (threads and timers that run a job loop). Where a
+scheduler goes between the statement that builds it and the one that starts it is the
+module model's answer (``program/values/module_model.py`` and its ``flows.py``).
 """
 # size: the logic is about 230 lines; the rest are the cases, which are the rule's
 # specification (every claim and exception of rules/TWC401.md), kept beside it.
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.checks.scheduler._flows import Flows
 from twelvecheck.checks.scheduler._schedulers import (
     CELERY_WORKER, CELERY_WORKER_CLASSES, SCHEDULER_CLASSES, SPAWNERS, THREAD_CLASSES, TIMER_CLASSES,
     SchedulerKind, is_gui_toolkit, is_standalone, runs_embedded_beat,
@@ -21,7 +21,8 @@ from twelvecheck.checks.scheduler._schedulers import (
 from twelvecheck.checks.scheduler._threads import JobThreads
 from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.program.values.exprs import argument, keyword_is_true, string_items
-from twelvecheck.program.values.scopes import ScopeModel, Site
+from twelvecheck.program.values.module_model import ModuleModel
+from twelvecheck.program.values.scopes import Site
 from twelvecheck.engine.names import dotted_name
 from twelvecheck.core.findings import Requires
 from twelvecheck.engine.rule import Invalid, Rule, Valid
@@ -62,13 +63,13 @@ class InProcessScheduler(Rule):
                      for method in ("start", "start_in_background")}
     collectors = (ProgramFacts,)
 
+    models = (ModuleModel,)
+
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        model = ScopeModel()
-        self.scopes, self.bindings = model.scopes, model.bindings
-        self.flows = Flows(model, self.ctx.qualify)
-        self.threads = JobThreads(model, self.flows, self.ctx.qualify)
-        self.listeners = [model]
+        self.model = ctx.model_of(ModuleModel)
+        self.scopes, self.bindings = self.model.scopes, self.model.bindings
+        self.threads = JobThreads(self.model)
         self.made: dict[int, Made] = {}
         self.started: list[Started] = []
         self.scheduler_subclasses: dict[int, SchedulerKind] = {}  # local subclasses of SCHEDULER_CLASSES
@@ -99,12 +100,6 @@ class InProcessScheduler(Rule):
     def visit_For(self, node: cst.For) -> None:
         self.threads.record_loop()
 
-    def visit_Return(self, node: cst.Return) -> None:
-        self.flows.record_return(node)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self.flows.record_assign(node)
-
     def visit_Import(self, node: cst.Import) -> None:
         self.gui = self.gui or any(is_gui_toolkit(dotted_name(alias.name)) for alias in node.names)
 
@@ -121,7 +116,6 @@ class InProcessScheduler(Rule):
 
     # -- calls ----------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
-        self.flows.record_call(node)
         qualified = self.ctx.qualify(node.func) or ""
         constructed = self._construction(node, qualified)
         if not constructed and "." in qualified and qualified not in SCHEDULER_CLASSES \
@@ -189,7 +183,7 @@ class InProcessScheduler(Rule):
         for made in self.made.values():
             if made.kind is not None or made.target is None:
                 continue
-            definition = self.scopes.resolve_callable(made.target, made.site, self.ctx.qualify)
+            definition = self.model.callable_at(made.target, made.site)
             if isinstance(made.target, cst.Name) and id(definition) in self.scheduler_subclasses:
                 made.kind = self.scheduler_subclasses[id(definition)]
                 continue
@@ -214,7 +208,7 @@ class InProcessScheduler(Rule):
             if runs_embedded_beat(argv):
                 self.reports.append((start.node, start.statement, "celery worker with embedded beat (-B)"))
             return
-        for value in self.flows.values(start.receiver, start.site):
+        for value in self.model.holds(start.receiver, start.site):
             made = self.made.get(id(value)) if isinstance(value, cst.Call) else None
             if made is not None and made.kind is not None and start.method in made.kind.start_methods:
                 self.reports.append((start.node, start.statement, made.kind.started_by(start.method)))
@@ -222,7 +216,7 @@ class InProcessScheduler(Rule):
         # Only where one of the rule's tokens occurs: the prefilter must not change a finding.
         if start.method not in self.known_classes or not self.mentioned_in(self.ctx.text):
             return
-        for value in self.flows.values(start.receiver, start.site):
+        for value in self.model.holds(start.receiver, start.site):
             made = self.made.get(id(value)) if isinstance(value, cst.Call) else None
             if made is not None and made.kind is None and made.elsewhere:
                 name = made.elsewhere.rsplit(".", 1)[-1]

@@ -8,17 +8,19 @@ Which module answers which question:
   the function being visited, from the assignments seen so far. The rule records
   assignments itself, so it decides whether a statement's own assignment counts; it reads
   CPython's ``ast`` too (the whole-program facts).
-- ``scopes`` (:class:`ScopeModel`: :class:`Scopes` and :class:`Bindings`): once the module is
-  walked, what a name used in one scope was bound to in another (built in ``__init__``,
-  started in ``run``) and which local function or class a name or ``self.method`` means.
-- ``module_model`` (:class:`ModuleModel`): once the module is walked, what each function
-  assigns and returns, which of the module's functions a call reaches, and whether a value
-  carries this program's own command line (the self-supervision rules).
+- ``module_model`` (:class:`ModuleModel`): the module model, one per file, built by the
+  engine for the rules that name it in ``Rule.models`` and fed by the traversal before any
+  rule sees a node. Once the module is walked it answers what a name bound in one scope
+  holds in another (``scopes``: :class:`Scopes`, :class:`Bindings`), what each function
+  assigns and returns, which of the module's functions a call reaches, what a factory
+  returns, what another object's attribute or a parameter holds and which functions a
+  function calls (``flows``), whether a value carries this program's own command line
+  (``origins``), and what a function's body does through the functions it calls
+  (``bodies``, which reads the tree itself and also answers during the walk).
 
-Vocabulary: a ``Scope`` is a module, class or function body on the scope stack, and a
-``Site`` is where an expression was seen (the scopes that resolve its names later). A
-``FunctionScope`` is ModuleModel's record of one function or of the module body, and a
-``CallSite`` is a call with its FunctionScope and the statements around it. A model that
-the traversal feeds is not a base class: a rule owns it and lists it in its
-``listeners`` (engine/rule.py).
+Vocabulary: a ``Scope`` is the module, a class or a function body (with what a function
+assigns and returns), and a ``Site`` is where an expression was seen (the scopes that
+resolve its names later). A ``CallSite`` is a call with its function's Scope and the
+statements around it. AssignedValues is the one view a rule feeds itself, for what a name
+holds at the point of the walk; everything that needs the whole module is the module model.
 """

@@ -1,53 +1,45 @@
-"""What the whole module tells about a value, for the self-supervision rules (TWC104, TWC105).
+"""The module model: what one module binds, returns and calls, asked about values once the
+module has been walked. Every rule that needs more than the node it visits reads it.
 
-Both rules need facts that only the whole module tells: what a name or ``self.attr`` was
-assigned anywhere in the class, what a function of this module returns, which functions a
-call of ``self.method()`` or ``function()`` reaches, and whether a command is this program's
-own command line. :class:`ModuleModel` collects them during the one traversal (qualified
-names are resolved there, in the right scope), fed as a rule's listener (engine/rule.py),
-and answers questions once the module is walked.
+The engine builds one per file for the rules that list it in ``models`` (engine/rule.py)
+and the one traversal feeds it before any rule sees a node, so a rule's ``leave_Module``
+asks a model that holds the whole module. It keeps:
 
-It records each function (and the module body) as a :class:`FunctionScope` and each call
-it may need again as a :class:`CallSite`. Everything stays inside one module: calls are
-resolved by name to functions defined in it, ``self.method()`` to the methods of the
-enclosing class (or, failing that, any class here).
+- the scopes (``scopes.py``): :class:`Scope` per module, class and function, with what
+  each function assigns (``name``, ``self.attr``, ``items[]``) and returns, and a
+  :class:`Site` for where an expression is;
+- the bindings as Python scopes them (``bindings.located``: a name in a method, a nested
+  function, under ``global``) and, module-wide, ``values``: what a name or ``self.attr``
+  was assigned in the function or anywhere in the module's classes;
+- the calls: of the module's own functions and methods (``local_calls``, ``resolve``) and by
+  the name called (``flows.py``: factories, attributes of other objects, parameters bound
+  at the module's calls, ``reaches``);
+- the collections stored into and emptied, and the targets cleared (``None``, ``del``);
+- what of ``sys.argv``/``sys.executable`` a value carries (``origins.py``);
+- what a function's body does, through the functions it calls (``bodies``:
+  :class:`FunctionBodies`, which reads the tree itself and also answers during the walk).
+
+Everything stays inside one module; other modules are the whole-program facts' business
+(``program/facts.py``, ``program/project.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.engine.walk import child_nodes
-
 from twelvecheck.engine.names import dotted_name
+from twelvecheck.program.values.bodies import FunctionBodies
+from twelvecheck.program.values.flows import Flows
+from twelvecheck.program.values.origins import SOURCE_ATTRS, SYS_SOURCES, CommandOrigins
+from twelvecheck.program.values.scopes import Bindings, Scope, Scopes, assignment_targets
 
-# What a command-line expression may carry of this program's own command line.
-PROGRAM = "program"      # the interpreter or script that runs us: sys.executable, sys.argv[0]
-ARGUMENTS = "arguments"  # our arguments: sys.argv (or a slice of it)
-SELF_COMMAND = frozenset({PROGRAM, ARGUMENTS})
-SYS_SOURCES = {
-    "sys.executable": frozenset({PROGRAM}),
-    "sys._base_executable": frozenset({PROGRAM}),
-    "sys.argv": SELF_COMMAND,
-    "sys.orig_argv": SELF_COMMAND,
-}
-_SOURCE_ATTRS = frozenset(name.split(".", 1)[1] for name in SYS_SOURCES)
+if TYPE_CHECKING:
+    from twelvecheck.engine.rule import FileContext
 
 _MAX_DEPTH = 8
-
-
-@dataclass(eq=False)
-class FunctionScope:
-    """A function of the module, or the module body itself: what it assigns and returns."""
-
-    node: cst.CSTNode
-    class_name: str  # the class this function is a method of; "" otherwise
-    name: str
-    assigned: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
-    returns: list[cst.BaseExpression] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -55,7 +47,7 @@ class CallSite:
     """A call, where it is: its function and the statements that enclose it there."""
 
     node: cst.Call
-    scope: FunctionScope
+    scope: Scope  # its function, or the module
     # The function's def (or the module) first, then each enclosing statement inwards.
     path: tuple[cst.CSTNode, ...]
 
@@ -103,69 +95,80 @@ def _ends_in_exit(suite: cst.BaseSuite) -> bool:
     return any(isinstance(small, (cst.Return, cst.Continue, cst.Break, cst.Raise)) for small in smalls)
 
 
-class ModuleModel:
-    """What one module assigns, returns and calls; asked about values once it is walked."""
+class ModuleModel(Flows, CommandOrigins):
+    """One module's scopes, bindings, returns and calls; fed by the traversal, asked after it."""
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: "FileContext") -> None:
+        Flows.__init__(self)
         self.ctx = ctx
-        self.module_scope = FunctionScope(ctx.module, "", "<module>")
-        self.scopes: list[FunctionScope] = [self.module_scope]
-        self.by_name: dict[str, list[FunctionScope]] = {}
-        self._stack: list[FunctionScope | str] = []  # enclosing functions and classes (by name)
-        self.attributes: dict[str, list[tuple[cst.BaseExpression, FunctionScope]]] = {}
+        self.scopes = Scopes(ctx.module)
+        self.bindings = Bindings()
+        self.bodies = FunctionBodies(ctx)
+        self.module_scope = self.scopes.stack[0]
+        self.function_scopes: list[Scope] = [self.module_scope]  # the module body and every function
+        self.by_name: dict[str, list[Scope]] = {}
+        self.attributes: dict[str, list[tuple[cst.BaseExpression, Scope]]] = {}
         self.local_calls: list[CallSite] = []  # calls of self.method() / function() of this module
         self.sources: dict[int, frozenset[str]] = {}  # id(expr) -> what of sys it names
         self.source_names: set[str] = set()  # local names imported from sys
         self.skip_names: set[int] = set()  # ids of Name nodes that are attribute names
         # Collections stored into (``c[k] = v``, ``c.append(v)``), and where.
-        self.collection_puts: dict[str, list[FunctionScope]] = {}
+        self.collection_puts: dict[str, list[Scope]] = {}
         self.collection_removals: set[str] = set()
-        self.cleared: dict[str, list[FunctionScope]] = {}  # targets assigned None/0/False/-1 or deleted
-        self._memo: dict[tuple[int, int], frozenset[str]] = {}
+        self.cleared: dict[str, list[Scope]] = {}  # targets assigned None/0/False/-1 or deleted
+        self._origin_memo: dict[tuple[int, int], frozenset[str]] = {}
 
-    # -- collecting: the traversal calls these (the model is a rule's listener) ----------
+    # -- collecting: the traversal calls these, before any rule sees the node -------------
     @property
-    def scope(self) -> FunctionScope:
-        for item in reversed(self._stack):
-            if isinstance(item, FunctionScope):
-                return item
-        return self.module_scope
+    def scope(self) -> Scope:
+        """The function being walked, or the module."""
+        return self.scopes.function_scope
 
     def visit_Module(self, module: cst.Module) -> None:
         for statement in module.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     if isinstance(small, cst.ImportFrom):
-                        self.note_import(small)
+                        self._note_import(small)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.note_import(node)
+        self._note_import(node)
 
-    def note_import(self, node: cst.ImportFrom) -> None:
+    def _note_import(self, node: cst.ImportFrom) -> None:
         if node.relative or dotted_name(node.module or cst.Name("_")) != "sys" or isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
-            if isinstance(alias.name, cst.Name) and alias.name.value in _SOURCE_ATTRS:
+            if isinstance(alias.name, cst.Name) and alias.name.value in SOURCE_ATTRS:
                 local = alias.asname.name if alias.asname else alias.name
                 if isinstance(local, cst.Name):
                     self.source_names.add(local.value)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._stack.append(node.name.value)
+        self.scopes.enter(node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        class_name = self._stack[-1] if self._stack and isinstance(self._stack[-1], str) else ""
-        scope = FunctionScope(node, class_name, node.name.value)
-        self._stack.append(scope)
-        self.scopes.append(scope)
+        scope = self.scopes.enter(node)
+        self.function_scopes.append(scope)
         self.by_name.setdefault(scope.name, []).append(scope)
 
     def leave_ClassDef(self, node: cst.ClassDef | cst.FunctionDef) -> None:
-        self._stack.pop()
+        self.scopes.leave()
 
     leave_FunctionDef = leave_ClassDef
 
-    def site(self, node: cst.Call) -> CallSite:
+    def visit_While(self, node: cst.While | cst.For) -> None:
+        self.scopes.current.loop_depth += 1
+
+    def leave_While(self, node: cst.While | cst.For) -> None:
+        self.scopes.current.loop_depth -= 1
+
+    visit_For, leave_For = visit_While, leave_While
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.scopes.current.globals.update(item.name.value for item in node.names)
+
+    def call_site(self, node: cst.Call) -> CallSite:
+        """The call being visited, with its function and the statements around it."""
         scope = self.scope
         statements = self.ctx.statements
         if scope is self.module_scope:
@@ -185,7 +188,7 @@ class ModuleModel:
         name = node.attr.value
         if name in self.source_names:
             self.skip_names.add(id(node.attr))
-        if name in _SOURCE_ATTRS:
+        if name in SOURCE_ATTRS:
             source = SYS_SOURCES.get(self.ctx.qualify(node) or "")
             if source:
                 self.sources[id(node)] = source
@@ -193,11 +196,21 @@ class ModuleModel:
     def visit_Assign(self, node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> None:
         if node.value is None:
             return
-        targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        targets = assignment_targets(node)
         for target in targets:
             self._bind(target, node.value, replaces=not isinstance(node, cst.AugAssign))
+        if not isinstance(node, cst.AugAssign):
+            site = self.scopes.site()
+            for target in targets:
+                self.bindings.bind(target, node.value, site)
+        if isinstance(node, cst.Assign):
+            self._record_store(node)
 
     visit_AnnAssign = visit_AugAssign = visit_Assign
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None and isinstance(node.asname.name, (cst.Name, cst.Attribute)):
+            self.bindings.bind(node.asname.name, node.item, self.scopes.site())
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression, replaces: bool) -> None:
         if isinstance(target, (cst.Tuple, cst.List)):
@@ -237,8 +250,10 @@ class ModuleModel:
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
             self.scope.returns.append(node.value)
+            self._record_return(node.value)
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._record_call(node)
         func = node.func
         if isinstance(func, cst.Attribute):
             receiver = dotted_name(func.value)
@@ -252,14 +267,14 @@ class ModuleModel:
                 elif method in ("pop", "popitem", "remove", "discard", "clear", "popleft"):
                     self.collection_removals.add(receiver)
             if isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
-                self.local_calls.append(self.site(node))
+                self.local_calls.append(self.call_site(node))
         elif isinstance(func, cst.Name):
             qualified = self.ctx.imports.lookup(func.value)
             if qualified is not None and qualified.startswith(self.ctx.module_name + "."):
-                self.local_calls.append(self.site(node))
+                self.local_calls.append(self.call_site(node))
 
     # -- answering, once the module has been walked -------------------------------------
-    def resolve(self, call: cst.Call, scope: FunctionScope, loose: bool = False) -> list[FunctionScope]:
+    def resolve(self, call: cst.Call, scope: Scope, loose: bool = False) -> list[Scope]:
         """The functions of this module a call may reach: ``f()`` the functions named f,
         ``self.m()`` the methods named m of the caller's class (else of any class), and
         with ``loose``, ``anything.m()`` any method named m."""
@@ -274,9 +289,9 @@ class ModuleModel:
             return own or methods
         return methods if loose else []
 
-    def values(self, node: cst.BaseExpression,
-               scope: FunctionScope) -> Iterator[tuple[cst.BaseExpression, FunctionScope]]:
-        """The expression itself, or what the name or ``self.attr`` it is was assigned
+    def values(self, node: cst.BaseExpression, scope: Scope) -> Iterator[tuple[cst.BaseExpression, Scope]]:
+        """The expression itself, or what the name or ``self.attr`` it is was assigned, in
+        its function, the module, or (for an attribute) any function of the module
         (following names assigned from names; each name once)."""
         pending = [(node, scope, 0)]
         seen: set[tuple[str, int]] = set()
@@ -286,55 +301,20 @@ class ModuleModel:
             found = []
             if key and depth < _MAX_DEPTH and (key, id(current_scope)) not in seen:
                 seen.add((key, id(current_scope)))
-                found = self._assigned(key, current_scope)
+                found = self.assigned_anywhere(key, current_scope)
             if not found:
                 yield current, current_scope
             pending += [(value, value_scope, depth + 1) for value, value_scope in reversed(found)]
 
-    def _assigned(self, key: str, scope: FunctionScope) -> list[tuple[cst.BaseExpression, FunctionScope]]:
+    def assigned_anywhere(self, key: str, scope: Scope) -> list[tuple[cst.BaseExpression, Scope]]:
+        """What ``key`` was assigned in ``scope`` or the module, and for ``obj.attr`` in
+        every other function as well."""
         if "." in key:
             local = [(v, scope) for v in scope.assigned.get(key, ())]
             return local + [pair for pair in self.attributes.get(key, ()) if pair[1] is not scope]
         values = scope.assigned.get(key) or self.module_scope.assigned.get(key, ())
         owner = scope if key in scope.assigned else self.module_scope
         return [(v, owner) for v in values]
-
-    def command_origin(self, node: cst.CSTNode, scope: FunctionScope, depth: int = 0) -> frozenset[str]:
-        """What of this program's own command line (PROGRAM, ARGUMENTS) the value carries."""
-        memo_key = (id(node), id(scope))
-        if memo_key in self._memo:
-            return self._memo[memo_key]
-        if depth > _MAX_DEPTH:
-            return frozenset()
-        self._memo[memo_key] = frozenset()  # a cycle contributes nothing
-        result = self._origin(node, scope, depth)
-        self._memo[memo_key] = result
-        return result
-
-    def _origin(self, node: cst.CSTNode, scope: FunctionScope, depth: int) -> frozenset[str]:
-        if id(node) in self.sources:
-            return self.sources[id(node)]
-        if isinstance(node, cst.Subscript):
-            return _pick(self.command_origin(node.value, scope, depth + 1), node)
-        if isinstance(node, (cst.Name, cst.Attribute)):
-            key = dotted_name(node)
-            if key is not None:
-                found = self._assigned(key, scope)
-                if found:
-                    return _union(self.command_origin(v, s, depth + 1) for v, s in found)
-                if isinstance(node, cst.Attribute):  # an attribute of a value built from argv
-                    return self.command_origin(node.value, scope, depth + 1)
-                return frozenset()
-        result = frozenset()
-        if isinstance(node, cst.Call):
-            for callee in self.resolve(node, scope, loose=True):
-                result |= _union(self.command_origin(r, callee, depth + 1) for r in callee.returns)
-        if isinstance(node, (cst.Lambda, cst.FunctionDef)):
-            return result
-        return result | _union(self.command_origin(child, scope, depth + 1) for child in child_nodes(node))
-
-    def is_self_command(self, node: cst.BaseExpression, scope: FunctionScope) -> bool:
-        return self.command_origin(node, scope) >= SELF_COMMAND
 
 
 def _value_key(node: cst.BaseExpression) -> str | None:
@@ -345,25 +325,6 @@ def _value_key(node: cst.BaseExpression) -> str | None:
         base = dotted_name(node.value)
         return base + "[]" if base else None
     return None
-
-
-def _union(sets: Any) -> frozenset[str]:
-    result: frozenset[str] = frozenset()
-    for item in sets:
-        result |= item
-    return result
-
-
-def _pick(origin: frozenset[str], subscript: cst.Subscript) -> frozenset[str]:
-    """``argv[0]`` is the program; ``argv[1:]`` and ``argv[2]`` are only arguments."""
-    if len(subscript.slice) != 1:
-        return origin
-    index = subscript.slice[0].slice
-    if isinstance(index, cst.Index) and isinstance(index.value, cst.Integer):
-        return origin & {PROGRAM} if index.value.evaluated_value == 0 else origin - {PROGRAM}
-    if isinstance(index, cst.Slice) and isinstance(index.lower, cst.Integer) and index.lower.evaluated_value >= 1:
-        return origin - {PROGRAM}
-    return origin
 
 
 def _is_empty_literal(node: cst.BaseExpression) -> bool:

@@ -1,19 +1,16 @@
-"""Follow an object from where it is made to where it is used, across the scopes of a module.
+"""The scopes of a module and what their names are bound to, as Python scopes them.
 
-A scheduler, thread or timer is usually built in one statement and started in another,
-often in another method (``self.scheduler = BackgroundScheduler()`` in ``__init__``,
-``self.scheduler.start()`` in ``run``), and the function a thread runs may be defined
-below the thread. So rules record facts during the one traversal and resolve them when
-the module has been walked:
+An object is usually built in one statement and used in another, often in another method
+(``self.scheduler = BackgroundScheduler()`` in ``__init__``, ``self.scheduler.start()`` in
+``run``), and the function a thread runs may be defined below the thread. The module model
+(``module_model.py``) keeps these two structures up to date during the one traversal, and
+they are asked once the module has been walked:
 
-- :class:`Scopes` keeps the stack of module/class/function scopes, which functions and
-  classes each scope defines, and how deep inside loops the current function is;
-- :class:`Bindings` remembers what was assigned to a name or ``self.attr``, keyed so a
-  use can be looked up from any later point (a method, a nested function, a ``global``).
-
-:class:`ScopeModel` holds both and is fed by the traversal: a rule that needs
-"construction here, ``.start()`` there" owns one and lists it in its ``listeners``
-(engine/rule.py).
+- :class:`Scopes`: the stack of module/class/function scopes (:class:`Scope`), which
+  functions and classes each defines, how deep inside loops the current function is, and
+  where an expression is (:class:`Site`);
+- :class:`Bindings`: what was assigned to a name or ``self.attr``, keyed so a use can be
+  looked up from any later point (a method, a nested function, a ``global``).
 """
 
 from __future__ import annotations
@@ -30,19 +27,27 @@ MODULE_SCOPE = 0
 _MAX_ALIAS_DEPTH = 4
 
 
-@dataclass
+@dataclass(eq=False)
 class Scope:
+    """The module body, a class body or a function: what it defines, and, for a function or
+    the module, what it assigns and returns (keyed by dotted target: ``name``, ``self.attr``,
+    ``items[]`` for any item of a collection)."""
+
     kind: str  # "module", "class" or "function"
-    node: cst.CSTNode | None
+    node: cst.CSTNode  # the Module, ClassDef or FunctionDef
+    name: str = "<module>"
+    class_name: str = ""  # the class a function is a method of; "" otherwise
     # Functions and classes defined directly in this scope, by name.
     definitions: dict[str, cst.FunctionDef | cst.ClassDef] = field(default_factory=dict)
     # Names declared ``global`` here: assignments to them bind at module level.
     globals: set[str] = field(default_factory=set)
     loop_depth: int = 0
+    assigned: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+    returns: list[cst.BaseExpression] = field(default_factory=list)
 
     @property
     def key(self) -> int:
-        return MODULE_SCOPE if self.node is None else id(self.node)
+        return MODULE_SCOPE if self.kind == "module" else id(self.node)
 
 
 @dataclass(frozen=True)
@@ -58,19 +63,23 @@ class Site:
 class Scopes:
     """The scope stack; ``enter``/``leave`` are called on each FunctionDef and ClassDef."""
 
-    def __init__(self) -> None:
-        self.stack: list[Scope] = [Scope("module", None)]
+    def __init__(self, module: cst.Module) -> None:
+        self.stack: list[Scope] = [Scope("module", module)]
         self.by_key: dict[int, Scope] = {MODULE_SCOPE: self.stack[0]}
         # Each function/class node -> the scope it is defined in.
         self.parent_of: dict[int, Scope] = {}
 
-    def enter(self, node: cst.FunctionDef | cst.ClassDef) -> None:
+    def enter(self, node: cst.FunctionDef | cst.ClassDef) -> Scope:
         parent = self.stack[-1]
         parent.definitions.setdefault(node.name.value, node)
         self.parent_of[id(node)] = parent
-        scope = Scope("class" if isinstance(node, cst.ClassDef) else "function", node)
+        if isinstance(node, cst.ClassDef):
+            scope = Scope("class", node, node.name.value)
+        else:
+            scope = Scope("function", node, node.name.value, parent.node.name.value if parent.kind == "class" else "")
         self.stack.append(scope)
         self.by_key[scope.key] = scope
+        return scope
 
     def leave(self) -> None:
         self.stack.pop()
@@ -78,6 +87,14 @@ class Scopes:
     @property
     def current(self) -> Scope:
         return self.stack[-1]
+
+    @property
+    def function_scope(self) -> Scope:
+        """The innermost function (or the module): where a statement's names are bound."""
+        for scope in reversed(self.stack):
+            if scope.kind != "class":
+                return scope
+        return self.stack[0]
 
     def current_function(self) -> cst.FunctionDef | None:
         node = self.current.node
@@ -178,57 +195,6 @@ class Bindings:
                             yield alternative, assigned_at
                 return
         yield node, site
-
-
-class ScopeModel:
-    """:class:`Scopes` and :class:`Bindings`, kept up to date by the traversal (a listener)."""
-
-    def __init__(self) -> None:
-        self.scopes = Scopes()
-        self.bindings = Bindings()
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.scopes.enter(node)
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.scopes.leave()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scopes.enter(node)
-
-    def leave_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scopes.leave()
-
-    def visit_While(self, node: cst.While) -> None:
-        self.scopes.current.loop_depth += 1
-
-    def leave_While(self, node: cst.While) -> None:
-        self.scopes.current.loop_depth -= 1
-
-    def visit_For(self, node: cst.For) -> None:
-        self.scopes.current.loop_depth += 1
-
-    def leave_For(self, node: cst.For) -> None:
-        self.scopes.current.loop_depth -= 1
-
-    def visit_Global(self, node: cst.Global) -> None:
-        self.scopes.current.globals.update(item.name.value for item in node.names)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self._bind(node)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._bind(node)
-
-    def _bind(self, node: cst.Assign | cst.AnnAssign) -> None:
-        if node.value is not None:
-            site = self.scopes.site()
-            for target in assignment_targets(node):
-                self.bindings.bind(target, node.value, site)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None and isinstance(node.asname.name, (cst.Name, cst.Attribute)):
-            self.bindings.bind(node.asname.name, node.item, self.scopes.site())
 
 
 def alternatives(node: cst.BaseExpression) -> Iterator[cst.BaseExpression]:

@@ -1,9 +1,13 @@
-"""Which function of this module a call reaches, and what that function's body does.
+"""What a function's body does, itself or through the functions of the module it calls: the
+part of the module model (``module_model.py``) that judges a helper by its body rather than
+its name.
 
-Used by TWC101 and TWC102 to judge a helper by its body rather than its name: a call
-``f()`` reaches the module's function ``f`` (when the name is not imported), a function
-defined in an enclosing function, and ``self.m()`` / ``cls.m()`` the method ``m`` of the
-enclosing class. A call on any other receiver, or to another module, reaches nothing here.
+It reads the parsed module directly, so it answers during the traversal as well as after
+it: a call ``f()`` reaches the module's function ``f`` (when the name is not imported), a
+function defined in an enclosing function, and ``self.m()`` / ``cls.m()`` the method ``m``
+of the enclosing class. A call on any other receiver, or to another module, reaches
+nothing here (other modules' functions are the whole-program facts' business:
+``program/project.py``).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ def calls_in(function: cst.FunctionDef) -> list[cst.Call]:
     return [n for n in walk(function.body) if isinstance(n, cst.Call)]
 
 
-class ModuleFunctions:
+class FunctionBodies:
     """The functions and methods of one module, reached from call sites by what they call."""
 
     def __init__(self, ctx) -> None:

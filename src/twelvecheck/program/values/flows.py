@@ -1,55 +1,61 @@
-"""Where a scheduler or timer goes between the statement that builds it and the one that starts
-it, inside one module (TWC401's value model, on top of ``program/values/scopes.py``):
+"""Where an object goes between the statement that builds it and the one that uses it, inside
+one module: the part of the module model (``module_model.py``) that follows a value
 
-- a function that returns it (a factory): ``jobs = make_scheduler()`` holds what
+- out of a function that returns it (a factory): ``jobs = make_scheduler()`` holds what
   ``make_scheduler`` returns;
-- an attribute of another object: ``app.jobs = BackgroundScheduler()`` in one function,
-  ``app.jobs.start()`` in another, whatever the object is called there; and
+- through an attribute of another object: ``app.jobs = BackgroundScheduler()`` in one
+  function, ``app.jobs.start()`` in another, whatever the object is called there; and
   ``self.jobs.scheduler.start()`` on an object whose class set ``self.scheduler``;
-- a parameter: what the module's calls of the function (or of the class, for ``__init__``)
-  pass for it;
-- what each function calls, to tell a timer that its own function arms again (a timer
-  re-armed through another function or a nested one: ``Timer(i, tick)`` in ``arm``, and
-  ``tick`` calls ``arm``).
+- into a parameter: what the module's calls of the function (or of the class, for
+  ``__init__``) pass for it;
 
-The rule feeds it during the traversal (``record_*``) and asks once the module is walked.
+and which functions a function calls, a few calls deep (a timer re-armed through another
+function or a nested one). Bounds: MAX_DEPTH steps of value following, REACH_STEPS calls.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.exprs import argument
-from twelvecheck.program.values.scopes import ScopeModel, Site
+from twelvecheck.program.values.scopes import Bindings, Scopes, Site
 
-_MAX_DEPTH = 6
+if TYPE_CHECKING:
+    from twelvecheck.engine.rule import FileContext
+
+MAX_DEPTH = 6
+REACH_STEPS = 3
 _OWN = ("self", "cls")
 
-
 class Flows:
-    def __init__(self, model: ScopeModel, qualify: Callable[[cst.BaseExpression], str | None]) -> None:
-        self.scopes, self.bindings = model.scopes, model.bindings
-        self.qualify = qualify
-        self.returns: dict[int, list[tuple[cst.BaseExpression, Site]]] = {}  # function id -> returned values
-        self.attributes: dict[str, list[tuple[cst.BaseExpression, Site]]] = {}  # attribute name -> values
+    """The recorded returns, attribute stores and calls, and the questions asked of them. The
+    module model inherits it; it keeps ``scopes`` and ``bindings`` up to date."""
+
+    ctx: "FileContext"
+    scopes: Scopes
+    bindings: Bindings
+
+    def __init__(self) -> None:
+        self.returned: dict[int, list[tuple[cst.BaseExpression, Site]]] = {}  # function id -> returned values
+        self.stored: dict[str, list[tuple[cst.BaseExpression, Site]]] = {}  # attribute name -> values
         # calls by the name called (``f(...)``, ``obj.f(...)``): the module's functions and classes
         self.calls: dict[str, list[tuple[cst.Call, Site]]] = {}
         self.called: dict[int, list[tuple[cst.BaseExpression, Site]]] = {}  # function id -> what it calls
 
-    # -- fed by the traversal ---------------------------------------------------------
-    def record_return(self, node: cst.Return) -> None:
+    # -- fed by the model's traversal methods --------------------------------------------
+    def _record_return(self, value: cst.BaseExpression) -> None:
         function = self.scopes.current_function()
-        if function is not None and node.value is not None:
-            self.returns.setdefault(id(function), []).append((node.value, self.scopes.site()))
+        if function is not None:
+            self.returned.setdefault(id(function), []).append((value, self.scopes.site()))
 
-    def record_assign(self, node: cst.Assign) -> None:
+    def _record_store(self, node: cst.Assign) -> None:
         for target in (t.target for t in node.targets):
             if isinstance(target, cst.Attribute):
-                self.attributes.setdefault(target.attr.value, []).append((node.value, self.scopes.site()))
+                self.stored.setdefault(target.attr.value, []).append((node.value, self.scopes.site()))
 
-    def record_call(self, node: cst.Call) -> None:
+    def _record_call(self, node: cst.Call) -> None:
         func = node.func
         name = func.value if isinstance(func, cst.Name) else (
             func.attr.value if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) else None)
@@ -61,26 +67,30 @@ class Flows:
                 self.called.setdefault(id(function), []).append((func, site))
 
     # -- questions, once the module is walked ------------------------------------------
-    def values(self, node: cst.BaseExpression, site: Site, depth: int = 0,
-               seen: set[int] | None = None) -> Iterator[cst.BaseExpression]:
+    def callable_at(self, target: cst.BaseExpression, site: Site) -> cst.FunctionDef | cst.ClassDef | None:
+        """The function or class of this module that calling ``target`` from ``site`` runs."""
+        return self.scopes.resolve_callable(target, site, self.ctx.qualify)
+
+    def holds(self, node: cst.BaseExpression, site: Site, depth: int = 0,
+              seen: set[int] | None = None) -> Iterator[cst.BaseExpression]:
         """What ``node`` may hold: the module's own bindings, then what a factory it was
         assigned from returns, what another object's attribute of that name was given, and
         what the module's callers pass for a parameter."""
         seen = set() if seen is None else seen
-        if depth > _MAX_DEPTH or id(node) in seen:
+        if depth > MAX_DEPTH or id(node) in seen:
             return
         seen.add(id(node))
         for value, at in self.bindings.located(node, site):
             yield value
             if isinstance(value, cst.Call):
-                definition = self.scopes.resolve_callable(value.func, at, self.qualify)
+                definition = self.callable_at(value.func, at)
                 if isinstance(definition, cst.FunctionDef):
-                    for returned, where in self.returns.get(id(definition), ()):
-                        yield from self.values(returned, where, depth + 1, seen)
+                    for returned, where in self.returned.get(id(definition), ()):
+                        yield from self.holds(returned, where, depth + 1, seen)
             elif isinstance(value, cst.Attribute) and not (
                     isinstance(value.value, cst.Name) and value.value.value in _OWN):
-                for assigned, where in self.attributes.get(value.attr.value, ()):
-                    yield from self.values(assigned, where, depth + 1, seen)
+                for assigned, where in self.stored.get(value.attr.value, ()):
+                    yield from self.holds(assigned, where, depth + 1, seen)
             elif isinstance(value, cst.Name) and at.functions:
                 yield from self._passed_for(value.value, at, depth, seen)
 
@@ -97,16 +107,16 @@ class Flows:
         callee = owner if owner is not None and function.name.value == "__init__" else function
         for call, at in self.calls.get(callee.name.value, ()):
             # ``obj.method(...)`` on another object is taken for a call of the method by its name.
-            if self.scopes.resolve_callable(call.func, at, self.qualify) is not callee and not (
+            if self.callable_at(call.func, at) is not callee and not (
                     is_method and callee is function and isinstance(call.func, cst.Attribute)):
                 continue
             position = params.index(name) - (1 if is_method else 0) if name in params else -1
             passed = argument(call, position, name) if position >= 0 else argument(call, 10 ** 6, name)
             if passed is not None:
-                yield from self.values(passed, at, depth + 1, seen)
+                yield from self.holds(passed, at, depth + 1, seen)
 
-    def reaches(self, start: cst.FunctionDef, goal: cst.FunctionDef, steps: int = 3) -> bool:
-        """Whether running ``start`` calls ``goal`` (itself, or within a few calls)."""
+    def reaches(self, start: cst.FunctionDef, goal: cst.FunctionDef, steps: int = REACH_STEPS) -> bool:
+        """Whether running ``start`` calls ``goal`` (itself, or within ``steps`` calls)."""
         frontier, seen = [start], {id(start)}
         for _ in range(steps + 1):
             if any(function is goal for function in frontier):
@@ -114,7 +124,7 @@ class Flows:
             following = []
             for function in frontier:
                 for func, at in self.called.get(id(function), ()):
-                    found = self.scopes.resolve_callable(func, at, self.qualify)
+                    found = self.callable_at(func, at)
                     if isinstance(found, cst.FunctionDef) and id(found) not in seen:
                         seen.add(id(found))
                         following.append(found)
