@@ -179,7 +179,7 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     collect_module_bindings(module, ctx.imports)
     # Only the rules whose tokens occur here can fire; the others are not even built. The
     # shared models they read are built first, so that each rule gets the one that is fed.
-    fed = {model for rule_class in firing if rule_class.feeds_models(text) for model in rule_class.models}
+    fed = {model for rule_class in firing for model in rule_class.models_to_feed(text)}
     for model_class in sorted(fed, key=lambda model: model.__qualname__):
         ctx.models[model_class] = model_class(ctx)
     models = list(ctx.models.values())

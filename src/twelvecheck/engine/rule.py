@@ -13,8 +13,9 @@ bases, by what the rule judges:
   the module (what a name was assigned, which scope a use is in, what a call returns:
   ``program/values/module_model.py``) names its class in ``models``: the engine builds one
   per file, shared by every rule that names it, and the traversal feeds it before any rule
-  sees a node; the rule gets it with ``ctx.model_of(ModuleModel)``. A rule that finds the
-  model useless for a file says so in ``feeds_models`` (it is then not fed for that rule).
+  sees a node; the rule gets it with ``ctx.model_of(ModuleModel)``. A rule that finds a
+  model useless for a file leaves it out of ``models_to_feed`` (it is then not fed for
+  that rule).
   A rule may also own small collectors of its own facts and list them in
   ``self.listeners``: any object with ``visit_<Node>``/``leave_<Node>`` methods, which the
   same traversal calls, a listener's visit before its rule's and its leave after. A rule's
@@ -138,9 +139,9 @@ class Rule:
             _word_pattern(cls.word_tokens).search(text) is not None
 
     @classmethod
-    def feeds_models(cls, text: str) -> bool:
-        """Whether this rule needs its ``models`` fed by the traversal of a file with this text."""
-        return bool(cls.models)
+    def models_to_feed(cls, text: str) -> tuple[type, ...]:
+        """Which of its ``models`` this rule needs fed by the traversal of a file with this text."""
+        return cls.models
 
     @classmethod
     def check_text(cls, text: str, kind: str) -> Iterable["Problem"]:

@@ -13,6 +13,7 @@ from twelvecheck.engine.rule import Invalid, Rule, Valid
 
 class BasicConfigFilename(Rule):
     code = "TWC202"
+    models = (AssignedValues,)
     tokens = ("basicConfig",)
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -32,13 +33,9 @@ class BasicConfigFilename(Rule):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.assigned = AssignedValues(ctx)
+        self.assigned = ctx.model_of(AssignedValues)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self.assigned.record_assign(node)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.assigned.record_assign(node)
 
     VALID = [
         Valid("""

@@ -20,6 +20,7 @@ _FILE_HANDLERS = "file_handlers"
 
 class FileLogHandler(Rule):
     code = "TWC201"
+    models = (AssignedValues,)
     tokens = ("FileHandler", "LogFile", "loguru", "structlog")
     # A handler installed by a module that only imports its class or factory.
     word_tokens = ("addHandler",)
@@ -30,13 +31,9 @@ class FileLogHandler(Rule):
         super().__init__(ctx)
         # Local classes (qualified) that derive from a file handler, found so far.
         self.file_subclasses: set[str] = set()
-        self.assigned = AssignedValues(ctx)
+        self.assigned = ctx.model_of(AssignedValues)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self.assigned.record_assign(node)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.assigned.record_assign(node)
 
     def visit_Module(self, node: cst.Module) -> None:
         # Classes defined at module level may be used above their definition (inside

@@ -59,11 +59,12 @@ DAEMON_STREAMS = ("stdout", "stderr")
 
 class StdioToFile(Rule):
     code = "TWC204"
+    models = (AssignedValues,)
     tokens = ("stdout", "stderr", "dup2", "DaemonRunner")
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.assigned = AssignedValues(ctx)
+        self.assigned = ctx.model_of(AssignedValues)
         self.app_classes: dict[str, list[tuple[str, cst.BaseExpression]]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -98,7 +99,6 @@ class StdioToFile(Rule):
             elif self._daemon_stream(target.target) and self._opens_real_file(node.value):
                 stream = target.target.attr.value  # type: ignore[attr-defined]
                 self.report(node, stream=stream, how=f"the daemon context's {stream} is a file")
-        self.assigned.record_assign(node)
 
     def _daemon_stream(self, target: cst.BaseExpression) -> bool:
         """``context.stdout`` / ``self.daemon_context.stderr`` where the object is a DaemonContext."""
@@ -107,11 +107,7 @@ class StdioToFile(Rule):
         return any(isinstance(value, cst.Call) and is_daemon_context(self.ctx.qualify(value.func))
                    for value in self.assigned.values(target.value))
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.assigned.record_assign(node)
 
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        self.assigned.record_with_item(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.ctx.qualify(node.func)

@@ -223,20 +223,6 @@ def is_launcher(qualified: str | None) -> bool:
     )
 
 
-def record_assignment(assigned: "AssignedValues", node: cst.Assign | cst.AnnAssign) -> None:
-    """Record an assignment, including ``fd, name = tempfile.mkstemp()``: each name of a
-    tuple target is recorded as holding the whole value (enough to know it came from it)."""
-    assigned.record_assign(node)
-    if not isinstance(node, cst.Assign):
-        return
-    for target in node.targets:
-        if isinstance(target.target, (cst.Tuple, cst.List)):
-            for element in target.target.elements:
-                if isinstance(element.value, (cst.Name, cst.Attribute)):
-                    single = cst.Assign(targets=[cst.AssignTarget(target=element.value)], value=node.value)
-                    assigned.record_assign(single)
-
-
 def callee_name(node: cst.Call) -> str | None:
     """The last name of what is called: ``a.b.write_pid()`` -> ``write_pid``."""
     if isinstance(node.func, cst.Name):

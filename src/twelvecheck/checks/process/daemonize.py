@@ -8,7 +8,7 @@ from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.checks.process._launch import (
-    CommandLineWords, entry_command, is_launcher, launched_command, record_assignment, tool_invocations,
+    CommandLineWords, entry_command, is_launcher, launched_command, tool_invocations,
 )
 from twelvecheck.program.values.bodies import EXIT_CALLS
 from twelvecheck.program.values.module_model import ModuleModel
@@ -33,6 +33,7 @@ class _Routine:
 
 class Daemonize(Rule):
     code = "TWC102"
+    models = (AssignedValues,)
     # The detach routines and daemonizers by name; tools that detach, through the calls that
     # launch a command or run a tool in this process.
     tokens = ("setsid", "DaemonContext", "Daemonize", "DaemonRunner", "twistd", "subprocess", "spawn", "popen",
@@ -42,7 +43,7 @@ class Daemonize(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.routines: list[_Routine] = [_Routine()]
-        self.assigned = AssignedValues(ctx)
+        self.assigned = ctx.model_of(AssignedValues)
         # Only the helpers' bodies are read (they answer during the walk): nothing to feed.
         self.functions = ctx.model_of(ModuleModel).bodies
         # A detach routine forks and calls setsid in this module (helpers are judged only
@@ -95,9 +96,6 @@ class Daemonize(Rule):
         return False
 
     # -- everything else -------------------------------------------------------------
-    def visit_Assign(self, node: cst.Assign) -> None:
-        record_assignment(self.assigned, node)
-
     def visit_Raise(self, node: cst.Raise) -> None:
         exc = node.exc.func if isinstance(node.exc, cst.Call) else node.exc
         if exc is not None and self.ctx.qualify(exc) == "builtins.SystemExit":

@@ -6,7 +6,7 @@ from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.deploy.options import detaching_wrappers
 from twelvecheck.program.values.assigned import AssignedValues
-from twelvecheck.checks.process._launch import is_launcher, launched_command, record_assignment
+from twelvecheck.checks.process._launch import is_launcher, launched_command
 from twelvecheck.program.values.dicts import keyword_value
 from twelvecheck.program.values.exprs import argument, target_key
 from twelvecheck.engine.names import dotted_name
@@ -25,12 +25,13 @@ SPAWNERS = frozenset({
 
 class DetachedSubprocess(Rule):
     code = "TWC103"
+    models = (AssignedValues,)
     tokens = ("subprocess", "spawn", "popen", "Popen")
     word_tokens = ("system",)  # os.system
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.assigned = AssignedValues(ctx)
+        self.assigned = ctx.model_of(AssignedValues)
         # id(call) -> where a launch's process object is kept: None when it is dropped
         # (a bare statement, or only its .pid is kept), a name or self.attr, or "" when it
         # goes somewhere we do not follow (a subscript, a tuple).
@@ -44,7 +45,6 @@ class DetachedSubprocess(Rule):
         if call is not None:
             keys = [target_key(t.target) for t in node.targets]
             self.kept[id(call)] = None if through_pid else ((keys[0] or "") if len(keys) == 1 else "")
-        record_assignment(self.assigned, node)
 
     def visit_Expr(self, node: cst.Expr) -> None:
         call, _ = _launch_of(node.value)

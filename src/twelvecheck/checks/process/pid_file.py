@@ -11,7 +11,7 @@ from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.checks.process._launch import (
-    PLACEHOLDER, CommandLineWords, callee_name, entry_command, is_launcher, launched_command, record_assignment,
+    PLACEHOLDER, CommandLineWords, callee_name, entry_command, is_launcher, launched_command,
     tool_invocations,
 )
 from twelvecheck.deploy.options import pid_files
@@ -67,11 +67,12 @@ class _OpenHandle:
 
 class PidFile(Rule):
     code = "TWC101"
+    models = (AssignedValues,)
     tokens = (*PID_TOKENS, "twistd", "supervisord")  # tools that write a PID file by default
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.assigned = AssignedValues(ctx)
+        self.assigned = ctx.model_of(AssignedValues)
         self.handled: set[int] = set()
         self.open_statements: dict[int, cst.CSTNode] = {}  # the statement of each open, for report_at
         # The handles of the `with open(...) as f:` blocks being visited, innermost last.
@@ -83,12 +84,10 @@ class PidFile(Rule):
     # -- bookkeeping --------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
         self._check_opened(node.value)
-        record_assignment(self.assigned, node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._check_opened(node.value)
-        record_assignment(self.assigned, node)
 
     def visit_With(self, node: cst.With) -> None:
         handles: dict[str, _OpenHandle] = {}
@@ -97,7 +96,6 @@ class PidFile(Rule):
             reported = self._check_opened(item.item)
             if name and isinstance(item.item, cst.Call) and self._written_path(item.item) is not None:
                 handles[name] = _OpenHandle(item.item, reported)
-            self.assigned.record_with_item(item)
             self._check_entered(item.item)
         self.with_handles.append(handles)
 

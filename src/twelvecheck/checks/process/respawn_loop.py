@@ -47,17 +47,21 @@ class RespawnLoop(Rule):
     models = (ModuleModel,)
 
     @classmethod
-    def feeds_models(cls, text: str) -> bool:
+    def loops(cls, text: str) -> bool:
         # Stricter than the prefilter (which may be off, or let the file in for another rule's
         # token): every shape needs a loop (a while loop, or the for loop of a sweep or a
         # top-up). Elsewhere the models are not even fed.
         return ("while" in text or "for " in text) and cls.mentioned_in(text)
 
+    @classmethod
+    def models_to_feed(cls, text: str) -> tuple[type, ...]:
+        return cls.models if cls.loops(text) else ()
+
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.model = ctx.model_of(ModuleModel)
         self.children = ChildProcesses(ctx, self.model)
-        self.active = self.feeds_models(ctx.text)
+        self.active = self.loops(ctx.text)
         self.listeners = [self.children] if self.active else []
 
     # -- deciding, once the module is known ----------------------------------------------

@@ -32,25 +32,26 @@ class SelfRestart(Rule):
     # the modules read for these (a service module with none of them only gives facts).
     tokens = ("executable", "argv", "reloader", "autoreload")
 
-    models = (ModuleModel,)
+    models = (AssignedValues, ModuleModel)
 
     @classmethod
-    def feeds_models(cls, text: str) -> bool:
+    def launches(cls, text: str) -> bool:
         # Stricter than the prefilter (which may be off, or let the file in for another rule's
-        # token): a call that launches a program too. Elsewhere the model is not even fed.
+        # token): a call that launches a program too. Elsewhere the module model is not even fed.
         return cls.mentioned_in(text) and any(call in text for call in ("exec", "spawn", "subprocess", "Popen"))
+
+    @classmethod
+    def models_to_feed(cls, text: str) -> tuple[type, ...]:
+        return cls.models if cls.launches(text) else (AssignedValues,)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.model = ctx.model_of(ModuleModel)
-        self.active = self.feeds_models(ctx.text)
+        self.active = self.launches(ctx.text)
         self.mentioned = self.mentioned_in(ctx.text)
         # (site, qualified name, program expression or None, argument expressions)
         self.launches: list[tuple[CallSite, str, cst.BaseExpression | None, list[cst.BaseExpression]]] = []
-        self.assigned = AssignedValues(ctx)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self.assigned.record_assign(node)
+        self.assigned = ctx.model_of(AssignedValues)
 
     # -- restarting in place: `while restart: app = App.load(cfg); app.start(); restart = app.restarting`
     def visit_While(self, node: cst.While) -> None:

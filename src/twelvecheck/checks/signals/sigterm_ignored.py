@@ -12,16 +12,15 @@ from twelvecheck.engine.rule import Invalid, Rule, Valid
 
 class SigtermIgnored(Rule):
     code = "TWC301"
+    models = (AssignedValues,)
     tokens = ("add_signal_handler",)
     word_tokens = ("signal",)  # the module: `signal.signal`, `from signal import ...`
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        self.assigned = AssignedValues(ctx)
+        self.assigned = ctx.model_of(AssignedValues)
         self.loop_signals: dict[str, set[str]] = {}
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self.assigned.record_assign(node)
 
     def visit_For(self, node: cst.For) -> None:
         elements = getattr(node.iter, "elements", None)

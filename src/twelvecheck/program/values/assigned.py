@@ -1,9 +1,18 @@
-"""What a local name (or ``self.attr``) was assigned, within the function being visited.
+"""What a local name (or ``self.attr``) was assigned, within the function being visited: the
+point-of-walk view of the module model.
 
 Not a real data-flow analysis: it remembers every value assigned to a simple target in
 the current function (or module), in traversal order, so that a rule can ask "could this
 name hold an opened file?" at a later use. Aliases (``b = a``) are followed a few steps.
-It takes libcst's nodes and, for the whole-program facts, CPython's ``ast`` nodes.
+A tuple target pairs with a tuple value element by element; otherwise each of its names
+holds the whole value (``fd, name = tempfile.mkstemp()``: enough to know where they came
+from).
+
+The engine builds one per file for the rules that name it in ``Rule.models`` and feeds it
+(``visit_Assign``, ``visit_AnnAssign``, ``visit_WithItem``) before any rule sees the
+statement, so in a rule's own visit of an assignment the assignment already counts. The
+whole-program facts (``program/facts.py``) feed their own from CPython's ``ast`` nodes with
+``record_assign`` and ``record_with_item``.
 """
 
 from __future__ import annotations
@@ -38,9 +47,33 @@ class AssignedValues:
         elif isinstance(node, ast.AnnAssign):
             targets = [node.target]
         else:
-            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            self.visit_Assign(node)
+            return
         for target in targets:
             self._record(target, node.value)
+
+    # -- fed by the traversal, as a shared model ------------------------------------------
+    def visit_Assign(self, node: "cst.Assign | cst.AnnAssign") -> None:
+        if node.value is None:
+            return
+        targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        for target in targets:
+            self._record_target(target, node.value)
+
+    visit_AnnAssign = visit_Assign
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        self.record_with_item(node)
+
+    def _record_target(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if not isinstance(target, (cst.Tuple, cst.List)):
+            self._record(target, value)
+            return
+        names = [element.value for element in target.elements]
+        paired = isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(names) and not any(
+            isinstance(element, cst.StarredElement) for element in (*target.elements, *value.elements))
+        for index, name in enumerate(names):
+            self._record_target(name, value.elements[index].value if paired else value)  # type: ignore[union-attr]
 
     def record_with_item(self, item: "cst.WithItem | ast.withitem") -> None:
         if isinstance(item, ast.withitem):
