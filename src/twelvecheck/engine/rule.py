@@ -108,6 +108,8 @@ class Rule:
     # word (``os.system`` but not ``filesystem``, ``signal`` but not Django's ``signals``).
     tokens: ClassVar[tuple[str, ...]] = ()
     word_tokens: ClassVar[tuple[str, ...]] = ()
+    # And, if set, one of these as well (every way the rule fires needs both kinds of word).
+    also_tokens: ClassVar[tuple[str, ...]] = ()
     # The kinds of file the rule judges (files/kinds.py): Python source by default.
     kinds: ClassVar[tuple[str, ...]] = ("python",)
     VALID: ClassVar[list[Valid]] = []
@@ -130,6 +132,8 @@ class Rule:
     @classmethod
     def mentioned_in(cls, text: str) -> bool:
         """Whether the text holds one of the rule's tokens (a rule without any may fire anywhere)."""
+        if cls.also_tokens and not any(token in text for token in cls.also_tokens):
+            return False
         if not cls.tokens and not cls.word_tokens:
             return True
         if any(token in text for token in cls.tokens):

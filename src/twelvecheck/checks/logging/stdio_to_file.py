@@ -61,6 +61,9 @@ class StdioToFile(Rule):
     code = "TWC204"
     models = (AssignedValues,)
     tokens = ("stdout", "stderr", "dup2", "DaemonRunner")
+    # A file opened here (open, io/codecs/os.open, fdopen, Path.open), or a DaemonRunner app's
+    # stdout_path/stderr_path, which the runner opens.
+    also_tokens = ("open", "_path")
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

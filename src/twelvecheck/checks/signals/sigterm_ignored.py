@@ -13,8 +13,9 @@ from twelvecheck.engine.rule import Invalid, Rule, Valid
 class SigtermIgnored(Rule):
     code = "TWC301"
     models = (AssignedValues,)
-    tokens = ("add_signal_handler",)
-    word_tokens = ("signal",)  # the module: `signal.signal`, `from signal import ...`
+    # The signal module, however it is imported and used (not the word "signal" in prose),
+    # or asyncio's loop.add_signal_handler.
+    tokens = ("add_signal_handler", "signal.", "SIG_IGN", "import signal", "from signal", ", signal")
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
