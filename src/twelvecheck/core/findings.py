@@ -126,7 +126,10 @@ class Requires:
 
     - ``instance_of``: calling ``name`` (a class, or a function) gives an instance of a
       class that derives, through the project's classes, from one of the classes of the
-      rule's table ``known`` (``Rule.known_classes[known]``).
+      rule's table ``known`` (``Rule.known_classes[known]``);
+    - ``holds_instance_of``: the same of what the name ``name`` holds (a module-level
+      object another module made: ``scheduler = BackgroundScheduler()`` in
+      ``app/extensions.py``, started where it is imported).
 
     Plain data (it is cached and crosses process boundaries): the table is named by its key,
     never held. A condition is never shown in a report.
@@ -137,10 +140,15 @@ class Requires:
     known: str  # a key of the reporting rule's known_classes
 
     INSTANCE_OF = "instance_of"
+    HOLDS_INSTANCE_OF = "holds_instance_of"
 
     @classmethod
     def instance_of(cls, name: str, known: str) -> "Requires":
         return cls(cls.INSTANCE_OF, name, known)
+
+    @classmethod
+    def holds_instance_of(cls, name: str, known: str) -> "Requires":
+        return cls(cls.HOLDS_INSTANCE_OF, name, known)
 
     def to_json(self) -> list[str]:
         return [self.kind, self.name, self.known]
@@ -150,7 +158,8 @@ class Requires:
         if item is None:
             return None
         kind, name, known = item
-        if kind != cls.INSTANCE_OF or not isinstance(name, str) or not isinstance(known, str):
+        if kind not in (cls.INSTANCE_OF, cls.HOLDS_INSTANCE_OF) or not isinstance(name, str) \
+                or not isinstance(known, str):
             raise ValueError("not a condition")
         return cls(kind, name, known)
 

@@ -7,6 +7,8 @@ rule document TWC302 lists where. Names are the qualified names calls resolve to
 
 from __future__ import annotations
 
+import sys
+
 # Calling any of these hands the main loop to a framework that handles SIGTERM itself.
 FRAMEWORKS_HANDLING_SIGTERM: dict[str, str] = {
     # gunicorn: Arbiter.init_signals() registers SIGTERM (arbiter.py, SIGNALS)
@@ -86,3 +88,6 @@ COMMAND_CONVENTIONS: tuple[dict, ...] = (
 )
 # Methods whose position the facts keep: one of them may be reported as an entry point.
 COMMAND_METHODS = frozenset(convention["method"] for convention in COMMAND_CONVENTIONS)
+
+# The standard library's top-level modules: a name under one of them is no project's own.
+STDLIB_MODULES = frozenset(sys.stdlib_module_names) | {"builtins"}

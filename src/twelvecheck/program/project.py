@@ -217,6 +217,11 @@ class Project:
             return self.derives_from(callee, bases)
         return any(self.derives_from(cls, bases) for cls in self.instances(f"{callee}()")[0])
 
+    def holds_instance_of(self, holder: str, bases: frozenset[str]) -> bool:
+        """Whether a holder (a module-level name, ``pkg.mod.scheduler``) holds an instance of
+        a class deriving from one of ``bases`` (``instances``, bounded)."""
+        return any(self.derives_from(cls, bases) for cls in self.instances(self.canonical(holder))[0])
+
     def entry_point(self, name: str, what: str) -> EntryPoint:
         """An entry point at unit ``name``, reported where it starts: the __main__ test,
         the function's name, or the top of the file for a module body."""

@@ -157,10 +157,11 @@ class FactClosure:
             seen.add(name)
             modules.update(project.defining_modules(name))
             pending.extend(project.classes.get(name, ()))
-            classes, trail = project.instances(f"{name}()")
-            pending.extend(classes)
-            for holder in trail:
-                modules.update(_prefixes(holder.removesuffix("()")))
+            for held in (f"{name}()", name):  # what calling it gives, and what it holds
+                classes, trail = project.instances(held)
+                pending.extend(classes)
+                for holder in trail:
+                    modules.update(_prefixes(holder.removesuffix("()")))
         return sorted({i for module in modules for i in self.by_module.get(module, ())
                        if not self.tasks[i].collect_facts})
 

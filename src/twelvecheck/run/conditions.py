@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from twelvecheck.core.findings import FileResult, Finding
+from twelvecheck.core.findings import FileResult, Finding, Requires
 from twelvecheck.engine.registry import load_rules
 from twelvecheck.program.project import Project
 
@@ -40,6 +40,9 @@ def answer(findings: list[Finding], project: Project | None) -> list[Finding]:
             continue
         rule = rules.get(finding.code)
         known = rule.known_classes.get(requires.known) if rule is not None else None
-        if project is not None and known is not None and project.makes_instance_of(requires.name, known):
+        if project is None or known is None:
+            continue
+        holds = project.holds_instance_of if requires.kind == Requires.HOLDS_INSTANCE_OF else project.makes_instance_of
+        if holds(requires.name, known):
             kept.append(dataclasses.replace(finding, requires=None))
     return kept

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 
 from twelvecheck.core.lazy import libcst as cst
@@ -24,6 +23,7 @@ from twelvecheck.checks.process._pidnames import (
 )
 from twelvecheck.engine.names import dotted_name
 from twelvecheck.engine.rule import Invalid, Rule, Valid
+from twelvecheck.program.frameworks import STDLIB_MODULES
 
 # Third-party PID lock files: constructing one creates (or prepares) the file.
 PID_LOCK_CLASSES = frozenset({
@@ -41,7 +41,6 @@ DAEMONIZERS_PIDFILE_ARG = {
     "daemonize.Daemonize": ("pid", "pidfile"),
 }
 # Calls into these are no project helper (``logging.info(fmt, pidfile, pid)``).
-STDLIB = frozenset(sys.stdlib_module_names) | {"builtins"}
 WRITE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open"})
 # Calls whose result is a writable file (or descriptor) when it is written to.
 FILE_SOURCES = frozenset({
@@ -320,7 +319,7 @@ class PidFile(Rule):
         """A function of another module of the project given both a PID file's path and the
         process id (``write_pidfile(self.pidfile, self.pid)`` with ``self.pid = os.getpid()``):
         judged by what it is given, not by its name. Its body is judged in its own module."""
-        if (qualified is None or qualified.split(".", 1)[0] in STDLIB
+        if (qualified is None or qualified.split(".", 1)[0] in STDLIB_MODULES
                 or qualified.startswith(self.ctx.module_name + ".") or len(node.args) < 2):
             return False
         values = [arg.value for arg in node.args]

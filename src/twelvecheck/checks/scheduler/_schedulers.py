@@ -23,6 +23,11 @@ class SchedulerKind:
 
 
 START = frozenset({"start"})
+# The prefilter's tokens: what names a scheduler, a job loop or an embedded beat; and the
+# calls that start an object some other module made (the whole program says what it is).
+SCHEDULING_TOKENS = ("Scheduler", "EmbeddedService", "MiniHuey", "run_pending", "Timer", "worker_main", "beat",
+                     "with_scheduler", '"-B"', "'-B'")
+START_TOKENS = (".start(", ".start_in_background(")
 APS4_START = frozenset({"start_in_background"})
 # Schedulers that run their jobs in a thread, greenlet or event loop of the process that
 # starts them. APScheduler's BlockingScheduler (and APScheduler 4's run_until_stopped())

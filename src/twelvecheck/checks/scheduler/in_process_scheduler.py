@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.checks.scheduler._schedulers import (
-    CELERY_WORKER, CELERY_WORKER_CLASSES, SCHEDULER_CLASSES, SPAWNERS, THREAD_CLASSES, TIMER_CLASSES,
+    CELERY_WORKER, CELERY_WORKER_CLASSES, SCHEDULING_TOKENS, START_TOKENS, SCHEDULER_CLASSES, SPAWNERS, THREAD_CLASSES, TIMER_CLASSES,
     SchedulerKind, is_gui_toolkit, is_standalone, runs_embedded_beat,
 )
 from twelvecheck.checks.scheduler._threads import JobThreads
@@ -26,6 +26,7 @@ from twelvecheck.program.values.scopes import Site
 from twelvecheck.engine.names import dotted_name
 from twelvecheck.core.findings import Requires
 from twelvecheck.engine.rule import Invalid, Rule, Valid
+from twelvecheck.program.frameworks import STDLIB_MODULES
 
 
 @dataclass
@@ -50,20 +51,25 @@ class Started:
     site: Site
     method: str
     receiver: cst.BaseExpression
+    holder: str | None = None  # the receiver's qualified name: an object another module made
 
 
 class InProcessScheduler(Rule):
     code = "TWC401"
-    tokens = ("Scheduler", "EmbeddedService", "MiniHuey", "run_pending", "Timer", "worker_main", "beat",
-              "with_scheduler", '"-B"', "'-B'")
+    tokens = (*SCHEDULING_TOKENS, *START_TOKENS)
     # A scheduler class of the project, subclassed across modules: the classes each way of
     # starting one applies to (a question of a conditional finding, run/conditions.py).
     known_classes = {method: frozenset(name for name, kind in SCHEDULER_CLASSES.items()
                                        if method in kind.start_methods)
                      for method in ("start", "start_in_background")}
     collectors = (ProgramFacts,)
-
     models = (ModuleModel,)
+
+    @classmethod
+    def models_to_feed(cls, text: str) -> tuple[type, ...]:
+        # Where the text only starts something, the one question is what another module's
+        # object is, which needs no model of this one.
+        return cls.models if any(token in text for token in SCHEDULING_TOKENS) else ()
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -165,7 +171,8 @@ class InProcessScheduler(Rule):
         elif method == "work" and keyword_is_true(node, "with_scheduler"):
             self.reports.append((node, self._statement(), "rq worker.work(with_scheduler=True)"))
         elif method in ("start", "start_in_background", "worker_main"):
-            self.started.append(Started(node, self._statement(), self.scopes.site(), method, func.value))
+            holder = self.ctx.qualify(func.value) if isinstance(func.value, (cst.Name, cst.Attribute)) else None
+            self.started.append(Started(node, self._statement(), self.scopes.site(), method, func.value, holder))
 
     def _is_client_reference(self, func: cst.BaseExpression, qualified: str) -> bool:
         """False for a class referred to inside its own package: defined in this module
@@ -223,6 +230,13 @@ class InProcessScheduler(Rule):
                 self.reports.append((start.node, start.statement, f"{name}.{start.method}()",
                                      Requires.instance_of(made.elsewhere, start.method)))
                 return
+        # An object another module made (`from app.extensions import scheduler`): the whole
+        # program says what it holds.
+        holder = start.holder
+        if holder and "." in holder and not holder.startswith(self.ctx.module_name + ".") \
+                and holder.split(".", 1)[0] not in STDLIB_MODULES:
+            self.reports.append((start.node, start.statement, f"{holder.rsplit('.', 1)[-1]}.{start.method}()",
+                                 Requires.holds_instance_of(holder, start.method)))
 
     def _argv(self, start: Started) -> list[str]:
         """The strings of the command line given to a celery app's worker_main() or start()."""
@@ -380,9 +394,45 @@ class InProcessScheduler(Rule):
                    ("app/clock.py", "from apscheduler.schedulers.blocking import BlockingScheduler\n\n"
                                     "class ClockScheduler(BlockingScheduler):\n    pass\n"),
                    ("app/tasks.py", "class TaskScheduler:\n    def start(self):\n        return None\n"))),
+        # Objects other modules made, started here, that run no scheduled jobs here: a worker
+        # thread, a blocking scheduler (the clock process's), a standard-library object.
+        Valid("""
+            from . import state
+            from .clock import jobs
+            from .workers import poller
+
+            def boot():
+                poller.start()
+                jobs.start()
+                state.listener.start()
+            """, filename="svc/boot.py",
+            files=(("svc/__init__.py", ""),
+                   ("svc/workers.py", "import threading\n\ndef poll():\n    pass\n\n"
+                                      "poller = threading.Thread(target=poll, daemon=True)\n"),
+                   ("svc/clock.py", "from apscheduler.schedulers.blocking import BlockingScheduler\n\n"
+                                    "jobs = BlockingScheduler()\n"),
+                   ("svc/state.py", "import logging.handlers, queue\n\n"
+                                    "listener = logging.handlers.QueueListener(queue.Queue())\n"))),
     ]
 
     INVALID = [
+        # A background scheduler another module made (an app's extensions module), started
+        # where it is imported: in an app factory, whatever the object is called.
+        Invalid("""
+            from flask import Flask
+            from .extensions import cron
+            from . import extensions
+
+            def create_app():
+                app = Flask(__name__)
+                cron.start()
+                extensions.timers.start()
+                return app
+            """, filename="svc/factory.py", lines=(7, 8),
+            files=(("svc/__init__.py", ""),
+                   ("svc/extensions.py", "from apscheduler.schedulers.background import BackgroundScheduler\n"
+                                         "from flask_apscheduler import APScheduler\n\n"
+                                         "cron = APScheduler()\ntimers = BackgroundScheduler(timezone='UTC')\n"))),
         # A background scheduler's subclass two modules away, started here: built here
         # (imported relatively), or by a factory of another module.
         Invalid("""
