@@ -1,7 +1,7 @@
 """TWC104 self-restart: the program re-executes itself (exec of its own command line)."""
 
-# size: about 160 lines of logic; the rest (some 300) are the cases, one or more for each claim of the
-# document (several multi-module ones).
+# size: about 160 lines of logic; the rest (some 300) are the cases, one or more for each
+# claim of the document (several multi-module ones).
 
 from __future__ import annotations
 
