@@ -135,7 +135,7 @@ class SigtermIgnored(Rule):
                 loop.add_signal_handler(signal.SIGTERM, lambda: None)
             """, lines=(4,)),
         # The signal in a module constant, a tuple written in place or assigned to a name, the
-        # full spellings by keyword, and a do-nothing lambda.
+        # full spellings by keyword, a do-nothing lambda, a local name.
         Invalid("""
             import signal
             from signal import SIGINT, SIGTERM
@@ -160,5 +160,10 @@ class SigtermIgnored(Rule):
 
             def quiet():
                 signal.signal(signalnum=signal.Signals.SIGTERM, handler=signal.Handlers.SIG_IGN)
-            """, filename="worker/child.py", files=(("worker/__init__.py", ""),), lines=(10, 15, 19, 23)),
+
+
+            def harden():
+                stop = SIGTERM
+                signal.signal(stop, signal.SIG_IGN)
+            """, filename="worker/child.py", files=(("worker/__init__.py", ""),), lines=(10, 15, 19, 23, 28)),
     ]
