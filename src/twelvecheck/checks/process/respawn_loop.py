@@ -17,7 +17,7 @@ Starting children once, one child per job, and stopping everything when a child 
 not supervision: they have no such test, or no loop around it.
 """
 
-# size: about 220 lines of logic; the rest (some 480) are the cases, one or more for each
+# size: about 220 lines of logic; the rest (some 500) are the cases, one or more for each
 # claim of the document (several multi-module ones).
 
 from __future__ import annotations
@@ -338,6 +338,24 @@ class RespawnLoop(Rule):
                     time.sleep(1)
             """, filename="keeper.py", files=(("svc/__init__.py", ""),
                                               ("svc/settings.py", 'WORKER_COMMAND = "python -m svc.worker"\n'))),
+        # A miss the document states: calls are followed inside the module only, so a
+        # function of another module that starts the child is not seen as a spawn.
+        Valid("""
+            import time
+
+            from svc.spawning import start_worker
+
+
+            def supervise(count):
+                workers = [start_worker(i) for i in range(count)]
+                while True:
+                    for index, worker in enumerate(workers):
+                        if not worker.is_alive():
+                            workers[index] = start_worker(index)
+                    time.sleep(1)
+            """, filename="svc/supervise.py", files=(("svc/__init__.py", ""), ("svc/spawning.py", (
+                "import multiprocessing\n\n\ndef start_worker(index):\n"
+                "    proc = multiprocessing.Process(target=print, args=(index,))\n    proc.start()\n    return proc\n")))),
     ]
 
     INVALID = [
