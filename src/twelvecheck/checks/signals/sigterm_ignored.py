@@ -29,8 +29,9 @@ class SigtermIgnored(Rule):
         found: set[str] = set()
         # A tuple, list or set written in place, or the one a name was assigned (SIGNALS = (...)).
         for iterable in self.assigned.values(node.iter):
-            for element in getattr(iterable, "elements", None) or ():
-                found |= signals_of(element.value, self.ctx, None, self.assigned.values)
+            if isinstance(iterable, (cst.Tuple, cst.List, cst.Set)):  # (a dict's elements are not its keys)
+                for element in iterable.elements:
+                    found |= signals_of(element.value, self.ctx, None, self.assigned.values)
         if found:
             self.loop_signals[node.target.value] = found
 
