@@ -17,7 +17,8 @@ Starting children once, one child per job, and stopping everything when a child 
 not supervision: they have no such test, or no loop around it.
 """
 
-# size: the rule's cases (several multi-module ones) make up half of the module.
+# size: about 220 lines of logic; the rest (some 500) are the cases, one or more for each
+# claim of the document (several multi-module ones).
 
 from __future__ import annotations
 
@@ -171,7 +172,7 @@ class RespawnLoop(Rule):
         body = list(subexpressions(loop.body))
         waits = spawn.kind == "run" or any(
             isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value in WAIT_METHODS
-            and dotted_name(n.func.value) in statuses for n in body)
+            and (n.func.value is site.node or dotted_name(n.func.value) in statuses) for n in body)
         if not waits or self._runs_fetched(site, self._what_runs(spawn), for_targets=True):
             return False
         if _mentions_status(loop.test, statuses):
@@ -328,6 +329,43 @@ class RespawnLoop(Rule):
                         proc.join(timeout=1)
             """, files=(("pool/__init__.py", ""), ("pool/proc.py", PROC_MODULE), ("service/__init__.py", ""),
                         ("service/roles.py", "def getter():\n    pass\ndef tester():\n    pass\ndef api():\n    pass\n"))),
+        # A miss the document states: any value the loop's body assigns counts as what it
+        # fetched, so the same command rebuilt in the loop is taken for a new job.
+        Valid("""
+            import shlex
+            import subprocess
+            import time
+
+            from svc.settings import WORKER_COMMAND
+
+
+            def keep():
+                proc = subprocess.Popen(shlex.split(WORKER_COMMAND))
+                while True:
+                    if proc.poll() is not None:
+                        argv = shlex.split(WORKER_COMMAND)
+                        proc = subprocess.Popen(argv)
+                    time.sleep(1)
+            """, filename="keeper.py", files=(("svc/__init__.py", ""),
+                                              ("svc/settings.py", 'WORKER_COMMAND = "python -m svc.worker"\n'))),
+        # A miss the document states: calls are followed inside the module only, so a
+        # function of another module that starts the child is not seen as a spawn.
+        Valid("""
+            import time
+
+            from svc.spawning import start_worker
+
+
+            def supervise(count):
+                workers = [start_worker(i) for i in range(count)]
+                while True:
+                    for index, worker in enumerate(workers):
+                        if not worker.is_alive():
+                            workers[index] = start_worker(index)
+                    time.sleep(1)
+            """, filename="svc/supervise.py", files=(("svc/__init__.py", ""), ("svc/spawning.py", (
+                "import multiprocessing\n\n\ndef start_worker(index):\n"
+                "    proc = multiprocessing.Process(target=print, args=(index,))\n    proc.start()\n    return proc\n")))),
     ]
 
     INVALID = [
@@ -516,6 +554,141 @@ class RespawnLoop(Rule):
                         running = False
             """, files=(("service/__init__.py", ""), ("service/worker.py", "def serve():\n    pass\n")),
             lines=(8,)),
+        # A sidecar kept running: asyncio's exec and os.spawnv, tested by returncode, waitpid
+        # and WIFEXITED; the command comes from a settings module.
+        Invalid("""
+            import asyncio
+            import os
+            import time
+
+            from edge.settings import PROXY_ARGV, PROXY_PATH
+
+
+            async def keep_proxy():
+                proc = await asyncio.create_subprocess_exec(*PROXY_ARGV)
+                while True:
+                    await asyncio.sleep(1)
+                    if proc.returncode is not None:
+                        proc = await asyncio.create_subprocess_exec(*PROXY_ARGV)
+
+
+            def keep_native():
+                pid = os.spawnv(os.P_NOWAIT, PROXY_PATH, PROXY_ARGV)
+                while True:
+                    time.sleep(1)
+                    done, status = os.waitpid(pid, os.WNOHANG)
+                    if done and os.WIFEXITED(status):
+                        pid = os.spawnv(os.P_NOWAIT, PROXY_PATH, PROXY_ARGV)
+            """, filename="edge/sidecar.py", files=(
+            ("edge/__init__.py", ""),
+            ("edge/settings.py", 'PROXY_PATH = "/usr/bin/envoy"\nPROXY_ARGV = [PROXY_PATH, "-c", "/etc/envoy.yaml"]\n')),
+            lines=(13, 22)),
+        # The test is a call of a function of the module that looks at the child's exit.
+        Invalid("""
+            import subprocess
+            import time
+
+
+            class Keeper:
+                def __init__(self, argv):
+                    self.argv, self.proc = argv, None
+
+                def _gone(self):
+                    return self.proc is None or self.proc.poll() is not None
+
+                def run(self):
+                    while True:
+                        if self._gone():
+                            self.proc = subprocess.Popen(self.argv)
+                        time.sleep(1)
+            """, lines=(15,)),
+        # A class of this module kept by pid; the supervision step re-arms itself on a timer.
+        Invalid("""
+            import subprocess
+            import threading
+
+
+            class Child:
+                def __init__(self, argv):
+                    self.proc = subprocess.Popen(argv)
+                    self.pid = self.proc.pid
+
+                def exited(self):
+                    return self.proc.poll() is not None
+
+
+            class Keeper:
+                def __init__(self, argv, size):
+                    self.argv, self.size, self.children = argv, size, {}
+
+                def _add(self):
+                    child = Child(self.argv)
+                    self.children[child.pid] = child
+
+                def step(self):
+                    for child in list(self.children.values()):
+                        if child.exited():
+                            self.children.pop(child.pid)
+                    for _ in range(self.size - len(self.children)):
+                        self._add()
+                    threading.Timer(1.0, self.step).start()
+            """, lines=(27,)),
+        # Restart loops with os.system and with Popen(...).wait(), chained or not.
+        Invalid("""
+            import os
+            import subprocess
+            import sys
+
+
+            def run_until_done(command):
+                while True:
+                    status = os.system(command)
+                    if status == 0:
+                        break
+
+
+            def run_until_clean(argv):
+                while True:
+                    proc = subprocess.Popen(argv)
+                    proc.wait()
+                    if proc.returncode != 75:
+                        sys.exit(proc.returncode)
+
+
+            def run_until_ok(argv):
+                while True:
+                    code = subprocess.Popen(argv).wait()
+                    if code != 75:
+                        return code
+            """, filename="tools/runner.py", files=(("tools/__init__.py", ""),), lines=(8, 15, 23)),
+        # psutil's Popen and is_running(); os.wait3 and WIFSIGNALED.
+        Invalid("""
+            import os
+            import time
+
+            import psutil
+
+
+            def keep(argv):
+                proc = psutil.Popen(argv)
+                while True:
+                    if not proc.is_running():
+                        proc = psutil.Popen(argv)
+                    time.sleep(1)
+
+
+            def keep_forked(argv):
+                pid = os.fork()
+                if pid == 0:
+                    os.execvp(argv[0], argv)
+                while True:
+                    done, status, usage = os.wait3(os.WNOHANG)
+                    if done and os.WIFSIGNALED(status):
+                        pid = os.fork()
+                        if pid == 0:
+                            os.execvp(argv[0], argv)
+                    time.sleep(1)
+            """, lines=(11, 22)),
     ]
 
 

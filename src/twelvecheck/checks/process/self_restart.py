@@ -1,5 +1,8 @@
 """TWC104 self-restart: the program re-executes itself (exec of its own command line)."""
 
+# size: about 160 lines of logic; the rest (some 300) are the cases, one or more for each
+# claim of the document (several multi-module ones).
+
 from __future__ import annotations
 
 from twelvecheck.core.lazy import libcst as cst
@@ -21,6 +24,9 @@ RELOADERS = frozenset({
     "django.utils.autoreload.run_with_reloader", "django.utils.autoreload.main",
     "werkzeug.serving.run_with_reloader", "werkzeug._reloader.run_with_reloader", "hupper.start_reloader",
 })
+# A service class of another module with a factory classmethod (what the cases import).
+ARBITER = ("class Arbiter:\n    restarting = False\n\n    @classmethod\n    def load_from_config(cls, path):\n"
+           "        return cls()\n\n    def start(self):\n        pass\n")
 EXEC_FUNCTIONS = frozenset(f"os.{name}" for name in (
     "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "execlpe"))
 
@@ -137,6 +143,8 @@ class SelfRestart(Rule):
                 # exec another program named on our command line: not a restart
                 command = sys.argv[1:]
                 os.execvp(command[0], command)
+            def run_named():
+                os.execvp(sys.argv[1], sys.argv[1:])
             """),
         Valid("""
             import os, sys
@@ -175,9 +183,12 @@ class SelfRestart(Rule):
             p.join()
             """),
         # A loop that builds each object from what the last one said (a page, a cursor) is
-        # no restart.
+        # no restart, in a module the rule reads (it names sys.argv).
         Valid("""
-            from api.client import Client
+            import sys
+
+            from feeds.client import Client
+
 
             def fetch_all(token, url):
                 items, more = [], True
@@ -188,9 +199,43 @@ class SelfRestart(Rule):
                     more = page.has_more
                 return items
 
+
             if __name__ == "__main__":
-                print(fetch_all("t", "https://example.invalid/items"))
-            """, files=(("api/__init__.py", ""), ("api/client.py", "class Client:\n    pass\n"))),
+                print(fetch_all(sys.argv[1], sys.argv[2]))
+            """, filename="feeds/fetch.py", files=(("feeds/__init__.py", ""), ("feeds/client.py", "class Client:\n    pass\n"))),
+        # Misses the document states: a restart in place in a module that names neither
+        # sys.executable/sys.argv nor a reloader is not looked for; a command built in another
+        # module (a settings constant) or in a class-body attribute is not followed.
+        Valid("""
+            from circle.arbiter import Arbiter
+
+
+            def main(options):
+                restart, arbiter = True, None
+                while restart:
+                    arbiter = arbiter or Arbiter.load_from_config(options.config)
+                    arbiter.start()
+                    restart = arbiter.restarting
+            """, filename="circle/main.py", files=(("circle/__init__.py", ""), ("circle/arbiter.py", ARBITER))),
+        Valid("""
+            import os
+            import subprocess
+            import sys
+
+            from worker import settings
+
+
+            class Reloader:
+                RELAUNCH = [sys.executable, *sys.argv]
+
+                def reexec(self, signum, frame):
+                    os.execv(sys.executable, settings.RESTART_ARGV)
+
+                def relaunch(self):
+                    subprocess.check_call(self.RELAUNCH)
+            """, filename="worker/reload.py", files=(
+            ("worker/__init__.py", ""),
+            ("worker/settings.py", "import sys\n\nRESTART_ARGV = [sys.executable] + sys.argv\n"))),
     ]
 
     INVALID = [
@@ -289,6 +334,109 @@ class SelfRestart(Rule):
             """, files=(("relay/__init__.py", ""),
                         ("relay/server.py", "class Relay:\n    def __init__(self, cfg):\n        self.cfg = cfg\n"),
                         ("relay/settings.py", "def load(path):\n    return {}\n")), lines=(10,)),
+        # Every exec and spawn function, with the command in module constants or grown in place.
+        Invalid("""
+            import os
+            import sys
+
+            ORIGINAL_ARGV = list(sys.argv)
+            INTERPRETER = sys.executable
+
+
+            def _replace(env):
+                os.execve(INTERPRETER, [INTERPRETER, *ORIGINAL_ARGV], env)
+
+
+            def _replace_listed():
+                os.execle(sys.executable, sys.executable, *sys.argv, dict(os.environ))
+
+
+            def _replace_from_path():
+                os.execlp(sys.argv[0], *sys.argv)
+
+
+            def _replace_with_env(env):
+                os.execlpe(sys.executable, sys.executable, *sys.argv, env)
+
+
+            def _relaunch():
+                argv = [sys.executable]
+                argv.extend(sys.argv)
+                os.posix_spawn(sys.executable, argv, os.environ)
+                os.posix_spawnp(argv[0], argv, os.environ)
+
+
+            def _relaunch_nowait():
+                argv = [sys.executable]
+                argv += sys.argv
+                os.spawnv(os.P_NOWAIT, sys.executable, argv)
+            """, lines=(9, 13, 17, 21, 27, 28, 34)),
+        # The subprocess forms, the command returned by a method or written in place.
+        Invalid("""
+            import asyncio
+            import subprocess
+            import sys
+
+
+            class Supervisor:
+                def _own_command(self):
+                    return [sys.executable] + sys.argv
+
+                def upgrade(self):
+                    subprocess.run(self._own_command(), check=True)
+
+                def probe(self):
+                    return subprocess.check_output(self._own_command())
+
+                async def upgrade_async(self):
+                    await asyncio.create_subprocess_exec(sys.executable, *sys.argv)
+                    sys.exit(0)
+            """, lines=(11, 14, 17)),
+        # Each reloader's restart loop, called directly.
+        Invalid("""
+            import hupper
+            from django.utils import autoreload
+            from werkzeug import serving
+
+            from devserver.app import create_app
+            from devserver.loop import consume
+
+
+            def run_consumer(options):
+                autoreload.main(consume, kwargs=options)
+
+
+            def run_web(port):
+                app = create_app()
+                serving.run_with_reloader(lambda: app.run(port=port))
+
+
+            def run_watched():
+                reloader = hupper.start_reloader("devserver.cli.run_web")
+                reloader.watch_files(["settings.toml"])
+            """, filename="devserver/cli.py", files=(
+            ("devserver/__init__.py", ""), ("devserver/app.py", "def create_app():\n    return object()\n"),
+            ("devserver/loop.py", "def consume(**options):\n    pass\n")), lines=(10, 15, 19)),
+        # The restart in place the document describes: the arbiter made by a factory of
+        # another module, kept until a restart clears it (main's argv lets the rule read it).
+        Invalid("""
+            from circle.arbiter import Arbiter
+
+
+            def main(argv=None):
+                options = parse(argv)
+                restart, arbiter = True, None
+                while restart:
+                    arbiter = arbiter or Arbiter.load_from_config(options.config)
+                    arbiter.start()
+                    restart = arbiter.restarting
+                    arbiter = None
+
+
+            def parse(argv):
+                return argv
+            """, filename="circle/main.py", files=(("circle/__init__.py", ""), ("circle/arbiter.py", ARBITER)),
+            lines=(9,)),
     ]
 
 

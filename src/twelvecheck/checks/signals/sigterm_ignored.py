@@ -24,13 +24,16 @@ class SigtermIgnored(Rule):
 
 
     def visit_For(self, node: cst.For) -> None:
-        elements = getattr(node.iter, "elements", None)
-        if isinstance(node.target, cst.Name) and elements is not None:
-            found: set[str] = set()
-            for element in elements:
-                found |= signals_of(element.value, self.ctx, None, self.assigned.values)
-            if found:
-                self.loop_signals[node.target.value] = found
+        if not isinstance(node.target, cst.Name):
+            return
+        found: set[str] = set()
+        # A tuple, list or set written in place, or the one a name was assigned (SIGNALS = (...)).
+        for iterable in self.assigned.values(node.iter):
+            if isinstance(iterable, (cst.Tuple, cst.List, cst.Set)):  # (a dict's elements are not its keys)
+                for element in iterable.elements:
+                    found |= signals_of(element.value, self.ctx, None, self.assigned.values)
+        if found:
+            self.loop_signals[node.target.value] = found
 
     def leave_For(self, node: cst.For) -> None:
         if isinstance(node.target, cst.Name):
@@ -77,6 +80,35 @@ class SigtermIgnored(Rule):
             SIGTERM, SIG_IGN = 15, 1
             Fake().signal(SIGTERM, SIG_IGN)
             """),
+        # Misses the document states: a signal held by an attribute, by a constant of another
+        # module or by a parameter, and a handler written as a def that does nothing.
+        Valid("""
+            import signal
+
+            from worker import settings
+
+
+            def _ignore(signum, frame):
+                pass
+
+
+            class Pool:
+                def __init__(self, graceful=signal.SIGTERM):
+                    self.graceful = graceful
+
+                def init_child(self):
+                    signal.signal(self.graceful, signal.SIG_IGN)
+                    signal.signal(settings.STOP_SIGNAL, signal.SIG_IGN)
+                    signal.signal(signal.SIGTERM, _ignore)
+
+
+            def shield(sig):
+                signal.signal(sig, signal.SIG_IGN)
+
+
+            shield(signal.SIGTERM)
+            """, filename="worker/pool.py", files=(
+            ("worker/__init__.py", ""), ("worker/settings.py", "import signal\n\nSTOP_SIGNAL = signal.SIGTERM\n"))),
     ]
 
     INVALID = [
@@ -103,4 +135,36 @@ class SigtermIgnored(Rule):
                 loop = asyncio.get_running_loop()
                 loop.add_signal_handler(signal.SIGTERM, lambda: None)
             """, lines=(4,)),
+        # The signal in a module constant, a tuple written in place or assigned to a name, the
+        # full spellings by keyword, a do-nothing lambda, a local name.
+        Invalid("""
+            import signal
+            from signal import SIGINT, SIGTERM
+
+            STOP_SIGNAL = signal.SIGTERM
+            SHIELDED = (signal.SIGINT, signal.SIGTERM)
+
+
+            def shield():
+                for sig in SHIELDED:
+                    signal.signal(sig, signal.SIG_IGN)
+
+
+            def shield_in_place():
+                for sig in (SIGINT, SIGTERM):
+                    signal.signal(sig, signal.SIG_IGN)
+
+
+            def detach_from_stop():
+                signal.signal(STOP_SIGNAL, lambda *_: None)
+
+
+            def quiet():
+                signal.signal(signalnum=signal.Signals.SIGTERM, handler=signal.Handlers.SIG_IGN)
+
+
+            def harden():
+                stop = SIGTERM
+                signal.signal(stop, signal.SIG_IGN)
+            """, filename="worker/child.py", files=(("worker/__init__.py", ""),), lines=(10, 15, 19, 23, 28)),
     ]
