@@ -71,7 +71,7 @@ def test_a_file_that_only_gives_facts_is_not_parsed_by_libcst(monkeypatch):
     assert units["app.serve"]["loops"] == [[[3, 11, 3, 15], "while True loop"]]
     assert units["app.<main>"]["at"] == [5, 4, 5, 26]
     # The same file with a per-file rule's token does reach libcst (so the patch bites).
-    result = _analyze(SERVICE.replace("import time", "import time, sys\nsys.stdout.flush()"))
+    result = _analyze(SERVICE.replace("import time", "import time, subprocess"))
     assert any("libcst parsed a file" in finding.message for finding in result.findings)
 
 
