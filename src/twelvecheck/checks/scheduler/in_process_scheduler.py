@@ -225,7 +225,9 @@ class InProcessScheduler(Rule):
             return
         for value in self.model.holds(start.receiver, start.site):
             made = self.made.get(id(value)) if isinstance(value, cst.Call) else None
-            if made is not None and made.kind is None and made.elsewhere:
+            # The standard library makes no scheduler of this table (`re.search(...).start()`).
+            if made is not None and made.kind is None and made.elsewhere \
+                    and made.elsewhere.split(".", 1)[0] not in STDLIB_MODULES:
                 name = made.elsewhere.rsplit(".", 1)[-1]
                 self.reports.append((start.node, start.statement, f"{name}.{start.method}()",
                                      Requires.instance_of(made.elsewhere, start.method)))
