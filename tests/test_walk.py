@@ -143,6 +143,28 @@ def test_type_parameters_are_walked_in_libcsts_order():
     _assert_same_order(TYPE_PARAMETERS, "type parameters")
 
 
+def test_calls_for_some_types_keeps_their_order_and_walks_through_the_others():
+    module = cst.parse_module(EVERY_FORM)
+    wanted = frozenset({cst.Call, cst.Name, cst.FunctionDef})
+    expected = [(kind, node_id) for kind, node_id in _walk_order(module)
+                if type(_node_by_id(module)[node_id]) in wanted]
+    events: list[tuple[str, int]] = []
+
+    def on_visit(node: cst.CSTNode) -> bool:
+        events.append(("visit", id(node)))
+        return True
+
+    walk(module, on_visit, lambda node: events.append(("leave", id(node))), calls_for=wanted)
+    assert events == expected
+    assert any(type(_node_by_id(module)[i]) is cst.Name for _, i in events)  # reached under others
+
+
+def _node_by_id(module: cst.Module) -> dict[int, cst.CSTNode]:
+    found: dict[int, cst.CSTNode] = {}
+    walk(module, lambda node: found.setdefault(id(node), node) is node, lambda node: None)
+    return found
+
+
 def test_the_walk_skips_whitespace_and_punctuation_only():
     module = cst.parse_module(EVERY_FORM)
     everything: list[tuple[str, int]] = []

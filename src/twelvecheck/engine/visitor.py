@@ -78,7 +78,12 @@ class BatchedVisitor:
                 table.setdefault(node_type, []).append((owner, getattr(handler, attr)))
 
     def run(self, module: cst.Module) -> None:
-        walk(module, self.on_visit, self.on_leave, skip_punctuation=not handles_punctuation(self.handled))
+        # The nodes that need a call: those a rule or model handles, and those whose scope or
+        # statement the context keeps.
+        calls_for = frozenset({*self.visitors, *self.leavers, *self.statement_types, *self.import_types,
+                               cst.FunctionDef, cst.ClassDef})
+        walk(module, self.on_visit, self.on_leave, skip_punctuation=not handles_punctuation(self.handled),
+             calls_for=calls_for)
 
     def _call(self, handlers: list[tuple[object, Callable]], node: cst.CSTNode) -> None:
         for owner, method in handlers:

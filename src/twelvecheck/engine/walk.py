@@ -102,9 +102,12 @@ def _child_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
 
 
 def walk(root: cst.CSTNode, on_visit: Callable[[cst.CSTNode], bool],
-         on_leave: Callable[[cst.CSTNode], None], skip_punctuation: bool = True) -> None:
+         on_leave: Callable[[cst.CSTNode], None], skip_punctuation: bool = True,
+         calls_for: "frozenset[type] | None" = None) -> None:
     """Call ``on_visit`` before and ``on_leave`` after each node's children, like
     ``CSTNode.visit`` with a ``CSTVisitor``; ``on_visit`` returning False skips the children.
+    With ``calls_for``, only nodes of those types get the calls (the others are still
+    walked through): about 40% of a module's nodes are ones no rule asks about.
 
     Recursion is one Python frame per tree level (libcst's visitor uses three), so it runs
     under the same recursion limit as before; RecursionError propagates to the caller.
@@ -121,7 +124,8 @@ def walk(root: cst.CSTNode, on_visit: Callable[[cst.CSTNode], bool],
     skipped = punctuation_types()
 
     def visit(node: cst.CSTNode) -> None:
-        if on_visit(node):
+        called = calls_for is None or type(node) in calls_for
+        if not called or on_visit(node):
             for name in _child_fields(type(node)):
                 value = getattr(node, name)
                 if isinstance(value, cst.CSTNode):
@@ -131,7 +135,8 @@ def walk(root: cst.CSTNode, on_visit: Callable[[cst.CSTNode], bool],
                     for item in value:
                         if isinstance(item, cst.CSTNode) and type(item) not in skipped:
                             visit(item)
-        on_leave(node)
+        if called:
+            on_leave(node)
 
     visit(root)
 
