@@ -165,7 +165,7 @@ class ModuleModel(Flows, CommandOrigins):
     visit_For, leave_For = visit_While, leave_While
 
     def visit_Global(self, node: cst.Global) -> None:
-        self.scopes.current.globals.update(item.name.value for item in node.names)
+        self.scopes.declare_global(item.name.value for item in node.names)
 
     def call_site(self, node: cst.Call) -> CallSite:
         """The call being visited, with its function and the statements around it."""

@@ -16,7 +16,7 @@ they are asked once the module has been walked:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from twelvecheck.core.lazy import libcst as cst
 
@@ -68,6 +68,7 @@ class Scopes:
         self.by_key: dict[int, Scope] = {MODULE_SCOPE: self.stack[0]}
         # Each function/class node -> the scope it is defined in.
         self.parent_of: dict[int, Scope] = {}
+        self._site: Site | None = None  # the current site, until the stack or its globals change
 
     def enter(self, node: cst.FunctionDef | cst.ClassDef) -> Scope:
         parent = self.stack[-1]
@@ -79,10 +80,16 @@ class Scopes:
             scope = Scope("function", node, node.name.value, parent.node.name.value if parent.kind == "class" else "")
         self.stack.append(scope)
         self.by_key[scope.key] = scope
+        self._site = None
         return scope
 
     def leave(self) -> None:
         self.stack.pop()
+        self._site = None
+
+    def declare_global(self, names: Iterable[str]) -> None:
+        self.current.globals.update(names)
+        self._site = None
 
     @property
     def current(self) -> Scope:
@@ -106,6 +113,11 @@ class Scopes:
         return parent.node if parent is not None and parent.kind == "class" else None  # type: ignore[return-value]
 
     def site(self) -> Site:
+        if self._site is None:
+            self._site = self._make_site()
+        return self._site
+
+    def _make_site(self) -> Site:
         functions = tuple(s.key for s in reversed(self.stack) if s.kind == "function")
         lexical = (*functions, MODULE_SCOPE)
         cls = None
