@@ -129,7 +129,11 @@ class Requires:
       rule's table ``known`` (``Rule.known_classes[known]``);
     - ``holds_instance_of``: the same of what the name ``name`` holds (a module-level
       object another module made: ``scheduler = BackgroundScheduler()`` in
-      ``app/extensions.py``, started where it is imported).
+      ``app/extensions.py``, started where it is imported);
+    - ``given_process_id``: some call of the function ``name`` passes the running process's
+      id for its parameter ``known`` (``"<index>:<name>"``, the index empty for a
+      keyword-only parameter): ``Pidfile.create(self, pid)`` writes a PID file if a caller
+      gives it ``os.getpid()``.
 
     Plain data (it is cached and crosses process boundaries): the table is named by its key,
     never held. A condition is never shown in a report.
@@ -146,9 +150,20 @@ class Requires:
     def instance_of(cls, name: str, known: str) -> "Requires":
         return cls(cls.INSTANCE_OF, name, known)
 
+    GIVEN_PROCESS_ID = "given_process_id"
+
     @classmethod
     def holds_instance_of(cls, name: str, known: str) -> "Requires":
         return cls(cls.HOLDS_INSTANCE_OF, name, known)
+
+    @classmethod
+    def given_process_id(cls, function: str, index: int | None, parameter: str) -> "Requires":
+        return cls(cls.GIVEN_PROCESS_ID, function, f"{'' if index is None else index}:{parameter}")
+
+    def parameter(self) -> tuple[int | None, str]:
+        """A ``given_process_id`` question's parameter: its index (None: keyword-only) and name."""
+        index, _, name = self.known.partition(":")
+        return (int(index) if index else None), name
 
     def to_json(self) -> list[str]:
         return [self.kind, self.name, self.known]
@@ -158,7 +173,7 @@ class Requires:
         if item is None:
             return None
         kind, name, known = item
-        if kind not in (cls.INSTANCE_OF, cls.HOLDS_INSTANCE_OF) or not isinstance(name, str) \
+        if kind not in (cls.INSTANCE_OF, cls.HOLDS_INSTANCE_OF, cls.GIVEN_PROCESS_ID) or not isinstance(name, str) \
                 or not isinstance(known, str):
             raise ValueError("not a condition")
         return cls(kind, name, known)

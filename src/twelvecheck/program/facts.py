@@ -30,6 +30,7 @@ from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.program.values.exprs import argument, string_value
 from twelvecheck.program.frameworks import BLOCKING_CALLS, COMMAND_METHODS
 from twelvecheck.program.platforms import on_linux
+from twelvecheck.program.process_id import process_id_arguments
 from twelvecheck.program.dispatch import dispatched
 from twelvecheck.program.holds import Holds
 from twelvecheck.program.signals import ELSEWHERE, collection_signals, elsewhere, handler_kind, signals_of
@@ -98,6 +99,7 @@ class _Unit:
         self.signal_refs: set[str] = set()
         self.signal_params: list[list[Any]] = []
         self.signal_args: list[list[Any]] = []
+        self.pid_args: list[list[Any]] = []  # calls passing the process id: [callee, index or keyword]
 
     def to_facts(self) -> dict[str, Any]:
         return {
@@ -118,6 +120,7 @@ class _Unit:
             **({"signal_refs": sorted(self.signal_refs)} if self.signal_refs else {}),
             **({"signal_params": self.signal_params} if self.signal_params else {}),
             **({"signal_args": self.signal_args} if self.signal_args else {}),
+            **({"pid_args": self.pid_args} if self.pid_args else {}),
         }
 
 
@@ -388,6 +391,9 @@ class ProgramFacts(FactCollector):
             self._signal_handler(node)
         elif node.args or node.keywords:
             self._signal_arguments(node, callee)
+            if not self.elsewhere:
+                for where in process_id_arguments(node, self.ctx.qualify, self.assigned.values):  # type: ignore[arg-type]
+                    unit.pid_args.append([callee, where])
 
     def _call_shape(self, node: ast.Call) -> None:
         """What a call tells by its method's name and its arguments, whatever it calls."""

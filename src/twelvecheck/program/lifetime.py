@@ -77,10 +77,8 @@ def _installed_elsewhere(project: Project, unit: dict) -> set[str]:
     found = {name for constant in unit.get("signal_refs", ()) for name in project.signal_constants.get(constant, ())}
     for callee, where, names in unit.get("signal_args", ()):
         for target in project.resolve(callee):
-            # a method's parameters start with self: obj.install(SIGTERM) passes it second
-            shift = 1 if target.rpartition(".")[0] in project.classes else 0
             for index, name in project.units[target].get("signal_params", ()):
-                if where == name or where == index or (shift and isinstance(where, int) and index == where + shift):
+                if project.passes_parameter(callee, where, target, index, name):
                     found.update(names)
     return found
 

@@ -307,6 +307,26 @@ class Project:
         for value in values:
             self._follow(value, steps + 1, classes, trail)
 
+    def passes_parameter(self, callee: str, where: int | str, target: str, index: int | None, name: str) -> bool:
+        """Whether an argument at ``where`` (a position or a keyword) of a call of ``callee``
+        is the parameter ``index``/``name`` of the unit ``target`` (a method's parameters
+        start with self: ``obj.install(SIGTERM)`` passes it second)."""
+        if target not in self.resolve(callee):
+            return False
+        shift = 1 if target.rpartition(".")[0] in self.classes else 0
+        return where == name or where == index or (
+            bool(shift) and isinstance(where, int) and index is not None and index == where + shift)
+
+    def given_process_id(self, function: str, index: int | None, name: str) -> bool:
+        """Whether some call of the program passes the running process's id (``os.getpid()``)
+        for this parameter of ``function`` (process_id.py)."""
+        return any(self.passes_parameter(callee, where, function, index, name)
+                   for unit in self.units.values() for callee, where in unit.get("pid_args", ()))
+
+    def process_id_callees(self) -> set[str]:
+        """The names called with the process id somewhere in the program."""
+        return {callee for unit in self.units.values() for callee, _ in unit.get("pid_args", ())}
+
     def external_calls(self, callee: str) -> list[str]:
         """The names a call may denote outside the project: itself, and the same method
         on the external bases of a project class (``class App(BaseApplication)``)."""

@@ -81,6 +81,8 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
         if cache is not None:
             closure.assume(cache.recall(_closure_name(settings)))
     results = _analyze_all(tasks, settings.jobs, cache)
+    if settings.prefilter and settings.stdin_source is None:
+        _read_handed_process_id(tasks, results, settings.jobs, cache)
     # Per-file findings that hold on a question about other modules (conditions.py).
     asked = questions(results) if settings.stdin_source is None else []
     if asked and closure is None and settings.prefilter:
@@ -131,6 +133,26 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
                       sorted(entry_functions))
     return RunResult(len(tasks), findings, errors, enabled, checked, process_model=process_model,
                      tasks={task.display_path: task for task in tasks})
+
+
+def _read_handed_process_id(tasks: list[FileTask], results: list[FileResult], jobs: int,
+                            cache: ResultCache | None) -> None:
+    """Read with every per-file rule, whatever the prefilter says, the modules whose functions
+    a caller hands the process id (program/process_id.py): whether a parameter written into a
+    file there is a PID file is a question for the whole program, and such a module need not
+    name a pid at all. Without this wave the finding would depend on the prefilter."""
+    callees = {callee for result in results
+               for unit in ((result.facts or {}).get("program") or {}).get("units", {}).values()
+               for callee, _ in unit.get("pid_args", ())}
+    if not callees:
+        return
+    modules = {callee.rsplit(".", depth)[0] for callee in callees for depth in range(1, callee.count(".") + 1)}
+    indexes = [index for index, task in enumerate(tasks)
+               if task.prefilter and task.kind == "python" and module_name_from_path(Path(task.path))[0] in modules]
+    for index in indexes:
+        tasks[index] = dataclasses.replace(tasks[index], prefilter=False)
+    for index, result in zip(indexes, _analyze_all([tasks[i] for i in indexes], jobs, cache)):
+        results[index] = result
 
 
 def _read_as_keyed(tasks: list[FileTask], results: list[FileResult], contents: dict) -> bool:

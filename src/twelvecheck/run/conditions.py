@@ -38,6 +38,10 @@ def answer(findings: list[Finding], project: Project | None) -> list[Finding]:
         if requires is None:
             kept.append(finding)
             continue
+        if project is not None and requires.kind == Requires.GIVEN_PROCESS_ID:
+            if project.given_process_id(requires.name, *requires.parameter()):
+                kept.append(dataclasses.replace(finding, requires=None))
+            continue
         rule = rules.get(finding.code)
         known = rule.known_classes.get(requires.known) if rule is not None else None
         if project is None or known is None:

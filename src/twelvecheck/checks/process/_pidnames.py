@@ -8,11 +8,13 @@ Used by TWC101. Names are judged by their words: ``pidfile``, ``pid_file``, ``PI
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.engine.names import dotted_name
+from twelvecheck.program.values.exprs import subexpressions
 
 if TYPE_CHECKING:
     from twelvecheck.program.values.assigned import AssignedValues
@@ -25,11 +27,11 @@ _PID_FILE_WORDS = ("pidfile", "pidlock", "pidpath", "piddir", "pidfd")
 _PID_FILE_NOUNS = frozenset({"file", "lock", "path", "dir", "fd", "filename"})
 # Words of an identifier: snake_case parts and CamelCase humps (PIDLockFile -> PID Lock File).
 _WORD_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
-_PID_VALUE_RE = re.compile(r"(?:\w*_)?pid|(?:my|old|new|own|cur|current|master|parent|child|main|worker)pid")
 # A path literal that names a PID file: "app.pid", "%s.pid", "/run/app/pidfile".
 _PID_PATH_LITERAL_RE = re.compile(r"\.pid(?![A-Za-z0-9_])|pid[-_]?file|pid[-_]?lock", re.I)
 # Paths whose file is not a PID file even when a pid goes into its name or content.
 _SYSTEM_PATHS = ("/proc/", "/sys/", "cgroup")
+_ESCAPE_RE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|.)")
 _FORMAT_PLACEHOLDER_RE = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[sdirf]|\{[^{}]*\}")
 _MAX_DEPTH = 5
 
@@ -55,13 +57,6 @@ def names_pid_file(name: str | None) -> bool:
         if word == "pid" and index + 1 < len(words) and words[index + 1] in _PID_FILE_NOUNS:
             return True
     return False
-
-
-def names_pid_value(name: str | None) -> bool:
-    """``pid``, ``old_pid``, ``mypid``, ``self.pid``, ``proc.pid``: a process id."""
-    if not name or not mentions_pid(name):
-        return False
-    return _PID_VALUE_RE.fullmatch(name.lower()) is not None
 
 
 def expression_names_pid_file(node: cst.BaseExpression, ctx: "FileContext", assigned: "AssignedValues",
@@ -137,23 +132,59 @@ def _scan_literal(value) -> bool | None:
     return None
 
 
-def data_is_pid(node: cst.BaseExpression, ctx: "FileContext", assigned: "AssignedValues", strict: bool) -> bool:
-    """Whether written data is a process id: ``str(os.getpid())``, ``"%d\\n" % pid``,
-    ``f"{self.pid}\\n"`` (through local names). ``strict``: the literal text around it may
-    hold nothing but format fields and whitespace, so ``f"started pid={pid}"`` is a log
+@dataclass(frozen=True)
+class Parameter:
+    """Written data that is a parameter of the function (``Pidfile.create(self, pid)``): the
+    process id if a caller gives it one, a question for the whole program."""
+
+    function: str  # the function's qualified name, as the whole-program facts name it
+    index: int | None  # its position among the parameters (self included); None: keyword-only
+    name: str
+
+
+def data_is_pid(node: cst.BaseExpression, ctx: "FileContext", assigned: "AssignedValues",
+                strict: bool) -> "bool | Parameter":
+    """Whether written data is the running process's id: ``str(os.getpid())``,
+    ``"%d\\n" % pid``, ``f"{self.pid}\\n"`` (through local names and ``self`` attributes
+    assigned in the function), or, as a :class:`Parameter`, a parameter of the function that
+    carries it when its callers pass the process id. ``strict``: the literal text around it
+    may hold nothing but format fields and whitespace, so ``f"started pid={pid}"`` is a log
     line, not a PID file's content."""
     literals: list[str] = []
-    found = _scan_data(node, ctx, assigned, literals, 0)
-    if not found:
+    parameters: list[Parameter] = []
+    found = _scan_data(node, ctx, assigned, literals, 0, parameters)
+    if not found and not parameters:
         return False
     if strict:
         text = _FORMAT_PLACEHOLDER_RE.sub("", "".join(literals))
         if any(ch.isalpha() for ch in text):
             return False
-    return True
+    return True if found else parameters[0]
 
 
-def _scan_data(node, ctx, assigned, literals: list[str], depth: int) -> bool:
+def _mentions(value: cst.BaseExpression, name: cst.BaseExpression) -> bool:
+    """Whether ``value`` is built from the name ``name`` (``int(pid)`` from ``pid``)."""
+    return isinstance(name, cst.Name) and any(
+        isinstance(node, cst.Name) and node.value == name.value for node in subexpressions(value))
+
+
+def _parameter(node: cst.BaseExpression, ctx: "FileContext") -> Parameter | None:
+    """A name that is a parameter of the function being visited (a module function or a
+    method of a module class: the functions the whole-program facts name)."""
+    if not isinstance(node, cst.Name) or len(ctx.functions) != 1 or len(ctx.classes) > 1:
+        return None
+    function = ctx.functions[0]
+    owner = f"{ctx.module_name}.{ctx.classes[0].name.value}" if ctx.classes else ctx.module_name
+    params = function.params
+    positional = [*params.posonly_params, *params.params]
+    for index, param in enumerate([*positional, *params.kwonly_params]):
+        if param.name.value == node.value:
+            return Parameter(f"{owner}.{function.name.value}", index if index < len(positional) else None,
+                             node.value)
+    return None
+
+
+def _scan_data(node, ctx, assigned, literals: list[str], depth: int, parameters: list[Parameter]) -> bool:
     if depth > _MAX_DEPTH:
         return False
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
@@ -161,13 +192,16 @@ def _scan_data(node, ctx, assigned, literals: list[str], depth: int) -> bool:
         literals.append(value.decode("latin-1") if isinstance(value, bytes) else str(value))
         return False
     if isinstance(node, cst.FormattedStringText):
-        literals.append(node.value)
+        literals.append(_ESCAPE_RE.sub(" ", node.value))  # an f-string's text is raw: "\\n" is no word
         return False
     if isinstance(node, (cst.Name, cst.Attribute)):
-        if names_pid_value(_last_name(node)):
-            return True
         values = [v for v in assigned.values(node) if v is not node]
-        return any(_scan_data(v, ctx, assigned, literals, depth + 1) for v in values)
+        # A parameter, as given or converted in place (`pid = int(pid)`).
+        if all(_mentions(value, node) for value in values):
+            parameter = _parameter(node, ctx)
+            if parameter is not None and parameter not in parameters:
+                parameters.append(parameter)
+        return any(_scan_data(v, ctx, assigned, literals, depth + 1, parameters) for v in values)
     if isinstance(node, cst.Call):
         if ctx.qualify(node.func) == "os.getpid":
             return True
@@ -175,25 +209,25 @@ def _scan_data(node, ctx, assigned, literals: list[str], depth: int) -> bool:
         # Text of the data: "{}\n".format(pid) formats it, str(pid).encode("ascii") does not
         # (the encoding is not written), so only format's arguments add to the literals.
         arg_literals = literals if method in {"format", "join"} else []
-        found = _any_child([arg.value for arg in node.args], ctx, assigned, arg_literals, depth)
+        found = _any_child([arg.value for arg in node.args], ctx, assigned, arg_literals, depth, parameters)
         if isinstance(node.func, cst.Attribute):
-            found = _scan_data(node.func.value, ctx, assigned, literals, depth + 1) or found
+            found = _scan_data(node.func.value, ctx, assigned, literals, depth + 1, parameters) or found
         return found
     if isinstance(node, cst.FormattedString):
         parts = [p.expression if isinstance(p, cst.FormattedStringExpression) else p for p in node.parts]
-        return _any_child(parts, ctx, assigned, literals, depth)
+        return _any_child(parts, ctx, assigned, literals, depth, parameters)
     if isinstance(node, cst.BinaryOperation):
-        return _any_child([node.left, node.right], ctx, assigned, literals, depth)
+        return _any_child([node.left, node.right], ctx, assigned, literals, depth, parameters)
     if isinstance(node, (cst.Tuple, cst.List)):
-        return _any_child([e.value for e in node.elements], ctx, assigned, literals, depth)
+        return _any_child([e.value for e in node.elements], ctx, assigned, literals, depth, parameters)
     if isinstance(node, (cst.GeneratorExp, cst.ListComp)):
-        return _scan_data(node.elt, ctx, assigned, literals, depth + 1)
+        return _scan_data(node.elt, ctx, assigned, literals, depth + 1, parameters)
     return False
 
 
-def _any_child(children, ctx, assigned, literals, depth) -> bool:
+def _any_child(children, ctx, assigned, literals, depth, parameters: list[Parameter]) -> bool:
     found = False
     for child in children:
         # Every child is scanned so that all literal text is collected.
-        found = _scan_data(child, ctx, assigned, literals, depth + 1) or found
+        found = _scan_data(child, ctx, assigned, literals, depth + 1, parameters) or found
     return found

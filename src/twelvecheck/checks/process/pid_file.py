@@ -18,9 +18,11 @@ from twelvecheck.program.values.exprs import (
     argument, is_none, is_stringish, keyword_argument, string_value, subexpressions, target_key,
 )
 from twelvecheck.checks.process._pidnames import (
-    PID_TOKENS, data_is_pid, expression_is_system_path, expression_names_pid_file,
+    PID_TOKENS, Parameter, data_is_pid, expression_is_system_path, expression_names_pid_file,
     names_pid_file,
 )
+from twelvecheck.core.findings import Requires
+from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.engine.names import dotted_name
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 from twelvecheck.program.frameworks import STDLIB_MODULES
@@ -56,17 +58,30 @@ THREAD_LOCKS = frozenset({"threading.Lock", "threading.RLock", "asyncio.Lock", "
 
 
 @dataclass
+class _PidWrite:
+    requires: Requires | None  # None: the process id itself; else the callers must give it
+
+
+def _given(parameter: Parameter) -> Requires:
+    return Requires.given_process_id(parameter.function, parameter.index, parameter.name)
+
+
+@dataclass
 class _OpenHandle:
     """``with open(...) as f:`` while its block is being visited."""
 
     call: cst.Call
     reported: bool  # the open itself names a pid file
     pid_written: bool = False
+    requires: Requires | None = None  # written a parameter: the callers must give the pid
 
 
 class PidFile(Rule):
     code = "TWC101"
     models = (AssignedValues,)
+    # A parameter written into a file is a PID file when a caller gives it the process id:
+    # a question for the whole program (Requires.given_process_id).
+    collectors = (ProgramFacts,)
     tokens = (*PID_TOKENS, "twistd", "supervisord")  # tools that write a PID file by default
 
     def __init__(self, ctx) -> None:
@@ -101,7 +116,8 @@ class PidFile(Rule):
     def leave_With(self, original_node: cst.With) -> None:
         for handle in self.with_handles.pop().values():
             if handle.pid_written and not handle.reported:
-                self.report(handle.call, what="a file that receives the process id is opened for writing")
+                self.report(handle.call, what="a file that receives the process id is opened for writing",
+                            requires=handle.requires)
 
     def _with_handle(self, receiver: cst.BaseExpression) -> _OpenHandle | None:
         key = target_key(receiver)
@@ -181,24 +197,26 @@ class PidFile(Rule):
                                        f"app.{APP_PIDFILE_RUNNERS[qualified]}")
         elif qualified == "os.write":
             fd, data = argument(node, 0, "fd"), argument(node, 1, "data")
-            if fd is not None and data is not None and self._is_pid_write(fd, data):
-                self.report(node, what="os.write() puts the process id into a file")
+            written = self._pid_write(fd, data) if fd is not None and data is not None else None
+            if written is not None:
+                self.report(node, what="os.write() puts the process id into a file", requires=written.requires)
         elif name in WRITE_METHODS and isinstance(node.func, cst.Attribute) and node.args:
             receiver = node.func.value
             handle = self._with_handle(receiver)
             if handle is not None and handle.reported:
                 return  # written inside `with open(<pid file>) as f:`: already reported
-            if self._is_pid_write(receiver, node.args[0].value):
-                if handle is not None:
-                    handle.pid_written = True
-                else:
-                    self.report(node, what=f"{dotted_name(node.func) or '.' + name}() puts the process id into a file")
+            written = self._pid_write(receiver, node.args[0].value)
+            if written is not None:
+                self._written(node, handle, written, f"{dotted_name(node.func) or '.' + name}() puts the process id "
+                                                     f"into a file")
         elif name in PATH_WRITE_METHODS and isinstance(node.func, cst.Attribute) and node.args:
             receiver, data = node.func.value, node.args[0].value
-            if not expression_is_system_path(receiver, self.ctx, self.assigned) and (
-                    expression_names_pid_file(receiver, self.ctx, self.assigned, by_name=False)
-                    or data_is_pid(data, self.ctx, self.assigned, strict=True)):
-                self.report(node, what=f"Path.{name}() writes a PID file")
+            if not expression_is_system_path(receiver, self.ctx, self.assigned):
+                pid = data_is_pid(data, self.ctx, self.assigned, strict=True)
+                if expression_names_pid_file(receiver, self.ctx, self.assigned, by_name=False) or pid is True:
+                    self.report(node, what=f"Path.{name}() writes a PID file")
+                elif isinstance(pid, Parameter):
+                    self.report(node, what=f"Path.{name}() writes a PID file", requires=_given(pid))
         elif name in LOCK_METHODS and isinstance(node.func, cst.Attribute):
             if self._is_pid_lock_object(node.func.value):
                 self.report(node, what=f"a pid-file object's .{name}() writes the PID file")
@@ -264,19 +282,31 @@ class PidFile(Rule):
                 self.handled.add(id(item))
                 self.report(item, what=f"entering {callee_name(item)}(...) writes a PID file")
 
-    def _is_pid_write(self, receiver: cst.BaseExpression, data: cst.BaseExpression) -> bool:
-        """Data that is the process id (around it only format fields and whitespace), written
-        to a file or descriptor opened in this function. An ``open``/``os.open`` for writing
-        that is not a ``with`` item is reported too, once."""
+    def _pid_write(self, receiver: cst.BaseExpression, data: cst.BaseExpression) -> "_PidWrite | None":
+        """Data that is the process id (around it only format fields and whitespace), or a
+        parameter its callers may give it, written to a file or descriptor opened in this
+        function. An ``open``/``os.open`` for writing that is not a ``with`` item is reported
+        too, once."""
         opener = self._opened_file(receiver)
-        if opener is None or not data_is_pid(data, self.ctx, self.assigned, strict=True):
-            return False
+        pid = data_is_pid(data, self.ctx, self.assigned, strict=True) if opener is not None else False
+        if opener is None or pid is False:
+            return None
+        written = _PidWrite(_given(pid) if isinstance(pid, Parameter) else None)
         if (id(opener) not in self.handled and self._written_path(opener) is not None
                 and all(opener is not call for call in self._open_handles())):
             self.handled.add(id(opener))
             self.report_at(opener, self.open_statements.get(id(opener)),
-                           what="a file that receives the process id is opened for writing")
-        return True
+                           what="a file that receives the process id is opened for writing", requires=written.requires)
+        return written
+
+    def _written(self, node: cst.Call, handle: "_OpenHandle | None", written: "_PidWrite", what: str) -> None:
+        """A write of the process id: inside ``with open(...) as f:`` the finding is the
+        ``open``'s, when the block is left; a write of the pid itself outweighs a parameter's."""
+        if handle is None:
+            self.report(node, what=what, requires=written.requires)
+            return
+        handle.requires = written.requires if not handle.pid_written else (handle.requires and written.requires)
+        handle.pid_written = True
 
     def _open_handles(self) -> list[cst.Call]:
         return [handle.call for handles in self.with_handles for handle in handles.values()]
@@ -324,7 +354,7 @@ class PidFile(Rule):
             return False
         values = [arg.value for arg in node.args]
         paths = [i for i, v in enumerate(values) if expression_names_pid_file(v, self.ctx, self.assigned)]
-        data = [i for i, v in enumerate(values) if data_is_pid(v, self.ctx, self.assigned, strict=True)]
+        data = [i for i, v in enumerate(values) if data_is_pid(v, self.ctx, self.assigned, strict=True) is True]
         return any(i != j for i in paths for j in data)
 
     def _check_print(self, node: cst.Call) -> None:
@@ -337,11 +367,9 @@ class PidFile(Rule):
         if handle is not None and handle.reported:
             return
         data = node.args[0].value if len(node.args) == 1 else cst.Tuple([cst.Element(a.value) for a in node.args])
-        if self._is_pid_write(receiver, data):
-            if handle is not None:
-                handle.pid_written = True
-            else:
-                self.report(node, what="print(..., file=...) puts the process id into a file")
+        written = self._pid_write(receiver, data)
+        if written is not None:
+            self._written(node, handle, written, "print(..., file=...) puts the process id into a file")
 
     VALID = [
         Valid("""
@@ -433,6 +461,24 @@ class PidFile(Rule):
                 write_pidfile(cfg.path, cfg.text)
             """, files=(("svc/__init__.py", ""),
                         ("svc/files.py", "def write_pidfile(path, text):\n    open(path, 'w').write(text)\n"))),
+        # A parameter written into a file is no PID file when its callers give it something
+        # else, or nothing in the program calls it, whatever the parameter is called.
+        Valid("""
+            import os, tempfile
+            class Marker:
+                def put(self, value):
+                    fd, name = tempfile.mkstemp(dir="/run")
+                    os.write(fd, ("%s\\n" % value).encode("utf-8"))
+            """, filename="svc/marker.py", files=(
+                ("svc/__init__.py", ""),
+                ("svc/supervisor.py", "import os\nfrom svc.marker import Marker\n\n\ndef start(settings):\n"
+                                      "    Marker().put(settings.port)\n    print(os.getpid())\n"),
+            )),
+        Valid("""
+            def record(target, pid):
+                with open(target, "w") as out:
+                    out.write(f"{pid}\\n")
+            """),
         Valid("""
             import os
             class Daemon:
@@ -500,15 +546,35 @@ class PidFile(Rule):
                 fd = system.open(path, flags, 0o644)
                 system.write(fd, b"%d\\n" % system.getpid())
             """, lines=(4, 5)),
+        # A parameter written into a file is the process id when a caller of another module
+        # gives it one, whatever the parameter, the attribute or the class is called (and the
+        # writing module need not mention a pid: the run reads it for the caller's sake).
         Invalid("""
             import os, tempfile
-            class Pidfile:
-                def create(self, pid):
-                    self.pid = pid
+            class Marker:
+                def __init__(self, where):
+                    self.where = where
+                def put(self, value):
+                    value = int(value)
+                    self.value = value
                     fd, name = tempfile.mkstemp(dir="/run")
-                    os.write(fd, ("%s\\n" % self.pid).encode("utf-8"))
-                    os.rename(name, self.fname)
-            """, lines=(6,)),
+                    os.write(fd, ("%s\\n" % self.value).encode("utf-8"))
+                    os.rename(name, self.where)
+            """, filename="svc/marker.py", files=(
+                ("svc/__init__.py", ""),
+                ("svc/supervisor.py", "import os\nfrom svc.marker import Marker\n\n\nclass Supervisor:\n"
+                                      "    def start(self, settings):\n        self.me = os.getpid()\n"
+                                      "        self.lock = Marker(settings.lock_path)\n"
+                                      "        self.lock.put(self.me)\n"),
+            ), lines=(9,)),
+        Invalid("""
+            def record(target, ident):
+                with open(target, "w") as out:
+                    out.write(f"{ident}\\n")
+            """, filename="svc/files.py", files=(
+                ("svc/__init__.py", ""),
+                ("svc/main.py", "import os\nfrom svc import files\n\nfiles.record('/run/svc.lock', ident=os.getpid())\n"),
+            ), lines=(2,)),
         Invalid("""
             import os
             from pathlib import Path
@@ -555,8 +621,16 @@ class PidFile(Rule):
                     self.me = os.getpid()
                     store(settings.RUN_DIR + "/svc.pid", self.me)
             """, files=(("svc/__init__.py", ""), ("svc/settings.py", 'RUN_DIR = "/run/svc"\n'),
-                        ("svc/files.py", "def store(path, value):\n    open(path, 'w').write(str(value))\n")),
+                        ("svc/files.py", "import queue\n\nOUTBOX = queue.Queue()\n\n\ndef store(path, value):\n"
+                                         "    OUTBOX.put((path, value))\n")),
             lines=(6, 13)),
+        # An f-string's escapes are no text around the id.
+        Invalid("""
+            import os
+            def record(target):
+                with open(target, "w") as out:
+                    out.write(f"{os.getpid()}\\n")
+            """, lines=(3,)),
         # print(..., file=fh) into a file opened here.
         Invalid("""
             import os

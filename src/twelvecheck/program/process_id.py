@@ -1,0 +1,56 @@
+"""Where the running process's id goes: the arguments of a call that carry ``os.getpid()``
+(through local names and ``self`` attributes assigned in the same function), read from
+CPython's ``ast`` for the whole-program facts.
+
+A function that writes one of its parameters into a file writes a PID file when a caller
+hands it the process id: ``Pidfile.create(self, pid)`` in one module, and
+``Pidfile(path).create(os.getpid())`` in another. The facts record, per unit, the calls that
+pass it (``pid_args``: [callee, index or keyword]); ``Project.given_process_id`` answers,
+and the run reads the callee's module with the per-file rules even where the prefilter
+would skip it (run/analysis.py), so that the finding does not depend on the prefilter.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Callable, Iterable
+
+MAX_DEPTH = 4
+PROCESS_ID_CALLS = frozenset({"os.getpid"})
+
+
+def carries_process_id(node: ast.expr, qualify: Callable[[ast.expr], "str | None"],
+                       values: Callable[[ast.expr], Iterable[ast.expr]], depth: int = 0) -> bool:
+    """Whether the expression is, or is built from, the process id: ``os.getpid()``,
+    ``str(pid)``, ``"%d" % pid``, ``f"{pid}"`` where ``pid = os.getpid()`` here."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(node, ast.Call):
+        if qualify(node.func) in PROCESS_ID_CALLS:
+            return True
+        parts: list[ast.expr] = [*node.args, *(keyword.value for keyword in node.keywords)]
+        if isinstance(node.func, ast.Attribute):  # "{}".format(pid), str(pid).encode()
+            parts.append(node.func.value)
+        return any(carries_process_id(part, qualify, values, depth + 1) for part in parts)
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return any(value is not node and carries_process_id(value, qualify, values, depth + 1)
+                   for value in values(node))
+    if isinstance(node, ast.BinOp):
+        return any(carries_process_id(side, qualify, values, depth + 1) for side in (node.left, node.right))
+    if isinstance(node, ast.JoinedStr):
+        return any(carries_process_id(part.value, qualify, values, depth + 1)
+                   for part in node.values if isinstance(part, ast.FormattedValue))
+    return False
+
+
+def process_id_arguments(node: ast.Call, qualify: Callable[[ast.expr], "str | None"],
+                         values: Callable[[ast.expr], Iterable[ast.expr]]) -> list[int | str]:
+    """The positions and keywords of a call's arguments that carry the process id."""
+    found: list[int | str] = []
+    for index, argument in enumerate(node.args):
+        if not isinstance(argument, ast.Starred) and carries_process_id(argument, qualify, values):
+            found.append(index)
+    for keyword in node.keywords:
+        if keyword.arg and carries_process_id(keyword.value, qualify, values):
+            found.append(keyword.arg)
+    return found
