@@ -20,27 +20,30 @@ PROCESS_ID_CALLS = frozenset({"os.getpid"})
 
 
 def carries_process_id(node: ast.expr, qualify: Callable[[ast.expr], "str | None"],
-                       values: Callable[[ast.expr], Iterable[ast.expr]], depth: int = 0) -> bool:
+                       values: Callable[[ast.expr], Iterable[ast.expr]], depth: int = 0,
+                       seen: "set[int] | None" = None) -> bool:
     """Whether the expression is, or is built from, the process id: ``os.getpid()``,
-    ``str(pid)``, ``"%d" % pid``, ``f"{pid}"`` where ``pid = os.getpid()`` here."""
-    if depth > MAX_DEPTH:
+    ``str(pid)``, ``"%d" % pid``, ``f"{pid}"`` where ``pid = os.getpid()`` here. Each node
+    is looked at once (a name assigned many times, from names assigned many times, would
+    otherwise cost exponentially)."""
+    seen = set() if seen is None else seen
+    if depth > MAX_DEPTH or id(node) in seen:
         return False
+    seen.add(id(node))
+    parts: list[ast.expr] = []
     if isinstance(node, ast.Call):
         if qualify(node.func) in PROCESS_ID_CALLS:
             return True
-        parts: list[ast.expr] = [*node.args, *(keyword.value for keyword in node.keywords)]
+        parts = [*node.args, *(keyword.value for keyword in node.keywords)]
         if isinstance(node.func, ast.Attribute):  # "{}".format(pid), str(pid).encode()
             parts.append(node.func.value)
-        return any(carries_process_id(part, qualify, values, depth + 1) for part in parts)
-    if isinstance(node, (ast.Name, ast.Attribute)):
-        return any(value is not node and carries_process_id(value, qualify, values, depth + 1)
-                   for value in values(node))
-    if isinstance(node, ast.BinOp):
-        return any(carries_process_id(side, qualify, values, depth + 1) for side in (node.left, node.right))
-    if isinstance(node, ast.JoinedStr):
-        return any(carries_process_id(part.value, qualify, values, depth + 1)
-                   for part in node.values if isinstance(part, ast.FormattedValue))
-    return False
+    elif isinstance(node, (ast.Name, ast.Attribute)):
+        parts = [value for value in values(node) if value is not node]
+    elif isinstance(node, ast.BinOp):
+        parts = [node.left, node.right]
+    elif isinstance(node, ast.JoinedStr):
+        parts = [part.value for part in node.values if isinstance(part, ast.FormattedValue)]
+    return any(carries_process_id(part, qualify, values, depth + 1, seen) for part in parts)
 
 
 def process_id_arguments(node: ast.Call, qualify: Callable[[ast.expr], "str | None"],
