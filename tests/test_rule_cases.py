@@ -115,8 +115,13 @@ def check_project_again(root: Path, select: list[str], options: tuple[str, ...] 
 def _lines_in_project(code: str, case: Valid, root: Path) -> list[int]:
     result = check_project(root, _project_files(RULES[code], case), [code], case.options)
     path = _checked_path(RULES[code], case)
-    others = [f for f in result.findings if f.code == code and f.path != path]
-    assert not others, f"{code} fired outside {path}: {others}"
+    others: dict[str, list[int]] = {}
+    for finding in result.findings:
+        if finding.code == code and finding.path != path:
+            others.setdefault(finding.path, []).append(finding.line)
+    expected = {other: tuple(lines) for other, lines in case.elsewhere}
+    assert {other: tuple(sorted(lines)) for other, lines in others.items()} == expected, \
+        f"{code} fired outside {path} on {others}, expected {expected}"
     return [f.line for f in result.findings if f.code == code and f.path == path]
 
 

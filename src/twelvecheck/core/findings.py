@@ -133,7 +133,10 @@ class Requires:
     - ``given_process_id``: some call of the function ``name`` passes the running process's
       id for its parameter ``known`` (``"<index>:<name>"``, the index empty for a
       keyword-only parameter): ``Pidfile.create(self, pid)`` writes a PID file if a caller
-      gives it ``os.getpid()``.
+      gives it ``os.getpid()``;
+    - ``writes_process_id``: the function ``name`` of another module, given the process id
+      at ``known`` (a position or a keyword), writes that parameter into a file: some
+      finding of the run asks ``given_process_id`` about it (``Pidfile(path).create(os.getpid())``).
 
     Plain data (it is cached and crosses process boundaries): the table is named by its key,
     never held. A condition is never shown in a report.
@@ -151,6 +154,8 @@ class Requires:
         return cls(cls.INSTANCE_OF, name, known)
 
     GIVEN_PROCESS_ID = "given_process_id"
+    WRITES_PROCESS_ID = "writes_process_id"
+    KINDS = frozenset({INSTANCE_OF, HOLDS_INSTANCE_OF, GIVEN_PROCESS_ID, WRITES_PROCESS_ID})
 
     @classmethod
     def holds_instance_of(cls, name: str, known: str) -> "Requires":
@@ -159,6 +164,14 @@ class Requires:
     @classmethod
     def given_process_id(cls, function: str, index: int | None, parameter: str) -> "Requires":
         return cls(cls.GIVEN_PROCESS_ID, function, f"{'' if index is None else index}:{parameter}")
+
+    @classmethod
+    def writes_process_id(cls, function: str, where: int | str) -> "Requires":
+        return cls(cls.WRITES_PROCESS_ID, function, str(where))
+
+    def argument(self) -> int | str:
+        """A ``writes_process_id`` question's argument: a position or a keyword."""
+        return int(self.known) if self.known.isdigit() else self.known
 
     def parameter(self) -> tuple[int | None, str]:
         """A ``given_process_id`` question's parameter: its index (None: keyword-only) and name."""
@@ -173,7 +186,7 @@ class Requires:
         if item is None:
             return None
         kind, name, known = item
-        if kind not in (cls.INSTANCE_OF, cls.HOLDS_INSTANCE_OF, cls.GIVEN_PROCESS_ID) or not isinstance(name, str) \
+        if kind not in cls.KINDS or not isinstance(name, str) \
                 or not isinstance(known, str):
             raise ValueError("not a condition")
         return cls(kind, name, known)

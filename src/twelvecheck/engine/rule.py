@@ -61,6 +61,8 @@ class Valid:
     ``Procfile``); ``files`` are more (path, text) pairs of the same project, ``options``
     command-line options (``("--formation", "web=2")``), and findings are looked for in
     ``path`` (default: ``filename``). Python source is dedented; a Procfile is taken as written.
+    ``elsewhere``: the findings of the rule the other files must have, as (path, lines) pairs
+    (a finding at a call whose callee's module fires too); no other file may have any.
     """
 
     code: str | None = None
@@ -68,6 +70,7 @@ class Valid:
     files: tuple[tuple[str, str], ...] = ()
     options: tuple[str, ...] = ()
     path: str | None = None
+    elsewhere: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     @property
     def source(self) -> str:

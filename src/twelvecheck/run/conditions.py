@@ -33,10 +33,19 @@ def answer(findings: list[Finding], project: Project | None) -> list[Finding]:
     yes, without their condition."""
     kept = []
     rules = load_rules()
+    # The parameters the run's findings write into a file, if a caller gives them the pid.
+    writers = [(finding.requires.name, *finding.requires.parameter()) for finding in findings
+               if finding.requires is not None and finding.requires.kind == Requires.GIVEN_PROCESS_ID]
     for finding in findings:
         requires = finding.requires
         if requires is None:
             kept.append(finding)
+            continue
+        if project is not None and requires.kind == Requires.WRITES_PROCESS_ID:
+            where = requires.argument()
+            if any(project.passes_parameter(requires.name, where, function, index, name)
+                   for function, index, name in writers):
+                kept.append(dataclasses.replace(finding, requires=None))
             continue
         if project is not None and requires.kind == Requires.GIVEN_PROCESS_ID:
             if project.given_process_id(requires.name, *requires.parameter()):

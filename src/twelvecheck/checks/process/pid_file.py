@@ -217,14 +217,13 @@ class PidFile(Rule):
                     self.report(node, what=f"Path.{name}() writes a PID file")
                 elif isinstance(pid, Parameter):
                     self.report(node, what=f"Path.{name}() writes a PID file", requires=_given(pid))
+        elif self._hands_over_process_id(node):
+            pass  # reported, if the function it calls writes what it is given
         elif name in LOCK_METHODS and isinstance(node.func, cst.Attribute):
             if self._is_pid_lock_object(node.func.value):
                 self.report(node, what=f"a pid-file object's .{name}() writes the PID file")
         elif qualified == "builtins.print":
             self._check_print(node)
-        elif self._hands_over_pid_file(node, qualified):
-            self.report(node, what=f"{callee_name(node) or 'the call'}() is given a PID file's path and the "
-                                   f"process id")
         else:
             opened = self._written_path(node)
             if opened is not None and expression_names_pid_file(opened, self.ctx, self.assigned, by_name=False):
@@ -345,17 +344,35 @@ class PidFile(Rule):
             return False
         return "file" in (name or "").lower() and not any(is_stringish(v) for v in values)
 
-    def _hands_over_pid_file(self, node: cst.Call, qualified: str | None) -> bool:
-        """A function of another module of the project given both a PID file's path and the
-        process id (``write_pidfile(self.pidfile, self.pid)`` with ``self.pid = os.getpid()``):
-        judged by what it is given, not by its name. Its body is judged in its own module."""
-        if (qualified is None or qualified.split(".", 1)[0] in STDLIB_MODULES
-                or qualified.startswith(self.ctx.module_name + ".") or len(node.args) < 2):
+    def _hands_over_process_id(self, node: cst.Call) -> bool:
+        """A function of another module of the project given the process id
+        (``Pidfile(path).create(os.getpid())``, ``write_pidfile(path, self.pid)`` after
+        ``self.pid = os.getpid()``): reported if that function writes the parameter into a
+        file, which its own module's finding tells (a question for the whole run)."""
+        callee = self._callee(node)
+        if callee is None or callee.split(".", 1)[0] in STDLIB_MODULES or callee.startswith(self.ctx.module_name + "."):
             return False
-        values = [arg.value for arg in node.args]
-        paths = [i for i, v in enumerate(values) if expression_names_pid_file(v, self.ctx, self.assigned)]
-        data = [i for i, v in enumerate(values) if data_is_pid(v, self.ctx, self.assigned, strict=True) is True]
-        return any(i != j for i in paths for j in data)
+        given = [(index, arg) for index, arg in enumerate(node.args) if arg.keyword is None and not arg.star]
+        given += [(arg.keyword.value, arg) for arg in node.args if arg.keyword is not None]
+        found = False
+        for where, arg in given:
+            if data_is_pid(arg.value, self.ctx, self.assigned, strict=True) is True:
+                self.report(node, what=f"{callee.rsplit('.', 1)[-1]}() is given the process id and writes it into "
+                                       f"a file", requires=Requires.writes_process_id(callee, where))
+                found = True
+        return found
+
+    def _callee(self, node: cst.Call) -> str | None:
+        """The qualified name a call reaches: ``obj.method`` on an object made here by a class
+        of another module (``Pidfile(path)``), else the call's own name."""
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            for value in self.assigned.values(func.value):
+                if isinstance(value, cst.Call):
+                    made = self.ctx.qualify(value.func)
+                    if made:
+                        return f"{made}.{func.attr.value}"
+        return self.ctx.qualify(func)
 
     def _check_print(self, node: cst.Call) -> None:
         """``print(os.getpid(), file=fh)``: the pid printed into a file."""
@@ -474,6 +491,19 @@ class PidFile(Rule):
                 ("svc/supervisor.py", "import os\nfrom svc.marker import Marker\n\n\ndef start(settings):\n"
                                       "    Marker().put(settings.port)\n    print(os.getpid())\n"),
             )),
+        # Handing the process id to a function of another module that does not write it into
+        # a file (it logs it) is no PID file, wherever it is called from.
+        Valid("""
+            import os
+            from svc.audit import announce
+
+            def boot(settings):
+                announce(settings.name, os.getpid())
+            """, filename="svc/boot.py", files=(
+                ("svc/__init__.py", ""),
+                ("svc/audit.py", "import logging\n\n\ndef announce(name, ident):\n"
+                                 "    logging.getLogger(name).info('%s', ident)\n"),
+            )),
         Valid("""
             def record(target, pid):
                 with open(target, "w") as out:
@@ -566,7 +596,7 @@ class PidFile(Rule):
                                       "    def start(self, settings):\n        self.me = os.getpid()\n"
                                       "        self.lock = Marker(settings.lock_path)\n"
                                       "        self.lock.put(self.me)\n"),
-            ), lines=(9,)),
+            ), lines=(9,), elsewhere=(("svc/supervisor.py", (9,)),)),
         Invalid("""
             def record(target, ident):
                 with open(target, "w") as out:
@@ -574,7 +604,7 @@ class PidFile(Rule):
             """, filename="svc/files.py", files=(
                 ("svc/__init__.py", ""),
                 ("svc/main.py", "import os\nfrom svc import files\n\nfiles.record('/run/svc.lock', ident=os.getpid())\n"),
-            ), lines=(2,)),
+            ), lines=(2,), elsewhere=(("svc/main.py", (4,)),)),
         Invalid("""
             import os
             from pathlib import Path
@@ -621,9 +651,8 @@ class PidFile(Rule):
                     self.me = os.getpid()
                     store(settings.RUN_DIR + "/svc.pid", self.me)
             """, files=(("svc/__init__.py", ""), ("svc/settings.py", 'RUN_DIR = "/run/svc"\n'),
-                        ("svc/files.py", "import queue\n\nOUTBOX = queue.Queue()\n\n\ndef store(path, value):\n"
-                                         "    OUTBOX.put((path, value))\n")),
-            lines=(6, 13)),
+                        ("svc/files.py", "def store(path, value):\n    open(path, 'w').write(str(value))\n")),
+            lines=(6, 13), elsewhere=(("svc/files.py", (2,)),)),
         # An f-string's escapes are no text around the id.
         Invalid("""
             import os
