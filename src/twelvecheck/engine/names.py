@@ -62,16 +62,25 @@ class ImportTable:
         self.module_name = module_name
         self.is_package = is_package
         self._scopes = [_Scope("module")]
+        self._generation = 0  # changes whenever what a name means may change
 
     # -- building -------------------------------------------------------------------
+    def scope_key(self) -> int:
+        """An answer of ``qualify`` given under this key holds until it changes: a scope
+        entered or left, a name bound."""
+        return self._generation
+
     def push(self, kind: str) -> None:
         self._scopes.append(_Scope(kind))
+        self._generation += 1
 
     def pop(self) -> None:
         self._scopes.pop()
+        self._generation += 1
 
     def bind(self, name: str, qualified: str) -> None:
         self._scopes[-1].bindings[name] = qualified
+        self._generation += 1
 
     def bind_definition(self, name: str) -> None:
         """A ``def`` or ``class`` in the current scope."""

@@ -217,17 +217,17 @@ class FileContext:
         self.classes: list[cst.ClassDef] = []
         # The shared models the traversal feeds (Rule.models), by class.
         self.models: dict[type, Any] = {}
-        self._qualified: dict[int, tuple[cst.BaseExpression, str | None]] = {}
+        self._qualified: dict[tuple[int, int], tuple[cst.BaseExpression, str | None]] = {}
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
-        """The qualified name ``node`` refers to, in the scope where it was first asked (the
-        walk asks at the node, so a rule asking again later, from ``leave_Module``, gets the
-        same answer). Several rules ask about each call: it is worked out once."""
-        known = self._qualified.get(id(node))
+        """The qualified name ``node`` refers to in the scope being walked. Several rules ask
+        about each call in the same scope: it is worked out once per scope."""
+        key = (id(node), self.imports.scope_key())
+        known = self._qualified.get(key)
         if known is not None and known[0] is node:
             return known[1]
         qualified = self.imports.qualify(node)
-        self._qualified[id(node)] = (node, qualified)  # the node is kept: its id stays its own
+        self._qualified[key] = (node, qualified)  # the node is kept: its id stays its own
         return qualified
 
     def model_of(self, model_class: type[M]) -> M:

@@ -30,7 +30,7 @@ from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.program.values.exprs import argument, string_value
 from twelvecheck.program.frameworks import BLOCKING_CALLS, COMMAND_METHODS
 from twelvecheck.program.platforms import on_linux
-from twelvecheck.program.process_id import process_id_arguments
+from twelvecheck.program.process_id import carries_process_id, process_id_arguments, self_attribute
 from twelvecheck.program.dispatch import dispatched
 from twelvecheck.program.holds import Holds
 from twelvecheck.program.signals import ELSEWHERE, collection_signals, elsewhere, handler_kind, signals_of
@@ -144,6 +144,10 @@ class ProgramFacts(FactCollector):
         self.loop_signals: dict[str, set[str]] = {}
         self.signal_constants: dict[str, list[str]] = {}  # module constants naming signals
         self.function_names: dict[int, str] = {}  # id(FunctionDef) -> its unit
+        # self attributes a class's methods assign the process id, and the calls given one
+        # of the class's self attributes (resolved once the file is walked).
+        self.pid_attributes: set[tuple[str, str]] = set()
+        self.pid_attribute_args: list[tuple[Any, str, int | str, str, str]] = []
         self.decorating = 0
         self.is_package = scope.imports.is_package
         self.exports: dict[str, str] = {}  # a package's re-exported name -> what it names
@@ -167,6 +171,9 @@ class ProgramFacts(FactCollector):
         }
 
     def facts(self) -> dict[str, Any]:
+        for unit, callee, where, cls, attribute in self.pid_attribute_args:
+            if (cls, attribute) in self.pid_attributes:
+                unit.pid_args.append([callee, where])
         return {
             "units": {name: unit.to_facts() for name, unit in self.units.items()},
             "classes": self.classes,
@@ -312,6 +319,11 @@ class ProgramFacts(FactCollector):
         return self.ctx.qualify(func)
 
     def _visit_assign(self, node: "ast.Assign | ast.AnnAssign") -> None:
+        if self.class_stack and node.value is not None and \
+                carries_process_id(node.value, self.ctx.qualify, self.assigned.values):  # type: ignore[arg-type]
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                if (attribute := self_attribute(target)) is not None:
+                    self.pid_attributes.add((self.class_stack[-1], attribute))
         self.assigned.record_assign(node)
         self.holds.record_assign(node, self.class_stack[-1] if self.class_stack else None)
         ctx = self.ctx
@@ -392,8 +404,11 @@ class ProgramFacts(FactCollector):
         elif node.args or node.keywords:
             self._signal_arguments(node, callee)
             if not self.elsewhere:
-                for where in process_id_arguments(node, self.ctx.qualify, self.assigned.values):  # type: ignore[arg-type]
-                    unit.pid_args.append([callee, where])
+                found, attributes = process_id_arguments(node, self.ctx.qualify, self.assigned.values)  # type: ignore[arg-type]
+                unit.pid_args.extend([callee, where] for where in found)
+                if attributes and self.class_stack:  # self.pid, set to os.getpid() in another method
+                    self.pid_attribute_args += [(unit, callee, where, self.class_stack[-1], attribute)
+                                                for where, attribute in attributes]
 
     def _call_shape(self, node: ast.Call) -> None:
         """What a call tells by its method's name and its arguments, whatever it calls."""

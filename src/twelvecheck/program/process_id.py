@@ -47,13 +47,26 @@ def carries_process_id(node: ast.expr, qualify: Callable[[ast.expr], "str | None
 
 
 def process_id_arguments(node: ast.Call, qualify: Callable[[ast.expr], "str | None"],
-                         values: Callable[[ast.expr], Iterable[ast.expr]]) -> list[int | str]:
-    """The positions and keywords of a call's arguments that carry the process id."""
+                         values: Callable[[ast.expr], Iterable[ast.expr]]
+                         ) -> tuple[list[int | str], list[tuple[int | str, str]]]:
+    """The positions and keywords of a call's arguments that carry the process id; and those
+    that are a ``self`` attribute this function does not assign ((where, attribute)): the
+    process id if another method of the class assigns it (``self_attribute``)."""
     found: list[int | str] = []
-    for index, argument in enumerate(node.args):
-        if not isinstance(argument, ast.Starred) and carries_process_id(argument, qualify, values):
-            found.append(index)
-    for keyword in node.keywords:
-        if keyword.arg and carries_process_id(keyword.value, qualify, values):
-            found.append(keyword.arg)
-    return found
+    attributes: list[tuple[int | str, str]] = []
+    given = [(index, argument) for index, argument in enumerate(node.args) if not isinstance(argument, ast.Starred)]
+    given += [(keyword.arg, keyword.value) for keyword in node.keywords if keyword.arg]
+    for where, argument in given:
+        if carries_process_id(argument, qualify, values):
+            found.append(where)
+        elif (attribute := self_attribute(argument)) is not None and \
+                all(value is argument for value in values(argument)):
+            attributes.append((where, attribute))
+    return found, attributes
+
+
+def self_attribute(node: ast.expr) -> str | None:
+    """``x`` of ``self.x``."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return node.attr
+    return None

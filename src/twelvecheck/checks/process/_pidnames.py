@@ -162,6 +162,43 @@ def data_is_pid(node: cst.BaseExpression, ctx: "FileContext", assigned: "Assigne
     return True if found else parameters[0]
 
 
+class ClassProcessIds:
+    """The ``self`` attributes each class of the module assigns the process id in one of its
+    methods (``self.pid = os.getpid()`` in ``start``, written in ``reexec``): read from the
+    class's body once, whatever the order of its methods. A per-file model (Rule.models'
+    ``ctx.model_of``) that reads the tree itself: nothing feeds it."""
+
+    def __init__(self, ctx: "FileContext") -> None:
+        self.ctx = ctx
+        self._by_class: dict[int, set[str]] = {}
+
+    def holds_process_id(self, node: cst.BaseExpression) -> bool:
+        if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name)
+                and node.value.value == "self" and self.ctx.classes and self.ctx.functions):
+            return False
+        owner = self.ctx.classes[-1]
+        if id(owner) not in self._by_class:
+            self._by_class[id(owner)] = self._attributes(owner)
+        return node.attr.value in self._by_class[id(owner)]
+
+    def _attributes(self, owner: cst.ClassDef) -> set[str]:
+        found = set()
+        for method in owner.body.body:
+            if not isinstance(method, cst.FunctionDef):
+                continue
+            for node in subexpressions(method.body):
+                # Another method's node, named by the imports in force here: the module's
+                # (an import inside that method is not seen).
+                if isinstance(node, cst.Assign) and any(
+                        isinstance(part, cst.Call) and self.ctx.imports.qualify(part.func) == "os.getpid"
+                        for part in subexpressions(node.value)):
+                    for target in node.targets:
+                        key = dotted_name(target.target)
+                        if key and key.startswith("self.") and key.count(".") == 1:
+                            found.add(key[5:])
+        return found
+
+
 def _mentions(value: cst.BaseExpression, name: cst.BaseExpression) -> bool:
     """Whether ``value`` is built from the name ``name`` (``int(pid)`` from ``pid``)."""
     return isinstance(name, cst.Name) and any(
@@ -196,6 +233,8 @@ def _scan_data(node, ctx, assigned, literals: list[str], depth: int, parameters:
         return False
     if isinstance(node, (cst.Name, cst.Attribute)):
         values = [v for v in assigned.values(node) if v is not node]
+        if not values and ctx.model_of(ClassProcessIds).holds_process_id(node):
+            return True
         # A parameter, as given or converted in place (`pid = int(pid)`).
         if all(_mentions(value, node) for value in values):
             parameter = _parameter(node, ctx)

@@ -597,6 +597,25 @@ class PidFile(Rule):
                                       "        self.lock = Marker(settings.lock_path)\n"
                                       "        self.lock.put(self.me)\n"),
             ), lines=(9,), elsewhere=(("svc/supervisor.py", (9,)),)),
+        # The process id set on self in another method, whatever order the methods are in.
+        Invalid("""
+            import os
+            from svc.marker import Marker
+
+            class Supervisor:
+                def reload(self, settings):
+                    self.lock = Marker(settings.lock_path)
+                    self.lock.put(self.me)
+
+                def start(self):
+                    self.me = os.getpid()
+            """, filename="svc/supervisor.py", files=(
+                ("svc/__init__.py", ""),
+                ("svc/marker.py", "import os\n\n\nclass Marker:\n    def __init__(self, where):\n"
+                                  "        self.where = where\n\n    def put(self, value):\n"
+                                  "        with open(self.where, 'w') as out:\n"
+                                  "            out.write('%d\\n' % value)\n"),
+            ), lines=(7,), elsewhere=(("svc/marker.py", (9,)),)),
         Invalid("""
             def record(target, ident):
                 with open(target, "w") as out:
