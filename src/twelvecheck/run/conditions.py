@@ -11,6 +11,12 @@ defines the base class changes the answer, never the cached per-file result.
 
 Without a project (standard input, a rule case checked in memory) a conditional finding is
 dropped: nothing outside the file is known, and a finding must not rest on a guess.
+
+Two questions are about the process id (TWC101): a parameter written into a file is asked
+whether some call passes it ``os.getpid()`` (the calls come from the facts of every parsed
+file, and a caller names a pid); a call handing another module's function the process id
+is asked whether that function writes it, which is another finding of the same run asking
+the first question.
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ def answer(findings: list[Finding], project: Project | None) -> list[Finding]:
         if project is not None and requires.kind == Requires.WRITES_PROCESS_ID:
             where = requires.argument()
             if any(project.passes_parameter(requires.name, where, function, index, name)
-                   for function, index, name in writers):
+                   and project.given_process_id(function, index, name) for function, index, name in writers):
                 kept.append(dataclasses.replace(finding, requires=None))
             continue
         if project is not None and requires.kind == Requires.GIVEN_PROCESS_ID:
