@@ -121,6 +121,10 @@ class Rule:
     # rule's own collectors the traversal feeds for it (see the module docstring).
     models: ClassVar[tuple[type, ...]] = ()
     listeners: Sequence[object] = ()
+    # The rule asks the whole program what a module's functions are handed (TWC101: the
+    # process id): the run reads such a module with the rule even where its tokens are
+    # missing (run/analysis.py), so that the prefilter changes no finding.
+    reads_handed_modules: ClassVar[bool] = False
     # Sets of qualified class names a conditional finding's question names by key
     # (``report(..., requires=Requires.instance_of(name, key))``): the run answers it from
     # the project's classes (run/analysis.py), after every file is analyzed.

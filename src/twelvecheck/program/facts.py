@@ -146,6 +146,7 @@ class ProgramFacts(FactCollector):
         self.function_names: dict[int, str] = {}  # id(FunctionDef) -> its unit
         # self attributes a class's methods assign the process id, and the calls given one
         # of the class's self attributes (resolved once the file is walked).
+        self.gets_pid = "getpid" in scope.text  # the process id can come from nowhere else
         self.pid_attributes: set[tuple[str, str]] = set()
         self.pid_attribute_args: list[tuple[Any, str, int | str, str, str]] = []
         self.decorating = 0
@@ -319,7 +320,7 @@ class ProgramFacts(FactCollector):
         return self.ctx.qualify(func)
 
     def _visit_assign(self, node: "ast.Assign | ast.AnnAssign") -> None:
-        if self.class_stack and node.value is not None and \
+        if self.gets_pid and self.class_stack and node.value is not None and \
                 carries_process_id(node.value, self.ctx.qualify, self.assigned.values):  # type: ignore[arg-type]
             for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
                 if (attribute := self_attribute(target)) is not None:
@@ -403,7 +404,7 @@ class ProgramFacts(FactCollector):
             self._signal_handler(node)
         elif node.args or node.keywords:
             self._signal_arguments(node, callee)
-            if not self.elsewhere:
+            if self.gets_pid and not self.elsewhere:
                 found, attributes = process_id_arguments(node, self.ctx.qualify, self.assigned.values)  # type: ignore[arg-type]
                 unit.pid_args.extend([callee, where] for where in found)
                 if attributes and self.class_stack:  # self.pid, set to os.getpid() in another method

@@ -81,8 +81,9 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
         if cache is not None:
             closure.assume(cache.recall(_closure_name(settings)))
     results = _analyze_all(tasks, settings.jobs, cache)
-    if settings.prefilter and settings.stdin_source is None:
-        _read_handed_process_id(tasks, results, settings.jobs, cache)
+    askers = [rules[code] for code in sorted(enabled) if rules[code].reads_handed_modules]
+    if askers and settings.prefilter and settings.stdin_source is None:
+        _read_handed_process_id(tasks, results, settings.jobs, cache, askers)
     # Per-file findings that hold on a question about other modules (conditions.py).
     asked = questions(results) if settings.stdin_source is None else []
     if asked and closure is None and settings.prefilter:
@@ -136,7 +137,7 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
 
 
 def _read_handed_process_id(tasks: list[FileTask], results: list[FileResult], jobs: int,
-                            cache: ResultCache | None) -> None:
+                            cache: ResultCache | None, askers: list) -> None:
     """Read with every per-file rule, whatever the prefilter says, the modules whose functions
     a caller hands the process id (program/process_id.py): whether a parameter written into a
     file there is a PID file is a question for the whole program, and such a module need not
@@ -146,13 +147,29 @@ def _read_handed_process_id(tasks: list[FileTask], results: list[FileResult], jo
                for callee, _ in unit.get("pid_args", ())}
     if not callees:
         return
-    modules = {callee.rsplit(".", depth)[0] for callee in callees for depth in range(1, callee.count(".") + 1)}
-    indexes = [index for index, task in enumerate(tasks)
-               if task.prefilter and task.kind == "python" and module_name_from_path(Path(task.path))[0] in modules]
+    by_module: dict[str, list[int]] = {}
+    for index, task in enumerate(tasks):
+        if task.kind == "python":
+            by_module.setdefault(module_name_from_path(Path(task.path))[0], []).append(index)
+    chosen: set[int] = set()
+    for callee in callees:  # the module that defines it: the longest prefix that is one
+        module = next((prefix for depth in range(1, callee.count(".") + 1)
+                       if (prefix := callee.rsplit(".", depth)[0]) in by_module), None)
+        if module is not None:
+            chosen.update(index for index in by_module[module] if tasks[index].prefilter)
+    # A module the asking rules read already (their tokens are in it) needs no second look.
+    indexes = [index for index in sorted(chosen) if not all(rule.mentioned_in(_text(tasks[index])) for rule in askers)]
     for index in indexes:
         tasks[index] = dataclasses.replace(tasks[index], prefilter=False)
     for index, result in zip(indexes, _analyze_all([tasks[i] for i in indexes], jobs, cache)):
         results[index] = result
+
+
+def _text(task: FileTask) -> str:
+    try:
+        return Path(task.path).read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return ""  # read again below, where the error is reported
 
 
 def _read_as_keyed(tasks: list[FileTask], results: list[FileResult], contents: dict) -> bool:

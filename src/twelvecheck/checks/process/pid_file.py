@@ -82,6 +82,7 @@ class PidFile(Rule):
     # A parameter written into a file is a PID file when a caller gives it the process id:
     # a question for the whole program (Requires.given_process_id).
     collectors = (ProgramFacts,)
+    reads_handed_modules = True
     tokens = (*PID_TOKENS, "twistd", "supervisord")  # tools that write a PID file by default
 
     def __init__(self, ctx) -> None:
