@@ -177,19 +177,7 @@ class SigintOnly(ProjectRule):
                 except KeyboardInterrupt:
                     print("shutting down cleanly")
             """),
-        Invalid("""
-            import signal, time
-            running = True
-            def stop(signum, frame):
-                global running
-                running = False
-            def main():
-                signal.signal(signal.SIGINT, stop)
-                while running:
-                    time.sleep(1)
-            if __name__ == "__main__":
-                main()
-            """, lines=(10,), fixed=STOPS_ON_SIGINT),  # a SIGINT handler of its own: no fix
+        Invalid(STOPS_ON_SIGINT, lines=(10,), fixed=STOPS_ON_SIGINT),  # a SIGINT handler of its own: no fix
         # A package's __main__.py; a console script; the code Procfile process types run
         # (a script with no __main__ block, `python -m`, a console script), with the SIGINT
         # handler installed by a helper of another module.
