@@ -1,8 +1,11 @@
-"""Does an identifier, a path expression or written data talk about a process id?
+"""Does a path expression, written data or a pid-file object talk about a process id?
 
-Used by TWC101. Names are judged by their words: ``pidfile``, ``pid_file``, ``PIDLockFile``,
-``self._pid_fd`` name a PID file; ``pid``, ``old_pid``, ``self.pid`` name a process id.
-``rapid`` or ``stupid`` name neither.
+Used by TWC101. Written data is the process id when it comes from ``os.getpid()`` (through
+local names and ``self`` attributes the class assigns it), or is a parameter its callers
+give the process id (a question for the whole program). A path is a PID file's by its
+text (``"app.pid"``, ``"/run/pidfile"``). Names are still read for one thing, a project's
+pid-file object (``PIDLockFile``, ``self.pidfile``): see rules/TWC101.md, "What is decided
+how"; ``rapid`` or ``waitpid_lock`` name no pid file.
 """
 
 from __future__ import annotations
