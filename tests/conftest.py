@@ -43,6 +43,16 @@ def write(root: Path, relative: str, text: str | bytes) -> Path:
     return path
 
 
+def cases_of_several_modules(selects) -> list:
+    """Every case with ``files`` of the rules ``selects(rule)`` accepts, as pytest params
+    (``code``, ``case``) named ``<code>-<index>``."""
+    from twelvecheck.engine.registry import load_rules
+
+    return [pytest.param(code, case, id=f"{code}-{index}")
+            for code, rule in sorted(load_rules().items()) if selects(rule)
+            for index, case in enumerate([*rule.VALID, *rule.INVALID]) if case.files]
+
+
 def findings_with_and_without_prefilter(tmp_path: Path, code: str, case) -> list[list]:
     """Run a rule case's files (a repository under ``tmp_path``) with the prefilter and
     without it: the findings of each run, in that order."""

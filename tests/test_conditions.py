@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import findings_with_and_without_prefilter, write
+from conftest import cases_of_several_modules, findings_with_and_without_prefilter, write
 
 from twelvecheck.core.findings import Requires
-from twelvecheck.engine.registry import load_rules
 from twelvecheck.program.project import Project
 
 MAIN = """\
@@ -26,16 +25,10 @@ FILE_BASE = "from logging.handlers import RotatingFileHandler\n\nclass SizedHand
 STREAM_BASE = "from logging import StreamHandler\n\nclass SizedHandler(StreamHandler):\n    pass\n"
 
 
-def _conditional_cases():
-    for code, rule in sorted(load_rules().items()):
-        if not rule.known_classes:
-            continue
-        for index, case in enumerate([*rule.VALID, *rule.INVALID]):
-            if case.files:
-                yield pytest.param(code, case, id=f"{code}-{index}")
-
-
-@pytest.mark.parametrize(("code", "case"), list(_conditional_cases()))
+# The rules whose findings may hang on other modules: a class's bases, what a function is
+# handed (TWC101's process id, where the module that writes it need name no pid).
+@pytest.mark.parametrize(("code", "case"), cases_of_several_modules(
+    lambda rule: rule.known_classes or rule.reads_handed_modules))
 def test_cases_across_modules_find_the_same_without_the_prefilter(tmp_path, code, case):
     runs = findings_with_and_without_prefilter(tmp_path, code, case)
     assert all(f.requires is None for findings in runs for f in findings)

@@ -13,9 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import findings_with_and_without_prefilter
+from conftest import cases_of_several_modules, findings_with_and_without_prefilter
 
-from twelvecheck.engine.registry import load_rules
 from twelvecheck.engine.rule import ProjectRule
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -51,16 +50,7 @@ def test_whole_program_findings_need_facts_from_files_without_an_entry_point(pro
     assert filtered.stdout == run("--no-cache", "--no-prefilter", "--format", "json").stdout
 
 
-def _program_cases():
-    for code, rule in sorted(load_rules().items()):
-        if not issubclass(rule, ProjectRule):
-            continue
-        for index, case in enumerate([*rule.VALID, *rule.INVALID]):
-            if case.files:
-                yield pytest.param(code, case, id=f"{code}-{index}")
-
-
-@pytest.mark.parametrize(("code", "case"), list(_program_cases()))
+@pytest.mark.parametrize(("code", "case"), cases_of_several_modules(lambda rule: issubclass(rule, ProjectRule)))
 def test_whole_program_cases_of_several_modules_find_the_same_without_the_prefilter(tmp_path, code, case):
     """The closure must fetch every module the cases' idioms reach (a Django command's base,
     the class a factory returns, a settings module's signal constants)."""
