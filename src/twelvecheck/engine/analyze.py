@@ -17,6 +17,7 @@ from typing import Any
 
 from twelvecheck.core.findings import FileResult, Span, ToolError
 from twelvecheck.core.lazy import libcst as cst
+from twelvecheck.engine.code_text import code_text
 from twelvecheck.engine.factscope import FileScope
 from twelvecheck.engine.meta import META_CODES, PARSE_ERROR, UNUSED_SUPPRESSION
 from twelvecheck.engine.names import collect_module_bindings
@@ -153,11 +154,12 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     tree = _check_syntax(task, text, lines, result)
     if tree is None:
         return
-    # A per-file rule is built only where its tokens occur, and libcst parses only files
-    # where one is (the prefilter). Whole-program facts come from CPython's tree: from the
+    # A per-file rule is built only where its tokens occur in code (not in a comment or a
+    # docstring), and libcst parses only files where one does (the prefilter). Whole-program facts come from CPython's tree: from the
     # files the closure asks for (run/closure.py) and, at the cost of a walk, from every file
     # parsed for its own rules, so that no later wave has to read it again.
-    firing = [rule for rule in file_rule_classes if not task.prefilter or rule.mentioned_in(text)]
+    code = code_text(text, tree)
+    firing = [rule for rule in file_rule_classes if not task.prefilter or rule.mentioned_in(code)]
     rules_may_fire = bool(firing)
     result.facts = {"module": module_name}
     if task.collect_facts or rules_may_fire:
@@ -172,14 +174,14 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     except Exception as exc:  # CPython accepts the file (checked above): libcst cannot read it
         # Reported only where a per-file rule might fire, whatever the prefilter says: the
         # findings are the same with it and without.
-        if may_fire(text, file_rule_classes):
+        if may_fire(code, file_rule_classes):
             _parse_error(task, result, lines, *_libcst_failure(exc))
         return
-    ctx = FileContext(module, text, module_name, is_package, tree)
+    ctx = FileContext(module, text, module_name, is_package, tree, code)
     collect_module_bindings(module, ctx.imports)
     # Only the rules whose tokens occur here can fire; the others are not even built. The
     # shared models they read are built first, so that each rule gets the one that is fed.
-    fed = {model for rule_class in firing for model in rule_class.models_to_feed(text)}
+    fed = {model for rule_class in firing for model in rule_class.models_to_feed(code)}
     for model_class in sorted(fed, key=lambda model: model.__qualname__):
         ctx.models[model_class] = model_class(ctx)
     models = list(ctx.models.values())

@@ -209,10 +209,14 @@ class Candidate:
 class FileContext:
     """What rules see of the file being analyzed."""
 
-    def __init__(self, module: cst.Module, text: str, module_name: str, is_package: bool, tree: "ast.Module") -> None:
+    def __init__(self, module: cst.Module, text: str, module_name: str, is_package: bool, tree: "ast.Module",
+                 code: str | None = None) -> None:
         self.module = module
         self.tree = tree  # CPython's tree of the same text (pyfix places imports with it)
         self.text = text
+        # The text without comments and docstrings (engine/code_text.py): where a rule asks
+        # whether the module mentions a word, as the prefilter does.
+        self.code = text if code is None else code
         self.module_name = module_name
         self.imports = ImportTable(module_name, is_package)
         self.candidates: list[Candidate] = []

@@ -7,6 +7,7 @@ never imports this module, nor the rules, libcst, or the process model.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from twelvecheck.core.findings import FileResult, Finding, Span, ToolError, assign_fingerprints
 from twelvecheck.deploy.process_model import apply_process_model, build_process_model, process_entry_points
+from twelvecheck.engine.code_text import code_text
 from twelvecheck.engine.registry import load_rules
 from twelvecheck.engine.rule import ProjectRule
 from twelvecheck.engine.suppressions import Suppressions
@@ -158,18 +160,20 @@ def _read_handed_process_id(tasks: list[FileTask], results: list[FileResult], jo
         if module is not None:
             chosen.update(index for index in by_module[module] if tasks[index].prefilter)
     # A module the asking rules read already (their tokens are in it) needs no second look.
-    indexes = [index for index in sorted(chosen) if not all(rule.mentioned_in(_text(tasks[index])) for rule in askers)]
+    indexes = [index for index in sorted(chosen) if not all(rule.mentioned_in(_code(tasks[index])) for rule in askers)]
     for index in indexes:
         tasks[index] = dataclasses.replace(tasks[index], prefilter=False)
     for index, result in zip(indexes, _analyze_all([tasks[i] for i in indexes], jobs, cache)):
         results[index] = result
 
 
-def _text(task: FileTask) -> str:
+def _code(task: FileTask) -> str:
+    """The module's code, as the prefilter reads it (engine/code_text.py)."""
     try:
-        return Path(task.path).read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return ""  # read again below, where the error is reported
+        text = decode_source(Path(task.path).read_bytes())
+        return code_text(text, ast.parse(text))
+    except (OSError, SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return ""  # analyzed again below, where the error is reported
 
 
 def _read_as_keyed(tasks: list[FileTask], results: list[FileResult], contents: dict) -> bool:

@@ -71,7 +71,7 @@ class StdioToFile(Rule):
         self.app_classes: dict[str, list[tuple[str, cst.BaseExpression]]] = {}
 
     def visit_Module(self, node: cst.Module) -> None:
-        if "_path" not in self.ctx.text:  # no class here sets stdout_path/stderr_path
+        if "_path" not in self.ctx.code:  # no class here sets stdout_path/stderr_path
             return
         for statement in node.body:
             if isinstance(statement, cst.ClassDef):

@@ -242,7 +242,7 @@ class CommandLineWords:
     def __init__(self, ctx) -> None:
         self.ctx = ctx
         # Only files that name an entry point collect anything.
-        self.active = any(name.rsplit(".", 1)[-1] in ctx.text for name in (*ENTRY_POINTS, *ENTRY_METHODS))
+        self.active = any(name.rsplit(".", 1)[-1] in ctx.code for name in (*ENTRY_POINTS, *ENTRY_METHODS))
         self.blocks: list[int] = []
         self.statements: list[tuple[tuple[int, ...], cst.SimpleStatementLine]] = []
 

@@ -48,7 +48,7 @@ class Daemonize(Rule):
         self.functions = ctx.model_of(ModuleModel).bodies
         # A detach routine forks and calls setsid in this module (helpers are judged only
         # here): where the text has neither, no helper's body needs reading.
-        self.may_detach = "fork" in ctx.text and "setsid" in ctx.text
+        self.may_detach = "fork" in ctx.code and "setsid" in ctx.code
         self.command_line = CommandLineWords(ctx)
         self.listeners = [self.command_line]
 

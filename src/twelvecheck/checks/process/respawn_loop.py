@@ -62,7 +62,7 @@ class RespawnLoop(Rule):
         super().__init__(ctx)
         self.model = ctx.model_of(ModuleModel)
         self.children = ChildProcesses(ctx, self.model)
-        self.active = self.loops(ctx.text)
+        self.active = self.loops(ctx.code)
         self.listeners = [self.children] if self.active else []
 
     # -- deciding, once the module is known ----------------------------------------------

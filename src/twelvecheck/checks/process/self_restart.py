@@ -53,8 +53,8 @@ class SelfRestart(Rule):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
         self.model = ctx.model_of(ModuleModel)
-        self.active = self.launches(ctx.text)
-        self.mentioned = self.mentioned_in(ctx.text)
+        self.active = self.launches(ctx.code)
+        self.mentioned = self.mentioned_in(ctx.code)
         # (site, qualified name, program expression or None, argument expressions)
         self.launches: list[tuple[CallSite, str, cst.BaseExpression | None, list[cst.BaseExpression]]] = []
         self.assigned = ctx.model_of(AssignedValues)

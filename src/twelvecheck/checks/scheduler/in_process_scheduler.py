@@ -221,7 +221,7 @@ class InProcessScheduler(Rule):
                 self.reports.append((start.node, start.statement, made.kind.started_by(start.method)))
                 return
         # Only where one of the rule's tokens occurs: the prefilter must not change a finding.
-        if start.method not in self.known_classes or not self.mentioned_in(self.ctx.text):
+        if start.method not in self.known_classes or not self.mentioned_in(self.ctx.code):
             return
         for value in self.model.holds(start.receiver, start.site):
             made = self.made.get(id(value)) if isinstance(value, cst.Call) else None
