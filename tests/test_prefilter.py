@@ -16,6 +16,8 @@ import pytest
 from conftest import cases_of_several_modules, findings_with_and_without_prefilter
 
 from twelvecheck.engine.rule import ProjectRule
+from twelvecheck.engine.task import FileTask
+from twelvecheck.run.closure import FactClosure
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PROJECTS = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
@@ -57,3 +59,28 @@ def test_whole_program_cases_of_several_modules_find_the_same_without_the_prefil
     found = [sorted((f.path, f.line, f.code) for f in findings)
              for findings in findings_with_and_without_prefilter(tmp_path, code, case)]
     assert found[0] == found[1]
+
+
+def test_the_first_pass_takes_facts_from_the_modules_an_entry_point_imports(tmp_path):
+    """A guess that saves a wave: the project's modules a file with an entry point imports
+    (absolute, relative, ``from pkg import module``) give their facts in the first pass;
+    a module nothing there imports does not."""
+    files = {
+        "svc/__init__.py": "",
+        "svc/__main__.py": "import svc.settings as conf\nfrom .loop import serve\nfrom svc import (\n    jobs,\n)\n"
+                           "serve(conf)\n",
+        "svc/settings.py": "DEBUG = False\n",
+        "svc/loop.py": "def serve(conf):\n    pass\n",
+        "svc/jobs.py": "",
+        "svc/unused.py": "",
+    }
+    tasks = []
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+        tasks.append(FileTask(str(path), name, frozenset()))
+    closure = FactClosure(tasks, [])
+    closure.mark_roots()
+    with_facts = {task.display_path for task in closure.tasks if task.collect_facts}
+    assert with_facts == {"svc/__main__.py", "svc/settings.py", "svc/loop.py", "svc/jobs.py", "svc/__init__.py"}

@@ -72,7 +72,13 @@ def _header(statement: ast.AST, lines: list[str], pieces: list[str], first: int)
     """The lines from ``first`` to the last line of the header's own expressions, whole
     (with any comment on them: keeping it costs little); a comment after the colon, on
     lines of its own, is left out."""
-    pieces.extend(lines[first - 1:max(_header_end(statement), first)])
+    body = getattr(statement, "body", None)
+    line = getattr(statement, "lineno", 0)
+    if body and body[0].lineno == line + 1 and not _slice(lines[line], 0, body[0].col_offset).strip():
+        end = line  # the usual header on one line, its body starting the next: no search
+    else:
+        end = _header_end(statement)
+    pieces.extend(lines[first - 1:max(end, first)])
 
 
 def _header_end(node: ast.AST) -> int:

@@ -309,6 +309,15 @@ def _shared_shape(report: frozenset[str], severities: tuple, prefilter: bool, en
     return json.dumps([sorted(report), severities, prefilter, sorted(entry_functions)])
 
 
+def _size(task: FileTask) -> int:
+    if task.source is not None:
+        return len(task.source)
+    try:
+        return os.stat(task.path).st_size
+    except OSError:
+        return 0
+
+
 def _exit_with_parent(parent: int) -> None:
     """In each worker: exit when the run that started it is gone. A run killed outright
     (SIGKILL, an OOM kill, a CI timeout) would otherwise leave its workers waiting forever
@@ -335,10 +344,17 @@ def _analyze(tasks: list[FileTask], indexes: list[int], jobs: int) -> list[FileR
 
     load_parser()  # once, before the workers fork, rather than once in each of them
     chunksize = max(1, len(todo) // (workers * 32))
+    # The largest files first: a large file handed out last would keep one worker busy
+    # while the others wait.
+    order = sorted(range(len(todo)), key=lambda position: -_size(todo[position]))
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_exit_with_parent,
                                  initargs=(os.getpid(),)) as pool:
-            return list(pool.map(analyze_file, todo, chunksize=chunksize))
+            done = list(pool.map(analyze_file, [todo[position] for position in order], chunksize=chunksize))
+        results: list[FileResult] = [done[0]] * len(todo)
+        for position, result in zip(order, done):
+            results[position] = result
+        return results
     except (OSError, RuntimeError) as exc:  # no fork/semaphores here: do it in-process
         print(f"twelvecheck: parallel run unavailable ({exc}); continuing in one process", file=sys.stderr)
         return [analyze_file(task) for task in todo]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -31,6 +32,8 @@ from twelvecheck.files.modulepath import module_name_from_path
 from twelvecheck.program.project import Project, command_convention, is_test_path
 
 Analyze = Callable[[list[FileTask]], list[FileResult]]
+_IMPORT_RE = re.compile(r"^[ \t]*(?:import[ \t]+(?P<plain>[\w. \t,]+)|from[ \t]+(?P<source>\.*[\w.]*)[ \t]+import"
+                        r"[ \t]+(?P<names>\([\w, \t\n]*\)|[\w. \t,]+))", re.M)
 
 
 class FactClosure:
@@ -56,11 +59,40 @@ class FactClosure:
         roots = [index for index, task in enumerate(self.tasks)
                  if task.kind == "python" and self._may_start(index, task)]
         wanted = {self._module(index) for index in roots}
+        # The project's modules an entry point imports are almost always asked for next:
+        # their facts come in the first pass too, rather than in a wave of their own.
+        wanted |= {module for index in roots for module in self._imports_of(index) if module in self.by_module}
         for index, task in enumerate(self.tasks):
             if task.kind == "python":
                 self.tasks[index] = dataclasses.replace(task, collect_facts=self._module(index) in wanted)
                 if self._module(index) in wanted:
                     self.asked.add(index)
+
+    def _imports_of(self, index: int) -> set[str]:
+        """The modules a file imports, read from its text (a guess for the first pass only:
+        a module missed here is asked for by a later wave, one taken wrongly costs its facts)."""
+        task = self.tasks[index]
+        try:
+            text = Path(task.path).read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            return set()
+        module = self.modules[index]
+        package = module if os.path.basename(task.path) == "__init__.py" else module.rpartition(".")[0]
+        found: set[str] = set()
+        for match in _IMPORT_RE.finditer(text):
+            if match.group("plain"):
+                found.update(part.split()[0] for part in match.group("plain").split(",") if part.strip())
+                continue
+            source = match.group("source")
+            dots = len(source) - len(source.lstrip("."))
+            if dots:
+                base = package.split(".") if package else []
+                base = base[:len(base) - (dots - 1)] if dots > 1 else base
+                source = ".".join([*base, source.lstrip(".")]).strip(".")
+            found.add(source)
+            found.update(f"{source}.{name.split()[0]}" for name in match.group("names").strip("()").split(",")
+                         if name.strip())
+        return found
 
     def _may_start(self, index: int, task: FileTask) -> bool:
         if is_test_path(task.display_path):
