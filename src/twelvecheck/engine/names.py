@@ -35,12 +35,15 @@ def dotted_name(node: "cst.BaseExpression | ast.expr") -> str | None:
             return None
         parts.append(node.id)
         return ".".join(reversed(parts))
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
+    # type() rather than isinstance: libcst's classes are ABCs (slow to test), and these two
+    # have no subclasses.
+    attribute, name = cst.Attribute, cst.Name
+    while type(node) is attribute:
+        parts.append(node.attr.value)  # type: ignore[union-attr]
+        node = node.value  # type: ignore[union-attr]
+    if type(node) is not name:
         return None
-    parts.append(node.value)
+    parts.append(node.value)  # type: ignore[union-attr]
     return ".".join(reversed(parts))
 
 

@@ -122,18 +122,20 @@ def walk(root: cst.CSTNode, on_visit: Callable[[cst.CSTNode], bool],
         return
 
     skipped = punctuation_types()
+    kinds = _VALUE_KINDS
 
     def visit(node: cst.CSTNode) -> None:
         called = calls_for is None or type(node) in calls_for
         if not called or on_visit(node):
             for name in _child_fields(type(node)):
                 value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
+                kind = kinds.get(type(value)) or _value_kind(type(value))
+                if kind is _NODE:
                     if type(value) not in skipped:
                         visit(value)
-                elif isinstance(value, (list, tuple)):
+                elif kind is _SEQUENCE:
                     for item in value:
-                        if isinstance(item, cst.CSTNode) and type(item) not in skipped:
+                        if (kinds.get(type(item)) or _value_kind(type(item))) is _NODE and type(item) not in skipped:
                             visit(item)
         if called:
             on_leave(node)
@@ -146,15 +148,32 @@ def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
     walk skips. ``CSTNode.children`` builds them through libcst's visitor, which validates
     every node again: for a rule that reads a function's body this costs many times more."""
     skipped = punctuation_types()
+    kinds = _VALUE_KINDS
     found = []
     for name in _child_fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        kind = kinds.get(type(value)) or _value_kind(type(value))
+        if kind is _NODE:
             if type(value) not in skipped:
                 found.append(value)
-        elif isinstance(value, (list, tuple)):
-            found.extend(item for item in value if isinstance(item, cst.CSTNode) and type(item) not in skipped)
+        elif kind is _SEQUENCE:
+            found.extend(item for item in value
+                         if (kinds.get(type(item)) or _value_kind(type(item))) is _NODE and type(item) not in skipped)
     return found
+
+
+# What a field's value is, by its type: a node, a sequence of them, or neither. libcst's
+# node classes are ABCs, and isinstance against an ABC costs several times a dict lookup;
+# the walk asks it about every field of every node.
+_NODE, _SEQUENCE, _OTHER = "node", "sequence", "other"
+_VALUE_KINDS: dict[type, str] = {}
+
+
+def _value_kind(value_type: type) -> str:
+    kind = _NODE if issubclass(value_type, cst.CSTNode) else \
+        _SEQUENCE if issubclass(value_type, (list, tuple)) else _OTHER
+    _VALUE_KINDS[value_type] = kind
+    return kind
 
 
 def handles_punctuation(type_names: Iterable[str]) -> bool:
