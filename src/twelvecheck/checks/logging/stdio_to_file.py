@@ -9,29 +9,14 @@ from twelvecheck.program.values.exprs import (
     argument, is_path_expression, is_stdio_device, keyword_argument, opened_path, subexpressions,
 )
 from twelvecheck.engine.rule import Invalid, Rule, Valid
+# python-daemon's DaemonContext points the process's stdout/stderr at the files it is given
+# (as keyword arguments, or as attributes set before the daemon starts); its DaemonRunner
+# at its app's stdout_path/stderr_path.
+from twelvecheck.program.python_daemon import APP_STREAM_PATHS, is_daemon_context, is_daemon_runner
 
 STREAMS = {"sys.stdout": "stdout", "sys.stderr": "stderr", "sys.__stdout__": "stdout", "sys.__stderr__": "stderr"}
 REDIRECTS = {"contextlib.redirect_stdout": "stdout", "contextlib.redirect_stderr": "stderr"}
 STREAM_FDS = {1: "stdout", 2: "stderr"}
-# Daemonizers that point the process's stdout/stderr at the files they are given (as
-# keyword arguments, or as attributes set before the daemon starts): python-daemon's
-# DaemonContext (PEP 3143; ``daemon.daemon`` is its module). A copy vendored inside the
-# project (``myapp._vendor.daemon``) is the same class.
-DAEMON_CONTEXTS = frozenset({"daemon.DaemonContext", "daemon.daemon.DaemonContext"})
-
-
-# python-daemon's DaemonRunner(app) opens ``app.stdout_path`` and ``app.stderr_path`` as the
-# context's stdout and stderr.
-DAEMON_RUNNERS = frozenset({"daemon.runner.DaemonRunner"})
-APP_STREAM_PATHS = {"stdout_path": "stdout", "stderr_path": "stderr"}
-
-
-def is_daemon_context(qualified: str | None) -> bool:
-    return qualified is not None and (qualified in DAEMON_CONTEXTS or qualified.endswith(".daemon.DaemonContext"))
-
-
-def is_daemon_runner(qualified: str | None) -> bool:
-    return qualified is not None and (qualified in DAEMON_RUNNERS or qualified.endswith(".daemon.runner.DaemonRunner"))
 
 
 def _stream_paths(cls: cst.ClassDef) -> list[tuple[str, cst.BaseExpression]]:

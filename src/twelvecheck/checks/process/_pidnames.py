@@ -3,9 +3,8 @@
 Used by TWC101. Written data is the process id when it comes from ``os.getpid()`` (through
 local names and ``self`` attributes the class assigns it), or is a parameter its callers
 give the process id (a question for the whole program). A path is a PID file's by its
-text (``"app.pid"``, ``"/run/pidfile"``). Names are still read for one thing, a project's
-pid-file object (``PIDLockFile``, ``self.pidfile``): see rules/TWC101.md, "What is decided
-how"; ``rapid`` or ``waitpid_lock`` name no pid file.
+text (``"app.pid"``, ``"/run/pidfile"``). No identifier's name counts (rules/TWC101.md,
+"What is decided how").
 """
 
 from __future__ import annotations
@@ -26,10 +25,6 @@ if TYPE_CHECKING:
 # The prefilter's tokens: every name or string these helpers accept contains one of them.
 PID_TOKENS = ("pid", "PID", "Pid")
 
-_PID_FILE_WORDS = ("pidfile", "pidlock", "pidpath", "piddir", "pidfd")
-_PID_FILE_NOUNS = frozenset({"file", "lock", "path", "dir", "fd", "filename"})
-# Words of an identifier: snake_case parts and CamelCase humps (PIDLockFile -> PID Lock File).
-_WORD_RE = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
 # A path literal that names a PID file: "app.pid", "%s.pid", "/run/app/pidfile".
 _PID_PATH_LITERAL_RE = re.compile(r"\.pid(?![A-Za-z0-9_])|pid[-_]?file|pid[-_]?lock", re.I)
 # Paths whose file is not a PID file even when a pid goes into its name or content.
@@ -43,41 +38,19 @@ def mentions_pid(text: str) -> bool:
     return any(token in text for token in PID_TOKENS)
 
 
-def _last_name(node: cst.BaseExpression) -> str | None:
-    dotted = dotted_name(node)
-    return dotted.rsplit(".", 1)[-1] if dotted else None
-
-
-def names_pid_file(name: str | None) -> bool:
-    """``pidfile``, ``pid_file``, ``PIDLockFile``, ``pidfile_path``, ``_pid_fd``; not
-    ``_waitpid_lock`` (the word is "waitpid")."""
-    if not name or not mentions_pid(name):
-        return False
-    words = [word.lower() for word in _WORD_RE.findall(name)]
-    for index, word in enumerate(words):
-        if word.startswith(_PID_FILE_WORDS):
-            return True
-        if word == "pid" and index + 1 < len(words) and words[index + 1] in _PID_FILE_NOUNS:
-            return True
-    return False
-
-
-def expression_names_pid_file(node: cst.BaseExpression, ctx: "FileContext", assigned: "AssignedValues",
-                              by_name: bool = True) -> bool:
-    """Whether a path expression names a PID file: a literal ending in ``.pid`` (through
-    local names), and with ``by_name`` a PID-file name anywhere in it or a bare ``pid``
-    name as the whole path (``open(self.pid, "w")``). A pid inside a longer name
+def expression_names_pid_file(node: cst.BaseExpression, ctx: "FileContext", assigned: "AssignedValues") -> bool:
+    """Whether a path expression's text names a PID file: a literal ending in ``.pid`` or
+    naming a pidfile (through local names). A pid inside a longer name
     (``f"/tmp/job-{os.getpid()}.log"``) does not count, nor do /proc, /sys and cgroup files."""
-    found = _scan_path(node, ctx, assigned, whole=True, depth=0, by_name=by_name)
-    return found is True
+    return _scan_path(node, ctx, assigned, depth=0) is True
 
 
 def expression_is_system_path(node: cst.BaseExpression, ctx: "FileContext", assigned: "AssignedValues") -> bool:
     """A /proc, /sys or cgroup path: a pid written there is not a PID file."""
-    return _scan_path(node, ctx, assigned, whole=True, depth=0, by_name=False) is False
+    return _scan_path(node, ctx, assigned, depth=0) is False
 
 
-def _scan_path(node, ctx, assigned, whole: bool, depth: int, by_name: bool) -> bool | None:
+def _scan_path(node, ctx, assigned, depth: int) -> bool | None:
     """True: names a PID file; None: nothing found; False: a system path (veto)."""
     if depth > _MAX_DEPTH:
         return None
@@ -86,15 +59,11 @@ def _scan_path(node, ctx, assigned, whole: bool, depth: int, by_name: bool) -> b
     if isinstance(node, cst.FormattedStringText):
         return _scan_literal(node.value)
     if isinstance(node, (cst.Name, cst.Attribute)):
-        name = _last_name(node)
-        if by_name and (names_pid_file(name) or (whole and name is not None and name.lower() == "pid"
-                                                 and mentions_pid(name))):
-            return True
         result = None
         for value in assigned.values(node):
             if value is node:
                 continue
-            found = _scan_path(value, ctx, assigned, whole, depth + 1, by_name)
+            found = _scan_path(value, ctx, assigned, depth + 1)
             if found is False:
                 return False
             result = result or found
@@ -116,7 +85,7 @@ def _scan_path(node, ctx, assigned, whole: bool, depth: int, by_name: bool) -> b
         children = [e.value for e in node.elements]
     result = None
     for child in children:
-        found = _scan_path(child, ctx, assigned, False, depth + 1, by_name)
+        found = _scan_path(child, ctx, assigned, depth + 1)
         if found is False:
             return False
         result = result or found

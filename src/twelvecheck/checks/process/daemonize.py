@@ -15,8 +15,8 @@ from twelvecheck.program.values.module_model import ModuleModel
 from twelvecheck.deploy.options import detaching
 from twelvecheck.program.values.exprs import keyword_argument
 from twelvecheck.engine.rule import Invalid, Rule, Valid
+from twelvecheck.program.python_daemon import is_daemon_context
 
-DAEMON_CONTEXTS = frozenset({"daemon.DaemonContext", "daemon.daemon.DaemonContext"})
 DAEMONIZERS = frozenset({"daemonize.Daemonize", "daemon.runner.DaemonRunner", "twisted.scripts._twistd_unix.daemonize"})
 
 
@@ -116,7 +116,7 @@ class Daemonize(Rule):
         elif helper is not None and self.functions.is_fork_helper(helper):
             # Forks and lets the parent leave: called before setsid, the parent is gone.
             self.routines[-1].forks = self.routines[-1].exits = True
-        elif qualified in DAEMON_CONTEXTS:
+        elif is_daemon_context(qualified):
             detach = keyword_argument(node, "detach_process")
             if detach is None or not (isinstance(detach.value, cst.Name) and detach.value.value == "False"):
                 self._report_daemonizer(node, "daemon.DaemonContext()")

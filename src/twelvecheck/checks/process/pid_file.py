@@ -15,17 +15,17 @@ from twelvecheck.checks.process._launch import (
 )
 from twelvecheck.deploy.options import pid_files
 from twelvecheck.program.values.exprs import (
-    argument, is_none, is_stringish, keyword_argument, string_value, subexpressions, target_key,
+    argument, is_none, keyword_argument, string_value, subexpressions, target_key,
 )
 from twelvecheck.checks.process._pidnames import (
     PID_TOKENS, Parameter, data_is_pid, expression_is_system_path, expression_names_pid_file,
-    names_pid_file,
 )
 from twelvecheck.core.findings import Requires
 from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.engine.names import dotted_name
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 from twelvecheck.program.frameworks import STDLIB_MODULES
+from twelvecheck.program.python_daemon import CONTEXT_PID_LOCK_ATTRIBUTE, is_daemon_context
 
 # Third-party PID lock files: constructing one creates (or prepares) the file.
 PID_LOCK_CLASSES = frozenset({
@@ -37,11 +37,9 @@ PID_LOCK_CLASSES = frozenset({
 })
 # python-daemon's DaemonRunner(app) locks a PID file at ``app.pidfile_path`` unless it is None.
 APP_PIDFILE_RUNNERS = {"daemon.runner.DaemonRunner": "pidfile_path"}
-# Daemonizers whose pid file argument makes them write one.
-DAEMONIZERS_PIDFILE_ARG = {
-    "daemon.DaemonContext": ("pidfile",), "daemon.daemon.DaemonContext": ("pidfile",),
-    "daemonize.Daemonize": ("pid", "pidfile"),
-}
+# Daemonizers whose pid file argument makes them write one (and python-daemon's contexts,
+# by their PID lock's keyword).
+DAEMONIZERS_PIDFILE_ARG = {"daemonize.Daemonize": ("pid", "pidfile")}
 # Calls into these are no project helper (``logging.info(fmt, pidfile, pid)``).
 WRITE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open"})
 # Calls whose result is a writable file (or descriptor) when it is written to.
@@ -52,9 +50,8 @@ FILE_SOURCES = frozenset({
 WRITE_FLAGS = frozenset({"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND", "O_EXCL"})
 WRITE_METHODS = frozenset({"write", "writelines"})
 PATH_WRITE_METHODS = frozenset({"write_text", "write_bytes"})
-# Methods that take or create the lock of a pid-file object (``Pidfile(p).create(pid)``).
-LOCK_METHODS = frozenset({"create", "acquire", "lock", "__enter__"})
-THREAD_LOCKS = frozenset({"threading.Lock", "threading.RLock", "asyncio.Lock", "multiprocessing.Lock"})
+# Methods that take the lock of a PID lock object (PEP 3143's lock protocol, lockfile's).
+LOCK_METHODS = frozenset({"acquire", "lock", "__enter__"})
 
 
 @dataclass
@@ -139,7 +136,7 @@ class PidFile(Rule):
         path = self._written_path(value)
         if path is None:
             return False
-        if expression_names_pid_file(path, self.ctx, self.assigned, by_name=False):
+        if expression_names_pid_file(path, self.ctx, self.assigned):
             self.handled.add(id(value))
             self.report(value, what="a PID file is opened for writing")
             return True
@@ -189,8 +186,8 @@ class PidFile(Rule):
             return
         if qualified in PID_LOCK_CLASSES:
             self.report(node, what=f"{qualified.rsplit('.', 1)[-1]}(...) creates a PID lock file")
-        elif qualified in DAEMONIZERS_PIDFILE_ARG:
-            self._check_daemonizer(node, qualified)
+        elif qualified in DAEMONIZERS_PIDFILE_ARG or is_daemon_context(qualified):
+            self._check_daemonizer(node, qualified)  # type: ignore[arg-type]
         elif qualified in APP_PIDFILE_RUNNERS:
             app = argument(node, 0, "app")
             if app is not None and self._sets_attribute(app, APP_PIDFILE_RUNNERS[qualified]):
@@ -214,20 +211,20 @@ class PidFile(Rule):
             receiver, data = node.func.value, node.args[0].value
             if not expression_is_system_path(receiver, self.ctx, self.assigned):
                 pid = data_is_pid(data, self.ctx, self.assigned, strict=True)
-                if expression_names_pid_file(receiver, self.ctx, self.assigned, by_name=False) or pid is True:
+                if expression_names_pid_file(receiver, self.ctx, self.assigned) or pid is True:
                     self.report(node, what=f"Path.{name}() writes a PID file")
                 elif isinstance(pid, Parameter):
                     self.report(node, what=f"Path.{name}() writes a PID file", requires=_given(pid))
         elif self._hands_over_process_id(node):
             pass  # reported, if the function it calls writes what it is given
         elif name in LOCK_METHODS and isinstance(node.func, cst.Attribute):
-            if self._is_pid_lock_object(node.func.value):
-                self.report(node, what=f"a pid-file object's .{name}() writes the PID file")
+            if self._is_context_pid_lock(node.func.value):
+                self.report(node, what=f"the daemon context's .{name}() of its PID lock (pidfile) writes the PID file")
         elif qualified == "builtins.print":
             self._check_print(node)
         else:
             opened = self._written_path(node)
-            if opened is not None and expression_names_pid_file(opened, self.ctx, self.assigned, by_name=False):
+            if opened is not None and expression_names_pid_file(opened, self.ctx, self.assigned):
                 self.report(node, what="a PID file is opened for writing")
 
     def _check_tools(self, node: cst.Call, qualified: str | None) -> bool:
@@ -267,7 +264,7 @@ class PidFile(Rule):
         return False
 
     def _check_daemonizer(self, node: cst.Call, qualified: str) -> None:
-        for keyword in DAEMONIZERS_PIDFILE_ARG[qualified]:
+        for keyword in DAEMONIZERS_PIDFILE_ARG.get(qualified, ("pidfile",)):
             arg = keyword_argument(node, keyword)
             if arg is not None and not is_none(arg.value):
                 if isinstance(arg.value, cst.Call):
@@ -276,11 +273,9 @@ class PidFile(Rule):
                 return
 
     def _check_entered(self, item: cst.BaseExpression) -> None:
-        """``with PidFile(...):`` / ``with Pidfile(path):`` enters a pid lock of the project's own."""
-        if isinstance(item, cst.Call) and self.ctx.qualify(item.func) not in PID_LOCK_CLASSES:
-            if _is_pid_file_class(callee_name(item)):
-                self.handled.add(id(item))
-                self.report(item, what=f"entering {callee_name(item)}(...) writes a PID file")
+        """``with self.pidfile:`` in python-daemon's own DaemonContext (see _is_context_pid_lock)."""
+        if self._is_context_pid_lock(item):
+            self.report(item, what="the daemon context enters its PID lock (pidfile), which writes the PID file")
 
     def _pid_write(self, receiver: cst.BaseExpression, data: cst.BaseExpression) -> "_PidWrite | None":
         """Data that is the process id (around it only format fields and whitespace), or a
@@ -329,21 +324,14 @@ class PidFile(Rule):
                 found = found or value
         return found
 
-    def _is_pid_lock_object(self, receiver: cst.BaseExpression) -> bool:
-        """``Pidfile(path)``, ``self.pidfile``, or a ``pidlock`` assigned a pid-file object
-        here; a ``pid_lock`` may as well be a threading lock guarding a pid."""
-        if isinstance(receiver, cst.Call):
-            return _is_pid_file_class(callee_name(receiver))
-        key = target_key(receiver)
-        name = key.rsplit(".", 1)[-1] if key else None
-        if not names_pid_file(name):
+    def _is_context_pid_lock(self, receiver: cst.BaseExpression) -> bool:
+        """``self.pidfile`` in a method of python-daemon's DaemonContext, a copy of the library
+        the project carries: PEP 3143 makes that attribute the PID lock the context enters
+        (program/python_daemon.py). Elsewhere a lock object is judged by what its class does:
+        a project's class that writes the process id is reported at that write."""
+        if target_key(receiver) != f"self.{CONTEXT_PID_LOCK_ATTRIBUTE}" or not self.ctx.classes:
             return False
-        values = [v for v in self.assigned.values(receiver) if v is not receiver]
-        if any(isinstance(v, cst.Call) and _is_pid_file_class(callee_name(v)) for v in values):
-            return True
-        if any(isinstance(v, cst.Call) and self.ctx.qualify(v.func) in THREAD_LOCKS for v in values):
-            return False
-        return "file" in (name or "").lower() and not any(is_stringish(v) for v in values)
+        return is_daemon_context(f"{self.ctx.module_name}.{self.ctx.classes[-1].name.value}")
 
     def _hands_over_process_id(self, node: cst.Call) -> bool:
         """A function of another module of the project given the process id
@@ -549,6 +537,53 @@ class PidFile(Rule):
             def main(out):
                 daemon.runner.DaemonRunner(Agent(out)).do_action()
             """),
+        # A lock object of the project is judged by what its class does, never by its name:
+        # a class that writes the process id itself is reported at that write, in its own
+        # module, and the places that make, enter or lock one are not reported again.
+        Valid("""
+            from svc.locking import Guard
+
+            def serve(path):
+                with Guard(path):
+                    run()
+
+            def claim(path):
+                guard = Guard(path)
+                guard.acquire()
+                return guard
+            """, filename="svc/main.py", files=(
+                ("svc/__init__.py", ""),
+                ("svc/locking.py", "import os\n\nclass Guard:\n    def __init__(self, path):\n"
+                                   "        self.path = path\n\n    def acquire(self):\n"
+                                   "        with open(self.path, 'w') as out:\n"
+                                   "            out.write(str(os.getpid()))\n\n"
+                                   "    def __enter__(self):\n        self.acquire()\n        return self\n"),
+            ), elsewhere=(("svc/locking.py", (8,)),)),
+        # ... and an object named like a PID file whose class this run cannot see is no
+        # finding: a name says nothing of what the class does.
+        Valid("""
+            from myproject.pidfile import Pidfile
+            class Arbiter:
+                def start(self):
+                    self.pidfile = Pidfile(self.cfg.pidfile)
+                    self.pidfile.create(self.cfg.workers)
+            def create_pidlock(pidfile):
+                pidlock = Pidfile(pidfile)
+                pidlock.acquire()
+                with Pidfile(pidfile):
+                    pass
+                return pidlock
+            """),
+        # The same attribute in a class that is not python-daemon's context is another
+        # object, judged by its own class.
+        Valid("""
+            class DaemonContext:
+                def __init__(self, pidfile=None):
+                    self.pidfile = pidfile
+
+                def open(self):
+                    self.pidfile.__enter__()
+            """, filename="svc/context.py", files=(("svc/__init__.py", ""),)),
     ]
 
     INVALID = [
@@ -642,17 +677,23 @@ class PidFile(Rule):
             with Pf("worker"):
                 pass
             """, lines=(4, 5, 6)),
+        # python-daemon's DaemonContext (PEP 3143) enters the PID lock it is given as
+        # ``pidfile`` when it opens: a copy of the library inside the project says so in its
+        # own ``open()`` (the lock itself comes from the caller).
         Invalid("""
-            from myproject.pidfile import Pidfile
-            class Arbiter:
-                def start(self):
-                    self.pidfile = Pidfile(self.cfg.pidfile)
-                    self.pidfile.create(self.pid)
-            def create_pidlock(pidfile):
-                pidlock = Pidfile(pidfile)
-                pidlock.acquire()
-                return pidlock
-            """, lines=(5, 8)),
+            class DaemonContext:
+                def __init__(self, pidfile=None):
+                    self.pidfile = pidfile
+
+                def open(self):
+                    if self.pidfile is not None:
+                        self.pidfile.__enter__()
+
+                def __enter__(self):
+                    with self.pidfile:
+                        pass
+            """, filename="vendor/daemon/daemon.py", files=(("vendor/__init__.py", ""), ("vendor/daemon/__init__.py", "")),
+            lines=(7, 10)),
         # A helper whose name says nothing, judged by its body: it opens a path and writes
         # the process id into it (reported at its open). A function of another module of the
         # project given a PID file's path and the process id is reported at the call.
@@ -774,9 +815,3 @@ class PidFile(Rule):
                         ("agent/settings.py", 'OUT = "/tmp/agent.out"\nRUN_DIR = "/tmp"\n\ndef loop():\n    pass\n')),
             lines=(10, 17)),
     ]
-
-
-def _is_pid_file_class(name: str | None) -> bool:
-    """A class named for a pid file: ``Pidfile``, ``PIDLockFile`` (CamelCase, so not a
-    function such as ``pidfile_path``)."""
-    return names_pid_file(name) and (name or "")[:1].isupper()
