@@ -27,10 +27,10 @@ SCHEDULING_APP = ("import os\nfrom apscheduler.schedulers.background import Back
 
 def validate(document: dict) -> None:
     schemas = {name: json.loads((SCHEMAS / name).read_text()) for name in
-               ("report-v1.schema.json", "formation-v1.schema.json")}
+               ("report-v1.schema.json", "formation-v2.schema.json")}
     registry = referencing.Registry().with_resources(
         (schema["$id"], referencing.Resource.from_contents(schema)) for schema in schemas.values())
-    jsonschema.Draft202012Validator(schemas["formation-v1.schema.json"], registry=registry).validate(document)
+    jsonschema.Draft202012Validator(schemas["formation-v2.schema.json"], registry=registry).validate(document)
 
 
 def check_json(run, *args: str, cwd: Path | None = None) -> list[dict]:
@@ -65,10 +65,10 @@ def test_the_sample_app_formation_as_a_table(run):
     assert result.returncode == 0, result.stderr  # findings are listed, not a failure
     assert result.stdout == (
         "fixtures/procfile-app/Procfile (formation: app.json)\n"
-        "PROCESS TYPE  COMMAND                    QUANTITY  SOURCE    FINDINGS\n"
-        "web           gunicorn bookshop.web:app  3         app.json  TWC401 (1)\n"
-        "worker        python -m bookshop.worker  -         -         TWC604 (1)\n"
-        "clock         python -m bookshop.clock   2         app.json  TWC603 (1)\n")
+        "PROCESS TYPE  COMMAND                    QUANTITY  SOURCE    RUNS                                       FINDINGS\n"
+        "web           gunicorn bookshop.web:app  3         app.json  fixtures/procfile-app/bookshop/web.py:app  TWC401 (1)\n"
+        "worker        python -m bookshop.worker  -         -         fixtures/procfile-app/bookshop/worker.py   TWC604 (1)\n"
+        "clock         python -m bookshop.clock   2         app.json  fixtures/procfile-app/bookshop/clock.py    TWC603 (1)\n")
     assert result.stderr == ""
 
 
@@ -115,7 +115,7 @@ def test_formation_entries_the_procfile_lacks_get_a_row(project, run):
     write(project, "app.json", '{"formation": {"web": {"quantity": 2}, "wrker": {"quantity": 1}}}\n')
     result = run("formation", "--no-color")
     assert result.stdout.splitlines()[-1].split() == ["wrker", "(not", "in", "the", "Procfile)", "1", "app.json",
-                                                      "TWC601", "(1)"]
+                                                      "-", "TWC601", "(1)"]
     web = result.stdout.splitlines()[2]
     assert web.split()[-1] == "-"  # the TWC601 finding is about wrker, not about web on line 1
     types = by_name(formation_json(run))
@@ -128,7 +128,7 @@ def test_no_procfile_is_a_clear_error(project, run):
     result = run("formation")
     assert result.returncode == 2
     assert result.stdout == ""
-    assert "no Procfile in . or above it" in result.stderr
+    assert "no Procfile, Compose file, Kubernetes manifest or platform descriptor in ." in result.stderr
     document = formation_json(run)
     assert document["apps"] == [] and "no Procfile" in document["errors"][0]["message"]
 

@@ -36,6 +36,10 @@ def sample_repo(tmp_path: Path) -> Path:
     (repo / "worker").mkdir()
     (repo / "worker" / "Procfile").write_text("worker: celery -A app worker --detach\nclock: celery -A app beat\n")
     (repo / "worker" / "app.json").write_text('{"formation": {"worker": {"quantity": 2}, "clock": {"quantity": 3}}}\n')
+    (repo / "deploy").mkdir()
+    (repo / "deploy" / "docker-compose.yml").write_text(
+        "services:\n  beat:\n    build: ..\n    command: celery -A app beat\n    scale: 2\n")
+    (repo / "fly.toml").write_text('app = "service"\n[processes]\n  web = "gunicorn app:app"\n')
     _git("add", ".", cwd=repo)
     return repo
 
@@ -66,6 +70,11 @@ def test_pre_commit_try_repo_runs_the_hook(sample_repo, tmp_path):
     assert deploy.returncode == 1, deploy_output
     assert "worker/Procfile:1:" in deploy_output and "TWC511" in deploy_output  # celery --detach
     assert "worker/app.json:1:" in deploy_output and "TWC603" in deploy_output  # the clock scaled to 3
+    # So is one that touches only a deployment descriptor (a Compose file; fly.toml is read).
+    compose = _try_repo(sample_repo, home, "deploy/docker-compose.yml", "fly.toml")
+    compose_output = compose.stdout + compose.stderr
+    assert compose.returncode == 1, compose_output
+    assert "deploy/docker-compose.yml:5:" in compose_output and "TWC603" in compose_output  # beat scaled to 2
 
 
 def test_pre_commit_fix_hook_applies_the_safe_fixes(sample_repo, tmp_path):

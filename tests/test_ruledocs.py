@@ -140,5 +140,7 @@ def test_the_inputs_a_document_names_are_the_files_its_rule_judges():
         assert bool(kinds & text_kinds) == ("logging-config" in inputs), code
         for kind in ("procfile", "appjson"):
             assert kind not in kinds or kind in inputs, code
+        for kind in ("compose", "platform"):  # descriptors are read with the process model
+            assert kind not in kinds or "process-model" in inputs, code
         if issubclass(rule, FormationRule):
             assert "process-model" in inputs, code

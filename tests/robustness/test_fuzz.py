@@ -140,6 +140,37 @@ def test_app_json_text_never_raises(text):
     _analyze(text.encode("utf-8", "surrogatepass"), kind="appjson", name="app.json")
 
 
+# Deployment descriptors: documents of the right shape with values of any shape, and raw text.
+COMPOSE_SERVICE = st.dictionaries(
+    st.sampled_from(["command", "entrypoint", "build", "image", "deploy", "scale", "profiles", "init", "x"]),
+    JSON_VALUES | st.fixed_dictionaries({"replicas": JSON_VALUES}), max_size=5)
+MANIFEST = st.fixed_dictionaries({
+    "apiVersion": st.sampled_from(["apps/v1", "batch/v1", "autoscaling/v2"]),
+    "kind": st.sampled_from(["Deployment", "CronJob", "DaemonSet", "HorizontalPodAutoscaler", "List", "Pod"]),
+    "metadata": st.fixed_dictionaries({"name": JSON_VALUES}),
+    "spec": JSON_VALUES | st.fixed_dictionaries({"replicas": JSON_VALUES, "template": st.fixed_dictionaries({
+        "spec": st.fixed_dictionaries({"containers": st.lists(st.dictionaries(
+            st.sampled_from(["name", "command", "args", "image"]), JSON_VALUES, max_size=4), max_size=3)})})}),
+})
+DESCRIPTORS = [("compose", "docker-compose.yml"), ("platform", "render.yaml"), ("platform", "heroku.yml"),
+               ("platform", "fly.toml"), ("platform", "railway.json"), ("platform", "railway.toml"),
+               ("yaml", "deploy.yaml")]
+
+
+@given(st.dictionaries(st.text(max_size=8), COMPOSE_SERVICE, max_size=4), st.lists(MANIFEST, max_size=3))
+def test_descriptors_of_any_shape_never_raise(services, manifests):
+    yaml = pytest.importorskip("yaml")
+    _analyze(yaml.safe_dump({"services": services}).encode(), kind="compose", name="docker-compose.yml")
+    _analyze(yaml.safe_dump_all(manifests).encode(), kind="yaml", name="deploy.yaml")
+    _analyze(yaml.safe_dump({"services": list(services.values())}).encode(), kind="platform", name="render.yaml")
+
+
+@given(st.sampled_from(DESCRIPTORS), st.text(max_size=400))
+def test_descriptor_text_never_raises(descriptor, text):
+    kind, name = descriptor
+    _analyze(text.encode("utf-8", "surrogatepass"), kind=kind, name=name)
+
+
 TOML_KEYS = ["select", "ignore", "exclude", "jobs", "fail-on", "format", "cache", "severity",
              "per-file-ignores", "output-format", "baseline", "unknown-key"]
 

@@ -17,12 +17,13 @@ import click
 from twelvecheck import __version__
 from twelvecheck.cli.exits import EXIT_ERROR, EXIT_OK, guarded, print_error
 from twelvecheck.cli.settings import prepare, use_color
-from twelvecheck.deploy.process_model import App, ProcessModel
+from twelvecheck.deploy.process_model import App, ProcessModel, ProcessType
 from twelvecheck.core.findings import Finding, Severity, ToolError
 from twelvecheck.run.runner import run
 
-JSON_SCHEMA_VERSION = 1
-_COLUMNS = ("PROCESS TYPE", "COMMAND", "QUANTITY", "SOURCE", "FINDINGS")
+JSON_SCHEMA_VERSION = 2
+_COLUMNS = ("PROCESS TYPE", "COMMAND", "QUANTITY", "SOURCE", "RUNS", "FINDINGS")
+_RUNS_WIDTH = 60
 _COMMAND_WIDTH = 48  # longer commands are cut in the text table (JSON has them whole)
 _SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -39,7 +40,8 @@ def _run(path: str | None, options: dict[str, Any]) -> int:
     errors = list(result.errors)
     apps = shown_apps(result.process_model)
     if not apps:
-        errors.append(ToolError(f"no Procfile in {path or '.'} or above it (up to the repository root): "
+        errors.append(ToolError(f"no Procfile, Compose file, Kubernetes manifest or platform descriptor in "
+                                f"{path or '.'} (nor a Procfile above it, up to the repository root): "
                                 "nothing declares the process types"))
     for error in errors:
         print_error(str(error))
@@ -51,23 +53,59 @@ def _run(path: str | None, options: dict[str, Any]) -> int:
 
 
 def shown_apps(model: ProcessModel | None) -> list[App]:
-    """The apps with a Procfile (an app.json alone declares no process type)."""
-    return [app for app in model.apps if app.procfile] if model is not None else []
+    """The apps that declare process types: with a Procfile or a descriptor (an app.json
+    alone declares none)."""
+    return [app for app in model.apps if app.procfile or app.declared or app.notes] if model is not None else []
 
 
 def _rows(app: App) -> list[dict[str, Any]]:
-    """One row per declared process type, then one per formation entry the Procfile lacks."""
+    """One row per process type the Procfile declares, then one per formation entry it
+    lacks, then the processes of each descriptor in file order."""
     rows = []
     for ptype in app.types:
-        rows.append({"name": ptype.name, "declared": True, "line": ptype.line, "command": ptype.command,
-                     "quantity": ptype.quantity, "source": ptype.source or None, "scheduler": ptype.scheduler,
-                     "files": sorted(ptype.files), "findings": app.findings.get(ptype.name, [])})
+        rows.append(_row(ptype, app.findings.get(ptype.name, [])))
     for name in app.undeclared():
         planned = app.formation.items[name]
-        rows.append({"name": name, "declared": False, "line": None, "command": None,
-                     "quantity": planned.quantity, "source": planned.source, "scheduler": None,
-                     "files": [], "findings": app.findings.get(name, [])})
+        rows.append({"name": name, "declared": False, "declared_in": None, "kind": "formation", "line": None,
+                     "command": None, "quantity": planned.quantity, "source": planned.source, "local": False,
+                     "scheduler": None, "runs": [], "not_analysed": "no file declares it", "files": [],
+                     "findings": app.findings.get(name, [])})
+    for ptype in app.declared:
+        rows.append(_row(ptype, ptype.findings))
     return rows
+
+
+def _row(ptype: ProcessType, findings: list[Finding]) -> dict[str, Any]:
+    runs = entry_points_of(ptype)
+    return {"name": ptype.name, "declared": True, "declared_in": ptype.path,
+            "kind": ptype.declared_kind or "procfile", "line": ptype.line, "command": ptype.command or None,
+            "quantity": ptype.quantity, "source": ptype.source or None, "local": ptype.local,
+            "scheduler": ptype.scheduler, "runs": runs, "not_analysed": None if runs else _why_not(ptype),
+            "files": sorted(ptype.files), "findings": findings}
+
+
+def entry_points_of(ptype: ProcessType) -> list[str]:
+    """Where the process's Python code starts: ``path``, ``path:attr``, a console script."""
+    runs = []
+    for target in ptype.targets:
+        if target.get("path"):
+            runs.append(f"{target['path']}:{target['attr']}" if target.get("attr") else target["path"])
+        elif target["kind"] == "console" and ptype.files:
+            runs.append(f"{target['name']} (console script)")
+    return runs
+
+
+def _why_not(ptype: ProcessType) -> str:
+    """Why no code of the process was followed: what the descriptor says, else the command."""
+    notes = [note for note in ptype.notes if "not analysed" in note]
+    if notes:
+        return notes[0].replace(": not analysed", "")
+    if not ptype.command:
+        return "no command"
+    missing = [target["name"] for target in ptype.targets if not target.get("path") and target["kind"] != "console"]
+    if missing:
+        return f"{', '.join(missing)} is not a file of the checked folders"
+    return "runs no Python code found in the checked folders"
 
 
 # -- text ----------------------------------------------------------------------------------
@@ -78,24 +116,34 @@ def render_text(apps: list[App], color: bool) -> str:
 
 def _table(app: App, color: bool) -> str:
     sources = app.formation.sources
-    heading = f"{app.procfile} (formation: {', '.join(sources)})" if sources else \
-        f"{app.procfile} (no formation: each platform's default quantities)"
+    declared_by = [path for path in (app.procfile, *app.descriptors) if path]
+    heading = f"{', '.join(declared_by) or app.directory} (formation: {', '.join(sources)})" if sources else \
+        f"{', '.join(declared_by) or app.directory}" + (" (no formation: each platform's default quantities)"
+                                                         if app.procfile else "")
     cells = [list(_COLUMNS)]
     counts = []
     for row in _rows(app):
-        command = row["command"] if row["declared"] else "(not in the Procfile)"
-        if len(command) > _COMMAND_WIDTH:
-            command = command[:_COMMAND_WIDTH - 3] + "..."
+        command = _cut(row["command"] if row["declared"] else "(not in the Procfile)", _COMMAND_WIDTH)
         quantity = "-" if row["quantity"] is None else str(row["quantity"])
-        cells.append([row["name"], command, quantity, row["source"] or "-", ""])
+        name = row["name"] if row["declared_in"] in (None, app.procfile) else f"{row['name']} ({row['kind']}" \
+            f"{', local' if row['local'] else ''}, {row['declared_in'].rsplit('/', 1)[-1]}:{row['line']})"
+        runs = ", ".join(row["runs"]) if row["runs"] else \
+            f"not analysed: {row['not_analysed']}" if row["declared"] else "-"
+        cells.append([name, command or "-", quantity, row["source"] or "-", _cut(runs, _RUNS_WIDTH), ""])
         counts.append(row["findings"])
     widths = [max(len(line[i]) for line in cells) for i in range(len(_COLUMNS) - 1)]
     lines = [click.style(heading, bold=True) if color else heading]
+    lines += [f"  note: {note}" for note in app.notes]
     for index, line in enumerate(cells):
         text = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line[:-1]))
         last = _COLUMNS[-1] if index == 0 else _finding_cell(counts[index - 1], color)
         lines.append(click.style(text + "  " + last, bold=True) if color and index == 0 else f"{text}  {last}")
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _cut(text: str | None, width: int) -> str:
+    text = " ".join((text or "").split())  # a command over several lines, on one
+    return text if len(text) <= width else text[:width - 3] + "..."
 
 
 def _finding_cell(findings: list[Finding], color: bool) -> str:
@@ -115,7 +163,7 @@ def _finding_cell(findings: list[Finding], color: bool) -> str:
 
 # -- JSON ----------------------------------------------------------------------------------
 def render_json(apps: list[App], errors: list[ToolError]) -> str:
-    """The shape documented in the README and src/twelvecheck/schemas/formation-v1.schema.json."""
+    """The shape documented in the README and src/twelvecheck/schemas/formation-v2.schema.json."""
     document = {
         "schema_version": JSON_SCHEMA_VERSION,
         "tool": {"name": "twelvecheck", "version": __version__},
@@ -123,6 +171,8 @@ def render_json(apps: list[App], errors: list[ToolError]) -> str:
             "directory": app.directory,
             "procfile": app.procfile,
             "app_json": app.appjson,
+            "descriptors": list(app.descriptors),
+            "notes": list(app.notes),
             "formation_sources": list(app.formation.sources),
             "process_types": [{
                 **{key: value for key, value in row.items() if key != "findings"},

@@ -14,6 +14,9 @@ from typing import Any
 from twelvecheck.core.findings import FileResult, Finding, Severity
 from twelvecheck.core.ruledocs import resolve_code
 from twelvecheck.deploy.appjson import AppJsonError
+from twelvecheck.deploy.declared import DescriptorError
+from twelvecheck.deploy.descriptor_documents import KUBERNETES, read_descriptor
+from twelvecheck.deploy.kubernetes import TemplateFile, looks_like_manifest
 from twelvecheck.deploy.documents import read_app_json, read_procfile
 from twelvecheck.deploy.formation import finding_key
 from twelvecheck.deploy.procfile import UnreadableProcfile, split_lines
@@ -22,9 +25,10 @@ from twelvecheck.engine.registry import load_rules, rules_of_kind
 from twelvecheck.engine.rule import DeployRule, FormationRule, Problem
 from twelvecheck.engine.suppressions import Suppression, Suppressions, directives, parse_codes
 from twelvecheck.engine.task import FileTask, FindingFactory
-from twelvecheck.files.kinds import APPJSON, PROCFILE, process_file_kind
+from twelvecheck.files.kinds import APPJSON, COMPOSE, PLATFORM, PROCFILE, process_file_kind
 
 Coded = tuple[str, Problem]  # a rule's code and one of its problems
+MAX_DESCRIPTOR_BYTES = 2 * 1024 * 1024
 
 
 def analyze_deploy_file(task: FileTask, result: FileResult) -> None:
@@ -35,8 +39,50 @@ def analyze_deploy_file(task: FileTask, result: FileResult) -> None:
         return
     if task.kind == APPJSON:
         _analyze_app_json(task, data, result)
+    elif task.kind in (COMPOSE, PLATFORM):
+        _analyze_descriptor(task, task.kind, data, result)
     else:
         _analyze_procfile(task, data, result)
+
+
+def read_manifest_facts(task: FileTask, result: FileResult) -> None:
+    """A YAML file's Kubernetes workloads, when it holds manifests (added to its facts; the
+    file's own rules, a logging configuration's, run as for any YAML file)."""
+    try:
+        data = task.source if task.source is not None else Path(task.path).read_bytes()
+    except OSError:
+        return  # the text rules report it
+    if len(data) > MAX_DESCRIPTOR_BYTES or not looks_like_manifest(data.decode("utf-8", "replace")):
+        return
+    _analyze_descriptor(task, KUBERNETES, data, result, quiet=True)
+
+
+def _analyze_descriptor(task: FileTask, kind: str, data: bytes, result: FileResult, quiet: bool = False) -> None:
+    """A Compose file, a platform's descriptor or a manifest: its declared processes become
+    facts for the process model; a file that cannot be read is a TWC001 (a YAML file that is
+    not a manifest after all says nothing)."""
+    if len(data) > MAX_DESCRIPTOR_BYTES:
+        _unreadable(task, result, [], f"larger than {MAX_DESCRIPTOR_BYTES // 1024} KiB: not a descriptor to read")
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if not quiet:
+            _unreadable(task, result, [], f"cannot decode as UTF-8 ({exc.reason} at byte {exc.start})",
+                        data.count(b"\n", 0, exc.start) + 1)
+        return
+    directory = Path(task.path).parent if task.source is None or task.in_place else None
+    try:
+        document = read_descriptor(kind, text, task.display_path, directory)
+    except TemplateFile as exc:
+        result.facts = {**(result.facts or {}), "declared": {"kind": kind, "processes": [], "note": exc.reason}}
+        return
+    except DescriptorError as exc:
+        if not quiet:
+            _unreadable(task, result, split_lines(text), exc.reason, exc.line, exc.column)
+        return
+    result.parsed = True
+    result.facts = {**(result.facts or {}), **document.facts()}
 
 
 def _analyze_procfile(task: FileTask, data: bytes, result: FileResult) -> None:
@@ -92,9 +138,9 @@ def formation_findings(model: Any, tasks: dict[str, FileTask]) -> tuple[list[Fin
     about: dict[tuple[str, str, int, int], tuple[str, ...]] = {}
     rules = [rule for rule in load_rules().values() if issubclass(rule, FormationRule)]
     for app in model.apps:
-        if app.procfile is None:
-            continue  # no Procfile next to the app.json: the process types are declared elsewhere
         for rule in rules:
+            if app.procfile is None and not (rule.judges_descriptors and app.declared):
+                continue  # an app.json alone: the process types are declared elsewhere
             for path, problem, types in rule.check_app(app):
                 by_file.setdefault(path, []).append((rule.code, problem))
                 about[(path, rule.code, problem.span.line, problem.span.column)] = types
@@ -107,10 +153,15 @@ def formation_findings(model: Any, tasks: dict[str, FileTask]) -> tuple[list[Fin
             text = Path(task.path).read_bytes().decode("utf-8", "replace")
         except OSError:
             continue
-        suppressions = comment_suppressions(text) if process_file_kind(path) == PROCFILE else Suppressions.empty()
+        suppressions = comment_suppressions(text) if _has_hash_comments(path) else Suppressions.empty()
         findings += make_findings(task, split_lines(text), problems, suppressions)
     concerns = {key: set(about[key]) for key in (finding_key(f) for f in findings) if key in about}
     return findings, concerns
+
+
+def _has_hash_comments(path: str) -> bool:
+    """Procfiles and the YAML and TOML descriptors take `#` comments (JSON takes none)."""
+    return process_file_kind(path) == PROCFILE or path.endswith((".yml", ".yaml", ".toml"))
 
 
 def comment_suppressions(text: str) -> Suppressions:

@@ -25,18 +25,17 @@ from pathlib import PurePosixPath
 
 from twelvecheck.deploy.declared import DeclaredProcess, DescriptorError, Replicas, whole_number
 from twelvecheck.deploy.yaml_tree import Node, YamlError, is_template, read_documents
+from twelvecheck.files.kinds import COMPOSE_NAME
 
-# docker-compose.yml, docker-compose.prod.yaml, compose.yaml, compose.override.yml ...
-_COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[.-](?P<variant>[\w.-]+?))?\.ya?ml$", re.I)
 DEVELOPMENT_VARIANTS = frozenset({"override", "dev", "development", "local", "debug", "test", "tests", "ci"})
 
 
 def is_compose_name(name: str) -> bool:
-    return _COMPOSE_NAME.match(name) is not None
+    return COMPOSE_NAME.match(name) is not None
 
 
 def is_development_compose(name: str) -> bool:
-    match = _COMPOSE_NAME.match(name)
+    match = COMPOSE_NAME.match(name)
     variant = (match.group("variant") or "").lower() if match else ""
     return any(part in DEVELOPMENT_VARIANTS for part in re.split(r"[.-]", variant) if part)
 
@@ -75,7 +74,7 @@ def _service(name: str, key: Node, node: Node, path: str, folder: str, local: bo
         process.command_line = (entrypoint or command).line  # type: ignore[union-attr]
         if entry_argv is None:
             process.notes.append("the image's ENTRYPOINT, if any, runs before this command")
-    process.dockerfile = _dockerfile(node.get("build"), folder)
+    process.context, process.dockerfile = _build(node.get("build"), folder)
     image = node.get("image")
     process.image = image.text() if image is not None else None
     if process.argv is None and process.dockerfile is None:
@@ -109,16 +108,18 @@ def _argv(node: Node | None, process: DeclaredProcess) -> list[str] | None:
         return None
 
 
-def _dockerfile(build: Node | None, folder: str) -> str | None:
-    """The Dockerfile a ``build`` names, relative to the repository (None for a remote context)."""
+def _build(build: Node | None, folder: str) -> tuple[str | None, str | None]:
+    """(build context, Dockerfile) a ``build`` names, as display paths; (None, None) for a
+    remote context or none."""
     if build is None:
-        return None
+        return None, None
     context, dockerfile = (build.text(), None) if build.kind == "scalar" else (
         (build.get("context").text() if build.get("context") else "."),
         (build.get("dockerfile").text() if build.get("dockerfile") else None))
     if context is None or "://" in context or context.startswith("git@"):
-        return None
-    return posixpath.normpath(posixpath.join(folder, context, dockerfile or "Dockerfile"))
+        return None, None
+    context = posixpath.normpath(posixpath.join(folder, context))
+    return context, posixpath.normpath(posixpath.join(context, dockerfile or "Dockerfile"))
 
 
 def _replicas(node: Node, line: int) -> Replicas:

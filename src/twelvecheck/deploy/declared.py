@@ -36,7 +36,8 @@ class DeclaredProcess:
     replicas: Replicas | None = None
     local: bool = False  # declared for a developer's machine (an override named for development)
     schedule: str | None = None  # a cron schedule: the platform runs it as a clock
-    dockerfile: str | None = None  # the Dockerfile the process's image is built from (relative to the repo)
+    dockerfile: str | None = None  # the Dockerfile the process's image is built from (a display path)
+    context: str | None = None  # the folder the image is built from (a display path): where the code is
     image: str | None = None  # an image built elsewhere
     init: bool = False  # an init process is PID 1 (compose `init: true`)
     notes: list[str] = field(default_factory=list)
@@ -54,7 +55,7 @@ class DeclaredProcess:
         return {
             "name": self.name, "path": self.path, "line": self.line, "argv": self.argv, "shell": self.shell,
             "command_line": self.command_line, "replicas": self.replicas.to_facts() if self.replicas else None,
-            "local": self.local, "schedule": self.schedule, "dockerfile": self.dockerfile, "image": self.image,
+            "local": self.local, "schedule": self.schedule, "dockerfile": self.dockerfile, "context": self.context, "image": self.image,
             "init": self.init, "notes": self.notes,
         }
 

@@ -28,7 +28,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-PLATFORM_FILES = ("fly.toml", "render.yaml", "railway.json", "railway.toml", "heroku.yml")
 _SCALED_OUTSIDE = "set outside the file"
 
 

@@ -36,14 +36,38 @@ class ProcessType:
     targets: list[dict[str, Any]]
     files: set[str] = field(default_factory=set)  # Python files it runs (display paths)
     findings: list[Finding] = field(default_factory=list)
+    # A process a descriptor declares (deploy/declared.py) rather than a Procfile line: the
+    # file, its kind, the replicas it gives (count, line, source), and what was not analysed.
+    declared_in: str | None = None
+    declared_kind: str | None = None
+    replicas: dict[str, Any] | None = None
+    local: bool = False
+    notes: list[str] = field(default_factory=list)
+    lines: frozenset[int] = frozenset()  # the descriptor's lines about it (declaration, command, replicas)
+
+    @property
+    def path(self) -> str | None:
+        """The file that declares the process type."""
+        return self.declared_in or self.app.procfile
 
     @property
     def quantity(self) -> int | None:
+        if self.declared_in is not None:
+            return self.replicas["count"] if self.replicas else None
         return self.app.formation.quantity(self.name)
 
     @property
     def source(self) -> str:
+        if self.declared_in is not None:
+            if not self.replicas:
+                return ""
+            return f"{posixpath.basename(self.declared_in)}:{self.replicas['line']} {self.replicas['source']}"
         return self.app.formation.source_of(self.name)
+
+    @property
+    def analysed(self) -> bool:
+        """Whether the code the process runs is known: a command of its own, read."""
+        return self.declared_in is None or bool(self.command) and not any("not analysed" in n for n in self.notes)
 
 
 @dataclass
@@ -51,6 +75,9 @@ class App:
     directory: str  # display path of the folder ("." for the current one)
     procfile: str | None = None
     appjson: str | None = None
+    descriptors: list[str] = field(default_factory=list)  # Compose, Kubernetes, platform files
+    declared: list[ProcessType] = field(default_factory=list)  # the processes they declare
+    notes: list[str] = field(default_factory=list)  # descriptors passed over (a Helm template)
     types: list[ProcessType] = field(default_factory=list)
     formation: Formation = field(default_factory=Formation)
     # process type (declared, or only in the formation) -> the findings about it
@@ -85,7 +112,7 @@ class ProcessModel:
     unusable_quantities: dict[tuple[str, int, int], str] = field(default_factory=dict)
 
     def process_types(self) -> list[ProcessType]:
-        return [ptype for app in self.apps for ptype in app.types]
+        return [ptype for app in self.apps for ptype in (*app.types, *app.declared)]
 
     def about(self, finding: Finding) -> set[str] | None:
         """The process types a finding in a Procfile or app.json is about, when its line
@@ -126,12 +153,30 @@ def build_model(facts: dict[str, dict], cwd: Path, overrides: list[FormationOver
             for item in appjson["formation"]:
                 if not item["valid"]:
                     unusable[(path, item["value_line"], item["value_column"])] = item["type"]
+        declared = fact.get("declared")
+        if declared is not None:
+            _add_declared(apps, path, declared)
     model = ProcessModel(sorted(apps.values(), key=lambda a: a.directory), unusable_quantities=unusable)
     for override in overrides:
         app = _app_for(model, override, cwd)
         if app is not None:
             app.formation.add_override(override.quantities, override.source)
     return model
+
+
+def _add_declared(apps: dict[str, App], path: str, declared: dict[str, Any]) -> None:
+    """The processes a descriptor declares, as process types of the app of its folder."""
+    app = apps.setdefault(_folder(path), App(_folder(path)))
+    app.descriptors.append(path)
+    if declared.get("note"):
+        app.notes.append(f"{path}: {declared['note']}")
+    for process in declared["processes"]:
+        app.declared.append(ProcessType(
+            process["name"], app, process["line"], process["command"] or "", process["scheduler"],
+            process["targets"], declared_in=path, declared_kind=declared["kind"], replicas=process["replicas"],
+            local=process["local"], notes=list(process["notes"]),
+            lines=frozenset(line for line in (process["line"], process["command_line"],
+                                              (process["replicas"] or {}).get("line")) if line)))
 
 
 def _app_for(model: ProcessModel, override: FormationOverride, cwd: Path) -> App | None:
@@ -222,7 +267,7 @@ def _process_types_phrase(ptypes: list[ProcessType]) -> str:
     ``the code of process types 'a' and 'b' (app/Procfile)``."""
     by_file: dict[str, list[str]] = {}
     for ptype in ptypes:
-        by_file.setdefault(ptype.app.procfile or "Procfile", []).append(f"'{ptype.name}'")
+        by_file.setdefault(ptype.path or "Procfile", []).append(f"'{ptype.name}'")
     listed = " and ".join(f"{_names(names)} ({procfile})" for procfile, names in by_file.items())
     return f"process type {listed}" if len(ptypes) == 1 else f"the code of process types {listed}"
 
@@ -278,6 +323,10 @@ def apply_process_model(findings: list[Finding], model: ProcessModel, tasks: lis
         for name in app.undeclared():
             app.findings[name] = _in_order({id(f): f for f in by_type.get(name, ())
                                             if _affects(f, app, name, None, model)}, position)
+        for ptype in app.declared:
+            candidates = [*(f for f in by_path.get(ptype.declared_in or "", ()) if f.line in ptype.lines),
+                          *(f for path in sorted(ptype.files) for f in by_path.get(path, ()))]
+            ptype.findings = _in_order({id(f): f for f in candidates}, position)
     return findings
 
 
@@ -288,7 +337,8 @@ def _in_order(chosen: dict[int, Finding], position: dict[int, int]) -> list[Find
 def _escalate(findings: list[Finding], model: ProcessModel) -> None:
     """A finding whose rule document names a scale hazard (a scheduler, a PID file) is an
     error in code that a process type scaled above one runs, and says how many copies run."""
-    scaled_types = [p for p in model.process_types() if (p.quantity or 0) > 1]
+    # A process declared for a developer's machine runs there alone, however it is scaled.
+    scaled_types = [p for p in model.process_types() if (p.quantity or 0) > 1 and not p.local]
     docs = load_rule_docs()
     for finding in findings:
         doc = docs.get(finding.code)

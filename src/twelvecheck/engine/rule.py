@@ -311,6 +311,9 @@ class FormationRule(Rule):
     problem, the process types it is about)."""
 
     kinds: ClassVar[tuple[str, ...]] = ("procfile", "appjson")
+    # Whether the rule also judges the processes deployment descriptors declare (Compose,
+    # Kubernetes...): it then sees apps that have no Procfile.
+    judges_descriptors: ClassVar[bool] = False
 
     @classmethod
     def check_app(cls, app: Any) -> Iterable[tuple[str, Problem, tuple[str, ...]]]:

@@ -15,7 +15,9 @@ from typing import Callable
 
 from twelvecheck.core.findings import ToolError
 from twelvecheck.files.ignoring import Ignorer, inside
-from twelvecheck.files.kinds import LOGGING_CONFIG_SUFFIXES, PYTHON_SUFFIXES, config_kind, process_file_kind
+from twelvecheck.files.kinds import (
+    LOGGING_CONFIG_SUFFIXES, PLATFORM_FILES, PYTHON_SUFFIXES, config_kind, process_file_kind,
+)
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".bzr", "_darcs", ".jj",
@@ -53,13 +55,20 @@ def display_path(path: Path, cwd: Path) -> str:
 def _kind_of(path: Path, include_configs: bool, include_process_files: bool = False) -> str | None:
     if path.suffix in PYTHON_SUFFIXES:
         return "python"
-    if include_process_files:  # Procfile (and variants, monorepo ones too), app.json
+    if include_process_files:  # Procfile (and variants, monorepo ones too), app.json, descriptors
         kind = process_file_kind(path)
         if kind is not None:
             return kind
     if include_configs:
         return config_kind(path)
+    if include_process_files and path.suffix.lower() in _MANIFEST_SUFFIXES:
+        return "yaml"  # a Kubernetes manifest, if its content says so
     return None
+
+
+# YAML files are read for Kubernetes manifests when the process model is wanted, even where
+# no logging-configuration rule asks for them.
+_MANIFEST_SUFFIXES = (".yaml", ".yml")
 
 
 def discover(
@@ -217,10 +226,13 @@ def _kind_of_name(name: str, include_configs: bool, include_process_files: bool)
     suffix = _suffix(name)
     if suffix in PYTHON_SUFFIXES:
         return "python"
-    if include_process_files and ("procfile" in name.lower() or name == "app.json"):
+    if include_process_files and ("procfile" in name.lower() or name == "app.json" or "compose" in name
+                                  or name in PLATFORM_FILES):
         kind = process_file_kind(name)
         if kind is not None:
             return kind
     if include_configs:
         return LOGGING_CONFIG_SUFFIXES.get(suffix.lower())
+    if include_process_files and suffix.lower() in _MANIFEST_SUFFIXES:
+        return "yaml"  # a Kubernetes manifest, if its content says so
     return None

@@ -7,20 +7,28 @@ configurations) to the rules that read text of that kind.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 
 PYTHON = "python"
 PROCFILE = "procfile"
 APPJSON = "appjson"
-DEPLOY_KINDS = frozenset({PROCFILE, APPJSON})
+# Deployment descriptors (deploy/descriptor_documents.py): Compose files by name, the
+# platforms' own files by name; Kubernetes manifests are YAML files told by their content.
+COMPOSE = "compose"
+PLATFORM = "platform"
+PLATFORM_FILES = frozenset({"fly.toml", "render.yaml", "railway.json", "railway.toml", "heroku.yml"})
+DEPLOY_KINDS = frozenset({PROCFILE, APPJSON, COMPOSE, PLATFORM})
 PYTHON_SUFFIXES = (".py", ".pyw")
 # Files that may be logging configurations, by suffix: their kind.
 LOGGING_CONFIG_SUFFIXES = {".ini": "ini", ".cfg": "ini", ".conf": "ini", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 # Kinds whose comments start with `#` (suppression directives are read there).
-_HASH_COMMENTED = frozenset({PYTHON, PROCFILE, "ini", "yaml"})
+_HASH_COMMENTED = frozenset({PYTHON, PROCFILE, COMPOSE, "ini", "yaml"})
 # Variants meant for a developer's machine (`heroku local -f Procfile.dev`, foreman -f):
 # their findings are one severity lower.
 DEVELOPMENT_SUFFIXES = frozenset({"dev", "development", "local", "windows", "debug", "test", "tests"})
+# docker-compose.yml, compose.yaml, docker-compose.prod.yml, compose.override.yaml
+COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[.-](?P<variant>[\w.-]+?))?\.ya?ml$", re.I)
 _NOT_PROCFILE_SUFFIXES = frozenset({
     "py", "pyc", "pyw", "md", "rst", "json", "yml", "yaml", "toml", "ini", "cfg", "sh", "rb", "js", "ts",
     "lock", "orig", "rej", "bak", "swp", "j2", "jinja", "tmpl", "erb", "html", "cs", "go", "java",
@@ -28,10 +36,15 @@ _NOT_PROCFILE_SUFFIXES = frozenset({
 
 
 def process_file_kind(path: PurePath | str) -> str | None:
-    """"procfile" or "appjson" for the files that declare processes; None otherwise (by name)."""
+    """"procfile", "appjson", "compose" or "platform" for the files that declare processes;
+    None otherwise (by name)."""
     name = PurePath(path).name
     if name == "app.json":
         return "appjson"
+    if name in PLATFORM_FILES:
+        return PLATFORM
+    if "compose" in name and COMPOSE_NAME.match(name):
+        return COMPOSE
     lower = name.lower()
     if lower in ("procfile", "procfile.txt"):
         return "procfile"

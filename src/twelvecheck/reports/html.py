@@ -77,8 +77,10 @@ def _rule_html(doc: RuleDoc, on_page: set[str]) -> Markup:
 
 
 def _processes(result: RunResult) -> list[dict[str, Any]]:
-    """Each app (a folder with a Procfile or app.json) with its process types, the formation's
-    quantity for each, and formation entries for types the Procfile does not declare."""
+    """Each app (a folder with a Procfile, app.json or deployment descriptors) with its
+    process types, the formation's quantity for each, formation entries for types the
+    Procfile does not declare, and the processes each descriptor declares (with where they
+    are declared, their replicas and whether their code could be followed)."""
     model = result.process_model
     if model is None:
         return []
@@ -87,14 +89,22 @@ def _processes(result: RunResult) -> list[dict[str, Any]]:
     apps = []
     for app in model.apps:
         rows = [{"name": ptype.name, "command": ptype.command, "quantity": ptype.quantity,
-                 "source": ptype.source, "scheduler": ptype.scheduler,
-                 "findings": sum(1 for finding in ptype.findings if id(finding) in shown)}
+                 "source": ptype.source, "scheduler": ptype.scheduler, "declared_in": None, "local": False,
+                 "not_analysed": None, "findings": sum(1 for finding in ptype.findings if id(finding) in shown)}
                 for ptype in app.types]
         declared = {ptype.name for ptype in app.types}
-        rows += [{"name": name, "command": None, "quantity": planned.quantity,
-                  "source": planned.source, "scheduler": None, "findings": None}
+        rows += [{"name": name, "command": None, "quantity": planned.quantity, "source": planned.source,
+                  "scheduler": None, "declared_in": None, "local": False, "not_analysed": None, "findings": None}
                  for name, planned in app.formation.items.items() if name not in declared]
-        apps.append({"directory": app.directory, "procfile": app.procfile,
+        rows += [{"name": ptype.name, "command": ptype.command or "", "quantity": ptype.quantity,
+                  "source": ptype.source, "scheduler": ptype.scheduler,
+                  "declared_in": f"{ptype.declared_in}:{ptype.line}", "local": ptype.local,
+                  "not_analysed": None if ptype.analysed and ptype.files else next(
+                      (note.replace(": not analysed", "") for note in ptype.notes if "not analysed" in note),
+                      "no Python code found"),
+                  "findings": sum(1 for finding in ptype.findings if id(finding) in shown)}
+                 for ptype in app.declared]
+        apps.append({"directory": app.directory, "procfile": app.procfile, "descriptors": list(app.descriptors),
                      "formation": list(app.formation.sources), "rows": rows})
     return apps
 

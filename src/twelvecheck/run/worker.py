@@ -12,7 +12,7 @@ import sys
 import traceback
 
 from twelvecheck.core.findings import FileResult, ToolError
-from twelvecheck.deploy.analysis import analyze_deploy_file
+from twelvecheck.deploy.analysis import analyze_deploy_file, read_manifest_facts
 from twelvecheck.engine.analyze import analyze_python, analyze_text
 from twelvecheck.engine.task import FileTask
 from twelvecheck.engine.visitor import load_parser
@@ -37,6 +37,8 @@ def analyze_file(task: FileTask) -> FileResult:
             analyze_deploy_file(task, result)
         else:
             analyze_text(task, result)
+            if task.kind == "yaml":
+                read_manifest_facts(task, result)
     except Exception as exc:  # never a traceback for the user; the run goes on
         result.errors.append(ToolError(
             f"internal error: {type(exc).__name__}: {exc} "

@@ -1,0 +1,103 @@
+"""A deployment descriptor (Compose, Kubernetes, fly/render/railway, heroku.yml) as the process
+model reads it: its declared processes (``declared.py``), each with its command read the
+way a Procfile line's is (``shell_commands.py``: the tools it runs, whether it is a
+scheduler, the Python code it starts).
+
+A command's files are looked for where the process's code is: the build context of a
+Compose service (the folder its image is built from), else the repository root, where
+platforms build from. A command given as an argument vector is read word by word, never
+split again.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from twelvecheck.deploy.compose import read_compose
+from twelvecheck.deploy.declared import DeclaredProcess
+from twelvecheck.deploy.kubernetes import read_manifests
+from twelvecheck.deploy.platform_files import read_platform_file
+from twelvecheck.deploy.shell_commands import Invocation, read_command
+from twelvecheck.deploy.shell_words import QuoteError
+from twelvecheck.deploy.targets import scheduler_of, targets, tool_names
+from twelvecheck.files.ignoring import repository_root
+from twelvecheck.files.kinds import COMPOSE, PLATFORM
+
+KUBERNETES = "kubernetes"  # manifests come as YAML files, told apart by their content
+
+
+@dataclass
+class DescriptorDocument:
+    kind: str  # COMPOSE, KUBERNETES or PLATFORM
+    display_path: str
+    processes: list[DeclaredProcess]
+    directory: Path | None  # the descriptor's folder (None: standard input)
+
+    def facts(self) -> dict[str, Any]:
+        """What the process model needs of the file (plain data: it is cached)."""
+        root = repository_root(self.directory) if self.directory is not None else None
+        return {"declared": {"kind": self.kind, "processes": [
+            {**process.to_facts(), **_reading_facts(process, self.display_path, self.directory, root)}
+            for process in self.processes]}}
+
+
+def read_descriptor(kind: str, text: str, display_path: str, directory: Path | None) -> DescriptorDocument:
+    """Raises ``declared.DescriptorError`` for a file that cannot be read."""
+    name = posixpath.basename(display_path)
+    if kind == COMPOSE:
+        processes = read_compose(text, display_path)
+    elif kind == KUBERNETES:
+        processes = read_manifests(text, display_path)
+    elif kind == PLATFORM:
+        processes = read_platform_file(name, text, display_path)
+    else:
+        raise ValueError(f"not a descriptor kind: {kind}")
+    return DescriptorDocument(kind, display_path, processes, directory)
+
+
+def invocations_of(process: DeclaredProcess, base: Path | None, root: Path | None) -> list[Invocation]:
+    """The simple commands a declared process runs (none when it has no command of its own).
+    An argument vector is quoted word by word, so nothing in it is read as shell syntax."""
+    text = process.shell if process.shell is not None else (
+        " ".join(shlex.quote(word) for word in process.argv) if process.argv else None)
+    if text is None:
+        return []
+    try:
+        return read_command(text, base, root).invocations
+    except QuoteError:
+        process.notes.append("the command has an unterminated quote: not analysed")
+        return []
+
+
+def _reading_facts(process: DeclaredProcess, display_path: str, directory: Path | None,
+                   root: Path | None) -> dict[str, Any]:
+    base, shown_base = _code_folder(process, display_path, directory, root)
+    invocations = invocations_of(process, base, root)
+    return {
+        "scheduler": scheduler_of(process.name, invocations) if invocations or process.schedule is None else None,
+        "tools": tool_names(invocations),
+        # targets() names files relative to a display path's folder: that of the code folder
+        "targets": targets(invocations, posixpath.join(shown_base, "-"), base) if base is not None else [],
+        "command": process.command,
+    }
+
+
+def _code_folder(process: DeclaredProcess, display_path: str, directory: Path | None,
+                 root: Path | None) -> tuple[Path | None, str]:
+    """(the folder the process's code is in, that folder as a display path)."""
+    if directory is None:
+        return None, ""
+    shown_dir = posixpath.dirname(display_path)
+    if process.context is not None:
+        folder = (directory / posixpath.relpath(process.context, shown_dir or ".")).resolve()
+        if folder.is_dir():
+            return folder, process.context
+    if root is not None:
+        up = os.path.relpath(root.resolve(), directory.resolve()).replace(os.sep, "/")
+        return root, posixpath.normpath(posixpath.join(shown_dir, up))
+    return directory, shown_dir
