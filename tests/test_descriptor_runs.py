@@ -141,3 +141,20 @@ def test_the_html_report_lists_the_descriptors_processes(shop, run):
     assert "<code>docker-compose.yml</code>" in page and 'data-process-type="worker"' in page
     assert "not analysed: the command comes from the image postgres:16" in page
     assert "(docker-compose.yml:6)" in page  # where web is declared
+
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = "fixtures/descriptor-app"
+
+
+def test_the_sample_service_deployed_with_compose_and_kubernetes(run):
+    """The README of fixtures/descriptor-app says what each file shows; this is it."""
+    findings = {(f["path"].removeprefix(SAMPLE + "/"), f["code"], f["severity"])
+                for f in json.loads(run("check", "--no-cache", "--format", "json", SAMPLE, cwd=REPO).stdout)["findings"]}
+    assert findings == {("deploy/k8s/beat.yaml", "TWC603", "error"), ("shop/web.py", "TWC401", "error"),
+                        ("shop/worker.py", "TWC302", "warning")}
+    document = formation_json(run, SAMPLE, cwd=REPO)
+    kubernetes = by_name(document, app=[a["directory"] for a in document["apps"]].index(f"{SAMPLE}/deploy/k8s"))
+    assert {name: (t["quantity"], t["runs"]) for name, t in kubernetes.items()} == {
+        "beat": (2, [f"{SAMPLE}/shop/__init__.py"]), "web": (3, [f"{SAMPLE}/shop/web.py:app"]),
+        "worker": (2, [f"{SAMPLE}/shop/worker.py"]), "nightly": (1, [f"{SAMPLE}/shop/nightly.py"])}

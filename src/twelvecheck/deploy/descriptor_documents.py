@@ -11,7 +11,6 @@ split again.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import shlex
 from dataclasses import dataclass
@@ -76,28 +75,39 @@ def invocations_of(process: DeclaredProcess, base: Path | None, root: Path | Non
 
 def _reading_facts(process: DeclaredProcess, display_path: str, directory: Path | None,
                    root: Path | None) -> dict[str, Any]:
-    base, shown_base = _code_folder(process, display_path, directory, root)
-    invocations = invocations_of(process, base, root)
+    found: list[dict[str, Any]] = []
+    invocations: list[Invocation] = []
+    for base, shown_base in _code_folders(process, display_path, directory, root):
+        invocations = invocations_of(process, base, root)
+        # targets() names files relative to a display path's folder: that of the code folder
+        found = targets(invocations, posixpath.join(shown_base, "-"), base)
+        if any(target.get("path") for target in found):
+            break
     return {
         "scheduler": scheduler_of(process.name, invocations) if invocations or process.schedule is None else None,
         "tools": tool_names(invocations),
-        # targets() names files relative to a display path's folder: that of the code folder
-        "targets": targets(invocations, posixpath.join(shown_base, "-"), base) if base is not None else [],
+        "targets": found,
         "command": process.command,
     }
 
 
-def _code_folder(process: DeclaredProcess, display_path: str, directory: Path | None,
-                 root: Path | None) -> tuple[Path | None, str]:
-    """(the folder the process's code is in, that folder as a display path)."""
+def _code_folders(process: DeclaredProcess, display_path: str, directory: Path | None,
+                  root: Path | None) -> list[tuple[Path, str]]:
+    """Where the process's code may be, nearest first, as (folder, display path): a Compose
+    service's build context; else the descriptor's folder and each one above it up to the
+    repository root (manifests often sit in ``deploy/k8s/`` beside the code they run)."""
     if directory is None:
-        return None, ""
+        return []
     shown_dir = posixpath.dirname(display_path)
     if process.context is not None:
         folder = (directory / posixpath.relpath(process.context, shown_dir or ".")).resolve()
         if folder.is_dir():
-            return folder, process.context
+            return [(folder, process.context)]
+    folders = [(directory, shown_dir)]
     if root is not None:
-        up = os.path.relpath(root.resolve(), directory.resolve()).replace(os.sep, "/")
-        return root, posixpath.normpath(posixpath.join(shown_dir, up))
-    return directory, shown_dir
+        current, shown = directory.resolve(), shown_dir
+        top = root.resolve()
+        while current != top and top in current.parents:
+            current, shown = current.parent, posixpath.normpath(posixpath.join(shown or ".", ".."))
+            folders.append((current, shown))
+    return folders
