@@ -23,8 +23,8 @@ import re
 import shlex
 from pathlib import PurePosixPath
 
-from twelvecheck.deploy.declared import DeclaredProcess, DescriptorError, Replicas, whole_number
-from twelvecheck.deploy.yaml_tree import Node, YamlError, is_template, read_documents
+from twelvecheck.deploy.declared import DeclaredProcess, DescriptorError, Replicas, whole_number, yaml_documents
+from twelvecheck.deploy.yaml_tree import Node
 from twelvecheck.files.kinds import COMPOSE_NAME
 
 DEVELOPMENT_VARIANTS = frozenset({"override", "dev", "development", "local", "debug", "test", "tests", "ci"})
@@ -42,12 +42,7 @@ def is_development_compose(name: str) -> bool:
 
 def read_compose(text: str, display_path: str) -> list[DeclaredProcess]:
     """The services of a Compose file, in file order."""
-    if is_template(text):
-        raise DescriptorError("template syntax ({{ }}): the file is rendered before Compose reads it; not analysed")
-    try:
-        documents = read_documents(text)
-    except YamlError as error:
-        raise DescriptorError(error.reason, error.line, error.column) from None
+    documents = yaml_documents(text, "the file is rendered before Compose reads it")
     if not documents:
         return []
     root = documents[0]

@@ -14,6 +14,8 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+from twelvecheck.deploy.yaml_tree import Node, YamlError, is_template, read_documents
+
 
 @dataclass
 class Replicas:
@@ -77,3 +79,15 @@ def whole_number(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     return None
+
+
+def yaml_documents(text: str, template_reason: str,
+                   template_error: type[DescriptorError] = DescriptorError) -> "list[Node]":
+    """A YAML descriptor's documents; ``template_error(template_reason)`` for a file with
+    template syntax, a ``DescriptorError`` with the position for one that is not YAML."""
+    if is_template(text):
+        raise template_error(f"template syntax ({{{{ }}}}): {template_reason}; not analysed")
+    try:
+        return read_documents(text)
+    except YamlError as error:
+        raise DescriptorError(error.reason, error.line, error.column) from None

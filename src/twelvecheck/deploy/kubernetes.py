@@ -19,8 +19,8 @@ it is passed over with a note, not reported as broken.
 
 from __future__ import annotations
 
-from twelvecheck.deploy.declared import DeclaredProcess, DescriptorError, Replicas, whole_number
-from twelvecheck.deploy.yaml_tree import Node, YamlError, is_template, read_documents
+from twelvecheck.deploy.declared import DeclaredProcess, DescriptorError, Replicas, whole_number, yaml_documents
+from twelvecheck.deploy.yaml_tree import Node
 
 REPLICATED = frozenset({"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController"})
 # kind -> the path from the manifest to the pod spec
@@ -42,13 +42,7 @@ def looks_like_manifest(text: str) -> bool:
 
 def read_manifests(text: str, display_path: str) -> list[DeclaredProcess]:
     """Every container of every workload in the file, with the replicas the file gives it."""
-    if is_template(text):
-        raise TemplateFile("template syntax ({{ }}): a Helm chart or template is rendered before it is applied; "
-                           "not analysed")
-    try:
-        documents = read_documents(text)
-    except YamlError as error:
-        raise DescriptorError(error.reason, error.line, error.column) from None
+    documents = yaml_documents(text, "a Helm chart or template is rendered before it is applied", TemplateFile)
     manifests = [item for document in documents for item in _items(document)]
     floors = _autoscaled(manifests)
     processes = []

@@ -20,8 +20,8 @@ import re
 import sys
 from typing import Any, Callable
 
-from twelvecheck.deploy.declared import DeclaredProcess, DescriptorError, Replicas, whole_number
-from twelvecheck.deploy.yaml_tree import Node, YamlError, is_template, read_documents
+from twelvecheck.deploy.declared import DeclaredProcess, DescriptorError, Replicas, whole_number, yaml_documents
+from twelvecheck.deploy.yaml_tree import Node
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -80,7 +80,7 @@ def _fly(text: str, path: str) -> list[DeclaredProcess]:
     return found
 
 
-def _railway(data: dict[str, Any], text: str, path: str, line_of: Callable[[str], int]) -> list[DeclaredProcess]:
+def _railway(data: dict[str, Any], path: str, line_of: Callable[[str], int]) -> list[DeclaredProcess]:
     deploy = data.get("deploy") if isinstance(data.get("deploy"), dict) else {}
     process = DeclaredProcess("web", path, line_of("deploy"))
     command = deploy.get("startCommand")
@@ -100,7 +100,7 @@ def _railway_toml(text: str, path: str) -> list[DeclaredProcess]:
     def line_of(key: str) -> int:
         return _table_line(text, "deploy") if key == "deploy" else _key_line(text, key, "deploy")
 
-    return _railway(_toml(text), text, path, line_of)
+    return _railway(_toml(text), path, line_of)
 
 
 def _table_line(text: str, table: str) -> int:
@@ -117,7 +117,7 @@ def _railway_json(text: str, path: str) -> list[DeclaredProcess]:
         raise DescriptorError(f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
     if not isinstance(data, dict):
         raise DescriptorError("not a JSON object")
-    return _railway(data, text, path, lambda key: _json_key_line(text, key))
+    return _railway(data, path, lambda key: _json_key_line(text, key))
 
 
 def _json_key_line(text: str, key: str) -> int:
@@ -127,12 +127,7 @@ def _json_key_line(text: str, key: str) -> int:
 
 # -- YAML (render, heroku) -----------------------------------------------------------------
 def _yaml(text: str) -> Node | None:
-    if is_template(text):
-        raise DescriptorError("template syntax ({{ }}): rendered before the platform reads it; not analysed")
-    try:
-        documents = read_documents(text)
-    except YamlError as error:
-        raise DescriptorError(error.reason, error.line, error.column) from None
+    documents = yaml_documents(text, "rendered before the platform reads it")
     return documents[0] if documents else None
 
 
