@@ -55,7 +55,8 @@ def test_sections_in_ruff_order(code):
 # the app.json, ```toml the pyproject.toml, ```python app.py; a first line `# file: NAME`
 # names the file otherwise.
 PROJECT_FAMILIES = ("procfile", "formation")
-EXAMPLE_FILES = {"procfile": "Procfile", "json": "app.json", "toml": "pyproject.toml", "python": "app.py"}
+EXAMPLE_FILES = {"procfile": "Procfile", "json": "app.json", "toml": "pyproject.toml", "python": "app.py",
+                 "yaml": "docker-compose.yml"}
 
 
 @pytest.mark.parametrize("code", sorted(DOCS))

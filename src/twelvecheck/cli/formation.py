@@ -17,7 +17,7 @@ import click
 from twelvecheck import __version__
 from twelvecheck.cli.exits import EXIT_ERROR, EXIT_OK, guarded, print_error
 from twelvecheck.cli.settings import prepare, use_color
-from twelvecheck.deploy.process_model import App, ProcessModel, ProcessType
+from twelvecheck.deploy.process_model import App, ProcessModel, ProcessType, disagreements
 from twelvecheck.core.findings import Finding, Severity, ToolError
 from twelvecheck.run.runner import run
 
@@ -133,12 +133,17 @@ def _table(app: App, color: bool) -> str:
         counts.append(row["findings"])
     widths = [max(len(line[i]) for line in cells) for i in range(len(_COLUMNS) - 1)]
     lines = [click.style(heading, bold=True) if color else heading]
-    lines += [f"  note: {note}" for note in app.notes]
+    lines += [f"  note: {note}" for note in _notes(app)]
     for index, line in enumerate(cells):
         text = "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line[:-1]))
         last = _COLUMNS[-1] if index == 0 else _finding_cell(counts[index - 1], color)
         lines.append(click.style(text + "  " + last, bold=True) if color and index == 0 else f"{text}  {last}")
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _notes(app: App) -> list[str]:
+    """Descriptors passed over, and the process types two files disagree about."""
+    return [*app.notes, *(said for _, said in disagreements(app))]
 
 
 def _cut(text: str | None, width: int) -> str:
@@ -172,7 +177,7 @@ def render_json(apps: list[App], errors: list[ToolError]) -> str:
             "procfile": app.procfile,
             "app_json": app.appjson,
             "descriptors": list(app.descriptors),
-            "notes": list(app.notes),
+            "notes": _notes(app),
             "formation_sources": list(app.formation.sources),
             "process_types": [{
                 **{key: value for key, value in row.items() if key != "findings"},
