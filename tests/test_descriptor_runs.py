@@ -151,10 +151,10 @@ def test_the_sample_service_deployed_with_compose_and_kubernetes(run):
     """The README of fixtures/descriptor-app says what each file shows; this is it."""
     findings = {(f["path"].removeprefix(SAMPLE + "/"), f["code"], f["severity"])
                 for f in json.loads(run("check", "--no-cache", "--format", "json", SAMPLE, cwd=REPO).stdout)["findings"]}
-    assert findings == {("deploy/k8s/beat.yaml", "TWC603", "error"), ("shop/web.py", "TWC401", "error"),
-                        ("shop/worker.py", "TWC302", "warning")}
+    assert findings == {("deploy/k8s/beat.yaml", "TWC603", "error"), ("bakery/web.py", "TWC401", "error"),
+                        ("bakery/worker.py", "TWC302", "warning")}
     document = formation_json(run, SAMPLE, cwd=REPO)
     kubernetes = by_name(document, app=[a["directory"] for a in document["apps"]].index(f"{SAMPLE}/deploy/k8s"))
     assert {name: (t["quantity"], t["runs"]) for name, t in kubernetes.items()} == {
-        "beat": (2, [f"{SAMPLE}/shop/__init__.py"]), "web": (3, [f"{SAMPLE}/shop/web.py:app"]),
-        "worker": (2, [f"{SAMPLE}/shop/worker.py"]), "nightly": (1, [f"{SAMPLE}/shop/nightly.py"])}
+        "beat": (2, [f"{SAMPLE}/bakery/__init__.py"]), "web": (3, [f"{SAMPLE}/bakery/web.py:app"]),
+        "worker": (2, [f"{SAMPLE}/bakery/worker.py"]), "nightly": (1, [f"{SAMPLE}/bakery/nightly.py"])}
