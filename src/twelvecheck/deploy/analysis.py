@@ -15,8 +15,9 @@ from typing import Any
 from twelvecheck.core.findings import FileResult, Finding, Severity
 from twelvecheck.core.ruledocs import resolve_code
 from twelvecheck.deploy.appjson import AppJsonError
-from twelvecheck.deploy.container import ScriptProblem, read_dockerfile
+from twelvecheck.deploy.container import ScriptProblem
 from twelvecheck.deploy.dockerfile import UnreadableDockerfile
+from twelvecheck.deploy.dockerfiles import read_dockerfile
 from twelvecheck.deploy.documents import read_app_json, read_procfile
 from twelvecheck.deploy.formation import finding_key
 from twelvecheck.deploy.procfile import UnreadableProcfile, split_lines

@@ -1,6 +1,6 @@
 """What a Dockerfile's image runs, as the rules read it.
 
-``read_dockerfile`` parses the file (``dockerfile.py``) and takes its final stage (what
+``dockerfiles.read_dockerfile`` parses the file (``dockerfile.py``) and takes its final stage (what
 `docker build` builds without ``--target``; which stage a build names with ``--target`` is
 not knowable from the file). From that stage's ``ENTRYPOINT`` and ``CMD``, combined as
 Docker combines them (an exec-form ENTRYPOINT gets CMD as arguments, a shell-form one
@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from twelvecheck.deploy.dockerfile import DEFAULT_PATH, Dockerfile, Instruction, Stage, parse
+from twelvecheck.deploy.dockerfile import DEFAULT_PATH, Dockerfile, Instruction, Stage
 from twelvecheck.deploy.documents import EntryReading, _config_text
 from twelvecheck.deploy.procfile import Entry
 from twelvecheck.deploy.shell_commands import Invocation, read_command
 from twelvecheck.deploy.shell_words import QuoteError, Token
 from twelvecheck.engine.rule import Problem
-from twelvecheck.files.ignoring import inside, repository_root
-from twelvecheck.files.kinds import dockerfile_variant
+from twelvecheck.files.ignoring import inside
 
 MAX_SCRIPT_BYTES = 64 * 1024
 # The name the command rules' messages give the container's command ("inside every {type} process").
@@ -53,7 +52,7 @@ class DockerfileDocument:
     root: Path | None
     context: Path | None  # the build context, as far as the COPY instructions tell
     entries: list[EntryReading] = field(default_factory=list)
-    launches: list[Any] = field(default_factory=list)  # pid1.Launch: the processes the image starts
+    launches: list[Any] = field(default_factory=list)  # pid1.Launch: the processes the image starts (dockerfiles.py)
 
     _configs: dict[int, str] = field(default_factory=dict, repr=False)
 
@@ -174,7 +173,7 @@ def find_program(stage: Stage, document: DockerfileDocument, word: str) -> Path 
     return None
 
 
-def _context(dockerfile: Dockerfile, directory: Path | None, root: Path | None) -> Path | None:
+def build_context(dockerfile: Dockerfile, directory: Path | None, root: Path | None) -> Path | None:
     """The folder at or above the Dockerfile where the final stage's copied files exist (the
     most of them; the nearest on a tie)."""
     if directory is None:
@@ -195,24 +194,7 @@ def _context(dockerfile: Dockerfile, directory: Path | None, root: Path | None) 
     return best
 
 
-def read_dockerfile(data: bytes, display_path: str, directory: Path | None) -> DockerfileDocument:
-    """The Dockerfile in ``data``; raises ``dockerfile.UnreadableDockerfile``."""
-    from twelvecheck.deploy.pid1 import container_launches  # pid1 reads this module's document
-
-    dockerfile = parse(data)
-    root = repository_root(directory) if directory is not None else None
-    document = DockerfileDocument(dockerfile, display_path, dockerfile_variant(display_path), directory, root,
-                                  _context(dockerfile, directory, root))
-    stage = dockerfile.final
-    if stage is not None:
-        reading = _command_reading(document, stage)
-        if reading is not None:
-            document.entries.append(reading)
-        document.launches = container_launches(document)
-    return document
-
-
-def _command_reading(document: DockerfileDocument, stage: Stage) -> EntryReading | None:
+def command_reading(document: DockerfileDocument, stage: Stage) -> EntryReading | None:
     """The container's command as the Procfile command rules read a process type's line.
 
     A shell form on one line is the line's own text (its words are reported where they are,
