@@ -65,8 +65,12 @@ class DockerfileDocument:
         return self.entries
 
     def tool_config(self, inv: Invocation) -> str:
+        """The configuration files the command gives its tool, found through the copies
+        (`supervisord -c /etc/supervisor/supervisord.conf`)."""
         if id(inv) not in self._configs:
-            self._configs[id(inv)] = _config_text(inv, self.root)
+            stage = self.final
+            locate = (lambda name: self.host_path(stage.container_path(name))) if stage is not None else None
+            self._configs[id(inv)] = _config_text(inv, self.root, locate)
         return self._configs[id(inv)]
 
     def host_path(self, container_path: str) -> Path | None:
