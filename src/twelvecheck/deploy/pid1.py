@@ -252,7 +252,7 @@ def _at(instruction: Instruction) -> tuple[int, int, int]:
 def script_commands(text: str):
     """(line number, column offset, command text, loop depth) of each command line of a shell
     script: continuations joined, comments, heredoc bodies and function bodies skipped."""
-    lines = text.splitlines()
+    lines = _without_heredoc_bodies(text.splitlines())
     index, depth = 0, 0
     while index < len(lines):
         number, line = index + 1, lines[index]
@@ -275,17 +275,29 @@ def script_commands(text: str):
         while line.endswith("\\") and index < len(lines):
             line = line[:-1] + " " + lines[index]
             index += 1
-        for heredoc in _HEREDOC_RE.finditer(line):
-            word, strip = heredoc.group(3), heredoc.group(1) == "-"
-            while index < len(lines) and (lines[index].lstrip("\t") if strip else lines[index]) != word:
-                index += 1
-            index += 1
         first = stripped.split()[0].rstrip(";")
         if first in ("while", "until", "for") and not re.search(r"\bdone\b", line):
             depth += 1
         elif first == "done":
             depth = max(0, depth - 1)
         yield number, len(line) - len(line.lstrip()), line.strip(), depth
+
+
+def _without_heredoc_bodies(lines: list[str]) -> list[str]:
+    """The lines with every heredoc's body (`python <<END` ... `END`) blanked, so neither the
+    commands nor the braces in it count."""
+    kept, index = list(lines), 0
+    while index < len(kept):
+        words = [(m.group(3), m.group(1) == "-") for m in _HEREDOC_RE.finditer(kept[index])]
+        index += 1
+        for word, strip in words:
+            while index < len(kept) and (kept[index].lstrip("\t") if strip else kept[index]) != word:
+                kept[index] = ""
+                index += 1
+            if index < len(kept):
+                kept[index] = ""
+                index += 1
+    return kept
 
 
 def _exec_form_fix(stage: Stage, instruction: Instruction, text: str, invocations: list[Invocation]) -> Fix | None:
