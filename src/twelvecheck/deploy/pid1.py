@@ -118,6 +118,9 @@ class _Follower:
         self.launches: list[Launch] = []
         self.seen: set[Path] = set()
         self.under_init = False
+        # While a script that a shell runs without exec is read: where that shell is and how
+        # it runs the script (an exec in the script does not make its program PID 1).
+        self.outer: tuple[tuple, str] | None = None
 
     def start(self, argv: list[str], instruction: Instruction, cmd: tuple[int, Instruction | None] | None,
               waited: bool, place: tuple | None = None) -> None:
@@ -195,7 +198,9 @@ class _Follower:
                 continue  # a background process is another question (the scripts' rules)
             execed = any(wrapper.text == "exec" for wrapper in inv.wrappers)
             final = index == len(invocations) - 1 and (script is None or script[4])
-            if script is not None:
+            if script is not None and execed and self.outer is not None:
+                place, through = self.outer[0], f"{self.outer[1]}, which runs {script[1]}"
+            elif script is not None:
                 line, offset = script[2], script[3]
                 place = (line, offset + inv.words[0].start + 1, offset + inv.words[0].end + 1, script[0], script[1])
             elif own:
@@ -211,7 +216,9 @@ class _Follower:
             if "/" in inv.program or inv.program.endswith(".sh"):
                 host = find_program(self.stage, self.document, inv.program)
             if host is not None and script is None and script_text(host) is not None:
+                self.outer = (place, through) if not execed else None
                 self.script(host, instruction, ([w.text for w in inv.words[1:]], instruction), waited or not execed)
+                self.outer = None
                 continue
             fix = _exec_form_fix(self.stage, instruction, text, invocations) if own and not execed else None
             self.launches.append(Launch(inv, waited or not execed, through, place[0], place[1], place[2],

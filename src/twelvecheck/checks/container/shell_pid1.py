@@ -3,6 +3,7 @@ PID 1, so it never receives the SIGTERM of `docker stop` or of the platform."""
 
 from __future__ import annotations
 
+import json
 from typing import Iterator
 
 from twelvecheck.checks.container._launches import problem, program, started
@@ -22,6 +23,14 @@ gunicorn shop.wsgi --bind 0.0.0.0:8000
 EXEC_ARGS = '#!/bin/sh\nset -e\npython manage.py migrate --noinput\nexec "$@"\n'
 
 
+def _exec_form(shell_form: str) -> str:
+    """The exec form, for the message: whole when short and plain, else its first word."""
+    words = shell_form.split()
+    if len(words) <= 6 and not set(shell_form) & set("$`'\"\\"):
+        return json.dumps(words)
+    return f"[{json.dumps(words[0])}, ...]"
+
+
 class ShellPid1(DeployRule):
     code = "TWC701"
     kinds = ("dockerfile",)
@@ -31,8 +40,10 @@ class ShellPid1(DeployRule):
         for launch in document.launches:
             if not launch.waited or not launch.long_running or launch.under_init:
                 continue
-            if launch.script is None and launch.through.startswith("the shell form"):
-                advice = f"use the exec form ({launch.instruction.keyword} [\"{launch.inv.program}\", ...])"
+            shell_form = launch.instruction.shell_form
+            if launch.script is None and launch.through.startswith("the shell form") and \
+                    not any(operator in shell_form for operator in ("&&", "||", ";", "|")):
+                advice = f"use the exec form ({launch.instruction.keyword} {_exec_form(shell_form)})"
             else:
                 advice = f"start it with `exec {launch.inv.program} ...` so it replaces the shell"
             yield problem(launch, {"what": started(document, launch), "program": program(launch), "advice": advice},
@@ -67,6 +78,9 @@ class ShellPid1(DeployRule):
         Valid("FROM python:3.12-slim\nCMD python manage.py runserver 0.0.0.0:8000\n", filename="Dockerfile"),
     ]
     INVALID = [
+        # The shell form runs the script: its exec replaces that script's shell, not /bin/sh.
+        Invalid("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCMD ./start.sh\n", lines=(4,), filename="Dockerfile",
+                files=(("start.sh", "#!/bin/bash\nset -e\nexec gunicorn shop.wsgi\n"),)),
         Invalid("FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCMD gunicorn shop.wsgi --bind 0.0.0.0:8000\n",
                 lines=(4,), filename="Dockerfile",
                 fixed='FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n'
