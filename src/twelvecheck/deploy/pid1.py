@@ -40,6 +40,9 @@ _INIT_VALUE_OPTIONS = frozenset({"-e", "-p", "--rewrite", "-r"})
 EXEC_WRAPPERS = {"exec": 0, "gosu": 1, "su-exec": 1, "s6-setuidgid": 1, "setpriv": 0, "chpst": 0, "env": 0}
 # Tool roles of deploy/tools.py that keep running in the foreground.
 LONG_RUNNING_ROLES = frozenset({"server", "worker", "scheduler"})
+# `python -m X` that runs a task and exits (a test image's CMD): never a long-running program.
+SHORT_LIVED_MODULES = frozenset({"pytest", "unittest", "doctest", "pip", "venv", "ensurepip", "compileall", "mypy",
+                                 "coverage", "tox", "nox", "build", "twine"})
 _DOLLAR_AT = frozenset({"$@", "${@}", "$*"})
 _FUNCTION_RE = re.compile(r"^\s*(function\s+[\w.-]+\s*(\(\))?|[\w.-]+\s*\(\))\s*\{?\s*$")
 _HEREDOC_RE = re.compile(r"<<(-?)\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
@@ -70,6 +73,8 @@ class Launch:
         tool = self.inv.tool
         if tool is not None:
             return tool.role in LONG_RUNNING_ROLES
+        if self.inv.module is not None and self.inv.module.split(".")[0] in SHORT_LIVED_MODULES:
+            return False
         return self.final and bool(self.inv.script or self.inv.module)
 
     @property
@@ -105,6 +110,7 @@ def container_launches(document: DockerfileDocument) -> list[Launch]:
     if not follow.under_init and document.variant != "development":
         # Scripts the image makes executable are what compose files and platforms run
         # (`command: /start`); a development image's are left alone.
+        follow.guessing = True  # only the tool table's servers and workers count there
         for path, instruction in stage.executables.items():
             host = document.host_path(path)
             if host is not None and host not in follow.seen:
@@ -121,6 +127,7 @@ class _Follower:
         # While a script that a shell runs without exec is read: where that shell is and how
         # it runs the script (an exec in the script does not make its program PID 1).
         self.outer: tuple[tuple, str] | None = None
+        self.guessing = False  # reading scripts the image only makes executable
 
     def start(self, argv: list[str], instruction: Instruction, cmd: tuple[int, Instruction | None] | None,
               waited: bool, place: tuple | None = None) -> None:
@@ -197,7 +204,7 @@ class _Follower:
             if inv.separator == "&" or not inv.words:
                 continue  # a background process is another question (the scripts' rules)
             execed = any(wrapper.text == "exec" for wrapper in inv.wrappers)
-            final = index == len(invocations) - 1 and (script is None or script[4])
+            final = index == len(invocations) - 1 and (script is None or script[4]) and not self.guessing
             if script is not None and execed and self.outer is not None:
                 place, through = self.outer[0], f"{self.outer[1]}, which runs {script[1]}"
             elif script is not None:

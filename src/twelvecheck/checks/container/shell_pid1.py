@@ -74,6 +74,12 @@ class ShellPid1(DeployRule):
         # HEALTHCHECK CMD is no process of the container's command.
         Valid('FROM python:3.12-slim\nHEALTHCHECK CMD curl -f http://localhost:8000/ || exit 1\n'
               'CMD ["uvicorn", "shop.asgi:app"]\n', filename="Dockerfile"),
+        # A test image runs its tests and exits.
+        Valid("FROM python:3.12-slim\nCMD python -m pytest -q tests/\n", filename="Dockerfile"),
+        # A helper the image makes executable is judged by the tool table only.
+        Valid("FROM python:3.12-slim\nCOPY scripts/check.sh /check.sh\nRUN chmod +x /check.sh\n"
+              'CMD ["gunicorn", "shop.wsgi"]\n', filename="Dockerfile",
+              files=(("scripts/check.sh", "#!/bin/sh\nset -e\npython scripts/smoke_test.py\n"),)),
         # A development server is the development image's business (TWC5xx).
         Valid("FROM python:3.12-slim\nCMD python manage.py runserver 0.0.0.0:8000\n", filename="Dockerfile"),
     ]
