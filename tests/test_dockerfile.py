@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from conftest import write
 
@@ -156,6 +157,9 @@ def test_every_report_names_the_script_and_its_line(project, run, fmt):
     assert proc.returncode == 1, proc.stderr
     out = proc.stdout
     if fmt == "json":
+        schema = json.loads((Path(__file__).resolve().parents[1] / "src/twelvecheck/schemas/report-v1.schema.json")
+                            .read_text())
+        jsonschema.Draft202012Validator(schema).validate(json.loads(out))
         [finding] = json.loads(out)["findings"]
         assert (finding["path"], finding["line"], finding["column"]) == ("deploy/start.sh", 2, 1)
     elif fmt == "sarif":
