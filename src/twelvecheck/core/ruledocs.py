@@ -44,7 +44,8 @@ REQUIRED_KEYS = {
 OPTIONAL_KEYS = {"default_enabled": bool, "inputs": list, "scale_hazard": str}
 # What a rule may read besides Python source; a run discovers those files and builds what
 # is needed only when an enabled rule reads it. "process-model": the Procfiles, formations
-# and the code each process type runs (deploy/process_model.py).
+# and the code each process type runs (deploy/process_model.py); "dockerfile": Dockerfiles
+# and the scripts they run (deploy/container.py).
 INPUTS = ("python", "logging-config", "procfile", "appjson", "dockerfile", "process-model")
 DEPLOYMENT_INPUTS = frozenset({"procfile", "appjson", "dockerfile", "process-model"})
 
