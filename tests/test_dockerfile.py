@@ -196,3 +196,16 @@ def test_every_real_dockerfile_reads_without_a_crash():
             read_dockerfile(path.read_bytes(), path.name, path.parent)
         except UnreadableDockerfile:
             pass
+
+
+def test_script_commands_skip_functions_heredocs_and_place_continued_words():
+    from twelvecheck.deploy.pid1 import _physical, script_commands
+
+    text = ("#!/bin/sh\nready() {\n  python <<END\nimport sys\nif {\n  'x': 1,\nEND\n}\nonce() { gunicorn a; }\n"
+            "function later\n{\n  celery -A app worker\n}\nwhile true; do\n  python poll.py\ndone\n"
+            "FOO=1 \\\n    gunicorn app:app\n")
+    commands = list(script_commands(text))
+    assert [(number, line, depth) for number, _, line, depth in commands] == [
+        (14, "while true; do", 1), (15, "python poll.py", 1), (16, "done", 0), (17, "FOO=1  gunicorn app:app", 0)]
+    segments = commands[-1][1]
+    assert _physical(segments, "FOO=1  gunicorn app:app".index("gunicorn")) == (18, 5)

@@ -44,7 +44,7 @@ LONG_RUNNING_ROLES = frozenset({"server", "worker", "scheduler"})
 SHORT_LIVED_MODULES = frozenset({"pytest", "unittest", "doctest", "pip", "venv", "ensurepip", "compileall", "mypy",
                                  "coverage", "tox", "nox", "build", "twine"})
 _DOLLAR_AT = frozenset({"$@", "${@}", "$*"})
-_FUNCTION_RE = re.compile(r"^\s*(function\s+[\w.-]+\s*(\(\))?|[\w.-]+\s*\(\))\s*\{?\s*$")
+_FUNCTION_RE = re.compile(r"^\s*(function\s+[\w.-]+\s*(\(\))?|[\w.-]+\s*\(\))\s*(\{.*)?$")
 _HEREDOC_RE = re.compile(r"<<(-?)\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")
 _SHELL_SYNTAX = set("$`\\\"'*?[]{}~<>|&;()#\n")
 
@@ -208,8 +208,8 @@ class _Follower:
             if script is not None and execed and self.outer is not None:
                 place, through = self.outer[0], f"{self.outer[1]}, which runs {script[1]}"
             elif script is not None:
-                line, offset = script[2], script[3]
-                place = (line, offset + inv.words[0].start + 1, offset + inv.words[0].end + 1, script[0], script[1])
+                line, column = _physical(script[3], inv.words[0].start)
+                place = (line, column, column + inv.words[0].end - inv.words[0].start, script[0], script[1])
             elif own:
                 start = instruction.arguments_column + len(instruction.arguments) - len(instruction.shell_form)
                 place = (instruction.line, start + inv.words[0].start, start + inv.words[0].end, None, "")
@@ -243,10 +243,10 @@ class _Follower:
         shown = self.document.shown(host)
         commands = list(script_commands(text))
         last = max((number for number, _, _, depth in commands if depth == 0), default=0)
-        for number, offset, line, depth in commands:
+        for number, segments, line, depth in commands:
             if depth:
                 continue  # inside a loop: a respawn loop is the process family's question
-            self.shell(line, instruction, shown, (host, shown, number, offset, number == last), waited, rest)
+            self.shell(line, instruction, shown, (host, shown, number, segments, number == last), waited, rest)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -263,9 +263,19 @@ def _at(instruction: Instruction) -> tuple[int, int, int]:
             instruction.arguments_column + max(1, len(instruction.first_line_arguments)))
 
 
+def _physical(segments: list[tuple[int, int, int]], position: int) -> tuple[int, int]:
+    """(line, 1-based column) of a position in a command joined from continuation lines."""
+    line, column = segments[0][1], position + segments[0][2] + 1
+    for start, number, indent in segments:
+        if position >= start:
+            line, column = number, position - start + indent + 1
+    return line, column
+
+
 def script_commands(text: str):
-    """(line number, column offset, command text, loop depth) of each command line of a shell
-    script: continuations joined, comments, heredoc bodies and function bodies skipped."""
+    """(line number, segments, command text, loop depth) of each command line of a shell
+    script: continuations joined, comments, heredoc bodies and function bodies skipped.
+    ``segments`` are (offset in the text, line number, indent) of each physical line in it."""
     lines = _without_heredoc_bodies(text.splitlines())
     index, depth = 0, 0
     while index < len(lines):
@@ -275,26 +285,27 @@ def script_commands(text: str):
         if not stripped or stripped.startswith("#"):
             continue
         if _FUNCTION_RE.match(line):  # a function body runs only when called
-            braces = 0 if not stripped.endswith("{") else 1
-            while index < len(lines) and (braces or not lines[index].strip().startswith("{")):
-                body = lines[index].strip()
+            braces = stripped.count("{") - stripped.count("}")  # `${VAR}` counts for nothing
+            if braces <= 0 and index < len(lines) and lines[index].strip().startswith("{"):
+                braces, index = 1, index + 1  # the brace on the next line
+            while index < len(lines) and braces > 0:
+                braces += lines[index].count("{") - lines[index].count("}")
                 index += 1
-                if body.endswith("{") or body == "{":
-                    braces += 1
-                if body.startswith("}"):
-                    braces -= 1
-                    if braces <= 0:
-                        break
             continue
+        indent = len(line) - len(line.lstrip())
+        segments = [(0, number, indent)]
+        line = line.strip()
         while line.endswith("\\") and index < len(lines):
-            line = line[:-1] + " " + lines[index]
+            following = lines[index]
+            segments.append((len(line), index + 1, len(following) - len(following.lstrip())))
+            line = line[:-1] + " " + following.strip()
             index += 1
         first = stripped.split()[0].rstrip(";")
         if first in ("while", "until", "for") and not re.search(r"\bdone\b", line):
             depth += 1
         elif first == "done":
             depth = max(0, depth - 1)
-        yield number, len(line) - len(line.lstrip()), line.strip(), depth
+        yield number, segments, line.strip(), depth
 
 
 def _without_heredoc_bodies(lines: list[str]) -> list[str]:
