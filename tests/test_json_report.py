@@ -18,6 +18,12 @@ def test_the_schema_itself_is_valid_draft_2020_12():
     assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
+def test_the_schema_names_every_rule_family():
+    from twelvecheck.core.ruledocs import FAMILIES
+
+    assert set(SCHEMA["$defs"]["finding"]["properties"]["family"]["enum"]) == set(FAMILIES)
+
+
 def report(run, *args, expect=(0, 1), cwd=None):
     result = run("--format", "json", *args, cwd=cwd)
     assert result.returncode in expect, result.stderr

@@ -40,6 +40,7 @@ def sample_repo(tmp_path: Path) -> Path:
     (repo / "deploy" / "docker-compose.yml").write_text(
         "services:\n  beat:\n    build: ..\n    command: celery -A app beat\n    scale: 2\n")
     (repo / "fly.toml").write_text('app = "service"\n[processes]\n  web = "gunicorn app:app"\n')
+    (repo / "worker" / "Dockerfile.worker").write_text("FROM python:3.12-slim\nCMD celery -A app worker\n")
     _git("add", ".", cwd=repo)
     return repo
 
@@ -65,7 +66,7 @@ def test_pre_commit_try_repo_runs_the_hook(sample_repo, tmp_path):
     clean = _try_repo(sample_repo, home, "clean.py", "README.md", "Procfile")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     # A commit that only touches the deployment side is checked too.
-    deploy = _try_repo(sample_repo, home, "worker/Procfile", "worker/app.json")
+    deploy = _try_repo(sample_repo, home, "worker/Procfile", "worker/app.json", "worker/Dockerfile.worker")
     deploy_output = deploy.stdout + deploy.stderr
     assert deploy.returncode == 1, deploy_output
     assert "worker/Procfile:1:" in deploy_output and "TWC511" in deploy_output  # celery --detach
@@ -75,6 +76,7 @@ def test_pre_commit_try_repo_runs_the_hook(sample_repo, tmp_path):
     compose_output = compose.stdout + compose.stderr
     assert compose.returncode == 1, compose_output
     assert "deploy/docker-compose.yml:5:" in compose_output and "TWC603" in compose_output  # beat scaled to 2
+    assert "worker/Dockerfile.worker:2:" in deploy_output and "TWC701" in deploy_output  # shell form
 
 
 def test_pre_commit_fix_hook_applies_the_safe_fixes(sample_repo, tmp_path):
@@ -84,5 +86,6 @@ def test_pre_commit_fix_hook_applies_the_safe_fixes(sample_repo, tmp_path):
     assert proc.returncode == 1, output  # files changed, and the unsafe TWC201 is left
     assert (sample_repo / "run-worker").read_text() == "#!/usr/bin/env python3\nimport logging\nlogging.basicConfig()\n"
     assert (sample_repo / "worker" / "Procfile").read_text().startswith("worker: celery -A app worker\n")
+    assert (sample_repo / "worker" / "Dockerfile.worker").read_text().endswith('CMD ["celery", "-A", "app", "worker"]\n')
     assert (sample_repo / "app.py").read_text() == 'import logging as lg\nhandler = lg.FileHandler("app.log")\n'
     assert "app.py:2:11: TWC201" in output

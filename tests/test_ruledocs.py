@@ -36,7 +36,7 @@ def test_codes_and_names_are_unique_and_well_formed():
 
 def test_families_follow_code_ranges():
     ranges = {"meta": "TWC0", "process": "TWC1", "logging": "TWC2", "signals": "TWC3",
-              "scheduler": "TWC4", "procfile": "TWC5", "formation": "TWC6"}
+              "scheduler": "TWC4", "procfile": "TWC5", "formation": "TWC6", "container": "TWC7"}
     for code, doc in DOCS.items():
         assert code.startswith(ranges[doc.family]), f"{code} is in family {doc.family}"
 
@@ -52,11 +52,13 @@ def test_sections_in_ruff_order(code):
 
 
 # Families whose examples are project files: a ```procfile block is the Procfile, ```json
-# the app.json, ```toml the pyproject.toml, ```python app.py; a first line `# file: NAME`
-# names the file otherwise.
-PROJECT_FAMILIES = ("procfile", "formation")
+# the app.json, ```toml the pyproject.toml, ```python app.py, ```dockerfile the Dockerfile,
+# ```yaml docker-compose.yml; a first line `# file: NAME` names the file otherwise.
+PROJECT_FAMILIES = ("procfile", "formation", "container")
 EXAMPLE_FILES = {"procfile": "Procfile", "json": "app.json", "toml": "pyproject.toml", "python": "app.py",
-                 "yaml": "docker-compose.yml"}
+                 "dockerfile": "Dockerfile", "yaml": "docker-compose.yml"}
+# The block every Example and Use instead of a project family has.
+MAIN_BLOCK = {"procfile": "procfile", "formation": "procfile", "container": "dockerfile"}
 
 
 @pytest.mark.parametrize("code", sorted(DOCS))
@@ -65,8 +67,9 @@ def test_examples_parse(code):
     blocks = doc.code_blocks("Example") + doc.code_blocks("Use instead")
     python = [source for language, source in blocks if language == "python"]
     if doc.family in PROJECT_FAMILIES:
+        main = MAIN_BLOCK[doc.family]
         for section in ("Example", "Use instead"):
-            assert any(lang == "procfile" for lang, _ in doc.code_blocks(section)), f"{code}: no procfile {section}"
+            assert any(lang == main for lang, _ in doc.code_blocks(section)), f"{code}: no {main} {section}"
         for source in (s for lang, s in blocks if lang == "json"):
             json.loads(source)
     else:

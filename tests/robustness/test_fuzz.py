@@ -1,7 +1,8 @@
 """Property-based tests: whatever the input, no exception escapes and the output is stable.
 
 Python sources come from hypothesmith (syntactically valid Python from the grammar) and from
-raw bytes; Procfiles, app.json files and configurations from structured and raw strategies.
+raw bytes; Procfiles, app.json files, Dockerfiles and configurations from structured and raw
+strategies.
 
 Profiles: "ci" (the default) keeps these to seconds; a release check runs
 ``HYPOTHESIS_PROFILE=release python -m pytest tests/robustness/test_fuzz.py`` (3,000 examples
@@ -113,6 +114,33 @@ def test_procfiles_never_raise(lines, newline, bom):
 @given(st.binary(max_size=1500))
 def test_procfile_bytes_never_raise(data):
     _analyze(data, kind="procfile", name="Procfile")
+
+
+DOCKERFILE_LINE = st.one_of(
+    st.text(alphabet=string.printable + "\t\r\u00e9\ufeff`", max_size=80),
+    st.builds(lambda keyword, gap, rest: f"{keyword}{gap}{rest}",
+              st.sampled_from(["FROM", "CMD", "ENTRYPOINT", "RUN", "COPY", "ADD", "ENV", "ARG", "WORKDIR", "SHELL",
+                               "STOPSIGNAL", "HEALTHCHECK", "ONBUILD", "cmd", "from", "EXPOSE", "USER", "LABEL"]),
+              st.sampled_from([" ", "\t", "  ", ""]),
+              st.one_of(st.text(alphabet=string.printable, max_size=60),
+                        st.lists(st.text(max_size=12), max_size=5).map(json.dumps))),
+    st.sampled_from(["# escape=`", "# escape=\\", "RUN <<EOF", "EOF", "RUN <<-'END' bash", "\tEND", "\\",
+                     "FROM python:3.12 AS build", "FROM build", 'CMD ["sh", "-c", "gunicorn app"]',
+                     'ENTRYPOINT ["tini", "--"]', "CMD gunicorn app:app --daemon --pid x.pid", 'CMD ["/start"]',
+                     "COPY . /srv", "WORKDIR $APP_HOME", "ENV A=1 B=\"two words\"", "ARG X=${Y:-z}",
+                     "RUN chmod +x /start", 'CMD ["unterminated"', "SHELL [\"/bin/bash\", \"-c\"]"]),
+)
+
+
+@given(st.lists(DOCKERFILE_LINE, max_size=14), st.sampled_from(["\n", "\r\n", "\r"]), st.booleans())
+def test_dockerfiles_never_raise(lines, newline, bom):
+    data = ("\ufeff" if bom else "") + newline.join(lines)
+    _analyze(data.encode("utf-8", "surrogatepass"), kind="dockerfile", name="Dockerfile")
+
+
+@given(st.binary(max_size=1500))
+def test_dockerfile_bytes_never_raise(data):
+    _analyze(data, kind="dockerfile", name="Dockerfile")
 
 
 JSON_VALUES = st.recursive(

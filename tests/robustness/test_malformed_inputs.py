@@ -1,4 +1,4 @@
-"""Malformed configuration, app.json, Procfile and baseline files: exit 2 or a finding, with the
+"""Malformed configuration, app.json, Procfile, Dockerfile and baseline files: exit 2 or a finding, with the
 file and, where the format gives one, the position; never a traceback, never silence.
 
 Each case sits beside a good Python file with a known finding: where the input is a finding
@@ -120,6 +120,50 @@ def test_a_malformed_procfile_is_a_finding(project, run, case):
 def test_huge_and_deeply_nested_procfiles_are_read_without_a_crash(project, run, text):
     write(project, "Procfile", text)
     write(project, "app.py", FILE_HANDLER)
+    proc = run("--format", "json", "--no-cache")
+    assert proc.returncode in (0, 1)
+    assert json.loads(proc.stdout)["errors"] == []
+
+
+BAD_DOCKERFILES = {
+    "binary": (bytes(range(256)), "TWC001", 1, "binary file"),
+    "unknown instruction": ("FROM python:3.12\nRUNN pip install .\n", "TWC001", 2, "unknown instruction: RUNN"),
+    "not an instruction": ("FROM python:3.12\n--flag\n", "TWC001", 2, "not an instruction"),
+    "unterminated heredoc": ("FROM python:3.12\nRUN <<EOF\npip install .\n", "TWC001", 2, "<<EOF is never closed"),
+    "bad escape directive": ("# escape=x\nFROM python:3.12\n", "TWC001", 1, "invalid escape directive"),
+    "not UTF-8": (b"FROM python:3.12\nCMD \xff\n", "TWC001", 2, "cannot decode as UTF-8"),
+    "unterminated exec form": ('FROM python:3.12\nCMD ["gunicorn", "app:app"\n', "TWC703", 2, "not a JSON array"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_DOCKERFILES))
+def test_a_malformed_dockerfile_is_a_finding_with_its_line(project, run, case):
+    text, code, line, said = BAD_DOCKERFILES[case]
+    write(project, "Dockerfile", text)
+    write(project, "app.py", FILE_HANDLER)
+    proc = run("--format", "json", "--no-cache")
+    assert "Traceback" not in proc.stderr
+    report = json.loads(proc.stdout)
+    assert [(f["code"], f["line"]) for f in report["findings"] if f["path"] == "Dockerfile"] == [(code, line)]
+    assert said in next(f["message"] for f in report["findings"] if f["path"] == "Dockerfile")
+    assert "TWC201" in {f["code"] for f in report["findings"] if f["path"] == "app.py"}
+    assert report["errors"] == []
+
+
+@pytest.mark.parametrize("text", ["", "\n\n# only a comment\n", "\ufeff", "FROM python:3.12\n"])
+def test_an_empty_dockerfile_or_one_without_a_command_is_no_finding(project, run, text):
+    write(project, "Dockerfile", text)
+    report = json.loads(run("--format", "json", "--no-cache").stdout)
+    assert report["findings"] == [] and report["errors"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "FROM python:3.12\n" + "RUN true \\\n" * 20_000 + "CMD gunicorn app:app\n",
+    "FROM python:3.12\nCMD " + 'bash -c "' * 300 + "gunicorn app:app" + '"' * 300 + "\n",
+    "".join(f"FROM python:3.12 AS s{index}\nCMD gunicorn app\n" for index in range(3000)),
+])
+def test_huge_and_deeply_nested_dockerfiles_are_read_without_a_crash(project, run, text):
+    write(project, "Dockerfile", text)
     proc = run("--format", "json", "--no-cache")
     assert proc.returncode in (0, 1)
     assert json.loads(proc.stdout)["errors"] == []

@@ -25,6 +25,7 @@ FAMILIES: dict[str, str] = {
     "scheduler": "schedulers run inside web or worker processes",
     "procfile": "Procfile syntax and the commands it runs",
     "formation": "process formation: how many of each process type run",
+    "container": "what a Dockerfile's image runs as PID 1: shells that keep SIGTERM from the program, process managers",
 }
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
@@ -43,9 +44,10 @@ REQUIRED_KEYS = {
 OPTIONAL_KEYS = {"default_enabled": bool, "inputs": list, "scale_hazard": str}
 # What a rule may read besides Python source; a run discovers those files and builds what
 # is needed only when an enabled rule reads it. "process-model": the Procfiles, formations
-# and the code each process type runs (deploy/process_model.py).
-INPUTS = ("python", "logging-config", "procfile", "appjson", "process-model")
-DEPLOYMENT_INPUTS = frozenset({"procfile", "appjson", "process-model"})
+# and the code each process type runs (deploy/process_model.py); "dockerfile": Dockerfiles
+# and the scripts they run (deploy/container.py).
+INPUTS = ("python", "logging-config", "procfile", "appjson", "dockerfile", "process-model")
+DEPLOYMENT_INPUTS = frozenset({"procfile", "appjson", "dockerfile", "process-model"})
 
 CODE_RE = re.compile(r"^TWC\d{3}$")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")

@@ -1,4 +1,4 @@
-"""Analyze one Procfile or app.json: read it (``documents.py``), run the rules of its kind on
+"""Analyze one Procfile, app.json or Dockerfile: read it (``documents.py``), run the rules of its kind on
 it, and keep its facts for the process model. Once the process model is built, the
 formation rules' findings are made here too (``formation_findings``).
 
@@ -8,6 +8,7 @@ Findings in a development variant (``Procfile.dev``) are one severity lower; a c
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ from twelvecheck.deploy.appjson import AppJsonError
 from twelvecheck.deploy.declared import DescriptorError
 from twelvecheck.deploy.descriptor_documents import KUBERNETES, read_descriptor
 from twelvecheck.deploy.kubernetes import TemplateFile, looks_like_manifest
+from twelvecheck.deploy.container import ScriptProblem
+from twelvecheck.deploy.dockerfile import UnreadableDockerfile
+from twelvecheck.deploy.dockerfiles import read_dockerfile
 from twelvecheck.deploy.documents import read_app_json, read_procfile
 from twelvecheck.deploy.formation import finding_key
 from twelvecheck.deploy.procfile import UnreadableProcfile, split_lines
@@ -25,7 +29,7 @@ from twelvecheck.engine.registry import load_rules, rules_of_kind
 from twelvecheck.engine.rule import DeployRule, FormationRule, Problem
 from twelvecheck.engine.suppressions import Suppression, Suppressions, directives, parse_codes
 from twelvecheck.engine.task import FileTask, FindingFactory
-from twelvecheck.files.kinds import APPJSON, COMPOSE, PLATFORM, PROCFILE, process_file_kind
+from twelvecheck.files.kinds import APPJSON, COMPOSE, DOCKERFILE, PLATFORM, PROCFILE, process_file_kind
 
 Coded = tuple[str, Problem]  # a rule's code and one of its problems
 MAX_DESCRIPTOR_BYTES = 2 * 1024 * 1024
@@ -41,6 +45,8 @@ def analyze_deploy_file(task: FileTask, result: FileResult) -> None:
         _analyze_app_json(task, data, result)
     elif task.kind in (COMPOSE, PLATFORM):
         _analyze_descriptor(task, task.kind, data, result)
+    elif task.kind == DOCKERFILE:
+        _analyze_dockerfile(task, data, result)
     else:
         _analyze_procfile(task, data, result)
 
@@ -96,6 +102,37 @@ def _analyze_procfile(task: FileTask, data: bytes, result: FileResult) -> None:
     procfile = document.procfile
     result.findings.extend(make_findings(task, procfile.lines, _problems(task, document),
                                          comment_suppressions(procfile.text), lower=document.variant == "development"))
+    result.facts = document.facts()
+
+
+def _analyze_dockerfile(task: FileTask, data: bytes, result: FileResult) -> None:
+    """A Dockerfile's findings; those in a script it runs are reported in that script (its
+    `#` comments suppress them), with the Dockerfile line that runs it in the message."""
+    directory = Path(task.path).parent if task.source is None or task.in_place else None
+    try:
+        document = read_dockerfile(data, task.display_path, directory)
+    except UnreadableDockerfile as exc:
+        _unreadable(task, result, [], f"Dockerfile: {exc.message}", exc.line, exc.column)
+        return
+    result.parsed = True
+    lower = document.variant == "development"
+    in_scripts: dict[Any, list[Coded]] = {}
+    own = []
+    for code, problem in _problems(task, document):
+        if isinstance(problem, ScriptProblem) and problem.script is not None:
+            in_scripts.setdefault((problem.script, problem.shown), []).append((code, problem))
+        else:
+            own.append((code, problem))
+    dockerfile = document.dockerfile
+    result.findings.extend(make_findings(task, dockerfile.lines, own, comment_suppressions(dockerfile.text), lower))
+    for (script, shown), problems in sorted(in_scripts.items(), key=lambda item: item[0][1]):
+        try:
+            text = Path(script).read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        script_task = dataclasses.replace(task, path=str(script), display_path=shown, source=None)
+        result.findings.extend(make_findings(script_task, split_lines(text), problems,
+                                             comment_suppressions(text), lower))
     result.facts = document.facts()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from twelvecheck.deploy.appjson import FormationItem, read_formation
 from twelvecheck.deploy.options import find_options, first_argument
@@ -71,7 +71,9 @@ class ProcfileDocument:
         } for reading in self.runnable]}}
 
 
-def _config_text(inv: Invocation, root: Path | None) -> str:
+def _config_text(inv: Invocation, root: Path | None, locate: Callable[[str], Path | None] | None = None) -> str:
+    """``locate`` finds a file a name means when the command runs elsewhere (a container
+    path of a Dockerfile's command); None: the name is relative to ``inv.base``."""
     tool = inv.tool
     if tool is None or not tool.config or inv.base is None:
         return ""
@@ -81,7 +83,8 @@ def _config_text(inv: Invocation, root: Path | None) -> str:
     texts = []
     for name in names:
         try:
-            resolved = (inv.base / name).resolve()
+            located = locate(name) if locate is not None else None
+            resolved = (located or inv.base / name).resolve()
             if root is not None:
                 resolved.relative_to(root.resolve())  # nothing outside the repository
             if resolved.is_file() and resolved.stat().st_size <= MAX_CONFIG_BYTES:

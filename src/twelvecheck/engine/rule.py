@@ -293,8 +293,9 @@ class ProjectRule(Rule):
 
 
 class DeployRule(Rule):
-    """A rule over one deployment file: a Procfile (``kinds = ("procfile",)``) or an app.json
-    (``("appjson",)``). ``check`` gets it as ``deploy/documents.py`` read it and returns the
+    """A rule over one deployment file: a Procfile (``kinds = ("procfile",)``), an app.json
+    (``("appjson",)``) or a Dockerfile (``("dockerfile",)``). ``check`` gets it as
+    ``deploy/documents.py`` (``deploy/container.py`` for a Dockerfile) read it and returns the
     problems in it; the file's ``#`` comments can suppress them."""
 
     kinds: ClassVar[tuple[str, ...]] = ("procfile",)

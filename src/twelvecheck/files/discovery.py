@@ -226,8 +226,9 @@ def _kind_of_name(name: str, include_configs: bool, include_process_files: bool)
     suffix = _suffix(name)
     if suffix in PYTHON_SUFFIXES:
         return "python"
-    if include_process_files and ("procfile" in name.lower() or name == "app.json" or "compose" in name
-                                  or name in PLATFORM_FILES):
+    lower = name.lower()
+    if include_process_files and ("procfile" in lower or name == "app.json" or "dockerfile" in lower
+                                  or "containerfile" in lower or "compose" in name or name in PLATFORM_FILES):
         kind = process_file_kind(name)
         if kind is not None:
             return kind

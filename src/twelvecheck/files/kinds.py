@@ -1,7 +1,7 @@
 """What kind of file a path is, by its name alone: the kind decides who reads it.
 
-``python`` goes to the engine's traversal; ``procfile`` and ``appjson`` (files that declare
-processes) to the deployment side; ``ini``, ``yaml`` and ``json`` (files that may be logging
+``python`` goes to the engine's traversal; ``procfile``, ``appjson`` and ``dockerfile`` (files
+that declare processes) to the deployment side; ``ini``, ``yaml`` and ``json`` (files that may be logging
 configurations) to the rules that read text of that kind.
 """
 
@@ -18,12 +18,13 @@ APPJSON = "appjson"
 COMPOSE = "compose"
 PLATFORM = "platform"
 PLATFORM_FILES = frozenset({"fly.toml", "render.yaml", "railway.json", "railway.toml", "heroku.yml"})
-DEPLOY_KINDS = frozenset({PROCFILE, APPJSON, COMPOSE, PLATFORM})
+DOCKERFILE = "dockerfile"
+DEPLOY_KINDS = frozenset({PROCFILE, APPJSON, DOCKERFILE, COMPOSE, PLATFORM})
 PYTHON_SUFFIXES = (".py", ".pyw")
 # Files that may be logging configurations, by suffix: their kind.
 LOGGING_CONFIG_SUFFIXES = {".ini": "ini", ".cfg": "ini", ".conf": "ini", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 # Kinds whose comments start with `#` (suppression directives are read there).
-_HASH_COMMENTED = frozenset({PYTHON, PROCFILE, COMPOSE, "ini", "yaml"})
+_HASH_COMMENTED = frozenset({PYTHON, PROCFILE, DOCKERFILE, COMPOSE, "ini", "yaml"})
 # Variants meant for a developer's machine (`heroku local -f Procfile.dev`, foreman -f):
 # their findings are one severity lower.
 DEVELOPMENT_SUFFIXES = frozenset({"dev", "development", "local", "windows", "debug", "test", "tests"})
@@ -35,9 +36,15 @@ _NOT_PROCFILE_SUFFIXES = frozenset({
 })
 
 
+# The names `docker build` and `podman build` look for, and the usual variants:
+# Dockerfile.<name>, <name>.Dockerfile (docs.docker.com/build/concepts/dockerfile/#filename).
+_DOCKERFILE_STEMS = frozenset({"dockerfile", "containerfile"})
+_NOT_DOCKERFILE_SUFFIXES = frozenset({"template", "tpl", "in", "example", "sample", "dist", "txt"})
+
+
 def process_file_kind(path: PurePath | str) -> str | None:
-    """"procfile", "appjson", "compose" or "platform" for the files that declare processes;
-    None otherwise (by name)."""
+    """"procfile", "appjson", "dockerfile", "compose" or "platform" for the files that
+    declare processes; None otherwise (by name)."""
     name = PurePath(path).name
     if name == "app.json":
         return "appjson"
@@ -45,6 +52,8 @@ def process_file_kind(path: PurePath | str) -> str | None:
         return PLATFORM
     if "compose" in name and COMPOSE_NAME.match(name):
         return COMPOSE
+    if is_dockerfile_name(name):
+        return DOCKERFILE
     lower = name.lower()
     if lower in ("procfile", "procfile.txt"):
         return "procfile"
@@ -78,3 +87,29 @@ def config_kind(path: PurePath | str) -> str | None:
 def has_comments(kind: str) -> bool:
     """Whether files of this kind have `#` comments, which can hold suppression directives."""
     return kind in _HASH_COMMENTED
+
+
+def is_dockerfile_name(name: str) -> bool:
+    """Dockerfile, Containerfile (any case), Dockerfile.<name>, <name>.Dockerfile."""
+    lower = name.lower()
+    if lower in _DOCKERFILE_STEMS:
+        return True
+    stem, dot, suffix = lower.partition(".")
+    if stem in _DOCKERFILE_STEMS and dot and "." not in suffix:
+        return suffix not in _NOT_PROCFILE_SUFFIXES and suffix not in _NOT_DOCKERFILE_SUFFIXES
+    prefix, dot, last = lower.rpartition(".")
+    return bool(prefix) and last in _DOCKERFILE_STEMS
+
+
+# Folders that hold development images (cookiecutter-django's compose/local/django/Dockerfile).
+_DEVELOPMENT_FOLDERS = frozenset({"local", "dev", "development"})
+
+
+def dockerfile_variant(path: PurePath | str) -> str:
+    """"development" for Dockerfile.dev, dev.Dockerfile and friends, and a Dockerfile in a
+    folder named local, dev or development (local-only: their findings are one severity
+    lower); "main" otherwise."""
+    pure = PurePath(path)
+    words = set(pure.name.lower().split(".")) - _DOCKERFILE_STEMS
+    folders = {part.lower() for part in pure.parts[:-1]}
+    return "development" if words & DEVELOPMENT_SUFFIXES or folders & _DEVELOPMENT_FOLDERS else "main"

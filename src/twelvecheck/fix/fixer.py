@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Callable
 
 from twelvecheck.core.findings import Finding, ToolError
+from twelvecheck.deploy.dockerfile import UnreadableDockerfile
+from twelvecheck.deploy.dockerfile import parse as parse_dockerfile
 from twelvecheck.deploy.procfile import UnreadableProcfile, parse
 from twelvecheck.files.decoding import SourceError, decode_source
-from twelvecheck.files.kinds import PROCFILE, PYTHON
+from twelvecheck.files.kinds import DOCKERFILE, PROCFILE, PYTHON
 from twelvecheck.engine.meta import PARSE_ERROR
 from twelvecheck.engine.task import FileTask
 from twelvecheck.fix.apply import apply as apply_fixes
@@ -170,6 +172,14 @@ def _breaks(task: FileTask, old: str, new: str) -> str | None:
             return f"the result would not be a readable Procfile ({exc.message})"
         if [entry.name for entry in before.entries] != [entry.name for entry in after.entries]:
             return "the result would declare other process types"
+        return None
+    if task.kind == DOCKERFILE:
+        try:
+            before, after = parse_dockerfile(old), parse_dockerfile(new)
+        except UnreadableDockerfile as exc:
+            return f"the result would not be a readable Dockerfile ({exc.message}, line {exc.line})"
+        if [i.keyword for i in before.instructions] != [i.keyword for i in after.instructions]:
+            return "the result would have other instructions"
         return None
     return f"files of kind {task.kind} have no fixes"
 

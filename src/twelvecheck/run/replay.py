@@ -23,7 +23,7 @@ granularity), and are taken before the run reads the files: a file changed durin
 changes the next run's key, never the answer it gets.
 
 Only a plain answer is kept: none when the run had errors (an unreadable file may read next
-time), read a Procfile or app.json (their commands name files no key covers), built a
+time), read a Procfile, app.json or Dockerfile (their commands name files no key covers), built a
 process model with apps (the formation table and the HTML report show it), or read standard
 input. Such runs are simply not replayed. One file per record, so a run reads only its
 own; the ``_KEEP`` most recently written are kept.

@@ -1,7 +1,7 @@
 """One file's analysis, as a worker process runs it: each kind of file to its reader.
 
 Python source and the text files some rule reads (logging configurations) go to the engine;
-Procfiles and app.json to the deployment side, which reads their commands and formations.
+Procfiles, app.json and Dockerfiles to the deployment side, which reads their commands and formations.
 Whatever goes wrong in there, the run goes on: an unexpected error becomes a run error that
 names the file, never a traceback.
 """

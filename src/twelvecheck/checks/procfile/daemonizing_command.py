@@ -52,6 +52,7 @@ def _trailing_ampersand(check: EntryCheck, inv: Invocation) -> CommandFix | None
 
 class DaemonizingCommand(DeployRule):
     code = "TWC511"
+    kinds = ("procfile", "dockerfile")  # a Dockerfile's command too (deploy/container.py)
 
     @classmethod
     def check(cls, document: ProcfileDocument) -> Iterator[Problem]:

@@ -12,6 +12,7 @@ from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
 
 class EmbeddedScheduler(DeployRule):
     code = "TWC514"
+    kinds = ("procfile", "dockerfile")  # a Dockerfile's command too (deploy/container.py)
 
     @classmethod
     def check(cls, document: ProcfileDocument) -> Iterator[Problem]:

@@ -47,6 +47,7 @@ def _to_stdout(option: Option, stdout: str | None) -> CommandFix | None:
 
 class FileLoggingCommand(DeployRule):
     code = "TWC513"
+    kinds = ("procfile", "dockerfile")  # a Dockerfile's command too (deploy/container.py)
 
     @classmethod
     def check(cls, document: ProcfileDocument) -> Iterator[Problem]:

@@ -13,6 +13,7 @@ from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
 
 class PidFileCommand(DeployRule):
     code = "TWC512"
+    kinds = ("procfile", "dockerfile")  # a Dockerfile's command too (deploy/container.py)
 
     @classmethod
     def check(cls, document: ProcfileDocument) -> Iterator[Problem]:
