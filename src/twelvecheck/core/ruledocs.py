@@ -43,9 +43,10 @@ REQUIRED_KEYS = {
 OPTIONAL_KEYS = {"default_enabled": bool, "inputs": list, "scale_hazard": str}
 # What a rule may read besides Python source; a run discovers those files and builds what
 # is needed only when an enabled rule reads it. "process-model": the Procfiles, formations
-# and the code each process type runs (deploy/process_model.py).
-INPUTS = ("python", "logging-config", "procfile", "appjson", "process-model")
-DEPLOYMENT_INPUTS = frozenset({"procfile", "appjson", "process-model"})
+# and the code each process type runs (deploy/process_model.py). "script": shell scripts;
+# "server-config": gunicorn config modules, uwsgi ini/yaml, supervisord.conf (read as data).
+INPUTS = ("python", "logging-config", "procfile", "appjson", "process-model", "script", "server-config")
+DEPLOYMENT_INPUTS = frozenset({"procfile", "appjson", "process-model", "script"})
 
 CODE_RE = re.compile(r"^TWC\d{3}$")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")

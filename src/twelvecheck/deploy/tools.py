@@ -228,6 +228,20 @@ ENTRY_POINTS = {
 # are given (``app.worker_main(argv=["worker", "--detach"])``), or on ``sys.argv``.
 ENTRY_METHODS = {"worker_main": "celery"}
 
+# Programs that do their work and exit: put in the background (`echo x &`) they detach
+# nothing that runs on. POSIX utilities and shell builtins (pubs.opengroup.org, "Utilities").
+SHORT_LIVED_PROGRAMS = frozenset({
+    "echo", "printf", "mkdir", "touch", "cp", "mv", "rm", "ln", "chmod", "chown", "cat", "true", "false",
+    "test", "[", "export", "wait", "set", "cd", "sed", "grep", "find", "tar", "curl", "wget", "pip", "pip3",
+})
+# Management commands that exit when done (Django's "django-admin and manage.py" reference).
+SHORT_LIVED_MANAGEMENT = frozenset({
+    "migrate", "makemigrations", "collectstatic", "check", "compilemessages", "createcachetable",
+    "loaddata", "dumpdata", "createsuperuser", "clearsessions", "showmigrations", "test",
+})
+# Init scripts started by path (`/etc/init.d/nginx start`): they start the service in the background.
+INIT_SCRIPT_DIRS = ("/etc/init.d/", "/etc/rc.d/init.d/")
+INIT_SCRIPT_ACTIONS = frozenset({"start", "restart", "reload", "force-reload"})
 # `nohup x` and `setsid x` wrap a command and detach it.
 DETACHING_WRAPPERS = frozenset({"nohup", "setsid"})
 # Shell words that lead into a command.

@@ -126,10 +126,11 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
     assign_fingerprints(findings)
     findings.sort(key=Finding.sort_key)
     checked = {task.display_path: _codes_judging(task) for task in tasks}
-    # Only a plain answer is recorded (replay.py): a Procfile's analysis reads the files its
-    # commands name, which no key covers, and the process model's apps are shown by reports.
+    # Only a plain answer is recorded (replay.py): a Procfile's or a script's analysis reads
+    # the files its commands name, which no key covers, and the process model's apps are
+    # shown by reports.
     plain = (len(errors) == errors_before and not (process_model is not None and process_model.apps)
-             and not any(task.kind in ("procfile", "appjson") for task in tasks))
+             and not any(task.kind in ("procfile", "appjson", "script") for task in tasks))
     if records is not None and key is not None and cache is not None and plain \
             and _read_as_keyed(tasks, results, records.contents):
         records.store(key, findings, checked, [task.display_path for task in tasks if task.collect_facts],

@@ -70,7 +70,7 @@ def run(settings: Settings) -> RunResult:
             exclude=[*settings.exclude, *settings.extend_exclude],
             force_exclude=settings.force_exclude,
             respect_gitignore=settings.respect_gitignore,
-            include_configs=reads_any(enabled, {"logging-config"}),
+            include_configs=reads_any(enabled, {"logging-config", "server-config"}),
             include_process_files=settings.process_model or wants_process_files(enabled),
         )
         files, errors, packaging = found.files, list(found.errors), found.packaging

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from twelvecheck.checks.procfile._entry import EntryCheck, entry_checks
-from twelvecheck.deploy.documents import ProcfileDocument
+from twelvecheck.checks.procfile._entry import CommandCheck, command_checks, config_settings
+from twelvecheck.deploy.server_configs import LOG
 from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, log_files
 from twelvecheck.deploy.shell_commands import Invocation
 from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
 from twelvecheck.program.values.exprs import STDIO_DEVICES
 
 
-def _log_options(check: EntryCheck, inv: Invocation) -> Iterator[Problem]:
+def _log_options(check: CommandCheck, inv: Invocation) -> Iterator[Problem]:
     tool = inv.tool
     for option in log_files(inv.args, tool):
         note = f"; {tool.note}" if option.value == "-" and tool.stdout is None and tool.note else ""
@@ -21,7 +21,7 @@ def _log_options(check: EntryCheck, inv: Invocation) -> Iterator[Problem]:
                                                f"{option.value!r}{note}", _to_stdout(option, tool.stdout))
 
 
-def _redirections(check: EntryCheck, inv: Invocation) -> Iterator[Problem]:
+def _redirections(check: CommandCheck, inv: Invocation) -> Iterator[Problem]:
     for operator, target in inv.redirects:
         if operator.text.startswith("<") or operator.text.endswith("&") or target.text in STDIO_DEVICES \
                 or target.text == "/dev/null":
@@ -45,16 +45,62 @@ def _to_stdout(option: Option, stdout: str | None) -> CommandFix | None:
     return CommandFix(f"log to `{stdout}` (standard output)", (edit,))
 
 
+START_SH = """#!/bin/sh
+python manage.py migrate --noinput
+exec gunicorn --bind 0.0.0.0:$PORT \\
+    --access-logfile logs/access.log \\
+    --error-logfile logs/error.log \\
+    shop.wsgi
+"""
+GUNICORN_LOGCONFIG = """workers = 2
+logconfig_dict = {
+    "version": 1,
+    "handlers": {"file": {"class": "logging.handlers.RotatingFileHandler", "filename": "gunicorn.log"}},
+}
+"""
+# supervisord running two programs: the default supervisord.log (line 1), a worker's own
+# --logfile (7), its stdout captured into a file (8), the web program's stderr (12).
+SUPERVISORD_TWO_PROGRAMS = """[supervisord]
+nodaemon=true
+pidfile=/dev/null
+
+[program:worker]
+directory=/srv/shop
+command=celery -A shop worker --logfile logs/celery.log
+stdout_logfile=/srv/shop/logs/worker.log
+
+[program:web]
+command=gunicorn shop.wsgi
+stderr_logfile=/srv/shop/logs/web.err
+"""
+SUPERVISORD_TO_STDOUT = """[supervisord]
+nodaemon=true
+logfile=/dev/null
+logfile_maxbytes=0
+pidfile=/dev/null
+
+[program:web]
+command=gunicorn shop.wsgi
+stdout_logfile=/dev/stdout
+stdout_logfile_maxbytes=0
+stderr_logfile=/dev/fd/2
+stderr_logfile_maxbytes=0
+"""
+
+
 class FileLoggingCommand(DeployRule):
     code = "TWC513"
 
+    kinds = ("procfile", "script", "server-config")
+
     @classmethod
-    def check(cls, document: ProcfileDocument) -> Iterator[Problem]:
-        for check in entry_checks(document):
+    def check(cls, document) -> Iterator[Problem]:
+        for check in command_checks(document):
             for inv in check.invocations:
                 if inv.tool is not None:
                     yield from _log_options(check, inv)
                 yield from _redirections(check, inv)
+        yield from config_settings(document, LOG)
 
     VALID = [
         Valid("web: gunicorn --log-file - --access-logfile - app:app\n"),
@@ -63,6 +109,12 @@ class FileLoggingCommand(DeployRule):
         Valid("web: daphne --access-log - -b 0.0.0.0 -p $PORT app.asgi:application\n"),
         Valid("web: gunicorn app:app 2>&1\nrelease: python manage.py migrate > /dev/null\n"),
         Valid("web: gunicorn app:app --log-file /dev/stdout\n"),
+        Valid(filename="start.sh", code="#!/bin/sh\npython manage.py migrate > /dev/null\n"
+                                        "exec gunicorn --access-logfile - --error-logfile - shop.wsgi\n"),
+        Valid(filename="gunicorn.conf.py", code='accesslog = "-"\nerrorlog = "/dev/stderr"\ncapture_output = True\n'),
+        Valid(filename="gunicorn.conf.py", code='import os\nworkers = 2\nerrorlog = os.environ.get("ERRORLOG")\n'),
+        Valid(filename="uwsgi.ini", code="[uwsgi]\nmodule = shop.wsgi\nlogto = /dev/stdout\n"),
+        Valid(filename="supervisord.conf", code=SUPERVISORD_TO_STDOUT),
     ]
     INVALID = [
         Invalid("web: gunicorn --log-file app.log app:app\n", lines=(1,), fixed="web: gunicorn --log-file - app:app\n"),
@@ -75,4 +127,16 @@ class FileLoggingCommand(DeployRule):
         Invalid("web: daphne --access-log access.log -p $PORT app.asgi:application\n", lines=(1,)),
         Invalid("web: hypercorn --error-logfile errors.log -b :$PORT app:app\n", lines=(1,)),
         Invalid("worker: python worker.py >> worker.log 2>&1\n", lines=(1,)),
+        # scripts: each option at its own line of a command continued over several
+        Invalid(filename="start.sh", code=START_SH, lines=(4, 5)),
+        Invalid(filename="run.sh", code="#!/bin/sh\nexec python worker.py >> /var/log/worker.log 2>&1\n", lines=(2,)),
+        # server configurations
+        Invalid(filename="gunicorn.py", code='bind = "0.0.0.0:8000"\nworkers = 4\naccesslog = "access.log"\n'
+                                             'errorlog = "error.log"\ncapture_output = True\n', lines=(3, 4, 5)),
+        Invalid(filename="gunicorn.conf.py", code=GUNICORN_LOGCONFIG, lines=(2,)),
+        Invalid(filename="gunicorn.conf.py", code='import os\nLOGS = "/var/log/shop"\n'
+                                                  'errorlog = os.path.join(LOGS, "error.log")\n', lines=(3,)),
+        Invalid(filename="uwsgi.ini", code="[uwsgi]\nmodule = shop.wsgi\nlogto = /var/log/uwsgi.log\n"
+                                           "req-logger = file:/var/log/requests.log\n", lines=(3, 4)),
+        Invalid(filename="supervisord.conf", code=SUPERVISORD_TWO_PROGRAMS, lines=(1, 7, 8, 12)),
     ]
