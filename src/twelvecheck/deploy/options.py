@@ -150,3 +150,19 @@ def init_script_start(inv: Invocation) -> bool:
     """``/etc/init.d/nginx start``: an init script run by path, asked to start its service."""
     return inv.program.startswith(INIT_SCRIPT_DIRS) and len(inv.words) > 1 and \
         inv.words[1].text in INIT_SCRIPT_ACTIONS
+
+
+# Roles of the tool table whose programs run on until stopped.
+LONG_RUNNING_ROLES = frozenset({"server", "worker", "scheduler", "manager", "detacher", "devserver"})
+_STAYING_WRAPPERS = frozenset({"exec", *DETACHING_WRAPPERS})
+
+
+def long_running(inv: Invocation) -> bool:
+    """A command of a script that runs on: a server, worker or scheduler of the table, or a
+    command the script hands its process to (`exec`) or puts in the background (`&`,
+    ``nohup``), unless it is short-lived."""
+    if short_lived(inv):
+        return False
+    if inv.tool is not None and inv.tool.role in LONG_RUNNING_ROLES:
+        return True
+    return inv.separator == "&" or any(posixpath.basename(w.text) in _STAYING_WRAPPERS for w in inv.wrappers)

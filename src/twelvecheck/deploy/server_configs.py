@@ -305,17 +305,22 @@ def _uwsgi_yaml(text: str):
 
 # -- supervisord --------------------------------------------------------------------------------
 # supervisord.org, "Configuration File": [supervisord] nodaemon defaults to false (it forks),
-# pidfile to $CWD/supervisord.pid, logfile to $CWD/supervisord.log; a program's
+# pidfile to $CWD/supervisord.pid, logfile to $CWD/supervisord.log (with nodaemon=true its
+# log also goes to stdout: supervisor/options.py, make_logger); a program's
 # stdout_logfile/stderr_logfile default to AUTO (files in childlogdir), NONE writes none.
 _TRUE = ("true", "1", "yes", "on")
 _NO_FILE = ("none", "")
 
 
-def read_supervisord(text: str) -> ServerConfig | None:
-    """A supervisord configuration: a file with a ``[supervisord]`` or ``[program:x]``
-    section; None otherwise."""
+def read_supervisord(text: str, path: str = "supervisord.conf") -> ServerConfig | None:
+    """A supervisord configuration: a file with a ``[supervisord]`` section, or one named
+    ``supervisord*.conf`` or ``conf.d/*.conf`` with a ``[program:x]`` section; None otherwise.
+    (A ``[program:x]`` file elsewhere, such as ``etc/supervisor/app.conf``, is meant for a
+    host's own supervisord, which is the execution environment there.)"""
     sections = read_ini(text)
-    if not any(s.name == "supervisord" or s.name.startswith("program:") for s in sections):
+    if not any(s.name == "supervisord" for s in sections) and not (
+            (is_supervisord_name(path) or "/conf.d/" in f"/{path}") and any(s.name.startswith("program:")
+                                                                          for s in sections)):
         return None
     config = ServerConfig("supervisord")
     for section in sections:
@@ -344,6 +349,9 @@ def _supervisord_section(section: IniSection, config: ServerConfig) -> None:
         config.settings.append(Setting(PID, "pidfile", f"supervisord writes the PID file {pidfile}{default}",
                                        *at("pidfile"), default=bool(default)))
     logfile = section.values.get("logfile", ("supervisord.log",))[0]
+    # In the foreground supervisord also logs to stdout: its default file is no lost log then.
+    if "logfile" not in section.values and nodaemon in _TRUE:
+        return
     if logfile.lower() not in _NO_FILE and logfile not in STDIO_DEVICES and logfile != "/dev/null":
         default = "" if "logfile" in section.values else " by default"
         config.settings.append(Setting(LOG, "logfile", f"supervisord logs to the file {logfile}{default}",
@@ -391,5 +399,5 @@ def read_server_config(path: str, text: str, named: bool = False) -> ServerConfi
         if "[uwsgi]" in text:
             return read_uwsgi(text, suffix)
         if "[supervisord]" in text or "[program:" in text:
-            return read_supervisord(text)
+            return read_supervisord(text, path)
     return None

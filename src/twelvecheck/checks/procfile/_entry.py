@@ -38,6 +38,10 @@ class CommandCheck:
     name: str
     command: str
     invocations: list[Invocation]
+    # A process type's or a supervisord program's command is the process: its output is the
+    # log. A script also runs commands that make files (`envsubst < a > b`): only the output
+    # of a long-running one is a log there (options.long_running).
+    every_command_runs_on = True
 
     def problem(self, inv: Invocation, token: Token, text: str, fix: CommandFix | None = None) -> Problem:
         raise NotImplementedError
@@ -136,6 +140,7 @@ class LineCheck(CommandCheck):
         self.invocations = command.invocations
         self.started: list = []
         self._settings: dict[int, ServerConfig | None] = {}
+        self.every_command_runs_on = bool(command.name)  # a program's command, not a script line
 
     def problem(self, inv: Invocation, token: Token, text: str, fix: CommandFix | None = None) -> Problem:
         line, column, end_column = token_span(self.line, token if not inv.origin else inv.anchor)

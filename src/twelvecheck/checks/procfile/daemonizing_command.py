@@ -11,7 +11,7 @@ from typing import Iterator
 from twelvecheck.checks.procfile._entry import CommandCheck, command_checks, config_settings, removal
 from twelvecheck.deploy.server_configs import DAEMON
 from twelvecheck.deploy.options import CommandEdit, CommandFix, detaching_wrappers, init_script_start, short_lived
-from twelvecheck.deploy.shell_commands import Invocation
+from twelvecheck.deploy.shell_commands import Invocation, positionals
 from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
 
 # A start script that detaches its server: what `sh bin/start.sh` runs is read too.
@@ -31,7 +31,7 @@ def _detaching(check: CommandCheck, inv: Invocation) -> Iterator[Problem]:
                                                                      remove=True),)) if inv.words else None
         yield check.problem(inv, wrapper, f"`{wrapper.text} {inv.program}` detaches", fix)
     tool = inv.tool
-    if tool is None:
+    if tool is None or tool.runs_command and not positionals(inv.args, tool):
         return
     yield from check.option_or_config(inv, tool.daemon, "detaches",
                                       lambda option: f"`{tool.key} {option.token.text}` detaches", fix=removal)
@@ -105,6 +105,7 @@ class DaemonizingCommand(DeployRule):
                                         "exec gunicorn shop.wsgi\n"),
         Valid(filename="start.sh", code="#!/bin/sh\n# gunicorn --daemon shop.wsgi &\nexec gunicorn shop.wsgi\n"),
         Valid(filename="start.sh", code="#!/bin/sh\ngunicorn -D shop.wsgi  # twelvecheck: ignore[TWC511]\n"),
+        Valid(filename="dev.sh", code="#!/bin/bash\nscreen -S tunnel -dm\nsudo /etc/init.d/postgresql reload\n"),
         Valid(filename="bin/run", code="#!/usr/bin/env python3\nimport os\nos.system('gunicorn -D app &')\n"),
         Valid(filename="entrypoint.sh", code="#!/bin/sh\nexec supervisord -c supervisord.conf\n",
               files=(("supervisord.conf", "[supervisord]\nnodaemon=true\nlogfile=/dev/null\npidfile=/dev/null\n"),)),

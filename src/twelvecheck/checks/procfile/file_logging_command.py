@@ -7,7 +7,7 @@ from typing import Iterator
 
 from twelvecheck.checks.procfile._entry import CommandCheck, command_checks, config_settings
 from twelvecheck.deploy.server_configs import LOG
-from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, log_files
+from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, log_files, long_running
 from twelvecheck.deploy.shell_commands import Invocation
 from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
 from twelvecheck.program.values.exprs import STDIO_DEVICES
@@ -58,8 +58,8 @@ logconfig_dict = {
     "handlers": {"file": {"class": "logging.handlers.RotatingFileHandler", "filename": "gunicorn.log"}},
 }
 """
-# supervisord running two programs: the default supervisord.log (line 1), a worker's own
-# --logfile (7), its stdout captured into a file (8), the web program's stderr (12).
+# supervisord running two programs in the foreground (its own log goes to stdout too): a
+# worker's own --logfile (7), its stdout captured into a file (8), the web program's stderr (12).
 SUPERVISORD_TWO_PROGRAMS = """[supervisord]
 nodaemon=true
 pidfile=/dev/null
@@ -99,7 +99,8 @@ class FileLoggingCommand(DeployRule):
             for inv in check.invocations:
                 if inv.tool is not None:
                     yield from _log_options(check, inv)
-                yield from _redirections(check, inv)
+                if check.every_command_runs_on or long_running(inv):
+                    yield from _redirections(check, inv)
         yield from config_settings(document, LOG)
 
     VALID = [
@@ -115,6 +116,11 @@ class FileLoggingCommand(DeployRule):
         Valid(filename="gunicorn.conf.py", code='import os\nworkers = 2\nerrorlog = os.environ.get("ERRORLOG")\n'),
         Valid(filename="uwsgi.ini", code="[uwsgi]\nmodule = shop.wsgi\nlogto = /dev/stdout\n"),
         Valid(filename="supervisord.conf", code=SUPERVISORD_TO_STDOUT),
+        # files a script makes are no logs: only a long-running command's output is one
+        Valid(filename="entrypoint.sh", code="#!/bin/sh\nenvsubst < nginx.tmpl > /etc/nginx/conf.d/default.conf\n"
+                                             "echo \"PORT=$PORT\" >> .env\nexec nginx -g 'daemon off;'\n"),
+        # a host's own supervisord reads etc/supervisor/*.conf: the host routes the streams
+        Valid(filename="etc/supervisor/web.conf", code="[program:web]\ncommand=gunicorn app\nstdout_logfile=/tmp/w.log\n"),
     ]
     INVALID = [
         Invalid("web: gunicorn --log-file app.log app:app\n", lines=(1,), fixed="web: gunicorn --log-file - app:app\n"),
@@ -138,5 +144,9 @@ class FileLoggingCommand(DeployRule):
                                                   'errorlog = os.path.join(LOGS, "error.log")\n', lines=(3,)),
         Invalid(filename="uwsgi.ini", code="[uwsgi]\nmodule = shop.wsgi\nlogto = /var/log/uwsgi.log\n"
                                            "req-logger = file:/var/log/requests.log\n", lines=(3, 4)),
-        Invalid(filename="supervisord.conf", code=SUPERVISORD_TWO_PROGRAMS, lines=(1, 7, 8, 12)),
+        Invalid(filename="supervisord.conf", code=SUPERVISORD_TWO_PROGRAMS, lines=(7, 8, 12)),
+        Invalid(filename="conf.d/worker.conf", code="[program:worker]\ncommand=rq worker\nstdout_logfile=rq.log\n",
+                lines=(3,)),
+        # in the background supervisord writes supervisord.log and nothing to stdout
+        Invalid(filename="supervisord.conf", code="[supervisord]\nnodaemon=false\npidfile=/dev/null\n", lines=(1,)),
     ]
