@@ -89,10 +89,8 @@ def script_kind_by_head(path: PurePath | str, head: bytes) -> str | None:
     """"script" for a shell script: ``*.sh`` (unless its `#!` line names python), or a file
     without a suffix whose first line is a sh/bash/dash `#!` line. ``head``: its first bytes."""
     first = head.split(b"\n", 1)[0]
-    if b"\x00" in head:
-        return None
-    if PurePath(path).suffix == ".sh":
+    if PurePath(path).suffix == ".sh":  # a binary one too: its analysis says it is no script (TWC001)
         return None if first.startswith(b"#!") and b"python" in first else SCRIPT
-    if "." not in PurePath(path).name and is_shell_shebang(first):
+    if "." not in PurePath(path).name and b"\x00" not in head and is_shell_shebang(first):
         return SCRIPT
     return None
