@@ -17,8 +17,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-import yaml
-
 from twelvecheck.program.values.exprs import STDIO_DEVICES
 
 DAEMON, PID, LOG = "daemon", "pid", "log"
@@ -290,6 +288,8 @@ def _uwsgi_ini(text: str):
 
 
 def _uwsgi_yaml(text: str):
+    import yaml  # deferred: a run that meets no uwsgi YAML file never loads it
+
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except (yaml.YAMLError, RecursionError, ValueError):

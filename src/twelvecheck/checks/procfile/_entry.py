@@ -17,6 +17,7 @@ of its own).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Callable, Iterator
 
@@ -78,6 +79,13 @@ class CommandCheck:
                 yield self.problem(inv, inv.words[0], f"`{inv.tool.key}` {what} (its configuration file sets "
                                                       f"{spec.split()[0].lstrip('-')})")
                 return
+
+    def config_setting(self, inv: Invocation, behaviour: str) -> Setting | None:
+        """The first setting of this behaviour that the tool's configuration file writes
+        (not a default), read by a real reader; None without one."""
+        settings = self.settings(inv)
+        found = [s for s in settings.of(behaviour) if not s.default] if settings is not None else []
+        return found[0] if found else None
 
     def told_foreground(self, inv: Invocation) -> bool:
         """Whether a tool that detaches unless told is told, on the command line or in its
@@ -150,9 +158,29 @@ class LineCheck(CommandCheck):
         return ""  # the tools with a real reader are read by ``settings``; the others need a Procfile
 
     def settings(self, inv: Invocation) -> ServerConfig | None:
+        """A script runs where its caller is: a file it names is looked for beside it, then
+        from each folder above it up to the repository root (a container's working
+        directory is one of them, as a rule)."""
         if id(inv) not in self._settings:
-            self._settings[id(inv)] = tool_settings(inv, self.document.root)
+            root = self.document.root
+            found = tool_settings(inv, root)
+            for folder in _folders_up_to(inv.base, root) if found is None else ():
+                found = tool_settings(dataclasses.replace(inv, base=folder), root)
+                if found is not None:
+                    break
+            self._settings[id(inv)] = found
         return self._settings[id(inv)]
+
+
+def _folders_up_to(folder, root) -> list:
+    if folder is None or root is None:
+        return []
+    found = []
+    for parent in folder.parents:
+        found.append(parent)
+        if parent == root or len(found) >= 8:
+            break
+    return found if root in found else []
 
 
 def command_checks(document) -> Iterator[CommandCheck]:

@@ -150,6 +150,9 @@ class DaemonizingCommand(DeployRule):
         Invalid(filename="entrypoint.sh", code="#!/bin/sh\nsupervisord -c supervisord.conf\n", lines=(2,),
                 files=(("supervisord.conf", "[supervisord]\nnodaemon=false\n[program:web]\ncommand=gunicorn app\n"),),
                 elsewhere=(("supervisord.conf", (2,)),)),
+        # gunicorn reads ./gunicorn.conf.py when not given -c: the command and the setting
+        Invalid("web: gunicorn shop.wsgi\n", files=(("gunicorn.conf.py", "workers = 2\ndaemon = True\n"),),
+                lines=(1,), elsewhere=(("gunicorn.conf.py", (2,)),)),
         # -- server configurations ------------------------------------------------------------
         Invalid(filename="gunicorn.conf.py", code='import os\nbind = "0.0.0.0:" + os.environ.get("PORT", "8000")\n'
                                                   'daemon = True\n', lines=(3,)),

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from twelvecheck.checks.procfile._entry import CommandCheck, command_checks, config_settings
 from twelvecheck.deploy.server_configs import LOG
-from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, log_files, long_running
+from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, find_options, log_files, long_running
 from twelvecheck.deploy.shell_commands import Invocation
 from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
 from twelvecheck.program.values.exprs import STDIO_DEVICES
@@ -19,6 +19,9 @@ def _log_options(check: CommandCheck, inv: Invocation) -> Iterator[Problem]:
         note = f"; {tool.note}" if option.value == "-" and tool.stdout is None and tool.note else ""
         yield check.problem(inv, option.token, f"`{tool.key} {option.token.text}` logs to the file "
                                                f"{option.value!r}{note}", _to_stdout(option, tool.stdout))
+    if not find_options(inv.args, tool.log) and (setting := check.config_setting(inv, LOG)) is not None:
+        yield check.problem(inv, inv.words[0], f"`{tool.key}` logs to a file (its configuration file sets "
+                                               f"{setting.key})")
 
 
 def _redirections(check: CommandCheck, inv: Invocation) -> Iterator[Problem]:
@@ -116,6 +119,8 @@ class FileLoggingCommand(DeployRule):
         Valid(filename="gunicorn.conf.py", code='import os\nworkers = 2\nerrorlog = os.environ.get("ERRORLOG")\n'),
         Valid(filename="uwsgi.ini", code="[uwsgi]\nmodule = shop.wsgi\nlogto = /dev/stdout\n"),
         Valid(filename="supervisord.conf", code=SUPERVISORD_TO_STDOUT),
+        Valid("web: gunicorn --access-logfile - shop.wsgi\n",  # the command line wins over the file
+              files=(("gunicorn.conf.py", 'workers = 2\naccesslog = "-"\n'),)),
         # files a script makes are no logs: only a long-running command's output is one
         Valid(filename="entrypoint.sh", code="#!/bin/sh\nenvsubst < nginx.tmpl > /etc/nginx/conf.d/default.conf\n"
                                              "echo \"PORT=$PORT\" >> .env\nexec nginx -g 'daemon off;'\n"),
@@ -136,6 +141,9 @@ class FileLoggingCommand(DeployRule):
         # scripts: each option at its own line of a command continued over several
         Invalid(filename="start.sh", code=START_SH, lines=(4, 5)),
         Invalid(filename="run.sh", code="#!/bin/sh\nexec python worker.py >> /var/log/worker.log 2>&1\n", lines=(2,)),
+        # the configuration file a command gives its tool (here gunicorn's implicit one)
+        Invalid("web: gunicorn shop.wsgi\n", files=(("gunicorn.conf.py", 'workers = 2\naccesslog = "a.log"\n'),),
+                lines=(1,), elsewhere=(("gunicorn.conf.py", (2,)),)),
         # server configurations
         Invalid(filename="gunicorn.py", code='bind = "0.0.0.0:8000"\nworkers = 4\naccesslog = "access.log"\n'
                                              'errorlog = "error.log"\ncapture_output = True\n', lines=(3, 4, 5)),

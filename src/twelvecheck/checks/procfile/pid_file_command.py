@@ -75,6 +75,9 @@ class PidFileCommand(DeployRule):
                 files=(("gunicorn.conf.py", 'workers = 3\npidfile = "/tmp/gunicorn.pid"\n'),),
                 elsewhere=(("gunicorn.conf.py", (2,)),)),
         Invalid(filename="gunicorn.conf.py", code=GUNICORN_FROM_ENV, lines=(5,)),
+        # a module named with -c python:pkg.mod is read as gunicorn's config, whatever its name
+        Invalid(filename="docker/start.sh", code="#!/bin/sh\nexec gunicorn -c python:shop.web_settings shop.wsgi\n",
+                files=(("shop/web_settings.py", 'workers = 2\npidfile = "/tmp/web.pid"\n'),), lines=(2,)),
         Invalid(filename="config/gunicorn_prod.py", code='bind = ":8000"\nworkers = 2\npidfile = "run/g.pid"\n',
                 lines=(3,)),
         Invalid(filename="uwsgi.ini", code="[uwsgi]\nmodule = shop.wsgi\nsafe-pidfile = /tmp/uwsgi.pid\n", lines=(3,)),
