@@ -43,9 +43,12 @@ def test_a_script_run_by_a_script_is_not_read_again(tmp_path):
     assert [inv.program for command in document.commands for inv in command.invocations] == []
 
 
-def test_a_binary_script_is_unreadable():
+def test_a_binary_script_is_unreadable_and_a_payload_after_a_script_is_not_read():
     with pytest.raises(UnreadableScript, match="binary"):
         read_script(b"\x7fELF\x00\x01", "start.sh", None)
+    # a self-extracting script: the shell part is read, up to the payload
+    document = read_script(b"#!/bin/bash\ngunicorn -D app\nexit 0\nPK\x03\x04\x00\x00zip", "install", None)
+    assert [command.line for command in document.commands] == [2, 3]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

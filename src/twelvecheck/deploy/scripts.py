@@ -20,6 +20,7 @@ from twelvecheck.deploy.procfile import split_lines
 from twelvecheck.deploy.shell_commands import Invocation, read_command
 from twelvecheck.deploy.shell_words import QuoteError, Token, tokenize
 from twelvecheck.files.ignoring import repository_root
+from twelvecheck.files.kinds import is_shell_shebang
 
 MAX_SCRIPT_BYTES = 512 * 1024
 # A quote left open is carried over at most this many lines (sh would read on to the end).
@@ -72,9 +73,14 @@ class ScriptDocument:
 
 def read_script(data: bytes, display_path: str, directory: Path | None) -> ScriptDocument:
     """The script in ``data``; raises UnreadableScript for a binary file."""
-    if b"\x00" in data[:8192]:
-        raise UnreadableScript("binary data (a NUL byte), not a shell script")
-    text = data[:MAX_SCRIPT_BYTES].decode("utf-8", "replace")
+    data = data[:MAX_SCRIPT_BYTES]
+    if b"\x00" in data:
+        # A script with a payload appended (a self-extracting archive) is read up to it;
+        # a file that is binary from its start is no script.
+        if not is_shell_shebang(data.split(b"\n", 1)[0]):
+            raise UnreadableScript("binary data (a NUL byte), not a shell script")
+        data = data[:data.index(b"\x00")].rpartition(b"\n")[0]
+    text = data.decode("utf-8", "replace")
     if text.startswith("\ufeff"):
         text = text[1:]
     root = repository_root(directory) if directory is not None else None
