@@ -148,6 +148,29 @@ def test_a_named_file_without_a_python_suffix_is_checked_as_python(project, run)
     assert checked_paths(run("bin").stdout) == []
 
 
+def test_shell_scripts_are_found_by_suffix_or_by_their_first_line(project, run):
+    """`*.sh`, and files without a suffix whose #! line names sh, bash or dash; a python #!
+    line makes a file Python, and other files without a suffix are passed over."""
+    daemon = "gunicorn --daemon app:app\n"
+    write(project, "start.sh", daemon)
+    write(project, "bin/run", "#!/usr/bin/env bash\n" + daemon)
+    write(project, "bin/serve", "#!/bin/dash -e\n" + daemon)
+    write(project, "bin/tool", "#!/usr/bin/env python3\nimport os\n")
+    write(project, "bin/zsh-helper", "#!/bin/zsh\n" + daemon)
+    write(project, "Makefile", "run:\n\t" + daemon)
+    write(project, "notes.sh.txt", daemon)
+    found = checked_paths(run("--select", "TWC511", ".").stdout)
+    assert sorted(found) == ["bin/run", "bin/serve", "start.sh"]
+    # a script named on the command line is read as one too
+    assert checked_paths(run("--select", "TWC511", "bin/run").stdout) == ["bin/run"]
+
+
+def test_scripts_are_not_read_when_no_rule_reads_them(project, run):
+    write(project, "start.sh", "gunicorn --daemon app:app\n")
+    proc = run("--select", "TWC201", "--format", "json", ".")
+    assert json.loads(proc.stdout)["summary"]["files_scanned"] == 0
+
+
 # -- files that are not valid source: TWC001, severity error, never a crash ---------------
 
 @pytest.mark.parametrize(("content", "reason"), [

@@ -41,6 +41,7 @@ def sample_repo(tmp_path: Path) -> Path:
         "services:\n  beat:\n    build: ..\n    command: celery -A app beat\n    scale: 2\n")
     (repo / "fly.toml").write_text('app = "service"\n[processes]\n  web = "gunicorn app:app"\n')
     (repo / "worker" / "Dockerfile.worker").write_text("FROM python:3.12-slim\nCMD celery -A app worker\n")
+    (repo / "deploy" / "start.sh").write_text("#!/bin/sh\ncelery -A app worker &\nexec gunicorn app:app\n")
     _git("add", ".", cwd=repo)
     return repo
 
@@ -62,6 +63,7 @@ def test_pre_commit_try_repo_runs_the_hook(sample_repo, tmp_path):
     assert proc.returncode == 1, output
     assert "app.py:2:11: TWC201" in output
     assert "run-worker:3:1: TWC202" in output  # an extensionless script, found by its #! line
+    assert "deploy/start.sh:2:1: TWC511" in output  # a shell script: the worker put in the background
     assert "TWC001" not in output  # README.md and Procfile are not parsed as Python
     clean = _try_repo(sample_repo, home, "clean.py", "README.md", "Procfile")
     assert clean.returncode == 0, clean.stdout + clean.stderr

@@ -137,6 +137,19 @@ def test_a_run_that_reads_a_procfile_is_not_recorded(project):
     assert not replayed(loaded) and records_of(project) == []
 
 
+def test_a_run_that_reads_a_script_is_not_recorded(project):
+    """A script's commands name files (a gunicorn config module) that are no input of the
+    key: a changed config must change the answer."""
+    write(project, "start.sh", "#!/bin/sh\nexec gunicorn -c conf/web.py app:app\n")
+    write(project, "conf/web.py", "workers = 2\n")
+    first, _ = probe(project, "--format", "json", "--select", "TWC512", "start.sh")
+    assert findings(first) == []
+    write(project, "conf/web.py", "workers = 2\npidfile = '/tmp/web.pid'\n")
+    again, loaded = probe(project, "--format", "json", "--select", "TWC512", "start.sh")
+    assert not replayed(loaded) and findings(again) == [("start.sh", "TWC512")]
+    assert records_of(project) == []
+
+
 def test_each_way_of_running_keeps_its_own_record(project):
     write(project, "a.py", FILE_HANDLER + 'logging.basicConfig(filename="x")\n')
     everything, _ = probe(project, "--format", "json", ".")

@@ -143,6 +143,38 @@ def test_dockerfile_bytes_never_raise(data):
     _analyze(data, kind="dockerfile", name="Dockerfile")
 
 
+SCRIPT_LINE = st.one_of(
+    st.text(alphabet=string.printable + "\t\u00e9", max_size=80),
+    st.sampled_from(["#!/bin/sh", "set -e", "gunicorn -D app &", "nohup celery worker -B --pidfile x.pid &",
+                     "cat <<EOF", "cat <<-'END'", "EOF", "exec gunicorn --log-file a.log \\", "  --workers 2 app",
+                     "start() {", "}", "echo 'open", "sh -c 'uwsgi --daemonize x'", "/etc/init.d/x start",
+                     "python manage.py migrate &", "if [ -f x ]; then", "fi", "alias x='y'", "case $1 in", "esac"]),
+)
+
+
+@given(st.lists(SCRIPT_LINE, max_size=15), st.sampled_from(["\n", "\r\n"]))
+def test_scripts_never_raise(lines, newline):
+    _analyze(newline.join(lines).encode("utf-8", "surrogatepass"), kind="script", name="start.sh")
+
+
+SERVER_CONFIG_LINE = st.one_of(
+    st.text(alphabet=string.printable, max_size=60),
+    st.sampled_from(["[uwsgi]", "[supervisord]", "[program:web]", "nodaemon=false", "pidfile=/tmp/x.pid",
+                     "logfile", "daemonize = /tmp/u.log", "logto=", "req-logger = file:", "command=gunicorn -D app",
+                     "command='unterminated", "stdout_logfile=/var/log/x.log", "  continued", "= value", "[", "]"]),
+)
+
+
+@given(st.lists(SERVER_CONFIG_LINE, max_size=12), st.sampled_from(["supervisord.conf", "uwsgi.ini", "conf.d/a.conf"]))
+def test_server_configs_never_raise(lines, name):
+    _analyze("\n".join(lines).encode(), kind="ini", name=name)
+
+
+@given(hypothesmith.from_grammar(), st.sampled_from(["gunicorn.conf.py", "gunicorn.py", "config/gunicorn_conf.py"]))
+def test_generated_gunicorn_configs_never_raise(source, name):
+    _analyze(("daemon = True\npidfile = 'x'\n" + source).encode(), name=name)
+
+
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5),

@@ -169,6 +169,36 @@ def test_huge_and_deeply_nested_dockerfiles_are_read_without_a_crash(project, ru
     assert json.loads(proc.stdout)["errors"] == []
 
 
+# Scripts and server configurations: (file, content, the code it must give there or None
+# for no finding in it); the run goes on either way.
+BAD_DEPLOYMENT_FILES = {
+    "a binary .sh": ("start.sh", bytes(range(256)), "TWC001"),
+    "a script with an open quote": ("start.sh", "#!/bin/sh\necho 'never closed\nexec gunicorn -D app\n", None),
+    "a script of one 1 MB line": ("run.sh", "#!/bin/sh\necho " + "x" * 1_000_000 + "\n", None),
+    "a script with a here-document never closed": ("start.sh", "#!/bin/sh\ncat <<EOF\ngunicorn -D app &\n", None),
+    "an ini with a missing section header": ("uwsgi.ini", "daemonize = /tmp/u.log\n[uwsgi]\nmodule = app\n", None),
+    "a supervisord.conf with a broken header": ("supervisord.conf", "[supervisord\nnodaemon=true\n", None),
+    "a gunicorn config with a syntax error": ("gunicorn.conf.py", "daemon = True\npidfile = (\n", "TWC001"),
+    "a uwsgi yaml that does not read": ("uwsgi.yaml", "uwsgi: [\n  daemonize: x\n", None),
+    "a gunicorn config of other types": ("gunicorn.conf.py", "workers = 2\ndaemon = 'yes'\npidfile = 3\n"
+                                                              "errorlog = b'x'\nlogconfig_dict = {1: 2}\n", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_DEPLOYMENT_FILES))
+def test_malformed_scripts_and_server_configs_never_stop_the_run(project, run, case):
+    name, text, code = BAD_DEPLOYMENT_FILES[case]
+    write(project, name, text)
+    write(project, "app.py", FILE_HANDLER)
+    proc = run("--format", "json", "--no-cache", "--select", "TWC001,TWC201,TWC511,TWC512,TWC513,TWC514")
+    assert "Traceback" not in proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["errors"] == []
+    found = {f["code"] for f in report["findings"] if f["path"] == name}
+    assert found == ({code} if code else set()), report["findings"]
+    assert "TWC201" in {f["code"] for f in report["findings"] if f["path"] == "app.py"}
+
+
 @pytest.mark.parametrize("text, said", [
     ("[" * 100_000, "invalid JSON: nested too deeply"),
     ('{"schema_version": ' + "9" * 5000 + "}", "invalid JSON: Exceeds the limit"),

@@ -45,9 +45,11 @@ OPTIONAL_KEYS = {"default_enabled": bool, "inputs": list, "scale_hazard": str}
 # What a rule may read besides Python source; a run discovers those files and builds what
 # is needed only when an enabled rule reads it. "process-model": the Procfiles, formations
 # and the code each process type runs (deploy/process_model.py); "dockerfile": Dockerfiles
-# and the scripts they run (deploy/container.py).
-INPUTS = ("python", "logging-config", "procfile", "appjson", "dockerfile", "process-model")
-DEPLOYMENT_INPUTS = frozenset({"procfile", "appjson", "dockerfile", "process-model"})
+# and the scripts they run (deploy/container.py); "script": shell scripts; "server-config":
+# gunicorn config modules, uwsgi ini/yaml, supervisord.conf (read as data).
+INPUTS = ("python", "logging-config", "procfile", "appjson", "dockerfile", "process-model", "script",
+          "server-config")
+DEPLOYMENT_INPUTS = frozenset({"procfile", "appjson", "dockerfile", "process-model", "script"})
 
 CODE_RE = re.compile(r"^TWC\d{3}$")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")

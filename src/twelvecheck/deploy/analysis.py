@@ -1,5 +1,8 @@
-"""Analyze one Procfile, app.json or Dockerfile: read it (``documents.py``), run the rules of its kind on
-it, and keep its facts for the process model. Once the process model is built, the
+"""Analyze one Procfile, app.json, Dockerfile, deployment descriptor or shell script: read it
+(``documents.py``, ``dockerfiles.py``, ``descriptor_documents.py``, ``scripts.py``), run the
+rules of its kind on it, and keep its facts for the process model. A server configuration
+(gunicorn module, uwsgi ini/yaml, supervisord.conf: ``server_configs.py``) is judged here
+too, after the file's own analysis as Python or text (``analyze_server_config``). Once the process model is built, the
 formation rules' findings are made here too (``formation_findings``).
 
 Findings in a development variant (``Procfile.dev``) are one severity lower; a comment line
@@ -21,15 +24,17 @@ from twelvecheck.deploy.kubernetes import TemplateFile, looks_like_manifest
 from twelvecheck.deploy.container import ScriptProblem
 from twelvecheck.deploy.dockerfile import UnreadableDockerfile
 from twelvecheck.deploy.dockerfiles import read_dockerfile
-from twelvecheck.deploy.documents import read_app_json, read_procfile
+from twelvecheck.deploy.documents import ServerConfigDocument, read_app_json, read_procfile
 from twelvecheck.deploy.formation import finding_key
 from twelvecheck.deploy.procfile import UnreadableProcfile, split_lines
+from twelvecheck.deploy.scripts import UnreadableScript, read_script
+from twelvecheck.deploy.server_configs import read_server_config
 from twelvecheck.engine.meta import PARSE_ERROR
 from twelvecheck.engine.registry import load_rules, rules_of_kind
 from twelvecheck.engine.rule import DeployRule, FormationRule, Problem
 from twelvecheck.engine.suppressions import Suppression, Suppressions, directives, parse_codes
 from twelvecheck.engine.task import FileTask, FindingFactory
-from twelvecheck.files.kinds import APPJSON, COMPOSE, DOCKERFILE, PLATFORM, PROCFILE, process_file_kind
+from twelvecheck.files.kinds import APPJSON, COMPOSE, DOCKERFILE, PLATFORM, PROCFILE, SCRIPT, process_file_kind
 
 Coded = tuple[str, Problem]  # a rule's code and one of its problems
 MAX_DESCRIPTOR_BYTES = 2 * 1024 * 1024
@@ -47,6 +52,8 @@ def analyze_deploy_file(task: FileTask, result: FileResult) -> None:
         _analyze_descriptor(task, task.kind, data, result)
     elif task.kind == DOCKERFILE:
         _analyze_dockerfile(task, data, result)
+    elif task.kind == SCRIPT:
+        _analyze_script(task, data, result)
     else:
         _analyze_procfile(task, data, result)
 
@@ -134,6 +141,49 @@ def _analyze_dockerfile(task: FileTask, data: bytes, result: FileResult) -> None
         result.findings.extend(make_findings(script_task, split_lines(text), problems,
                                              comment_suppressions(text), lower))
     result.facts = document.facts()
+def _analyze_script(task: FileTask, data: bytes, result: FileResult) -> None:
+    directory = Path(task.path).parent if task.source is None or task.in_place else None
+    try:
+        document = read_script(data, task.display_path, directory)
+    except UnreadableScript as exc:
+        _unreadable(task, result, [], f"shell script: {exc.message}", exc.line)
+        return
+    result.parsed = True
+    suppressions = Suppressions.scan(document.text, resolve_code, by_line=True)
+    result.findings.extend(make_findings(task, document.lines, _problems(task, document), suppressions))
+
+
+# The rules that judge server configuration files (a pseudo-kind: such a file is Python or
+# text first, and a server configuration when its name and content say so).
+SERVER_CONFIG = "server-config"
+MAX_SERVER_CONFIG_BYTES = 256 * 1024
+
+
+def analyze_server_config(task: FileTask, result: FileResult) -> None:
+    """The findings of a gunicorn, uwsgi or supervisord configuration file, added to the
+    file's result; nothing for any other file."""
+    if not any(rule.code in task.report for rule in rules_of_kind(SERVER_CONFIG)):
+        return
+    try:
+        data = task.source if task.source is not None else Path(task.path).read_bytes()
+    except OSError:
+        return  # the file's own analysis reports it
+    if len(data) > MAX_SERVER_CONFIG_BYTES or b"\x00" in data:
+        return
+    text = data.decode("utf-8-sig", "replace")
+    config = read_server_config(task.display_path, text)
+    if config is None:
+        return
+    document = ServerConfigDocument(task.display_path, config,
+                                    Path(task.path).parent if task.source is None or task.in_place else None)
+    lines = split_lines(text)
+    suppressions = Suppressions.scan(text, resolve_code, by_line=not task.display_path.endswith(".py"))
+    problems = [(rule.code, problem) for rule in rules_of_kind(SERVER_CONFIG)
+                if issubclass(rule, DeployRule) and rule.code in task.report for problem in rule.check(document)]
+    # A Python file's suppressions were applied (and counted) by its own analysis already.
+    result.findings.extend(make_findings(task, lines, problems, suppressions))
+    if config.programs and not result.facts:
+        result.facts = config.facts()
 
 
 def _analyze_app_json(task: FileTask, data: bytes, result: FileResult) -> None:

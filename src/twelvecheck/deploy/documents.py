@@ -17,6 +17,10 @@ from typing import Any, Callable
 from twelvecheck.deploy.appjson import FormationItem, read_formation
 from twelvecheck.deploy.options import find_options, first_argument
 from twelvecheck.deploy.procfile import Entry, Procfile, parse, split_lines
+from twelvecheck.deploy.scripts import ScriptCommand
+from twelvecheck.deploy.server_configs import (
+    GUNICORN_DEFAULT_CONFIG, ServerConfig, Setting, read_server_config,
+)
 from twelvecheck.deploy.shell_commands import Invocation, read_command
 from twelvecheck.deploy.shell_words import QuoteError, tokenize
 from twelvecheck.deploy.targets import scheduler_of, targets, tool_names
@@ -60,6 +64,9 @@ class ProcfileDocument:
             self._configs[id(inv)] = _config_text(inv, self.root)
         return self._configs[id(inv)]
 
+    def tool_settings(self, inv: Invocation) -> ServerConfig | None:
+        return tool_settings(inv, self.root)
+
     def facts(self) -> dict[str, Any]:
         """What the process model needs of the file (plain data: it is cached)."""
         return {"procfile": {"variant": self.variant, "entries": [{
@@ -74,12 +81,21 @@ class ProcfileDocument:
 def _config_text(inv: Invocation, root: Path | None, locate: Callable[[str], Path | None] | None = None) -> str:
     """``locate`` finds a file a name means when the command runs elsewhere (a container
     path of a Dockerfile's command); None: the name is relative to ``inv.base``."""
+    return "\n".join(text for _, text in _config_files(inv, root, locate=locate))
+
+
+def _config_files(inv: Invocation, root: Path | None, implicit: bool = False,
+                  locate: Callable[[str], Path | None] | None = None) -> list[tuple[str, str]]:
+    """(name, text) of each configuration file of the repository the command gives its tool;
+    for gunicorn without ``-c``, ./gunicorn.conf.py where the command runs (gunicorn reads it)."""
     tool = inv.tool
     if tool is None or not tool.config or inv.base is None:
-        return ""
+        return []
     names = [o.value for o in find_options(inv.args, tool.config) if o.value]
     if "ARG" in tool.config and (first := first_argument(inv)) is not None:
         names.append(first.text)
+    if tool.key == "gunicorn":
+        names = [_python_module_file(name) for name in names] or ([GUNICORN_DEFAULT_CONFIG] if implicit else [])
     texts = []
     for name in names:
         try:
@@ -88,10 +104,71 @@ def _config_text(inv: Invocation, root: Path | None, locate: Callable[[str], Pat
             if root is not None:
                 resolved.relative_to(root.resolve())  # nothing outside the repository
             if resolved.is_file() and resolved.stat().st_size <= MAX_CONFIG_BYTES:
-                texts.append(resolved.read_text(encoding="utf-8", errors="replace"))
+                texts.append((name, resolved.read_text(encoding="utf-8", errors="replace")))
         except (OSError, ValueError, RuntimeError):
             continue
-    return "\n".join(texts)
+    return texts
+
+
+def _python_module_file(name: str) -> str:
+    """gunicorn's ``-c python:pkg.settings`` names a module: its file, from where it runs."""
+    if name.startswith("python:"):
+        return name[len("python:"):].replace(".", "/") + ".py"
+    return name.removeprefix("file:")
+
+
+# The tools whose configuration files are read by a real reader (server_configs.py); for
+# the others the text is searched for the option's name (``in_config`` of the rules).
+READ_CONFIGS = frozenset({"gunicorn", "uwsgi", "supervisord"})
+
+
+def tool_settings(inv: Invocation, root: Path | None) -> ServerConfig | None:
+    """What the configuration files a command gives its tool set, read by a real reader
+    (gunicorn, uwsgi, supervisord); None when the tool has no reader or no file is found.
+    gunicorn's implicit ./gunicorn.conf.py counts only when it exists."""
+    if inv.tool is None or inv.tool.key not in READ_CONFIGS:
+        return None
+    merged = None
+    for name, text in _config_files(inv, root, implicit=True):
+        config = read_server_config(name, text, named=True)
+        if config is None:
+            continue
+        if merged is None:
+            merged = ServerConfig(config.server)
+        merged.settings.extend(config.settings)
+    return merged
+
+
+@dataclass
+class ServerConfigDocument:
+    """A server configuration file as the command rules judge it: its settings, and the
+    commands it runs (supervisord's ``[program:x] command=``), read like Procfile commands.
+    Those commands are read without the files around them (a program's working directory
+    is the configuration's business): a script one runs is judged as a file of its own."""
+
+    display_path: str
+    config: ServerConfig
+    directory: Path | None = None
+    root: Path | None = None
+    commands: list[ScriptCommand] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for program in self.config.programs:
+            command = ScriptCommand(program.command, program.line, [(0, program.line, program.column - 1)],
+                                    name=f"program:{program.name}")
+            try:
+                command.invocations = read_command(program.command, None).invocations
+            except QuoteError:
+                continue
+            self.commands.append(command)
+
+    @property
+    def name(self) -> str:
+        return self.display_path.rsplit("/", 1)[-1]
+
+    @property
+    def settings(self) -> list[Setting]:
+        return self.config.settings
 
 
 def read_procfile(data: bytes, display_path: str, directory: Path | None) -> ProcfileDocument:

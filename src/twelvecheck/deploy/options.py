@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from twelvecheck.deploy.shell_commands import Invocation, positionals
 from twelvecheck.deploy.shell_words import Token
-from twelvecheck.deploy.tools import DETACHING_WRAPPERS, Tool
+from twelvecheck.deploy.tools import (
+    DETACHING_WRAPPERS, INIT_SCRIPT_ACTIONS, INIT_SCRIPT_DIRS, SHORT_LIVED_MANAGEMENT, SHORT_LIVED_PROGRAMS, Tool,
+)
 # The process's own standard output or error is no log file, on the command line as in code.
 from twelvecheck.program.values.exprs import STDIO_DEVICES
 
@@ -129,3 +131,38 @@ def log_files(args: list[Token], tool: Tool) -> list[Option]:
 def detaching_wrappers(inv: Invocation) -> list[Token]:
     """The wrappers that detach the command they run (``nohup``, ``setsid``)."""
     return [wrapper for wrapper in inv.wrappers if posixpath.basename(wrapper.text) in DETACHING_WRAPPERS]
+
+
+def short_lived(inv: Invocation) -> bool:
+    """A command that does its work and exits (``echo``, ``mkdir``, a migration,
+    ``manage.py collectstatic``): never a long-running process, even in the background."""
+    if not inv.words:
+        return True
+    if inv.tool is not None and inv.tool.role == "migration":
+        return True
+    name = posixpath.basename(inv.program)
+    if name in SHORT_LIVED_PROGRAMS:
+        return True
+    return name == "manage.py" and len(inv.words) > 1 and inv.words[1].text in SHORT_LIVED_MANAGEMENT
+
+
+def init_script_start(inv: Invocation) -> bool:
+    """``/etc/init.d/nginx start``: an init script run by path, asked to start its service."""
+    return inv.program.startswith(INIT_SCRIPT_DIRS) and len(inv.words) > 1 and \
+        inv.words[1].text in INIT_SCRIPT_ACTIONS
+
+
+# Roles of the tool table whose programs run on until stopped.
+LONG_RUNNING_ROLES = frozenset({"server", "worker", "scheduler", "manager", "detacher", "devserver"})
+_STAYING_WRAPPERS = frozenset({"exec", *DETACHING_WRAPPERS})
+
+
+def long_running(inv: Invocation) -> bool:
+    """A command of a script that runs on: a server, worker or scheduler of the table, or a
+    command the script hands its process to (`exec`) or puts in the background (`&`,
+    ``nohup``), unless it is short-lived."""
+    if short_lived(inv):
+        return False
+    if inv.tool is not None and inv.tool.role in LONG_RUNNING_ROLES:
+        return True
+    return inv.separator == "&" or any(posixpath.basename(w.text) in _STAYING_WRAPPERS for w in inv.wrappers)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from twelvecheck.core.findings import SAFE, Edit, Fix, Span
 from twelvecheck.deploy.container import (
-    DockerfileDocument, container_argv, find_program, instruction_argv, script_text,
+    DockerfileDocument, find_program, instruction_argv, script_text,
 )
 from twelvecheck.deploy.dockerfile import Instruction, Stage
 from twelvecheck.deploy.shell_commands import Invocation, read_argv, read_command

@@ -39,6 +39,7 @@ class Tool:
     through: bool = False  # wrappers: the wrapped command starts after a `--` (chamber exec SERVICE... --)
     app: bool = False  # its positional argument is the Python application ("module:attr")
     note: str = ""  # added to messages about it
+    runs_command: bool = False  # its daemon options detach only a command it is given to run
 
 
 _CELERY_VALUES = ("-A APP", "--app APP", "-b URL", "--broker URL", "--result-backend URL", "--loader L",
@@ -184,7 +185,8 @@ TOOLS: dict[str, Tool] = {tool.key: tool for tool in (
     Tool("systemctl start", role="detacher"),
     Tool("start-stop-daemon", role="detacher"),
     Tool("daemonize", role="detacher"),
-    Tool("screen", daemon=("-d", "-dm", "-dmS NAME")),
+    # `screen -S name -dm` with no command starts an empty shell session: only a command detaches.
+    Tool("screen", daemon=("-d", "-dm", "-dmS NAME"), values=("-S NAME",), runs_command=True),
     # -- wrappers: the command after them is what runs --------------------------------------
     *(Tool(key, role="wrapper") for key in (
         "exec", "time", "bundle exec", "poetry run", "pipenv run", "pdm run", "hatch run", "rye run", "npx",
@@ -228,6 +230,20 @@ ENTRY_POINTS = {
 # are given (``app.worker_main(argv=["worker", "--detach"])``), or on ``sys.argv``.
 ENTRY_METHODS = {"worker_main": "celery"}
 
+# Programs that do their work and exit: put in the background (`echo x &`) they detach
+# nothing that runs on. POSIX utilities and shell builtins (pubs.opengroup.org, "Utilities").
+SHORT_LIVED_PROGRAMS = frozenset({
+    "echo", "printf", "mkdir", "touch", "cp", "mv", "rm", "ln", "chmod", "chown", "cat", "true", "false",
+    "test", "[", "export", "wait", "set", "cd", "sed", "grep", "find", "tar", "curl", "wget", "pip", "pip3",
+})
+# Management commands that exit when done (Django's "django-admin and manage.py" reference).
+SHORT_LIVED_MANAGEMENT = frozenset({
+    "migrate", "makemigrations", "collectstatic", "check", "compilemessages", "createcachetable",
+    "loaddata", "dumpdata", "createsuperuser", "clearsessions", "showmigrations", "test",
+})
+# Init scripts started by path (`/etc/init.d/nginx start`): they start the service in the background.
+INIT_SCRIPT_DIRS = ("/etc/init.d/", "/etc/rc.d/init.d/")
+INIT_SCRIPT_ACTIONS = frozenset({"start", "restart"})
 # `nohup x` and `setsid x` wrap a command and detach it.
 DETACHING_WRAPPERS = frozenset({"nohup", "setsid"})
 # Shell words that lead into a command.

@@ -96,13 +96,15 @@ class Suppressions:
         return cls([])
 
     @classmethod
-    def scan(cls, text: str, resolve_code) -> "Suppressions":
-        """``resolve_code(str) -> code or None`` maps a code or slug to a known code."""
+    def scan(cls, text: str, resolve_code, by_line: bool = False) -> "Suppressions":
+        """``resolve_code(str) -> code or None`` maps a code or slug to a known code.
+        ``by_line``: comments are found line by line (a `#` and what follows it), not by
+        Python's tokenizer (shell scripts, ini files)."""
         if not any(marker in text for marker in MARKERS):
             return cls.empty()
         items = []
         following: list[int] | None = None
-        for line, column, comment, own_line in _comments(text):
+        for line, column, comment, own_line in (_comments_by_line(text) if by_line else _comments(text)):
             for kind, codes_text, offset in directives(comment):
                 written = parse_codes(codes_text)
                 if kind == "noqa":

@@ -16,7 +16,8 @@ from typing import Callable
 from twelvecheck.core.findings import ToolError
 from twelvecheck.files.ignoring import Ignorer, inside
 from twelvecheck.files.kinds import (
-    LOGGING_CONFIG_SUFFIXES, PLATFORM_FILES, PYTHON_SUFFIXES, config_kind, process_file_kind,
+    LOGGING_CONFIG_SUFFIXES, PLATFORM_FILES, PYTHON_SUFFIXES, SCRIPT_SUFFIXES, config_kind, process_file_kind,
+    script_kind_by_head,
 )
 
 DEFAULT_EXCLUDES = (
@@ -32,7 +33,7 @@ PACKAGING_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 class SourceFile:
     path: Path
     display: str
-    kind: str  # "python" or a logging config kind: "ini", "yaml", "json"
+    kind: str  # "python", a logging config kind ("ini", "yaml", "json"), "procfile", "appjson", "script"
     explicit: bool = False
 
 
@@ -59,6 +60,10 @@ def _kind_of(path: Path, include_configs: bool, include_process_files: bool = Fa
         kind = process_file_kind(path)
         if kind is not None:
             return kind
+        if path.suffix in SCRIPT_SUFFIXES or "." not in path.name:  # shell scripts: by their first line too
+            kind = script_kind_by_head(path, _head(path))
+            if kind is not None:
+                return kind
     if include_configs:
         return config_kind(path)
     if include_process_files and path.suffix.lower() in _MANIFEST_SUFFIXES:
@@ -69,6 +74,17 @@ def _kind_of(path: Path, include_configs: bool, include_process_files: bool = Fa
 # YAML files are read for Kubernetes manifests when the process model is wanted, even where
 # no logging-configuration rule asks for them.
 _MANIFEST_SUFFIXES = (".yaml", ".yml")
+
+# A name with no suffix may be a shell script: its first line says (``#!/bin/sh``).
+_MAYBE_SCRIPT = "maybe-script"
+
+
+def _head(path: Path | str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(256)
+    except OSError:
+        return b""
 
 
 def discover(
@@ -199,6 +215,10 @@ def _walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_fi
                 continue
             packaging = name in PACKAGING_FILES and not is_link
             if (kind is not None or packaging) and not rules.ignored(full, relative, name, False, chain):
+                if kind == _MAYBE_SCRIPT:
+                    kind = script_kind_by_head(name, _head(entry.path))
+                    if kind is None and not packaging:
+                        continue
                 files.append((name, entry.path, kind, packaging, is_link))
         files.sort()
         for _, path, kind, packaging, is_link in files:
@@ -232,6 +252,8 @@ def _kind_of_name(name: str, include_configs: bool, include_process_files: bool)
         kind = process_file_kind(name)
         if kind is not None:
             return kind
+    if include_process_files and (suffix in SCRIPT_SUFFIXES or (not suffix and "." not in name)):
+        return _MAYBE_SCRIPT  # decided by its first line once the path is known (and not ignored)
     if include_configs:
         return LOGGING_CONFIG_SUFFIXES.get(suffix.lower())
     if include_process_files and suffix.lower() in _MANIFEST_SUFFIXES:

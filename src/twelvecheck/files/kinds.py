@@ -1,7 +1,8 @@
 """What kind of file a path is, by its name alone: the kind decides who reads it.
 
-``python`` goes to the engine's traversal; ``procfile``, ``appjson`` and ``dockerfile`` (files
-that declare processes) to the deployment side; ``ini``, ``yaml`` and ``json`` (files that may be logging
+``python`` goes to the engine's traversal; ``procfile``, ``appjson``, ``dockerfile``, the
+deployment descriptors (``compose``, ``platform``) and ``script`` (shell scripts: the commands
+a deployment runs) to the deployment side; ``ini``, ``yaml`` and ``json`` (files that may be logging
 configurations) to the rules that read text of that kind.
 """
 
@@ -19,12 +20,17 @@ COMPOSE = "compose"
 PLATFORM = "platform"
 PLATFORM_FILES = frozenset({"fly.toml", "render.yaml", "railway.json", "railway.toml", "heroku.yml"})
 DOCKERFILE = "dockerfile"
-DEPLOY_KINDS = frozenset({PROCFILE, APPJSON, DOCKERFILE, COMPOSE, PLATFORM})
+SCRIPT = "script"
+DEPLOY_KINDS = frozenset({PROCFILE, APPJSON, DOCKERFILE, COMPOSE, PLATFORM, SCRIPT})
+SCRIPT_SUFFIXES = (".sh",)
+# The shells whose scripts are read as commands (a `#!` line naming one: `#!/bin/sh`,
+# `#!/usr/bin/env bash`); a python `#!` line makes a file Python instead.
+SCRIPT_SHELLS = (b"sh", b"bash", b"dash")
 PYTHON_SUFFIXES = (".py", ".pyw")
 # Files that may be logging configurations, by suffix: their kind.
 LOGGING_CONFIG_SUFFIXES = {".ini": "ini", ".cfg": "ini", ".conf": "ini", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 # Kinds whose comments start with `#` (suppression directives are read there).
-_HASH_COMMENTED = frozenset({PYTHON, PROCFILE, DOCKERFILE, COMPOSE, "ini", "yaml"})
+_HASH_COMMENTED = frozenset({PYTHON, PROCFILE, DOCKERFILE, COMPOSE, SCRIPT, "ini", "yaml"})
 # Variants meant for a developer's machine (`heroku local -f Procfile.dev`, foreman -f):
 # their findings are one severity lower.
 DEVELOPMENT_SUFFIXES = frozenset({"dev", "development", "local", "windows", "debug", "test", "tests"})
@@ -113,3 +119,27 @@ def dockerfile_variant(path: PurePath | str) -> str:
     words = set(pure.name.lower().split(".")) - _DOCKERFILE_STEMS
     folders = {part.lower() for part in pure.parts[:-1]}
     return "development" if words & DEVELOPMENT_SUFFIXES or folders & _DEVELOPMENT_FOLDERS else "main"
+
+
+def is_shell_shebang(first_line: bytes) -> bool:
+    """Whether a file's first line is a `#!` line of sh, bash or dash (not python's):
+    ``#!/bin/sh -e``, ``#!/usr/bin/env bash``, ``#!/usr/bin/env -S bash -eu``."""
+    if not first_line.startswith(b"#!"):
+        return False
+    words = first_line[2:].split()
+    interpreter = words[0].rsplit(b"/", 1)[-1] if words else b""
+    if interpreter == b"env":
+        rest = [word for word in words[1:] if not word.startswith(b"-") and b"=" not in word]
+        interpreter = rest[0].rsplit(b"/", 1)[-1] if rest else b""
+    return interpreter in SCRIPT_SHELLS
+
+
+def script_kind_by_head(path: PurePath | str, head: bytes) -> str | None:
+    """"script" for a shell script: ``*.sh`` (unless its `#!` line names python), or a file
+    without a suffix whose first line is a sh/bash/dash `#!` line. ``head``: its first bytes."""
+    first = head.split(b"\n", 1)[0]
+    if PurePath(path).suffix == ".sh":  # a binary one too: its analysis says it is no script (TWC001)
+        return None if first.startswith(b"#!") and b"python" in first else SCRIPT
+    if "." not in PurePath(path).name and b"\x00" not in head and is_shell_shebang(first):
+        return SCRIPT
+    return None

@@ -127,7 +127,7 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
     assign_fingerprints(findings)
     findings.sort(key=Finding.sort_key)
     checked = {task.display_path: _codes_judging(task) for task in tasks}
-    # Only a plain answer is recorded (replay.py): a Procfile's, a Dockerfile's or a descriptor's analysis
+    # Only a plain answer is recorded (replay.py): a Procfile's, a Dockerfile's, a script's or a descriptor's analysis
     # reads the files its commands name, which no key covers, and the process model's apps
     # are shown by reports.
     plain = (len(errors) == errors_before and not (process_model is not None and process_model.apps)

@@ -11,7 +11,7 @@ from twelvecheck.config.selection import expand, reads_any, resolve, wants_proce
 from twelvecheck.core.findings import Severity, ToolError
 from twelvecheck.engine.task import FileTask
 from twelvecheck.files.discovery import SourceFile, discover
-from twelvecheck.files.kinds import process_file_kind
+from twelvecheck.files.kinds import process_file_kind, script_kind_by_head
 from twelvecheck.files.modulepath import module_name_from_path
 from twelvecheck.run.cache import CACHE_FORMAT_DIR
 from twelvecheck.run.model import RunResult, Settings, roots_of
@@ -59,7 +59,8 @@ def run(settings: Settings) -> RunResult:
 
     if settings.stdin_source is not None:
         name = settings.stdin_filename or "-"
-        kind = process_file_kind(name) or "python"  # --stdin-filename Procfile reads a Procfile
+        # --stdin-filename Procfile reads a Procfile, start.sh a shell script
+        kind = process_file_kind(name) or script_kind_by_head(name, settings.stdin_source[:256]) or "python"
         files = [SourceFile(Path(name), name if settings.stdin_filename else "-", kind, True)]
         packaging: list[Path] = []
     else:
@@ -70,7 +71,7 @@ def run(settings: Settings) -> RunResult:
             exclude=[*settings.exclude, *settings.extend_exclude],
             force_exclude=settings.force_exclude,
             respect_gitignore=settings.respect_gitignore,
-            include_configs=reads_any(enabled, {"logging-config"}),
+            include_configs=reads_any(enabled, {"logging-config", "server-config"}),
             include_process_files=settings.process_model or wants_process_files(enabled),
         )
         files, errors, packaging = found.files, list(found.errors), found.packaging

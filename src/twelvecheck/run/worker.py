@@ -1,7 +1,10 @@
 """One file's analysis, as a worker process runs it: each kind of file to its reader.
 
 Python source and the text files some rule reads (logging configurations) go to the engine;
-Procfiles, app.json and Dockerfiles to the deployment side, which reads their commands and formations.
+Procfiles, app.json, Dockerfiles, deployment descriptors and shell scripts to the deployment
+side, which reads their commands and formations; a YAML file may hold Kubernetes manifests,
+and a Python or text file that is a server configuration (gunicorn, uwsgi, supervisord) is
+judged there as well.
 Whatever goes wrong in there, the run goes on: an unexpected error becomes a run error that
 names the file, never a traceback.
 """
@@ -12,7 +15,8 @@ import sys
 import traceback
 
 from twelvecheck.core.findings import FileResult, ToolError
-from twelvecheck.deploy.analysis import analyze_deploy_file, read_manifest_facts
+from twelvecheck.deploy.analysis import analyze_deploy_file, analyze_server_config, read_manifest_facts
+from twelvecheck.deploy.server_configs import may_be_server_config
 from twelvecheck.engine.analyze import analyze_python, analyze_text
 from twelvecheck.engine.task import FileTask
 from twelvecheck.engine.visitor import load_parser
@@ -39,6 +43,8 @@ def analyze_file(task: FileTask) -> FileResult:
             analyze_text(task, result)
             if task.kind == "yaml":
                 read_manifest_facts(task, result)
+        if task.kind not in DEPLOY_KINDS and may_be_server_config(task.display_path):
+            analyze_server_config(task, result)  # gunicorn.conf.py, uwsgi.ini, supervisord.conf
     except Exception as exc:  # never a traceback for the user; the run goes on
         result.errors.append(ToolError(
             f"internal error: {type(exc).__name__}: {exc} "

@@ -1,27 +1,114 @@
-"""What the Procfile command rules share: one process type's commands, where to report a
-word of them, the configuration files their tools are given, and the fixes that edit the
+"""What the command rules share: the commands of a "command document" (a Procfile's process
+types, a shell script's lines, a supervisord program's ``command=``), where to report a word
+of them, the configuration files their tools are given, and the fixes that edit the
 Procfile line.
+
+A rule asks ``command_checks(document)`` for the document's commands, each a
+``CommandCheck`` with its ``invocations`` and ``problem(inv, token, text, fix)``, and
+``config_settings(document, behaviour)`` for what a server configuration file sets itself.
 
 A word of the Procfile line is reported where it is, and may be fixed; a word of a script
 the line runs (``sh bin/start.sh``) or of an ``sh -c`` string is reported at the word of the
-line that leads there, with where it really is in the message, and is never edited.
+line that leads there, with where it really is in the message, and is never edited. A
+word of a script's own line is reported at its line and column in the script (a script
+does not report the commands of another script it runs: that one is checked as a file
+of its own).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Callable, Iterator
 
 from twelvecheck.core.findings import SAFE, Edit, Fix, Span
-from twelvecheck.deploy.documents import EntryReading, ProcfileDocument
+from twelvecheck.deploy.documents import EntryReading, ProcfileDocument, tool_settings
 from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, find_options
 from twelvecheck.deploy.procfile import Entry
+from twelvecheck.deploy.scripts import ScriptCommand, token_span
+from twelvecheck.deploy.server_configs import DAEMON, LOG, PID, ServerConfig, Setting
 from twelvecheck.deploy.shell_commands import Invocation
 from twelvecheck.deploy.shell_words import Token
 from twelvecheck.engine.rule import Problem
 
 
-class EntryCheck:
+class CommandCheck:
+    """One command of a command document, as the command rules judge it: ``name`` fills the
+    messages' {type}, ``command`` is the text the invocations' offsets are in."""
+
+    name: str
+    command: str
+    invocations: list[Invocation]
+    # A process type's or a supervisord program's command is the process: its output is the
+    # log. A script also runs commands that make files (`envsubst < a > b`): only the output
+    # of a long-running one is a log there (options.long_running).
+    every_command_runs_on = True
+
+    def problem(self, inv: Invocation, token: Token, text: str, fix: CommandFix | None = None) -> Problem:
+        raise NotImplementedError
+
+    def config(self, inv: Invocation) -> str:
+        """The text of the configuration files the command gives its tool."""
+        raise NotImplementedError
+
+    def settings(self, inv: Invocation) -> ServerConfig | None:
+        """What those files set, read by a real reader (gunicorn, uwsgi, supervisord)."""
+        raise NotImplementedError
+
+    def option_or_config(self, inv: Invocation, specs: tuple[str, ...], what: str,
+                         describe: Callable[[Option], str],
+                         fix: Callable[[Option], CommandFix | None] | None = None) -> Iterator[Problem]:
+        """Each of the tool's options on the command line; failing that, the first one its
+        configuration file sets (gunicorn.conf.py, uwsgi.ini), at the program name."""
+        options = find_options(inv.args, specs)
+        for option in options:
+            yield self.problem(inv, option.token, describe(option), fix(option) if fix else None)
+        if options:
+            return
+        settings = self.settings(inv)
+        if settings is not None:  # read by a real reader: what it sets, by behaviour
+            behaviour = _behaviour(inv, specs)
+            found = [s for s in settings.of(behaviour) if not s.default] if behaviour else []
+            if found:
+                yield self.problem(inv, inv.words[0], f"`{inv.tool.key}` {what} (its configuration file sets "
+                                                      f"{found[0].key})")
+            return
+        config = self.config(inv)
+        for spec in specs:
+            if in_config(config, spec):
+                yield self.problem(inv, inv.words[0], f"`{inv.tool.key}` {what} (its configuration file sets "
+                                                      f"{spec.split()[0].lstrip('-')})")
+                return
+
+    def config_setting(self, inv: Invocation, behaviour: str) -> Setting | None:
+        """The first setting of this behaviour that the tool's configuration file writes
+        (not a default), read by a real reader; None without one."""
+        settings = self.settings(inv)
+        found = [s for s in settings.of(behaviour) if not s.default] if settings is not None else []
+        return found[0] if found else None
+
+    def told_foreground(self, inv: Invocation) -> bool:
+        """Whether a tool that detaches unless told is told, on the command line or in its
+        configuration file (supervisord's nodaemon=true, nginx's `daemon off;`)."""
+        tool = inv.tool
+        if find_options(inv.args, tool.foreground, short_groups=True):
+            return True
+        settings = self.settings(inv)
+        if settings is not None:
+            return not settings.of(DAEMON)
+        config = self.config(inv)
+        return any(in_config(config, spec) for spec in tool.foreground)
+
+
+def _behaviour(inv: Invocation, specs: tuple[str, ...]) -> str | None:
+    tool = inv.tool
+    for behaviour, tool_specs in ((DAEMON, tool.daemon), (PID, tool.pid), (LOG, tool.log)):
+        if set(specs) & set(tool_specs):
+            return behaviour
+    return None
+
+
+class EntryCheck(CommandCheck):
     """One runnable process type of a Procfile, as the command rules judge it."""
 
     def __init__(self, document: ProcfileDocument, reading: EntryReading) -> None:
@@ -45,35 +132,89 @@ class EntryCheck:
     def config(self, inv: Invocation) -> str:
         return self.document.tool_config(inv)
 
-    def option_or_config(self, inv: Invocation, specs: tuple[str, ...], what: str,
-                         describe: Callable[[Option], str],
-                         fix: Callable[[Option], CommandFix | None] | None = None) -> Iterator[Problem]:
-        """Each of the tool's options on the command line; failing that, the first one its
-        configuration file sets (gunicorn.conf.py, uwsgi.ini), at the program name."""
-        options = find_options(inv.args, specs)
-        for option in options:
-            yield self.problem(inv, option.token, describe(option), fix(option) if fix else None)
-        if options:
-            return
-        config = self.config(inv)
-        for spec in specs:
-            if in_config(config, spec):
-                yield self.problem(inv, inv.words[0], f"`{inv.tool.key}` {what} (its configuration file sets "
-                                                      f"{spec.split()[0].lstrip('-')})")
-                return
+    def settings(self, inv: Invocation) -> ServerConfig | None:
+        return self.document.tool_settings(inv)
 
 
-def entry_checks(document: ProcfileDocument) -> Iterator[EntryCheck]:
-    for reading in document.runnable:
-        yield EntryCheck(document, reading)
+class LineCheck(CommandCheck):
+    """One command of a script or of a server configuration (supervisord's ``command=``),
+    reported at its own line and column. No fix is offered there (yet)."""
+
+    def __init__(self, document, command: ScriptCommand) -> None:
+        self.document = document
+        self.line = command
+        self.name = command.name or document.name
+        self.command = command.text
+        self.invocations = command.invocations
+        self.started: list = []
+        self._settings: dict[int, ServerConfig | None] = {}
+        self.every_command_runs_on = bool(command.name)  # a program's command, not a script line
+
+    def problem(self, inv: Invocation, token: Token, text: str, fix: CommandFix | None = None) -> Problem:
+        line, column, end_column = token_span(self.line, token if not inv.origin else inv.anchor)
+        return Problem.at(line, column, end_column, {"what": text, "type": self.name})
+
+    def config(self, inv: Invocation) -> str:
+        return ""  # the tools with a real reader are read by ``settings``; the others need a Procfile
+
+    def settings(self, inv: Invocation) -> ServerConfig | None:
+        """A script runs where its caller is: a file it names is looked for beside it, then
+        from each folder above it up to the repository root (a container's working
+        directory is one of them, as a rule)."""
+        if id(inv) not in self._settings:
+            root = self.document.root
+            found = tool_settings(inv, root)
+            for folder in _folders_up_to(inv.base, root) if found is None else ():
+                found = tool_settings(dataclasses.replace(inv, base=folder), root)
+                if found is not None:
+                    break
+            self._settings[id(inv)] = found
+        return self._settings[id(inv)]
 
 
-def tool_invocations(document: ProcfileDocument) -> Iterator[tuple[EntryCheck, Invocation]]:
-    """Every command of every process type that runs a tool of the table."""
-    for check in entry_checks(document):
+def _folders_up_to(folder, root) -> list:
+    if folder is None or root is None:
+        return []
+    found = []
+    for parent in folder.parents:
+        found.append(parent)
+        if parent == root or len(found) >= 8:
+            break
+    return found if root in found else []
+
+
+def command_checks(document) -> Iterator[CommandCheck]:
+    """The commands of a command document: a Procfile's runnable process types, a script's
+    lines, a server configuration's program commands."""
+    if isinstance(document, ProcfileDocument):
+        for reading in document.runnable:
+            yield EntryCheck(document, reading)
+        return
+    for command in document.commands:
+        yield LineCheck(document, command)
+
+
+entry_checks = command_checks  # the Procfile-only rules' name for it
+
+
+def tool_invocations(document) -> Iterator[tuple[CommandCheck, Invocation]]:
+    """Every command of the document that runs a tool of the table."""
+    for check in command_checks(document):
         for inv in check.invocations:
             if inv.tool is not None:
                 yield check, inv
+
+
+def config_settings(document, behaviour: str) -> Iterator[Problem]:
+    """What a server configuration file sets itself (``daemon = True``, ``pidfile``...), at
+    the setting's line; nothing for a Procfile or a script."""
+    for setting in getattr(document, "settings", ()):
+        if setting.behaviour == behaviour:
+            yield setting_problem(document, setting)
+
+
+def setting_problem(document, setting: Setting) -> Problem:
+    return Problem.at(setting.line, setting.column, setting.end_column, {"what": setting.what, "type": document.name})
 
 
 def in_config(config: str, spec: str) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Iterator
 
 from twelvecheck.checks.procfile._entry import tool_invocations
-from twelvecheck.deploy.documents import ProcfileDocument
 from twelvecheck.deploy.options import find_options
 from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
 
@@ -14,14 +13,17 @@ class EmbeddedScheduler(DeployRule):
     code = "TWC514"
     kinds = ("procfile", "dockerfile")  # a Dockerfile's command too (deploy/container.py)
 
+    kinds = ("procfile", "script", "server-config")
+
     @classmethod
-    def check(cls, document: ProcfileDocument) -> Iterator[Problem]:
+    def check(cls, document) -> Iterator[Problem]:
         for check, inv in tool_invocations(document):
             if inv.tool.role != "scheduler":  # a clock process is the right place for one
                 for option in find_options(inv.args, inv.tool.scheduler):
                     yield check.problem(inv, option.token, f"`{inv.tool.key} {option.token.text}`")
 
     VALID = [
+        Valid(filename="worker.sh", code="#!/bin/sh\ncelery -A shop beat &\nexec celery -A shop worker\n"),
         Valid("worker: celery -A app worker\nbeat: celery -A app beat\n"),
         Valid("worker: rq worker default\n"),
         Valid("worker: celery -A app worker -P solo -Q default\n"),
@@ -31,6 +33,9 @@ class EmbeddedScheduler(DeployRule):
         Valid("clock: chamber exec shop-prd -- python /usr/local/bin/celery --app=app beat -l info\n"),
     ]
     INVALID = [
+        Invalid(filename="worker.sh", code="#!/bin/sh\nexec celery -A shop worker -B -l info\n", lines=(2,)),
+        Invalid(filename="supervisord.conf", code="[program:worker]\ncommand=celery -A shop worker --beat\n",
+                lines=(2,)),
         Invalid("worker: celery -A app worker -B\n", lines=(1,)),
         Invalid("worker: celery worker --app=app --beat -c 2\n", lines=(1,)),
         Invalid("worker: python manage.py celeryd --beat\n", lines=(1,)),

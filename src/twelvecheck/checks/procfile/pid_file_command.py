@@ -5,18 +5,31 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from twelvecheck.checks.procfile._entry import removal, tool_invocations
-from twelvecheck.deploy.documents import ProcfileDocument
+from twelvecheck.checks.procfile._entry import config_settings, removal, tool_invocations
+from twelvecheck.deploy.server_configs import PID
 from twelvecheck.deploy.options import find_options, pid_files
 from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
+
+
+# A gunicorn config module reading its settings from the environment, with file defaults.
+GUNICORN_FROM_ENV = """import os
+
+bind = "0.0.0.0:" + os.environ.get("PORT", "8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", 3))
+pidfile = os.environ.get("GUNICORN_PID", "/tmp/gunicorn.pid")
+errorlog = os.getenv("GUNICORN_ERRORLOG", "-")
+"""
 
 
 class PidFileCommand(DeployRule):
     code = "TWC512"
     kinds = ("procfile", "dockerfile")  # a Dockerfile's command too (deploy/container.py)
 
+    kinds = ("procfile", "script", "server-config")
+
     @classmethod
-    def check(cls, document: ProcfileDocument) -> Iterator[Problem]:
+    def check(cls, document) -> Iterator[Problem]:
+        yield from config_settings(document, PID)
         for check, inv in tool_invocations(document):
             tool = inv.tool
             written = pid_files(inv.args, tool)
@@ -39,6 +52,11 @@ class PidFileCommand(DeployRule):
         Valid("worker: celery -A app worker -P solo\n"),  # -P is the pool
         Valid("web: uwsgi --http :$PORT --die-on-term --processes 4 --module app\n"),  # uwsgi -p: processes
         Valid("web: twistd --pidfile= -n web --listen tcp:$PORT\n"),  # an empty --pidfile= writes none
+        Valid(filename="start.sh", code="#!/bin/sh\nexec celery -A shop beat -s /tmp/beat-schedule\n"),
+        Valid(filename="gunicorn.conf.py", code='import os\nworkers = 3\npidfile = os.environ.get("PIDFILE")\n'),
+        Valid(filename="gunicorn.conf.py", code="workers = 3\npidfile = None\n"),
+        Valid(filename="uwsgi.ini", code="[uwsgi]\nmodule = shop.wsgi\nmaster = true\n"),
+        Valid(filename="conf.d/mailer.conf", code="[program:mailer]\ncommand=python -m shop.mailer\n"),
     ]
     INVALID = [
         Invalid("web: gunicorn -p /tmp/gunicorn.pid app:app\n", lines=(1,), fixed="web: gunicorn app:app\n"),
@@ -51,4 +69,19 @@ class PidFileCommand(DeployRule):
         Invalid("server: bin/rails server --pid=/tmp/rails.pid\n", lines=(1,)),
         Invalid("web: twistd -n web --listen tcp:$PORT\n", lines=(1,)),  # twistd.pid, even in the foreground
         Invalid("web: twistd -noy app.tac --pidfile /tmp/twistd.pid\n", lines=(1,)),
+        # scripts and server configurations
+        Invalid(filename="start.sh", code="#!/bin/sh\npython manage.py migrate\nexec celery beat --pidfile=x.pid\n",
+                lines=(3,)),
+        Invalid(filename="start.sh", code="#!/bin/sh\nexec gunicorn -c gunicorn.conf.py shop.wsgi\n", lines=(2,),
+                files=(("gunicorn.conf.py", 'workers = 3\npidfile = "/tmp/gunicorn.pid"\n'),),
+                elsewhere=(("gunicorn.conf.py", (2,)),)),
+        Invalid(filename="gunicorn.conf.py", code=GUNICORN_FROM_ENV, lines=(5,)),
+        # a module named with -c python:pkg.mod is read as gunicorn's config, whatever its name
+        Invalid(filename="docker/start.sh", code="#!/bin/sh\nexec gunicorn -c python:shop.web_settings shop.wsgi\n",
+                files=(("shop/web_settings.py", 'workers = 2\npidfile = "/tmp/web.pid"\n'),), lines=(2,)),
+        Invalid(filename="config/gunicorn_prod.py", code='bind = ":8000"\nworkers = 2\npidfile = "run/g.pid"\n',
+                lines=(3,)),
+        Invalid(filename="uwsgi.ini", code="[uwsgi]\nmodule = shop.wsgi\nsafe-pidfile = /tmp/uwsgi.pid\n", lines=(3,)),
+        Invalid(filename="supervisord.conf", code="[supervisord]\nnodaemon=true\nlogfile=/dev/null\n", lines=(1,)),
+        Invalid(filename="supervisord.conf", code="[supervisord]\nnodaemon=true\npidfile=/tmp/s.pid\n", lines=(3,)),
     ]
