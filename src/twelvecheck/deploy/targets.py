@@ -174,8 +174,8 @@ class _Resolver:
         if not name or name.startswith(("/", "~")) or re.search(r"[$`*?\[{]", name):
             return []
         path = base / name
-        if _exists(path) or not _inside(path, self.root):
-            return []
+        if _exists(path) or not _inside(path, self.root) or not self.dependencies(base).files:
+            return []  # there, outside the repository, or no Python project in sight (a Procfile alone)
         return [MissingTarget(inv, _token(inv, name), f"script '{name}'", f"looked for {self.shown(path)}")]
 
     def module(self, inv: Invocation, base: Path, module: str, token: Token, run: bool = False,

@@ -55,15 +55,15 @@ class MissingTarget(DeployRule):
     ]
     INVALID = [
         Invalid("web: gunicorn main:server\nworker: python printing.py\n",
-                files=(("main.py", "server = None\n"),), lines=(2,)),
+                files=(("main.py", "server = None\n"), ("requirements.txt", "gunicorn\ndash\n")), lines=(2,)),
         Invalid("web: gunicorn --bind :$PORT --workers 4 dtb.asgi:application\n"
                 "worker: celery -A config worker\nbeat: celery -A dtb beat\n", files=DJANGO_PROJECT, lines=(1, 3)),
         Invalid("web: gunicorn config.wsgl:application\n", files=DJANGO_PROJECT, lines=(1,)),
         Invalid("web: uvicorn shop.api:app --host 0.0.0.0 --port $PORT\n",
                 files=(("requirements.txt", "uvicorn\n"),), lines=(1,)),
         Invalid("worker: python -m shop.worker\n", files=(("shop/__init__.py", ""), REQUIREMENTS), lines=(1,)),
-        Invalid("worker: python -m shop\n", files=(("shop/__init__.py", ""),), lines=(1,)),
-        Invalid("worker: cd jobs && python poll.py\n", files=(("jobs/run.py", ""),), lines=(1,)),
-        Invalid("worker: sh bin/start.sh\n", files=(("bin/start.sh", "#!/bin/sh\nexec python poll.py\n"),),
+        Invalid("worker: python -m shop\n", files=(("shop/__init__.py", ""), REQUIREMENTS), lines=(1,)),
+        Invalid("worker: cd jobs && python poll.py\n", files=(("jobs/run.py", ""), REQUIREMENTS), lines=(1,)),
+        Invalid("worker: sh bin/start.sh\n", files=(("bin/start.sh", "#!/bin/sh\nexec python poll.py\n"), REQUIREMENTS),
                 lines=(1,)),
     ]
