@@ -194,9 +194,11 @@ class _Resolver:
             dependencies = self.dependencies(base)
             if not dependencies.files or dependencies.may_provide(top):
                 return []  # nothing declared (installed some other way), or declared
+            if _deeper(base, top):
+                return []  # in a subfolder: a PYTHONPATH the platform's settings set may reach it
             folders = ", ".join(f"{self.shown(r)}" for r in roots)
             return [MissingTarget(inv, token, f"module '{top}'{of}",
-                                  f"looked for {top}/ and {top}.py in {folders}; it is not in the standard "
+                                  f"looked for {top}/ and {top}.py in {folders} and below; it is not in the standard "
                                   f"library, and no dependency in {', '.join(dependencies.files)} provides it")]
         path = _module_path(where, top)
         for index, part in enumerate(parts[1:], 1):
@@ -235,6 +237,29 @@ def _module_path(folder: Path, name: str) -> Path | None:
     except OSError:
         return folder  # cannot tell: as if it were there
     return None
+
+
+def _deeper(base: Path, name: str, depth: int = 3) -> bool:
+    """Whether module or package ``name`` is in a folder below ``base`` (a few levels down,
+    past hidden folders, virtualenvs and node_modules)."""
+    pending = [(base, 0)]
+    while pending:
+        folder, level = pending.pop()
+        try:
+            children = [child for child in folder.iterdir() if child.is_dir()]
+        except OSError:
+            continue
+        for child in children:
+            if child.name.startswith(".") or child.name in _NOT_SOURCE or (child / "pyvenv.cfg").is_file():
+                continue
+            if _module_path(child, name) is not None:
+                return True
+            if level + 1 < depth:
+                pending.append((child, level + 1))
+    return False
+
+
+_NOT_SOURCE = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "build", "dist"})
 
 
 def _implicit_config_moves(base: Path) -> bool:

@@ -52,6 +52,9 @@ class MissingTarget(DeployRule):
             REQUIREMENTS)),
         Valid("web: python -m shop\n", files=(("shop/__init__.py", ""), ("shop/__main__.py", "print(1)\n"))),
         Valid("worker: celery -A config.celery_app worker\n", files=DJANGO_PROJECT),
+        # in a subfolder (a monorepo): the platform may set PYTHONPATH to it
+        Valid("web: gunicorn config.wsgi\n", files=(("backend/config/__init__.py", ""), ("backend/config/wsgi.py", ""),
+                                                  REQUIREMENTS)),
     ]
     INVALID = [
         Invalid("web: gunicorn main:server\nworker: python printing.py\n",
