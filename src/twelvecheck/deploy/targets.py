@@ -124,7 +124,7 @@ def missing_targets(invocations: list[Invocation], directory: Path | None, root:
     if directory is None:
         return []
     found: list[MissingTarget] = []
-    resolver = _Resolver(root or directory)
+    resolver = _Resolver(directory, root or directory)
     for inv in invocations:
         base = inv.base or directory
         if any(token.text.split("=", 1)[0] == "PYTHONPATH" for token in inv.env):
@@ -158,9 +158,10 @@ class _Resolver:
     """Looks targets up on disk (relative to the folder a command runs in, as the platform
     runs it), in the standard library and in the declared dependencies."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, app: Path, root: Path) -> None:
+        self.app = app  # the app's folder: the platform installs what its files declare
         self.root = root
-        self._dependencies: dict[Path, Dependencies] = {}
+        self._dependencies: Dependencies | None = None
 
     def shown(self, path: Path) -> str:
         try:
@@ -174,7 +175,7 @@ class _Resolver:
         if not name or name.startswith(("/", "~")) or re.search(r"[$`*?\[{]", name):
             return []
         path = base / name
-        if _exists(path) or not _inside(path, self.root) or not self.dependencies(base).files:
+        if _exists(path) or not _inside(path, self.root) or not self.dependencies().files:
             return []  # there, outside the repository, or no Python project in sight (a Procfile alone)
         return [MissingTarget(inv, _token(inv, name), f"script '{name}'", f"looked for {self.shown(path)}")]
 
@@ -184,14 +185,14 @@ class _Resolver:
             return []
         parts = module.split(".")
         top = parts[0]
-        roots = [base, *(r for r in package_roots(base, self.root) if r != base)]
+        roots = [base, base / "src", *(r for r in package_roots(self.app) if r not in (base, base / "src"))]
         roots = [r for r in roots if r.is_dir()]
         where = next((r for r in roots if _module_path(r, top) is not None), None)
         of = f" (of {origin})" if origin and origin != module else ""
         if where is None:
             if top in sys.stdlib_module_names or top in sys.builtin_module_names or top in ALWAYS_INSTALLED:
                 return []
-            dependencies = self.dependencies(base)
+            dependencies = self.dependencies()
             if not dependencies.files or dependencies.may_provide(top):
                 return []  # nothing declared (installed some other way), or declared
             if _deeper(base, top):
@@ -217,10 +218,10 @@ class _Resolver:
                                               "through it)", f"{self.shown(path)} is a package without one")]
         return []
 
-    def dependencies(self, base: Path) -> Dependencies:
-        if base not in self._dependencies:
-            self._dependencies[base] = declared_dependencies(base, self.root)
-        return self._dependencies[base]
+    def dependencies(self) -> Dependencies:
+        if self._dependencies is None:
+            self._dependencies = declared_dependencies(self.app, self.root)
+        return self._dependencies
 
 
 def _module_path(folder: Path, name: str) -> Path | None:

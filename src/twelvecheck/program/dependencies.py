@@ -2,8 +2,8 @@
 folders its own packaging installs packages from. Read, never executed; used to tell a
 module a command names that may come from elsewhere from one that exists nowhere.
 
-Dependency files, in the folder a command runs in and in each folder above it up to the
-repository root: ``requirements*.txt`` (and ``requirements/*.txt``, ``-r`` includes),
+Dependency files, in an app's folder (where a platform builds it: the Procfile's folder):
+``requirements*.txt`` (and ``requirements/*.txt``, ``-r`` includes),
 ``pyproject.toml`` (``[project]`` dependencies and optional ones, Poetry's dependency
 tables), ``setup.cfg`` (``install_requires``, ``extras_require``), literal
 ``install_requires=`` in ``setup.py``, and ``Pipfile``. A requirement that names no
@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from twelvecheck.core import toml as _toml
-from twelvecheck.files.ignoring import repository_folders
 
 MAX_REQUIREMENTS_BYTES = 256 * 1024
 MAX_INCLUDES = 20
@@ -80,40 +79,23 @@ class Dependencies:
         return False
 
 
-def declared_dependencies(folder: Path, root: Path | None) -> Dependencies:
-    """The dependencies declared in ``folder`` and the folders above it, up to ``root``."""
+def declared_dependencies(folder: Path, root: Path | None = None) -> Dependencies:
+    """The dependencies an app in ``folder`` declares (files named relative to ``root``)."""
     found = Dependencies()
-    for directory in _folders(folder, root):
-        for path in _dependency_files(directory):
-            _read_file(path, found, root or folder, set())
+    for path in _dependency_files(folder):
+        _read_file(path, found, root or folder, set())
     return found
 
 
-def package_roots(folder: Path, root: Path | None) -> list[Path]:
-    """Where the project's own packaging installs packages from: the folders of its
-    packaging files, their ``src/``, and the folders they name (``package_dir``,
-    ``packages.find where``, Poetry's ``packages`` ``from``)."""
-    roots: list[Path] = []
-    for directory in _folders(folder, root):
-        for candidate in (directory, directory / "src"):
-            if candidate not in roots:
-                roots.append(candidate)
-        for named in _packaging_dirs(directory):
-            path = directory / named
-            if path not in roots:
-                roots.append(path)
+def package_roots(folder: Path) -> list[Path]:
+    """Where an app's own packaging (in ``folder``) installs packages from: the folder, its
+    ``src/``, and the folders the packaging files name (``package_dir``, ``packages.find
+    where``, Poetry's ``packages`` ``from``)."""
+    roots: list[Path] = [folder, folder / "src"]
+    for named in _packaging_dirs(folder):
+        if folder / named not in roots:
+            roots.append(folder / named)
     return roots
-
-
-def _folders(folder: Path, root: Path | None) -> list[Path]:
-    try:
-        folders = list(repository_folders(folder.resolve()))
-    except OSError:
-        return [folder]
-    if root is not None:
-        resolved = root.resolve()
-        folders = [f for f in folders if f == resolved or resolved in f.parents] or [folder]
-    return folders
 
 
 def _dependency_files(directory: Path) -> list[Path]:

@@ -141,14 +141,31 @@ class Project:
             if found is None:
                 continue
             convention, command = found
-            module, _, name = cls.rpartition(".")
-            if name != convention["class"] or self.unit_paths.get(f"{module}.<module>") != path:
-                continue  # not a class of the module's top level
-            if not self.derives_from(cls, convention["bases"]):
-                continue
-            for target in self.resolve(f"{cls}.{convention['method']}"):
-                if self.units[target]["kind"] == "function":
-                    yield self.entry_point(target, f"{convention['what']} '{command}'")
+            for target in self._command_method(cls, path, convention):
+                yield self.entry_point(target, f"{convention['what']} '{command}'")
+
+    def command_units(self, path: str) -> list[str]:
+        """The method a framework runs for the command module at ``path`` (``Command.handle``
+        of a Django management command), when its class derives from the framework's base."""
+        found = command_convention(path)
+        if found is None:
+            return []
+        convention = found[0]
+        module = next((unit[: -len(".<module>")] for unit in self.path_units.get(path, ())
+                       if unit.endswith(".<module>")), None)
+        cls = f"{module}.{convention['class']}"
+        if module is None or self.class_paths.get(cls) != path:
+            return []
+        return self._command_method(cls, path, convention)
+
+    def _command_method(self, cls: str, path: str, convention: dict) -> list[str]:
+        module, _, name = cls.rpartition(".")
+        if name != convention["class"] or self.unit_paths.get(f"{module}.<module>") != path:
+            return []  # not a class of the module's top level
+        if not self.derives_from(cls, convention["bases"]):
+            return []
+        return [target for target in self.resolve(f"{cls}.{convention['method']}")
+                if self.units[target]["kind"] == "function"]
 
     def derives_from(self, cls: str, bases: frozenset[str]) -> bool:
         """Whether ``cls`` derives from one of ``bases``, through the project's classes."""
