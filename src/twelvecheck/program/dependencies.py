@@ -128,13 +128,11 @@ def _read_file(path: Path, found: Dependencies, root: Path, seen: set[Path]) -> 
     if text is None or path in seen or len(seen) > MAX_INCLUDES:
         return
     seen.add(path)
-    shown = _shown(path, root)
-    if shown not in found.files:
-        found.files.append(shown)
+    declares = True
     if path.name == "pyproject.toml":
-        _pyproject(text, found)
+        declares = _pyproject(text, found)
     elif path.name == "setup.cfg":
-        _setup_cfg(text, found)
+        declares = _setup_cfg(text, found)
     elif path.name == "setup.py":
         _setup_py(text, found)
     elif path.name == "Pipfile":
@@ -142,6 +140,9 @@ def _read_file(path: Path, found: Dependencies, root: Path, seen: set[Path]) -> 
     else:
         for line in text.splitlines():
             _requirement_line(line, path, found, root, seen)
+    shown = _shown(path, root)
+    if declares and shown not in found.files:  # a pyproject.toml of tool settings only declares nothing
+        found.files.append(shown)
 
 
 def _requirement_line(line: str, path: Path, found: Dependencies, root: Path, seen: set[Path]) -> None:
@@ -171,12 +172,13 @@ def _add_requirement(text: str, found: Dependencies) -> None:
         found.names.add(normalized(match.group(1)))
 
 
-def _pyproject(text: str, found: Dependencies) -> None:
+def _pyproject(text: str, found: Dependencies) -> bool:
+    """Read a pyproject.toml; whether it declares a project at all."""
     try:
         data = _toml.loads(text)
     except (_toml.TOMLDecodeError, RecursionError):
         found.open = True
-        return
+        return True
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     if isinstance(project.get("name"), str):
         found.names.add(normalized(project["name"]))
@@ -202,15 +204,17 @@ def _pyproject(text: str, found: Dependencies) -> None:
         for table in tables:
             if isinstance(table, dict):
                 found.names.update(normalized(name) for name in table if name != "python")
+    return bool(project) or bool(poetry) or bool(groups)
 
 
-def _setup_cfg(text: str, found: Dependencies) -> None:
+def _setup_cfg(text: str, found: Dependencies) -> bool:
+    """Read a setup.cfg; whether it declares a project (a tool's settings alone do not)."""
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text)
     except configparser.Error:
         found.open = True
-        return
+        return True
     name = parser.get("metadata", "name", fallback="")
     if name.strip():
         found.names.add(normalized(name.strip()))
@@ -221,6 +225,7 @@ def _setup_cfg(text: str, found: Dependencies) -> None:
         for line in value.splitlines():
             if line.strip():
                 _add_requirement(line, found)
+    return parser.has_section("metadata") or parser.has_section("options")
 
 
 def _setup_py(text: str, found: Dependencies) -> None:
