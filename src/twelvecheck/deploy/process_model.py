@@ -178,6 +178,8 @@ def _files_of(project, ptype: ProcessType, scripts: list[tuple[str, str]]) -> se
             continue
         files.add(path)
         starts += project.units_in(path, ".<module>") + project.units_in(path, ".<main>")
+        if target["kind"] == "command":
+            starts += project.command_units(path)
         if target.get("attr"):
             starts += project.units_in(path, "." + target["attr"])
     for start in starts:
@@ -198,6 +200,8 @@ def _started_units(project, target: dict[str, Any], scripts: list[tuple[str, str
     if target["kind"] == "console":
         return _console_units(project, target, scripts)
     path = target.get("path")
+    if target["kind"] == "command":  # `python manage.py poll`: Django runs Command.handle
+        return project.command_units(path) if path else []
     if target["kind"] not in ("script", "module") or not path or path.endswith("/__init__.py"):
         return []  # `python -m package` needs a __main__.py: an __init__.py alone does not run
     return project.units_in(path, ".<main>") or project.units_in(path, ".<module>")

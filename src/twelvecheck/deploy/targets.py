@@ -29,6 +29,7 @@ def targets(invocations: list[Invocation], display_path: str, directory: Path | 
     """The Python code a process type runs, as display paths where the file exists."""
     targets: list[dict[str, Any]] = []
     shown_dir = posixpath.dirname(display_path)
+    commands: dict[str, dict[str, list[Path]]] = {}  # folder -> its management commands
 
     def shown(path: Path) -> str | None:
         if directory is None or not path.is_file():
@@ -67,9 +68,59 @@ def targets(invocations: list[Invocation], display_path: str, directory: Path | 
                 if re.match(r"^[A-Za-z_][\w.]*$", module):
                     path = module_file(base, module, ("__init__.py",)) or module_file(base, f"{module}.celery", ())
                     targets.append({"kind": "celery", "path": path, "name": module})
+        elif (command := management_command(inv)) is not None:
+            folder = str(_script_folder(inv, base))
+            if folder not in commands:
+                commands[folder] = management_commands(folder)
+            found = commands[folder].get(command, [])
+            targets += [{"kind": "command", "path": shown(path), "name": command} for path in found] or \
+                [{"kind": "command", "path": None, "name": command}]
         elif inv.tool is None and inv.words and "/" not in inv.program and re.match(r"^[\w.-]+$", inv.program):
             targets.append({"kind": "console", "path": None, "name": inv.program})
     return targets
+
+
+def management_command(inv: Invocation) -> str | None:
+    """The Django management command a command runs (``python manage.py poll``,
+    ``django-admin poll``, ``python -m django poll``) when no row of the tool table says what
+    it is: Django takes the first argument as the command's name."""
+    if inv.tool is not None or inv.program != "manage.py" or len(inv.words) < 2:
+        return None
+    name = inv.words[1].text
+    return name if re.match(r"^[A-Za-z_][\w]*$", name) else None
+
+
+def _script_folder(inv: Invocation, base: Path) -> Path:
+    """Where the management script is (``backend/manage.py`` -> backend/): its project's
+    apps are below it. ``django-admin`` is installed: the folder the command runs in."""
+    spelled = inv.words[0].raw.strip("'\"")
+    if posixpath.basename(spelled) == "manage.py" and "$" not in spelled:
+        return base / posixpath.dirname(spelled)
+    return base
+
+
+# Folders no deployed app's management command lives in.
+_SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "build", "dist",
+                              "tests", "test"})
+MAX_COMMAND_DEPTH = 6
+
+
+def management_commands(folder: str) -> dict[str, list[Path]]:
+    """The management commands of the project below ``folder``: every
+    ``<app>/management/commands/<name>.py`` (not ``_private.py``, as Django's find_commands
+    skips them), by name."""
+    found: dict[str, list[Path]] = {}
+    top = len(Path(folder).parts)
+    for current, dirs, files in os.walk(folder):
+        path = Path(current)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_FOLDERS
+                         and len(path.parts) - top < MAX_COMMAND_DEPTH and not os.path.isfile(
+                             os.path.join(current, d, "pyvenv.cfg")))
+        if path.name == "commands" and path.parent.name == "management":
+            for name in sorted(files):
+                if name.endswith(".py") and not name.startswith("_"):
+                    found.setdefault(name[:-3], []).append(path / name)
+    return found
 
 
 def scheduler_of(name: str, invocations: list[Invocation]) -> str | None:
