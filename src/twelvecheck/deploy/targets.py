@@ -15,8 +15,11 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from twelvecheck.deploy.django_commands import (
+    DJANGO_COMMANDS, closed_app_commands, management_command, management_commands, script_folder,
+)
 from twelvecheck.deploy.options import find_options, first_argument
 from twelvecheck.deploy.shell_commands import Invocation, read_command
 from twelvecheck.deploy.shell_words import Token
@@ -69,7 +72,7 @@ def targets(invocations: list[Invocation], display_path: str, directory: Path | 
                     path = module_file(base, module, ("__init__.py",)) or module_file(base, f"{module}.celery", ())
                     targets.append({"kind": "celery", "path": path, "name": module})
         elif (command := management_command(inv)) is not None:
-            folder = str(_script_folder(inv, base))
+            folder = str(script_folder(inv, base))
             if folder not in commands:
                 commands[folder] = management_commands(folder)
             found = commands[folder].get(command, [])
@@ -78,49 +81,6 @@ def targets(invocations: list[Invocation], display_path: str, directory: Path | 
         elif inv.tool is None and inv.words and "/" not in inv.program and re.match(r"^[\w.-]+$", inv.program):
             targets.append({"kind": "console", "path": None, "name": inv.program})
     return targets
-
-
-def management_command(inv: Invocation) -> str | None:
-    """The Django management command a command runs (``python manage.py poll``,
-    ``django-admin poll``, ``python -m django poll``) when no row of the tool table says what
-    it is: Django takes the first argument as the command's name."""
-    if inv.tool is not None or inv.program != "manage.py" or len(inv.words) < 2:
-        return None
-    name = inv.words[1].text
-    return name if re.match(r"^[A-Za-z_][\w]*$", name) else None
-
-
-def _script_folder(inv: Invocation, base: Path) -> Path:
-    """Where the management script is (``backend/manage.py`` -> backend/): its project's
-    apps are below it. ``django-admin`` is installed: the folder the command runs in."""
-    spelled = inv.words[0].raw.strip("'\"")
-    if posixpath.basename(spelled) == "manage.py" and "$" not in spelled:
-        return base / posixpath.dirname(spelled)
-    return base
-
-
-# Folders no deployed app's management command lives in.
-_SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "build", "dist",
-                              "tests", "test"})
-MAX_COMMAND_DEPTH = 6
-
-
-def management_commands(folder: str) -> dict[str, list[Path]]:
-    """The management commands of the project below ``folder``: every
-    ``<app>/management/commands/<name>.py`` (not ``_private.py``, as Django's find_commands
-    skips them), by name."""
-    found: dict[str, list[Path]] = {}
-    top = len(Path(folder).parts)
-    for current, dirs, files in os.walk(folder):
-        path = Path(current)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_FOLDERS
-                         and len(path.parts) - top < MAX_COMMAND_DEPTH and not os.path.isfile(
-                             os.path.join(current, d, "pyvenv.cfg")))
-        if path.name == "commands" and path.parent.name == "management":
-            for name in sorted(files):
-                if name.endswith(".py") and not name.startswith("_"):
-                    found.setdefault(name[:-3], []).append(path / name)
-    return found
 
 
 def scheduler_of(name: str, invocations: list[Invocation]) -> str | None:
@@ -180,7 +140,9 @@ def missing_targets(invocations: list[Invocation], directory: Path | None, root:
         base = inv.base or directory
         if any(token.text.split("=", 1)[0] == "PYTHONPATH" for token in inv.env):
             continue  # the imports come from a path the command sets
-        if inv.script:
+        if inv.program == "manage.py":  # also `manage.py migrate`, a row of the tool table
+            found += resolver.management_command(inv, base)
+        elif inv.script:
             found += resolver.script(inv, base)
         elif inv.module:
             found += resolver.module(inv, base, inv.module, _token(inv, inv.module), run=True)
@@ -221,14 +183,35 @@ class _Resolver:
             return path.as_posix()
         return relative if relative != "." else "the repository root"
 
-    def script(self, inv: Invocation, base: Path) -> list[MissingTarget]:
-        name = inv.script or ""
+    def script(self, inv: Invocation, base: Path, name: str | None = None) -> list[MissingTarget]:
+        name = name or inv.script or ""
         if not name or name.startswith(("/", "~")) or re.search(r"[$`*?\[{]", name):
             return []
         path = base / name
         if _exists(path) or not _inside(path, self.root) or not self.dependencies().files:
             return []  # there, outside the repository, or no Python project in sight (a Procfile alone)
-        return [MissingTarget(inv, _token(inv, name), f"script '{name}'", f"looked for {self.shown(path)}")]
+        if _deeper(base, name, found=lambda folder, wanted: (folder / wanted).is_file()):
+            return []  # in a subfolder: a monorepo whose platform may build that folder
+        token = next((t for t in inv.words if name in (t.text, t.raw)), inv.words[0])
+        return [MissingTarget(inv, token, f"script '{name}'", f"looked for {self.shown(path)}")]
+
+    def management_command(self, inv: Invocation, base: Path) -> list[MissingTarget]:
+        """``python manage.py <command>``: the script, then the command (when the settings
+        say which apps may bring commands: closed_app_commands)."""
+        command = management_command(inv)
+        folder = script_folder(inv, base)
+        manage = folder / "manage.py" if posixpath.basename(inv.words[0].raw.strip("'\"")) == "manage.py" else None
+        if manage is not None and not _exists(manage):
+            return self.script(inv, base, inv.words[0].raw.strip("'\""))
+        if command is None or command in DJANGO_COMMANDS or command in management_commands(str(folder)):
+            return []
+        settings = closed_app_commands(folder, manage)
+        if settings is None:
+            return []
+        return [MissingTarget(inv, inv.words[1], f"management command '{command}'",
+                              f"looked for <app>/management/commands/{command}.py below {self.shown(folder)}; "
+                              f"it is no command of Django's, and {self.shown(folder / settings)} installs no "
+                              "other app that could bring it")]
 
     def module(self, inv: Invocation, base: Path, module: str, token: Token, run: bool = False,
                origin: str = "") -> list[MissingTarget]:
@@ -291,9 +274,10 @@ def _module_path(folder: Path, name: str) -> Path | None:
     return None
 
 
-def _deeper(base: Path, name: str, depth: int = 3) -> bool:
-    """Whether module or package ``name`` is in a folder below ``base`` (a few levels down,
-    past hidden folders, virtualenvs and node_modules)."""
+def _deeper(base: Path, name: str, depth: int = 3,
+            found: Callable[[Path, str], bool] = lambda folder, name: _module_path(folder, name) is not None) -> bool:
+    """Whether module or package ``name`` (or what ``found`` looks for) is in a folder below
+    ``base`` (a few levels down, past hidden folders, virtualenvs and node_modules)."""
     pending = [(base, 0)]
     while pending:
         folder, level = pending.pop()
@@ -304,7 +288,7 @@ def _deeper(base: Path, name: str, depth: int = 3) -> bool:
         for child in children:
             if child.name.startswith(".") or child.name in _NOT_SOURCE or (child / "pyvenv.cfg").is_file():
                 continue
-            if _module_path(child, name) is not None:
+            if found(child, name):
                 return True
             if level + 1 < depth:
                 pending.append((child, level + 1))

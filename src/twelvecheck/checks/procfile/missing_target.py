@@ -13,6 +13,11 @@ REQUIREMENTS = ("requirements.txt", "Django==5.2\ngunicorn==23.0\ncelery==5.4\n"
 DJANGO_PROJECT = (("config/__init__.py", ""), ("config/wsgi.py", "application = None\n"),
                   ("config/asgi.py", "application = None\n"), ("config/celery.py", "app = None\n"), REQUIREMENTS)
 
+MANAGE_PY = ("manage.py", "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings')\n")
+# Settings whose INSTALLED_APPS are Django's and the project's own: every command is known.
+CLOSED_SETTINGS = ("config/settings.py", "INSTALLED_APPS = [\n    'django.contrib.auth',\n    'shop',\n]\n")
+SHOP_COMMAND = (("shop/__init__.py", ""), ("shop/management/commands/poll_queue.py", "class Command: ...\n"))
+
 
 class MissingTarget(DeployRule):
     code = "TWC520"
@@ -46,12 +51,23 @@ class MissingTarget(DeployRule):
         Valid("web: gunicorn config.wsgi\n", files=(("requirements.txt", "-e .\ngunicorn\n"),)),
         Valid("web: gunicorn config.wsgi\n"),  # nothing declared: installed some other way
         Valid("web: python /app/server.py\n"),
+        Valid("release: python manage.py migrate\n", files=(REQUIREMENTS, ("backend/manage.py", ""))),
         # a package that makes its submodule itself
         Valid("web: gunicorn shop.web:app\n", files=(
             ("shop/__init__.py", "import sys\nfrom . import _web as web\nsys.modules['shop.web'] = web\n"),
             REQUIREMENTS)),
         Valid("web: python -m shop\n", files=(("shop/__init__.py", ""), ("shop/__main__.py", "print(1)\n"))),
         Valid("worker: celery -A config.celery_app worker\n", files=DJANGO_PROJECT),
+        # Django's commands, the project's, and any where a third-party app may bring it
+        Valid("release: python manage.py migrate\nworker: python manage.py poll_queue\n"
+              "clear: django-admin clearsessions\n",
+              files=(*DJANGO_PROJECT, MANAGE_PY, CLOSED_SETTINGS, *SHOP_COMMAND)),
+        Valid("worker: python manage.py rqworker_pool\n", files=(
+            *DJANGO_PROJECT, MANAGE_PY, *SHOP_COMMAND,
+            ("config/settings.py", "INSTALLED_APPS = ['django.contrib.auth', 'django_rq', 'shop']\n"))),
+        Valid("worker: python manage.py process_tasks\n", files=(
+            *DJANGO_PROJECT, MANAGE_PY, *SHOP_COMMAND,
+            ("config/settings.py", "INSTALLED_APPS = ['shop']\nINSTALLED_APPS += ['background_task']\n"))),
         # in a subfolder (a monorepo): the platform may set PYTHONPATH to it
         Valid("web: gunicorn config.wsgi\n", files=(("backend/config/__init__.py", ""), ("backend/config/wsgi.py", ""),
                                                   REQUIREMENTS)),
@@ -67,6 +83,9 @@ class MissingTarget(DeployRule):
         Invalid("worker: python -m shop.worker\n", files=(("shop/__init__.py", ""), REQUIREMENTS), lines=(1,)),
         Invalid("worker: python -m shop\n", files=(("shop/__init__.py", ""), REQUIREMENTS), lines=(1,)),
         Invalid("worker: cd jobs && python poll.py\n", files=(("jobs/run.py", ""), REQUIREMENTS), lines=(1,)),
+        Invalid("worker: python manage.py poll_queues\n",
+                files=(*DJANGO_PROJECT, MANAGE_PY, CLOSED_SETTINGS, *SHOP_COMMAND), lines=(1,)),
+        Invalid("release: python backend/manage.py migrate\n", files=(REQUIREMENTS, MANAGE_PY), lines=(1,)),
         Invalid("worker: sh bin/start.sh\n", files=(("bin/start.sh", "#!/bin/sh\nexec python poll.py\n"), REQUIREMENTS),
                 lines=(1,)),
     ]
