@@ -21,7 +21,7 @@ from twelvecheck.core.findings import Finding, Severity
 from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.config.formation import FormationOverride
 from twelvecheck.deploy.analysis import formation_findings
-from twelvecheck.deploy.formation import Formation, finding_key, scheduler_in_code
+from twelvecheck.deploy.formation import Formation, development_server_in_code, finding_key, scheduler_in_code
 from twelvecheck.program.project import EntryPoint
 
 
@@ -35,6 +35,7 @@ class ProcessType:
     scheduler: str | None
     targets: list[dict[str, Any]]
     files: set[str] = field(default_factory=set)  # Python files it runs (display paths)
+    development_server: str | None = None  # the development server its own code starts, and where
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -249,6 +250,9 @@ def build_process_model(facts: dict[str, dict], outside: dict[str, dict], settin
         ptype.files = _files_of(project, ptype, scripts)
         if ptype.scheduler is None and project is not None:
             ptype.scheduler = scheduler_in_code(project, ptype.files)
+        if project is not None:
+            starts = [unit for target in ptype.targets for unit in _started_units(project, target, scripts)]
+            ptype.development_server = development_server_in_code(project, starts) if starts else None
     return model
 
 
