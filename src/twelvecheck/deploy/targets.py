@@ -21,6 +21,7 @@ from twelvecheck.deploy.django_commands import (
     DJANGO_COMMANDS, closed_app_commands, management_command, management_commands, script_folder,
 )
 from twelvecheck.deploy.options import find_options, first_argument
+from twelvecheck.deploy.script_body import defines_only
 from twelvecheck.deploy.shell_commands import Invocation, read_command
 from twelvecheck.deploy.shell_words import Token
 from twelvecheck.program.dependencies import Dependencies, declared_dependencies, package_roots
@@ -121,6 +122,7 @@ class MissingTarget:
     token: Token  # the word that names it
     what: str  # "script 'printing.py'", "module 'dtb' (of dtb.asgi:application)"
     looked: str  # where it was looked for, for the message
+    problem: str = "which does not exist"
 
 
 def missing_in_command(command: str, folder: Path, root: Path | None = None) -> list[MissingTarget]:
@@ -188,6 +190,15 @@ class _Resolver:
         if not name or name.startswith(("/", "~")) or re.search(r"[$`*?\[{]", name):
             return []
         path = base / name
+        if path.suffix == ".py" and path.is_file() and self.dependencies().files:
+            defined = defines_only(path, lambda module: any(
+                _module_path(folder, module) is not None for folder in (path.parent, base)))
+            if defined:
+                shown = ", ".join(f"{n}()" if n[:1].islower() else n for n in defined[:3])
+                return [MissingTarget(inv, next((t for t in inv.words if name in (t.text, t.raw)), inv.words[0]),
+                                      f"script '{name}'", "its top level makes no call and has no loop or "
+                                      "__main__ block", f"which only defines {shown} and runs nothing: the "
+                                      "process exits as soon as it starts")]
         if _exists(path) or not _inside(path, self.root) or not self.dependencies().files:
             return []  # there, outside the repository, or no Python project in sight (a Procfile alone)
         if _deeper(base, name, found=lambda folder, wanted: (folder / wanted).is_file()):

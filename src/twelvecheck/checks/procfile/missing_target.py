@@ -26,10 +26,16 @@ class MissingTarget(DeployRule):
     def check(cls, document: ProcfileDocument) -> Iterator[Problem]:
         for check in entry_checks(document):
             for missing in missing_targets(check.invocations, document.directory, document.root):
-                yield check.problem(missing.inv, missing.token, missing.what, looked=missing.looked)
+                yield check.problem(missing.inv, missing.token, missing.what, looked=missing.looked,
+                                    problem=missing.problem)
 
     VALID = [
-        Valid("worker: python printing.py\n", files=(("printing.py", "print('hi')\n"),)),
+        Valid("worker: python printing.py\n", files=(("printing.py", "print('hi')\n"), REQUIREMENTS)),
+        # a script that runs something: a call, a main block, or an import of the project's code
+        Valid("clock: python clock.py\nworker: python run.py\n", files=(REQUIREMENTS, ("jobs.py", "run()\n"), (
+            "clock.py", "from apscheduler.schedulers.blocking import BlockingScheduler\n\n"
+                        "def job():\n    pass\n\nif __name__ == '__main__':\n    BlockingScheduler().start()\n"),
+            ("run.py", "import jobs\n\ndef main():\n    pass\n"))),
         Valid("worker: python bin/printing.py\n", files=(("bin/printing.py", "print('hi')\n"),)),
         Valid("web: gunicorn config.wsgi:application\nworker: celery -A config worker\n", files=DJANGO_PROJECT),
         # a package of the project's own packaging, in a src/ layout
@@ -83,6 +89,20 @@ class MissingTarget(DeployRule):
         Invalid("worker: python -m shop.worker\n", files=(("shop/__init__.py", ""), REQUIREMENTS), lines=(1,)),
         Invalid("worker: python -m shop\n", files=(("shop/__init__.py", ""), REQUIREMENTS), lines=(1,)),
         Invalid("worker: cd jobs && python poll.py\n", files=(("jobs/run.py", ""), REQUIREMENTS), lines=(1,)),
+        Invalid("clock: python clock.py\n", files=(REQUIREMENTS, ("clock.py", """\
+\"\"\"Jobs for the scheduler.\"\"\"
+import os
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+INTERVAL = 60
+
+
+def job():
+    scheduler = BackgroundScheduler()
+    scheduler.add_job(print, "interval", seconds=INTERVAL)
+    scheduler.start()
+""")), lines=(1,)),
         Invalid("worker: python manage.py poll_queues\n",
                 files=(*DJANGO_PROJECT, MANAGE_PY, CLOSED_SETTINGS, *SHOP_COMMAND), lines=(1,)),
         Invalid("release: python backend/manage.py migrate\n", files=(REQUIREMENTS, MANAGE_PY), lines=(1,)),
