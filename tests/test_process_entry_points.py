@@ -257,3 +257,25 @@ def test_a_scheduler_in_a_management_command_scaled_above_one_is_a_scale_hazard(
     formation = json.loads(run("formation", "--format", "json").stdout)
     files = formation["apps"][0]["process_types"][0]["files"]
     assert "shop/management/commands/run_jobs.py" in files
+
+
+# -- namespace packages (no __init__.py) ---------------------------------------------------
+
+def test_python_dash_m_a_namespace_package_follows_its_imports(project, run):
+    write(project, "Procfile", "worker: python -m jobs\n")
+    write(project, "jobs/__main__.py", "from jobs.poll import main\n\nmain()\n")
+    write(project, "jobs/poll.py", "import time\n\n\ndef main():\n    while True:\n        time.sleep(1)\n")
+    findings = signal_findings(run)
+    assert located(findings) == [("jobs/__main__.py", 1, "TWC302")]
+    assert "(while True loop at jobs/poll.py:5)" in findings[0]["message"]
+
+
+def test_namespace_names_are_the_longer_names_through_folders_without_init():
+    from twelvecheck.files.modulepath import namespace_names
+
+    assert namespace_names("jobs/poll.py", "poll") == ["jobs.poll"]
+    assert namespace_names("svc/jobs/poll.py", "poll") == ["jobs.poll", "svc.jobs.poll"]
+    assert namespace_names("src/shop/web.py", "shop.web") == ["src.shop.web"]
+    assert namespace_names("jobs/__init__.py", "jobs") == []
+    assert namespace_names("../x/jobs/poll.py", "poll") == ["jobs.poll", "x.jobs.poll"]
+    assert namespace_names("my-app/poll.py", "poll") == []
