@@ -185,3 +185,97 @@ def test_code_run_by_many_process_types_names_a_few_and_counts_the_rest(project,
     assert located(findings) == [("worker.py", 9, "TWC302")]
     assert findings[0]["message"].startswith(
         "the code of process types 'w0', 'w1', 'w2', 'w3', 'w4' and 3 more (Procfile) ")
+
+
+# -- Django management commands run by a process type ------------------------------------
+POLL_COMMAND = """\
+import time
+
+from django.core.management.base import BaseCommand
+
+from shop.queue import drain
+
+
+class Command(BaseCommand):
+    help = "Poll the order queue forever."
+
+    def handle(self, *args, **options):
+        while True:
+            drain()
+            time.sleep(5)
+"""
+SCHEDULER_COMMAND = """\
+from apscheduler.schedulers.blocking import BlockingScheduler
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    def handle(self, *args, **options):
+        scheduler = BlockingScheduler()
+        scheduler.add_job(print, "interval", minutes=5)
+        scheduler.start()
+"""
+
+
+def django_project(project, procfile: str, commands: dict[str, str], folder: str = "") -> None:
+    write(project, "Procfile", procfile)
+    write(project, "requirements.txt", "Django==5.2\n")
+    write(project, f"{folder}manage.py", "import sys\nfrom django.core.management import execute_from_command_line\n"
+                                         "if __name__ == '__main__':\n    execute_from_command_line(sys.argv)\n")
+    for package in ("shop", "shop/management", "shop/management/commands"):
+        write(project, f"{folder}{package}/__init__.py", "")
+    write(project, f"{folder}shop/queue.py", "def drain():\n    print('drained')\n")
+    for name, text in commands.items():
+        write(project, f"{folder}shop/management/commands/{name}.py", text)
+
+
+def test_a_management_command_run_by_a_process_type_names_it(project, run):
+    django_project(project, "release: python manage.py migrate\nworker: python manage.py poll_queue\n",
+                   {"poll_queue": POLL_COMMAND})
+    findings = signal_findings(run)
+    assert located(findings) == [("shop/management/commands/poll_queue.py", 11, "TWC302")]
+    assert findings[0]["message"].startswith("process type 'worker' (Procfile) runs a long-lived process "
+                                             "(while True loop at line 12)")
+
+
+def test_django_admin_and_python_dash_m_django_and_a_cd_reach_the_command(project, run):
+    django_project(project, "a: cd backend && python manage.py poll_queue --verbosity 2\n"
+                            "b: cd backend && python -m django poll_queue\n",
+                   {"poll_queue": POLL_COMMAND}, folder="backend/")
+    findings = signal_findings(run)
+    assert located(findings) == [("backend/shop/management/commands/poll_queue.py", 11, "TWC302")]
+    assert findings[0]["message"].startswith("the code of process types 'a' and 'b' (Procfile) runs")
+
+
+def test_a_scheduler_in_a_management_command_scaled_above_one_is_a_scale_hazard(project, run):
+    django_project(project, "jobs: python manage.py run_jobs\n", {"run_jobs": SCHEDULER_COMMAND})
+    # (the scheduler is found in the facts, which a run gathers for the whole-program rules)
+    proc = run("--format", "json", "--select", "TWC302,TWC603", "--formation", "jobs=2")
+    findings = [f for f in json.loads(proc.stdout)["findings"] if f["code"] == "TWC603"]
+    assert [(f["path"], f["code"]) for f in findings] == [("Procfile", "TWC603")]
+    assert "shop/management/commands/run_jobs.py" in findings[0]["message"]
+    formation = json.loads(run("formation", "--format", "json").stdout)
+    files = formation["apps"][0]["process_types"][0]["files"]
+    assert "shop/management/commands/run_jobs.py" in files
+
+
+# -- namespace packages (no __init__.py) ---------------------------------------------------
+
+def test_python_dash_m_a_namespace_package_follows_its_imports(project, run):
+    write(project, "Procfile", "worker: python -m jobs\n")
+    write(project, "jobs/__main__.py", "from jobs.poll import main\n\nmain()\n")
+    write(project, "jobs/poll.py", "import time\n\n\ndef main():\n    while True:\n        time.sleep(1)\n")
+    findings = signal_findings(run)
+    assert located(findings) == [("jobs/__main__.py", 1, "TWC302")]
+    assert "(while True loop at jobs/poll.py:5)" in findings[0]["message"]
+
+
+def test_namespace_names_are_the_longer_names_through_folders_without_init():
+    from twelvecheck.files.modulepath import namespace_names
+
+    assert namespace_names("jobs/poll.py", "poll") == ["jobs.poll"]
+    assert namespace_names("svc/jobs/poll.py", "poll") == ["jobs.poll", "svc.jobs.poll"]
+    assert namespace_names("src/shop/web.py", "shop.web") == ["src.shop.web"]
+    assert namespace_names("jobs/__init__.py", "jobs") == []
+    assert namespace_names("../x/jobs/poll.py", "poll") == ["jobs.poll", "x.jobs.poll"]
+    assert namespace_names("my-app/poll.py", "poll") == []

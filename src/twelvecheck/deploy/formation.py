@@ -68,5 +68,39 @@ def scheduler_in_code(project, files: set[str]) -> str | None:
     return None
 
 
+# Calls that start a development server, never meant for production (each project's docs
+# say so: Flask's app.run() and Dash's run_server()/run() start Werkzeug's development server,
+# and so does werkzeug.serving.run_simple).
+DEVELOPMENT_SERVER_CALLS = {
+    "flask.Flask.run": "Flask's development server (app.run())",
+    "flask.app.Flask.run": "Flask's development server (app.run())",
+    "dash.Dash.run_server": "Dash's development server (app.run_server())",
+    "dash.Dash.run": "Dash's development server (app.run())",
+    "dash.dash.Dash.run_server": "Dash's development server (app.run_server())",
+    "dash.dash.Dash.run": "Dash's development server (app.run())",
+    "werkzeug.serving.run_simple": "Werkzeug's development server (run_simple())",
+    "werkzeug.run_simple": "Werkzeug's development server (run_simple())",
+}
+# Modules of production servers: code that may start one of them as well (`app.run()` under
+# `if DEBUG:`, waitress otherwise) is left alone, since the facts do not say which branch runs.
+PRODUCTION_SERVER_MODULES = ("waitress", "gevent", "cheroot", "uvicorn", "hypercorn", "bjoern", "eventlet",
+                             "meinheld", "gunicorn", "tornado", "paste", "cherrypy", "flask_socketio",
+                             "twisted", "aiohttp", "granian", "daphne", "socketio")
+
+
+def development_server_in_code(project, starts: list[str]) -> str | None:
+    """What development server the code from ``starts`` runs (and in which file), when it
+    starts no production server anywhere it reaches."""
+    found = None
+    for name, unit in project.reachable_from(starts):
+        for call in unit.get("calls", ()):
+            for external in project.external_calls(call):
+                if external.split(".")[0] in PRODUCTION_SERVER_MODULES:
+                    return None
+                if found is None and external in DEVELOPMENT_SERVER_CALLS:
+                    found = f"{DEVELOPMENT_SERVER_CALLS[external]} in {project.unit_paths[name]}"
+    return found
+
+
 def finding_key(finding) -> tuple[str, str, int, int]:
     return finding.path, finding.code, finding.line, finding.column

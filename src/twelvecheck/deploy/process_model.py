@@ -22,7 +22,7 @@ from twelvecheck.core.findings import Finding, Severity
 from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.config.formation import FormationOverride
 from twelvecheck.deploy.analysis import formation_findings
-from twelvecheck.deploy.formation import Formation, finding_key, scheduler_in_code
+from twelvecheck.deploy.formation import Formation, development_server_in_code, finding_key, scheduler_in_code
 from twelvecheck.program.project import EntryPoint
 
 
@@ -36,6 +36,7 @@ class ProcessType:
     scheduler: str | None
     targets: list[dict[str, Any]]
     files: set[str] = field(default_factory=set)  # Python files it runs (display paths)
+    development_server: str | None = None  # the development server its own code starts, and where
     findings: list[Finding] = field(default_factory=list)
     # A process a descriptor declares (deploy/declared.py) rather than a Procfile line: the
     # file, its kind, the replicas it gives (count, line, source), and what was not analysed.
@@ -224,6 +225,8 @@ def _files_of(project, ptype: ProcessType, scripts: list[tuple[str, str]]) -> se
             continue
         files.add(path)
         starts += project.units_in(path, ".<module>") + project.units_in(path, ".<main>")
+        if target["kind"] == "command":
+            starts += project.command_units(path)
         if target.get("attr"):
             starts += project.units_in(path, "." + target["attr"])
     for start in starts:
@@ -244,6 +247,8 @@ def _started_units(project, target: dict[str, Any], scripts: list[tuple[str, str
     if target["kind"] == "console":
         return _console_units(project, target, scripts)
     path = target.get("path")
+    if target["kind"] == "command":  # `python manage.py poll`: Django runs Command.handle
+        return project.command_units(path) if path else []
     if target["kind"] not in ("script", "module") or not path or path.endswith("/__init__.py"):
         return []  # `python -m package` needs a __main__.py: an __init__.py alone does not run
     return project.units_in(path, ".<main>") or project.units_in(path, ".<module>")
@@ -291,6 +296,9 @@ def build_process_model(facts: dict[str, dict], outside: dict[str, dict], settin
         ptype.files = _files_of(project, ptype, scripts)
         if ptype.scheduler is None and project is not None:
             ptype.scheduler = scheduler_in_code(project, ptype.files)
+        if project is not None:
+            starts = [unit for target in ptype.targets for unit in _started_units(project, target, scripts)]
+            ptype.development_server = development_server_in_code(project, starts) if starts else None
     return model
 
 

@@ -143,8 +143,12 @@ def _check_syntax(task: FileTask, text: str, lines: list[str], result: FileResul
 def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileResult) -> None:
     suppressions = Suppressions.scan(text, resolve_code)
     known = load_rules()
-    rule_classes = [known[code] for code in sorted(_codes_to_run(task, suppressions))
-                    if code in known and "python" in known[code].kinds]
+    running = sorted(_codes_to_run(task, suppressions))
+    rule_classes = [known[code] for code in running if code in known and "python" in known[code].kinds]
+    # A rule of deployment files may judge the code a process type runs from the facts
+    # (TWC516: `python app.py` starting Flask's development server): its collectors run too.
+    collecting = rule_classes + [known[code] for code in running if code in known and
+                                 "python" not in known[code].kinds and known[code].collectors]
     file_rule_classes = [rule for rule in rule_classes if not issubclass(rule, ProjectRule)]
     path = Path(task.path)
     # Source handed over in memory is named after its path when that is a real file: the
@@ -163,7 +167,7 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     rules_may_fire = bool(firing)
     result.facts = {"module": module_name}
     if task.collect_facts or rules_may_fire:
-        result.facts.update(_collect_facts(task, rule_classes, tree, text, lines, module_name, is_package, result))
+        result.facts.update(_collect_facts(task, collecting, tree, text, lines, module_name, is_package, result))
         result.parsed = True
     if not rules_may_fire:
         _report_unused(task, suppressions, {rule.code for rule in file_rule_classes}, FindingFactory(task, lines),

@@ -38,3 +38,24 @@ def _packages(directory: str) -> tuple[str, ...]:
     if parent == directory:
         return (os.path.basename(directory),)
     return (*_packages(parent), os.path.basename(directory))
+
+
+def namespace_names(display_path: str, module: str, depth: int = 2) -> list[str]:
+    """The longer dotted names a module is also imported by through the folders above its
+    outermost package that have no ``__init__.py`` (namespace packages, PEP 420):
+    ``jobs/poll.py`` (module ``poll``) is also ``jobs.poll``, from the folder above ``jobs``.
+    Up to ``depth`` folders; only folders whose names are identifiers."""
+    parts = display_path.replace(os.sep, "/").split("/")
+    stem, _ = os.path.splitext(parts[-1])
+    parts = parts[:-1] if stem == "__init__" else [*parts[:-1], stem]
+    names = module.split(".")
+    if len(parts) <= len(names) or parts[-len(names):] != names:
+        return []
+    above = parts[:-len(names)]
+    found = []
+    for count in range(1, min(depth, len(above)) + 1):
+        folders = above[-count:]
+        if not all(folder.isidentifier() for folder in folders):
+            break
+        found.append(".".join([*folders, *names]))
+    return found

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Iterable, Iterator
 
+from twelvecheck.files.modulepath import namespace_names
 from twelvecheck.program.frameworks import COMMAND_CONVENTIONS
 
 _TEST_PATH_RE = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_test\.py$|(^|/)conftest\.py$")
@@ -79,6 +80,9 @@ class Project:
         self._canonical: dict[str, str] = {}
         self._instances: dict[str, tuple[list[str], list[str]]] = {}
         self.path_units: dict[str, list[str]] = {}  # display path -> the units defined there
+        # `jobs.poll` -> `poll`: a module inside folders without __init__.py (namespace
+        # packages) is named from its outermost package, and imported by the longer name.
+        self.namespace_aliases: dict[str, str] = {}
         self._resolved: dict[str, list[str]] = {}
         self._external: dict[str, list[str]] = {}
         for path, facts in sorted(self.files.items()):
@@ -98,6 +102,10 @@ class Project:
                 self.signal_constants.setdefault(constant, signals)
             for name, target in program.get("exports", {}).items():
                 self.exports.setdefault(name, target)
+            module_unit = next((unit for unit in program.get("units", {}) if unit.endswith(".<module>")), None)
+            if module_unit is not None:  # a module of a namespace package: also known by the longer name
+                for alias in namespace_names(path, module_unit[: -len(".<module>")]):
+                    self.namespace_aliases.setdefault(alias, module_unit[: -len(".<module>")])
             if program.get("star_sources"):
                 package = next((unit[: -len(".<module>")] for unit in program.get("units", {})
                                 if unit.endswith(".<module>")), None)
@@ -141,14 +149,31 @@ class Project:
             if found is None:
                 continue
             convention, command = found
-            module, _, name = cls.rpartition(".")
-            if name != convention["class"] or self.unit_paths.get(f"{module}.<module>") != path:
-                continue  # not a class of the module's top level
-            if not self.derives_from(cls, convention["bases"]):
-                continue
-            for target in self.resolve(f"{cls}.{convention['method']}"):
-                if self.units[target]["kind"] == "function":
-                    yield self.entry_point(target, f"{convention['what']} '{command}'")
+            for target in self._command_method(cls, path, convention):
+                yield self.entry_point(target, f"{convention['what']} '{command}'")
+
+    def command_units(self, path: str) -> list[str]:
+        """The method a framework runs for the command module at ``path`` (``Command.handle``
+        of a Django management command), when its class derives from the framework's base."""
+        found = command_convention(path)
+        if found is None:
+            return []
+        convention = found[0]
+        module = next((unit[: -len(".<module>")] for unit in self.path_units.get(path, ())
+                       if unit.endswith(".<module>")), None)
+        cls = f"{module}.{convention['class']}"
+        if module is None or self.class_paths.get(cls) != path:
+            return []
+        return self._command_method(cls, path, convention)
+
+    def _command_method(self, cls: str, path: str, convention: dict) -> list[str]:
+        module, _, name = cls.rpartition(".")
+        if name != convention["class"] or self.unit_paths.get(f"{module}.<module>") != path:
+            return []  # not a class of the module's top level
+        if not self.derives_from(cls, convention["bases"]):
+            return []
+        return [target for target in self.resolve(f"{cls}.{convention['method']}")
+                if self.units[target]["kind"] == "function"]
 
     def derives_from(self, cls: str, bases: frozenset[str]) -> bool:
         """Whether ``cls`` derives from one of ``bases``, through the project's classes."""
@@ -200,6 +225,8 @@ class Project:
         those of where a package's re-export points, and the modules a prefix re-exports
         with ``import *``."""
         found = set(_prefixes(name)) | set(_prefixes(self.canonical(name)))
+        if self.namespace_aliases:
+            found |= set(_prefixes(self._unaliased(name)))
         for prefix in list(found):
             for source in self.star_sources.get(prefix, ()):
                 found.update(_prefixes(source))
@@ -248,7 +275,22 @@ class Project:
             # `from svc import run` where svc/__init__ re-exports it; the defined name is
             # not made canonical again (a re-export naming itself would never end)
             callee = self.canonical(callee)
+        if callee not in self.units and callee not in self.classes and self.namespace_aliases:
+            callee = self._unaliased(callee)
         return self._resolve_defined(callee)
+
+    def _unaliased(self, name: str) -> str:
+        """``jobs.poll.main`` -> ``poll.main`` when ``jobs`` is a namespace package's folder
+        (and no module of the project is named ``jobs.poll`` itself)."""
+        parts = name.split(".")
+        for end in range(len(parts) - 1, 0, -1):
+            prefix = ".".join(parts[:end])
+            if f"{prefix}.<module>" in self.units:
+                return name  # a module of that name exists: the name is its
+            module = self.namespace_aliases.get(prefix)
+            if module is not None:
+                return ".".join([module, *parts[end:]])
+        return name
 
     def _resolve_defined(self, callee: str) -> list[str]:
         if callee in self.units:

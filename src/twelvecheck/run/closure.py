@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable
 
 from twelvecheck.engine.task import FileTask
 from twelvecheck.core.findings import FileResult
-from twelvecheck.files.modulepath import module_name_from_path
+from twelvecheck.files.modulepath import module_name_from_path, namespace_names
 from twelvecheck.program.project import Project, command_convention, is_test_path
 
 Analyze = Callable[[list[FileTask]], list[FileResult]]
@@ -50,6 +50,8 @@ class FactClosure:
                 self.modules[index] = _module_of(task)
                 self.by_module.setdefault(self.modules[index], []).append(index)
                 self.by_display[task.display_path] = index
+                for alias in namespace_names(task.display_path, self.modules[index]):  # jobs.poll for jobs/poll.py
+                    self.by_module.setdefault(alias, []).append(index)
         self.script_modules = {prefix for _, target in scripts for prefix in _prefixes(target)}
         self.asked: set[int] = set()  # files whose facts the closure asked for
 

@@ -119,14 +119,15 @@ class EntryCheck(CommandCheck):
         self.invocations = reading.invocations
         self.started = reading.started
 
-    def problem(self, inv: Invocation, token: Token, text: str, fix: CommandFix | None = None) -> Problem:
+    def problem(self, inv: Invocation, token: Token, text: str, fix: CommandFix | None = None,
+                **fields: str) -> Problem:
         where = token if not inv.origin else inv.anchor
         if inv.origin and inv.origin != "sh -c":
             path, _, line = inv.origin.rpartition(":")
             text = f"{text} ({path} line {line})"
         fix = None if inv.origin else fix  # only the Procfile line's own words are edited
         return Problem.at(self.entry.line, self.entry.command_column + where.start,
-                          self.entry.command_column + where.end, {"what": text, "type": self.name},
+                          self.entry.command_column + where.end, {"what": text, "type": self.name, **fields},
                           fix=command_fix(self.entry, fix) if fix else None)
 
     def config(self, inv: Invocation) -> str:
