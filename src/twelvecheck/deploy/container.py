@@ -20,10 +20,11 @@ import posixpath
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from twelvecheck.deploy.dockerfile import DEFAULT_PATH, Dockerfile, Instruction, Stage
-from twelvecheck.deploy.documents import EntryReading, _config_text
+from twelvecheck.deploy.documents import EntryReading, _config_text, tool_settings
+from twelvecheck.deploy.server_configs import ServerConfig
 from twelvecheck.deploy.procfile import Entry
 from twelvecheck.deploy.shell_commands import Invocation, read_command
 from twelvecheck.deploy.shell_words import QuoteError, Token
@@ -68,10 +69,16 @@ class DockerfileDocument:
         """The configuration files the command gives its tool, found through the copies
         (`supervisord -c /etc/supervisor/supervisord.conf`)."""
         if id(inv) not in self._configs:
-            stage = self.final
-            locate = (lambda name: self.host_path(stage.container_path(name))) if stage is not None else None
-            self._configs[id(inv)] = _config_text(inv, self.root, locate)
+            self._configs[id(inv)] = _config_text(inv, self.root, self._locate())
         return self._configs[id(inv)]
+
+    def tool_settings(self, inv: Invocation) -> ServerConfig | None:
+        """What those files set, read by the real readers (gunicorn, uwsgi, supervisord)."""
+        return tool_settings(inv, self.root, self._locate())
+
+    def _locate(self) -> Callable[[str], Path | None] | None:
+        stage = self.final
+        return (lambda name: self.host_path(stage.container_path(name))) if stage is not None else None
 
     def host_path(self, container_path: str) -> Path | None:
         """The file of the build context that the final stage copied to ``container_path``."""

@@ -122,14 +122,16 @@ def _python_module_file(name: str) -> str:
 READ_CONFIGS = frozenset({"gunicorn", "uwsgi", "supervisord"})
 
 
-def tool_settings(inv: Invocation, root: Path | None) -> ServerConfig | None:
+def tool_settings(inv: Invocation, root: Path | None,
+                  locate: Callable[[str], Path | None] | None = None) -> ServerConfig | None:
     """What the configuration files a command gives its tool set, read by a real reader
     (gunicorn, uwsgi, supervisord); None when the tool has no reader or no file is found.
-    gunicorn's implicit ./gunicorn.conf.py counts only when it exists."""
+    gunicorn's implicit ./gunicorn.conf.py counts only when it exists. ``locate``: as for
+    ``_config_text``."""
     if inv.tool is None or inv.tool.key not in READ_CONFIGS:
         return None
     merged = None
-    for name, text in _config_files(inv, root, implicit=True):
+    for name, text in _config_files(inv, root, implicit=True, locate=locate):
         config = read_server_config(name, text, named=True)
         if config is None:
             continue

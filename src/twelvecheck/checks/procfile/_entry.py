@@ -187,7 +187,7 @@ def _folders_up_to(folder, root) -> list:
 def command_checks(document) -> Iterator[CommandCheck]:
     """The commands of a command document: a Procfile's runnable process types, a script's
     lines, a server configuration's program commands."""
-    if isinstance(document, ProcfileDocument):
+    if isinstance(document, ProcfileDocument) or hasattr(document, "runnable"):  # a Dockerfile's too
         for reading in document.runnable:
             yield EntryCheck(document, reading)
         return

@@ -78,9 +78,8 @@ command=gunicorn shop.wsgi
 
 class DaemonizingCommand(DeployRule):
     code = "TWC511"
-    kinds = ("procfile", "dockerfile")  # a Dockerfile's command too (deploy/container.py)
-
-    kinds = ("procfile", "script", "server-config")
+    # A Dockerfile's command (deploy/container.py), scripts and server configurations too.
+    kinds = ("procfile", "dockerfile", "script", "server-config")
 
     @classmethod
     def check(cls, document) -> Iterator[Problem]:

@@ -11,9 +11,8 @@ from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
 
 class EmbeddedScheduler(DeployRule):
     code = "TWC514"
-    kinds = ("procfile", "dockerfile")  # a Dockerfile's command too (deploy/container.py)
-
-    kinds = ("procfile", "script", "server-config")
+    # A Dockerfile's command (deploy/container.py), scripts and server configurations too.
+    kinds = ("procfile", "dockerfile", "script", "server-config")
 
     @classmethod
     def check(cls, document) -> Iterator[Problem]:

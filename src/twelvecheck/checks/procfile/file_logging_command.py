@@ -93,9 +93,8 @@ stderr_logfile_maxbytes=0
 
 class FileLoggingCommand(DeployRule):
     code = "TWC513"
-    kinds = ("procfile", "dockerfile")  # a Dockerfile's command too (deploy/container.py)
-
-    kinds = ("procfile", "script", "server-config")
+    # A Dockerfile's command (deploy/container.py), scripts and server configurations too.
+    kinds = ("procfile", "dockerfile", "script", "server-config")
 
     @classmethod
     def check(cls, document) -> Iterator[Problem]:

@@ -23,9 +23,8 @@ errorlog = os.getenv("GUNICORN_ERRORLOG", "-")
 
 class PidFileCommand(DeployRule):
     code = "TWC512"
-    kinds = ("procfile", "dockerfile")  # a Dockerfile's command too (deploy/container.py)
-
-    kinds = ("procfile", "script", "server-config")
+    # A Dockerfile's command (deploy/container.py), scripts and server configurations too.
+    kinds = ("procfile", "dockerfile", "script", "server-config")
 
     @classmethod
     def check(cls, document) -> Iterator[Problem]:
