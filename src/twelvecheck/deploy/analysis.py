@@ -84,7 +84,7 @@ def _analyze_descriptor(task: FileTask, kind: str, data: bytes, result: FileResu
             _unreadable(task, result, [], f"cannot decode as UTF-8 ({exc.reason} at byte {exc.start})",
                         data.count(b"\n", 0, exc.start) + 1)
         return
-    directory = Path(task.path).parent if task.source is None or task.in_place else None
+    directory = _directory(task)
     try:
         document = read_descriptor(kind, text, task.display_path, directory)
     except TemplateFile as exc:
@@ -98,8 +98,14 @@ def _analyze_descriptor(task: FileTask, kind: str, data: bytes, result: FileResu
     result.facts = {**(result.facts or {}), **document.facts()}
 
 
+def _directory(task: FileTask) -> Path | None:
+    """Where the file's commands run and its relative paths point: its folder (None for
+    standard input, which has no place)."""
+    return Path(task.path).parent if task.source is None or task.in_place else None
+
+
 def _analyze_procfile(task: FileTask, data: bytes, result: FileResult) -> None:
-    directory = Path(task.path).parent if task.source is None or task.in_place else None
+    directory = _directory(task)
     try:
         document = read_procfile(data, task.display_path, directory)
     except UnreadableProcfile as exc:
@@ -115,7 +121,7 @@ def _analyze_procfile(task: FileTask, data: bytes, result: FileResult) -> None:
 def _analyze_dockerfile(task: FileTask, data: bytes, result: FileResult) -> None:
     """A Dockerfile's findings; those in a script it runs are reported in that script (its
     `#` comments suppress them), with the Dockerfile line that runs it in the message."""
-    directory = Path(task.path).parent if task.source is None or task.in_place else None
+    directory = _directory(task)
     try:
         document = read_dockerfile(data, task.display_path, directory)
     except UnreadableDockerfile as exc:
@@ -142,7 +148,7 @@ def _analyze_dockerfile(task: FileTask, data: bytes, result: FileResult) -> None
                                              comment_suppressions(text), lower))
     result.facts = document.facts()
 def _analyze_script(task: FileTask, data: bytes, result: FileResult) -> None:
-    directory = Path(task.path).parent if task.source is None or task.in_place else None
+    directory = _directory(task)
     try:
         document = read_script(data, task.display_path, directory)
     except UnreadableScript as exc:
@@ -175,7 +181,7 @@ def analyze_server_config(task: FileTask, result: FileResult) -> None:
     if config is None:
         return
     document = ServerConfigDocument(task.display_path, config,
-                                    Path(task.path).parent if task.source is None or task.in_place else None)
+                                    _directory(task))
     lines = split_lines(text)
     suppressions = Suppressions.scan(text, resolve_code, by_line=not task.display_path.endswith(".py"))
     problems = [(rule.code, problem) for rule in rules_of_kind(SERVER_CONFIG)
