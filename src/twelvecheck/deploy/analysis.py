@@ -96,6 +96,10 @@ def _analyze_descriptor(task: FileTask, kind: str, data: bytes, result: FileResu
         return
     result.parsed = True
     result.facts = {**(result.facts or {}), **document.facts()}
+    # The command rules judge each production process's command at its line (JSON takes
+    # no comments, so no suppressions there).
+    suppressions = comment_suppressions(text) if not task.display_path.endswith(".json") else Suppressions.empty()
+    result.findings.extend(make_findings(task, split_lines(text), _problems(task, document, kind), suppressions))
 
 
 def _directory(task: FileTask) -> Path | None:
@@ -212,9 +216,10 @@ def _analyze_app_json(task: FileTask, data: bytes, result: FileResult) -> None:
     result.facts = document.facts()
 
 
-def _problems(task: FileTask, document: Any) -> list[Coded]:
-    """The problems of every reported rule that judges files of this kind."""
-    return [(rule.code, problem) for rule in rules_of_kind(task.kind)
+def _problems(task: FileTask, document: Any, kind: str | None = None) -> list[Coded]:
+    """The problems of every reported rule that judges files of this kind (``kind``: the
+    document's, where it is not the file's: Kubernetes manifests are YAML files)."""
+    return [(rule.code, problem) for rule in rules_of_kind(kind or task.kind)
             if issubclass(rule, DeployRule) and rule.code in task.report for problem in rule.check(document)]
 
 

@@ -66,7 +66,9 @@ def _service(name: str, key: Node, node: Node, path: str, folder: str, local: bo
     if entry_argv is not None or command_argv is not None:
         # An entrypoint set here drops the image's CMD unless command is set too.
         process.argv = [*(entry_argv or []), *(command_argv or [])]
-        process.command_line = (entrypoint or command).line  # type: ignore[union-attr]
+        written = entrypoint or command
+        process.command_line = written.line  # type: ignore[union-attr]
+        process.command_column = _text_column(written)  # type: ignore[arg-type]
         if entry_argv is None:
             process.notes.append("the image's ENTRYPOINT, if any, runs before this command")
     process.context, process.dockerfile = _build(node.get("build"), folder)
@@ -101,6 +103,13 @@ def _argv(node: Node | None, process: DeclaredProcess) -> list[str] | None:
     except ValueError as error:
         process.notes.append(f"line {node.line}: the command cannot be split into words ({error})")
         return None
+
+
+def _text_column(node: Node) -> int:
+    """Where a command's text starts: a scalar's (after an opening quote), a list's first
+    element's."""
+    first = node.elements[0] if node.kind == "sequence" and node.elements else node
+    return first.column + (1 if first.quoted else 0)
 
 
 def _build(build: Node | None, folder: str) -> tuple[str | None, str | None]:

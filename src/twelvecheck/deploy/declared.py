@@ -35,6 +35,7 @@ class DeclaredProcess:
     argv: list[str] | None = None  # the command as an argument vector (exec form)
     shell: str | None = None  # or as text a shell runs
     command_line: int | None = None  # where the command is written
+    command_column: int = 1  # and the column its text starts at (its first word's, for a list)
     replicas: Replicas | None = None
     local: bool = False  # declared for a developer's machine (an override named for development)
     schedule: str | None = None  # a cron schedule: the platform runs it as a clock

@@ -21,6 +21,7 @@ from twelvecheck.deploy.compose import read_compose
 from twelvecheck.deploy.declared import DeclaredProcess
 from twelvecheck.deploy.kubernetes import read_manifests
 from twelvecheck.deploy.platform_files import read_platform_file
+from twelvecheck.deploy.scripts import ScriptCommand
 from twelvecheck.deploy.shell_commands import Invocation, read_command
 from twelvecheck.deploy.shell_words import QuoteError
 from twelvecheck.deploy.targets import scheduler_of, targets, tool_names
@@ -36,6 +37,35 @@ class DescriptorDocument:
     display_path: str
     processes: list[DeclaredProcess]
     directory: Path | None  # the descriptor's folder (None: standard input)
+
+    @property
+    def name(self) -> str:
+        """What the command rules' messages call the file ({type} of a command without a name)."""
+        return posixpath.basename(self.display_path)
+
+    @property
+    def root(self) -> Path | None:
+        return repository_root(self.directory) if self.directory is not None else None
+
+    @property
+    def commands(self) -> list[ScriptCommand]:
+        """Each production process's command, as the command rules (TWC511-TWC514) judge a
+        script's: at its line, named after the process. A command given as a list is one
+        line of quoted words: a word's column is exact for the first, approximate after it.
+        A process declared for a developer's machine is not judged (no production findings)."""
+        commands = []
+        root = self.root
+        for process in self.processes:
+            if process.local or process.command is None or process.command_line is None:
+                continue
+            base = _code_folders(process, self.display_path, self.directory, root)
+            text = process.shell if process.shell is not None else " ".join(
+                shlex.quote(word) for word in process.argv or [])
+            commands.append(ScriptCommand(text, process.command_line,
+                                          [(0, process.command_line, process.command_column - 1)],
+                                          invocations_of(process, base[0][0] if base else None, root),
+                                          name=process.name))
+        return commands
 
     def facts(self) -> dict[str, Any]:
         """What the process model needs of the file (plain data: it is cached)."""

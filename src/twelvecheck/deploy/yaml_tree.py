@@ -33,6 +33,7 @@ class Node:
     items: dict[str, tuple["Node", "Node"]] = field(default_factory=dict)  # a mapping: key -> (key, value)
     elements: list["Node"] = field(default_factory=list)  # a sequence
     kind: str = "scalar"  # "scalar", "mapping" or "sequence"
+    quoted: bool = False  # a scalar written in quotes
 
     def get(self, *path: str) -> "Node | None":
         """The value at a path of mapping keys, or None where one is missing."""
@@ -123,7 +124,7 @@ def _convert(node: Any, depth: int, state: _State) -> Node:
         return converted
     if isinstance(node, yaml.SequenceNode):
         return Node(None, line, column, elements=[_convert(item, depth + 1, state) for item in node.value], kind="sequence")
-    return Node(_scalar(node, state.constructor), line, column)
+    return Node(_scalar(node, state.constructor), line, column, quoted=node.style in ("'", '"'))
 
 
 def _scalar(node: Any, constructor: Any) -> Any:

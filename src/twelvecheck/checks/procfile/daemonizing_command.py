@@ -78,8 +78,9 @@ command=gunicorn shop.wsgi
 
 class DaemonizingCommand(DeployRule):
     code = "TWC511"
-    # A Dockerfile's command (deploy/container.py), scripts and server configurations too.
-    kinds = ("procfile", "dockerfile", "script", "server-config")
+    # A Dockerfile's command (deploy/container.py), scripts, server configurations and the
+    # deployment descriptors' commands (deploy/descriptor_documents.py) too.
+    kinds = ("procfile", "dockerfile", "script", "server-config", "compose", "platform", "kubernetes")
 
     @classmethod
     def check(cls, document) -> Iterator[Problem]:
@@ -118,6 +119,10 @@ class DaemonizingCommand(DeployRule):
         Valid(filename="tox.ini", code="[tox]\nenvlist = py3\n[testenv]\ncommands = daemonize = 1\n"),
     ]
     INVALID = [
+        # A Kubernetes container's args (an argument vector: the first word's column is exact).
+        Invalid(filename="deploy/worker.yaml", code="apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+                "  name: worker\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n"
+                "          image: shop:1.0\n          args: [celery, -A, app, worker, --detach]\n", lines=(11,)),
         Invalid("web: gunicorn -D app:app\n", lines=(1,), fixed="web: gunicorn app:app\n"),
         Invalid("web: gunicorn --daemon app:app\n", lines=(1,)),
         Invalid("web: uwsgi --http :$PORT --die-on-term --daemonize /tmp/uwsgi.log --module app\n", lines=(1,)),

@@ -11,8 +11,9 @@ from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
 
 class EmbeddedScheduler(DeployRule):
     code = "TWC514"
-    # A Dockerfile's command (deploy/container.py), scripts and server configurations too.
-    kinds = ("procfile", "dockerfile", "script", "server-config")
+    # A Dockerfile's command (deploy/container.py), scripts, server configurations and the
+    # deployment descriptors' commands (deploy/descriptor_documents.py) too.
+    kinds = ("procfile", "dockerfile", "script", "server-config", "compose", "platform", "kubernetes")
 
     @classmethod
     def check(cls, document) -> Iterator[Problem]:
@@ -32,6 +33,11 @@ class EmbeddedScheduler(DeployRule):
         Valid("clock: chamber exec shop-prd -- python /usr/local/bin/celery --app=app beat -l info\n"),
     ]
     INVALID = [
+        # heroku.yml's run entry; a railway.json startCommand.
+        Invalid(filename="heroku.yml", code="build:\n  docker:\n    web: Dockerfile\nrun:\n"
+                "  worker: celery -A app worker -B\n", lines=(5,)),
+        Invalid(filename="railway.json", code='{\n  "deploy": {\n    "startCommand": "celery -A app worker --beat"\n'
+                                              '  }\n}\n', lines=(3,)),
         Invalid(filename="worker.sh", code="#!/bin/sh\nexec celery -A shop worker -B -l info\n", lines=(2,)),
         Invalid(filename="supervisord.conf", code="[program:worker]\ncommand=celery -A shop worker --beat\n",
                 lines=(2,)),

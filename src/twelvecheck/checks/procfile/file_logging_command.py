@@ -93,8 +93,9 @@ stderr_logfile_maxbytes=0
 
 class FileLoggingCommand(DeployRule):
     code = "TWC513"
-    # A Dockerfile's command (deploy/container.py), scripts and server configurations too.
-    kinds = ("procfile", "dockerfile", "script", "server-config")
+    # A Dockerfile's command (deploy/container.py), scripts, server configurations and the
+    # deployment descriptors' commands (deploy/descriptor_documents.py) too.
+    kinds = ("procfile", "dockerfile", "script", "server-config", "compose", "platform", "kubernetes")
 
     @classmethod
     def check(cls, document) -> Iterator[Problem]:
@@ -128,6 +129,11 @@ class FileLoggingCommand(DeployRule):
         Valid(filename="etc/supervisor/web.conf", code="[program:web]\ncommand=gunicorn app\nstdout_logfile=/tmp/w.log\n"),
     ]
     INVALID = [
+        # render.yaml's startCommand, and a fly.toml process.
+        Invalid(filename="render.yaml", code="services:\n  - type: web\n    name: web\n"
+                "    startCommand: gunicorn app:app --error-logfile /var/log/web.log\n", lines=(4,)),
+        Invalid(filename="fly.toml", code='app = "shop"\n\n[processes]\n  worker = "celery -A app worker '
+                                          '--logfile /var/log/worker.log"\n', lines=(4,)),
         Invalid("web: gunicorn --log-file app.log app:app\n", lines=(1,), fixed="web: gunicorn --log-file - app:app\n"),
         Invalid("web: gunicorn --access-logfile /var/log/access.log app:app\n", lines=(1,)),
         Invalid("web: uwsgi --http :$PORT --die-on-term --logto /var/log/uwsgi.log --module app\n", lines=(1,)),

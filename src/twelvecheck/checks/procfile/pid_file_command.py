@@ -23,8 +23,9 @@ errorlog = os.getenv("GUNICORN_ERRORLOG", "-")
 
 class PidFileCommand(DeployRule):
     code = "TWC512"
-    # A Dockerfile's command (deploy/container.py), scripts and server configurations too.
-    kinds = ("procfile", "dockerfile", "script", "server-config")
+    # A Dockerfile's command (deploy/container.py), scripts, server configurations and the
+    # deployment descriptors' commands (deploy/descriptor_documents.py) too.
+    kinds = ("procfile", "dockerfile", "script", "server-config", "compose", "platform", "kubernetes")
 
     @classmethod
     def check(cls, document) -> Iterator[Problem]:
@@ -47,6 +48,8 @@ class PidFileCommand(DeployRule):
                                                        f"by default (unless given `{flag}=`)")
 
     VALID = [
+        Valid(filename="docker-compose.override.yml", code="services:\n  beat:\n    build: .\n"
+              "    command: celery -A app beat --pidfile=/tmp/beat.pid\n"),
         Valid("web: gunicorn -w 3 --preload app:app\n"),
         Valid("worker: celery -A app worker -P solo\n"),  # -P is the pool
         Valid("web: uwsgi --http :$PORT --die-on-term --processes 4 --module app\n"),  # uwsgi -p: processes
@@ -58,6 +61,9 @@ class PidFileCommand(DeployRule):
         Valid(filename="conf.d/mailer.conf", code="[program:mailer]\ncommand=python -m shop.mailer\n"),
     ]
     INVALID = [
+        # A Compose service's command (line 4); an override for development is not judged.
+        Invalid(filename="docker-compose.yml", code="services:\n  beat:\n    build: .\n"
+                "    command: celery -A app beat --pidfile=/tmp/beat.pid\n", lines=(4,)),
         Invalid("web: gunicorn -p /tmp/gunicorn.pid app:app\n", lines=(1,), fixed="web: gunicorn app:app\n"),
         Invalid("web: gunicorn --pid=/tmp/gunicorn.pid app:app\n", lines=(1,)),
         Invalid("web: uwsgi --http :$PORT --die-on-term --safe-pidfile /tmp/u.pid --module app\n", lines=(1,)),
