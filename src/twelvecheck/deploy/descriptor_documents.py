@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 import shlex
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +44,11 @@ class DescriptorDocument:
         """What the command rules' messages call the file ({type} of a command without a name)."""
         return posixpath.basename(self.display_path)
 
-    @property
+    @cached_property
     def root(self) -> Path | None:
         return repository_root(self.directory) if self.directory is not None else None
 
-    @property
+    @cached_property  # read once for the four command rules
     def commands(self) -> list[ScriptCommand]:
         """Each production process's command, as the command rules (TWC511-TWC514) judge a
         script's: at its line, named after the process. A command given as a list is one
@@ -69,7 +70,7 @@ class DescriptorDocument:
 
     def facts(self) -> dict[str, Any]:
         """What the process model needs of the file (plain data: it is cached)."""
-        root = repository_root(self.directory) if self.directory is not None else None
+        root = self.root
         return {"declared": {"kind": self.kind, "processes": [
             {**process.to_facts(), **_reading_facts(process, self.display_path, self.directory, root)}
             for process in self.processes]}}
