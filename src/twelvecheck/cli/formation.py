@@ -76,36 +76,12 @@ def _rows(app: App) -> list[dict[str, Any]]:
 
 
 def _row(ptype: ProcessType, findings: list[Finding]) -> dict[str, Any]:
-    runs = entry_points_of(ptype)
+    runs = ptype.runs()
     return {"name": ptype.name, "declared": True, "declared_in": ptype.path,
             "kind": ptype.declared_kind or "procfile", "line": ptype.line, "command": ptype.command or None,
             "quantity": ptype.quantity, "source": ptype.source or None, "local": ptype.local,
-            "scheduler": ptype.scheduler, "runs": runs, "not_analysed": None if runs else _why_not(ptype),
+            "scheduler": ptype.scheduler, "runs": runs, "not_analysed": None if runs else ptype.why_not_analysed(),
             "files": sorted(ptype.files), "findings": findings}
-
-
-def entry_points_of(ptype: ProcessType) -> list[str]:
-    """Where the process's Python code starts: ``path``, ``path:attr``, a console script."""
-    runs = []
-    for target in ptype.targets:
-        if target.get("path"):
-            runs.append(f"{target['path']}:{target['attr']}" if target.get("attr") else target["path"])
-        elif target["kind"] == "console" and ptype.files:
-            runs.append(f"{target['name']} (console script)")
-    return runs
-
-
-def _why_not(ptype: ProcessType) -> str:
-    """Why no code of the process was followed: what the descriptor says, else the command."""
-    notes = [note for note in ptype.notes if "not analysed" in note]
-    if notes:
-        return notes[0].replace(": not analysed", "")
-    if not ptype.command:
-        return "no command"
-    missing = [target["name"] for target in ptype.targets if not target.get("path") and target["kind"] != "console"]
-    if missing:
-        return f"{', '.join(missing)} is not a file of the checked folders"
-    return "runs no Python code found in the checked folders"
 
 
 # -- text ----------------------------------------------------------------------------------

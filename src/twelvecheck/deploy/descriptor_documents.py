@@ -48,32 +48,33 @@ class DescriptorDocument:
     def root(self) -> Path | None:
         return repository_root(self.directory) if self.directory is not None else None
 
+    @cached_property
+    def readings(self) -> list[tuple[DeclaredProcess, list[Invocation], list[dict[str, Any]]]]:
+        """Each process with the simple commands it runs and the Python code they start,
+        read once from the nearest folder where that code is (see ``_code_folders``)."""
+        return [(process, *_read(process, self.display_path, self.directory, self.root))
+                for process in self.processes]
+
     @cached_property  # read once for the four command rules
     def commands(self) -> list[ScriptCommand]:
         """Each production process's command, as the command rules (TWC511-TWC514) judge a
         script's: at its line, named after the process. A command given as a list is one
         line of quoted words: a word's column is exact for the first, approximate after it.
         A process declared for a developer's machine is not judged (no production findings)."""
-        commands = []
-        root = self.root
-        for process in self.processes:
-            if process.local or process.command is None or process.command_line is None:
-                continue
-            base = _code_folders(process, self.display_path, self.directory, root)
-            text = process.shell if process.shell is not None else " ".join(
-                shlex.quote(word) for word in process.argv or [])
-            commands.append(ScriptCommand(text, process.command_line,
-                                          [(0, process.command_line, process.command_column - 1)],
-                                          invocations_of(process, base[0][0] if base else None, root),
-                                          name=process.name))
-        return commands
+        return [ScriptCommand(_command_text(process) or "", process.command_line,
+                              [(0, process.command_line, process.command_column - 1)], invocations, name=process.name)
+                for process, invocations, _ in self.readings
+                if not process.local and process.command is not None and process.command_line is not None]
 
     def facts(self) -> dict[str, Any]:
         """What the process model needs of the file (plain data: it is cached)."""
-        root = self.root
-        return {"declared": {"kind": self.kind, "processes": [
-            {**process.to_facts(), **_reading_facts(process, self.display_path, self.directory, root)}
-            for process in self.processes]}}
+        return {"declared": {"kind": self.kind, "processes": [{
+            **process.to_facts(),
+            "scheduler": scheduler_of(process.name, invocations) if invocations or process.schedule is None else None,
+            "tools": tool_names(invocations),
+            "targets": found,
+            "command": process.command,
+        } for process, invocations, found in self.readings]}}
 
 
 def read_descriptor(kind: str, text: str, display_path: str, directory: Path | None) -> DescriptorDocument:
@@ -90,36 +91,33 @@ def read_descriptor(kind: str, text: str, display_path: str, directory: Path | N
     return DescriptorDocument(kind, display_path, processes, directory)
 
 
-def invocations_of(process: DeclaredProcess, base: Path | None, root: Path | None) -> list[Invocation]:
-    """The simple commands a declared process runs (none when it has no command of its own).
-    An argument vector is quoted word by word, so nothing in it is read as shell syntax."""
-    text = process.shell if process.shell is not None else (
-        " ".join(shlex.quote(word) for word in process.argv) if process.argv else None)
+def _command_text(process: DeclaredProcess) -> str | None:
+    """The command as a shell would read it: an argument vector quoted word by word, so
+    nothing in it is read as shell syntax."""
+    if process.shell is not None:
+        return process.shell
+    return " ".join(shlex.quote(word) for word in process.argv) if process.argv else None
+
+
+def _read(process: DeclaredProcess, display_path: str, directory: Path | None,
+          root: Path | None) -> tuple[list[Invocation], list[dict[str, Any]]]:
+    """(the simple commands, their targets), from the first code folder where a target is."""
+    text = _command_text(process)
     if text is None:
-        return []
-    try:
-        return read_command(text, base, root).invocations
-    except QuoteError:
-        process.notes.append("the command has an unterminated quote: not analysed")
-        return []
-
-
-def _reading_facts(process: DeclaredProcess, display_path: str, directory: Path | None,
-                   root: Path | None) -> dict[str, Any]:
-    found: list[dict[str, Any]] = []
+        return [], []
     invocations: list[Invocation] = []
-    for base, shown_base in _code_folders(process, display_path, directory, root):
-        invocations = invocations_of(process, base, root)
+    found: list[dict[str, Any]] = []
+    for base, shown_base in _code_folders(process, display_path, directory, root) or [(None, "")]:
+        try:
+            invocations = read_command(text, base, root).invocations
+        except QuoteError:
+            process.notes.append("the command has an unterminated quote: not analysed")
+            return [], []
         # targets() names files relative to a display path's folder: that of the code folder
-        found = targets(invocations, posixpath.join(shown_base, "-"), base)
+        found = targets(invocations, posixpath.join(shown_base, "-"), base) if base is not None else []
         if any(target.get("path") for target in found):
             break
-    return {
-        "scheduler": scheduler_of(process.name, invocations) if invocations or process.schedule is None else None,
-        "tools": tool_names(invocations),
-        "targets": found,
-        "command": process.command,
-    }
+    return invocations, found
 
 
 def _code_folders(process: DeclaredProcess, display_path: str, directory: Path | None,

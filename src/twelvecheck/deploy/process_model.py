@@ -66,10 +66,28 @@ class ProcessType:
             return f"{posixpath.basename(self.declared_in)}:{self.replicas['line']} {self.replicas['source']}"
         return self.app.formation.source_of(self.name)
 
-    @property
-    def analysed(self) -> bool:
-        """Whether the code the process runs is known: a command of its own, read."""
-        return self.declared_in is None or bool(self.command) and not any("not analysed" in n for n in self.notes)
+    def runs(self) -> list[str]:
+        """Where the process's Python code starts: ``path``, ``path:attr`` (an app a server
+        imports), a console script. Empty: its code was not followed (``why_not_analysed``)."""
+        runs = []
+        for target in self.targets:
+            if target.get("path"):
+                runs.append(f"{target['path']}:{target['attr']}" if target.get("attr") else target["path"])
+            elif target["kind"] == "console" and self.files:
+                runs.append(f"{target['name']} (console script)")
+        return runs
+
+    def why_not_analysed(self) -> str:
+        """Why no code of the process was followed: what the descriptor says, else the command."""
+        notes = [note for note in self.notes if "not analysed" in note]
+        if notes:
+            return notes[0].replace(": not analysed", "")
+        if not self.command:
+            return "no command"
+        missing = [target["name"] for target in self.targets if not target.get("path") and target["kind"] != "console"]
+        if missing:
+            return f"{', '.join(missing)} is not a file of the checked folders"
+        return "runs no Python code found in the checked folders"
 
 
 @dataclass

@@ -99,9 +99,7 @@ def _processes(result: RunResult) -> list[dict[str, Any]]:
         rows += [{"name": ptype.name, "command": ptype.command or "", "quantity": ptype.quantity,
                   "source": ptype.source, "scheduler": ptype.scheduler,
                   "declared_in": f"{ptype.declared_in}:{ptype.line}", "local": ptype.local,
-                  "not_analysed": None if ptype.analysed and ptype.files else next(
-                      (note.replace(": not analysed", "") for note in ptype.notes if "not analysed" in note),
-                      "no Python code found"),
+                  "not_analysed": None if ptype.runs() else ptype.why_not_analysed(),
                   "findings": sum(1 for finding in ptype.findings if id(finding) in shown)}
                  for ptype in app.declared]
         apps.append({"directory": app.directory, "procfile": app.procfile, "descriptors": list(app.descriptors),
