@@ -19,6 +19,7 @@ from twelvecheck.files.kinds import (
     LOGGING_CONFIG_SUFFIXES, PLATFORM_FILES, PYTHON_SUFFIXES, SCRIPT_SUFFIXES, config_kind, process_file_kind,
     script_kind_by_head,
 )
+from twelvecheck.files.walk_memo import NoWitness, WalkMemo, WalkWitness
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".bzr", "_darcs", ".jj",
@@ -97,9 +98,15 @@ def discover(
     respect_gitignore: bool = True,
     include_configs: bool = True,
     include_process_files: bool = False,
+    memo: WalkMemo | None = None,
 ) -> Discovery:
+    """The files to check below ``paths``. With a ``memo`` (the last discovery of the same
+    paths with the same settings) a folder is walked again only if something the last walk
+    read has changed (walk_memo.py)."""
     found = Discovery()
     ignorer = Ignorer(root, exclude, respect_gitignore)
+    witness = WalkWitness()
+    walks: dict[str, list[tuple[str, str]]] = {}
     seen: set[str] = set()  # normalized absolute paths
 
     def add(path: Path, kind: str, explicit: bool) -> None:
@@ -128,7 +135,12 @@ def discover(
             # hold thousands of files, and a Path costs several microseconds to make).
             top, shown_dir = str(absolute), str(path)
             display_dir, key_dir = display_path(path, cwd), os.path.normpath(top)
-            for file_path, kind in _walk(absolute, ignorer, include_configs, include_process_files, unlisted):
+            walked = memo.recall(top) if memo is not None else None
+            if walked is None:
+                walked = list(_walk(absolute, ignorer, include_configs, include_process_files, unlisted, witness))
+                witness.above(top)
+            walks[top] = walked
+            for file_path, kind in walked:
                 if kind == "packaging":
                     found.packaging.append(Path(file_path))
                     continue
@@ -151,6 +163,12 @@ def discover(
         if kind is not None:
             add(path, kind, True)
     found.files.sort(key=lambda f: f.display)
+    if memo is not None and witness.seen:  # something was walked: remember what it read
+        for gitignore in ignorer.consulted:
+            witness.read(gitignore)
+        if found.errors:
+            witness.untrusted()
+        memo.keep(walks, witness)
     return found
 
 
@@ -169,10 +187,13 @@ def _shown(file_path: Path, argument: Path, absolute: Path) -> Path:
 
 
 def _walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_files: bool = False,
-          unlisted: Callable[[Path, OSError], None] = lambda directory, error: None):
+          unlisted: Callable[[Path, OSError], None] = lambda directory, error: None,
+          witness: WalkWitness | None = None):
     """The files below ``top`` that are not excluded, in name order, depth first, as
     ``(path, kind)`` with the path a string that begins with ``str(top)``. Works on strings
-    and decides per directory what it can (a tree can hold thousands of folders)."""
+    and decides per directory what it can (a tree can hold thousands of folders). The
+    ``witness`` takes the ``stat`` of each folder listed and each file read."""
+    witness = witness or NoWitness()
     real_top = Path(os.path.realpath(top))
     rules = ignorer.walk_rules(top)
     # (the folder as spelled from top, for listing and for the paths yielded;
@@ -180,10 +201,12 @@ def _walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_fi
     stack = [(str(top), rules.top, rules.top_chain())]
     while stack:
         directory, normal, chain = stack.pop()
+        witness.read(directory)
         try:
             entries = list(os.scandir(directory))
         except OSError as error:
             unlisted(Path(directory), error)  # said, not skipped silently: its files go unchecked
+            witness.untrusted()
             continue
         if normal != rules.top:
             names = {entry.name for entry in entries}
@@ -216,6 +239,7 @@ def _walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_fi
             packaging = name in PACKAGING_FILES and not is_link
             if (kind is not None or packaging) and not rules.ignored(full, relative, name, False, chain):
                 if kind == _MAYBE_SCRIPT:
+                    witness.read(entry.path)
                     kind = script_kind_by_head(name, _head(entry.path))
                     if kind is None and not packaging:
                         continue
@@ -227,6 +251,7 @@ def _walk(top: Path, ignorer: Ignorer, include_configs: bool, include_process_fi
             if kind is None:
                 continue
             if is_link:
+                witness.untrusted()  # its target may change with no folder's stat changing
                 target = Path(os.path.realpath(path))
                 if target.exists() and (not inside(target, real_top) or target.is_dir()):
                     continue

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cached_property
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 
 def _relative_posix(path: Path, base: Path) -> str:
@@ -50,18 +52,32 @@ class Ignorer:
 
     def __init__(self, root: Path, patterns: list[str], respect_gitignore: bool) -> None:
         self.root = root
-        self.spec = pathspec.GitIgnoreSpec.from_lines(patterns)
-        self.match = _matcher(self.spec)  # spec.match_file, one regex when it can be
-        self.walk_matchers = _walk_matchers(self.spec)
+        self._patterns = patterns
         self.respect_gitignore = respect_gitignore
         self._gitignores: dict[Path, pathspec.GitIgnoreSpec | None] = {}
         self._git_dirs_cache: dict[Path, list[Path]] = {}
         self._named_root_ignored: dict[tuple[Path, Path], bool] = {}
         self._named_root_excluded: dict[Path, bool] = {}
+        self.consulted: list[str] = []  # the .gitignore files looked for, read or missing
+
+    # The patterns are compiled when first asked for: a run whose walk is remembered
+    # (walk_memo.py) judges no path, and need not load pathspec at all.
+    @cached_property
+    def spec(self) -> "pathspec.GitIgnoreSpec":
+        return _gitignore_spec().from_lines(self._patterns)
+
+    @cached_property
+    def match(self) -> Callable[[str], bool]:
+        return _matcher(self.spec)  # spec.match_file, one regex when it can be
+
+    @cached_property
+    def walk_matchers(self) -> tuple[Callable[[str], bool] | None, Callable[[str], bool]]:
+        return _walk_matchers(self.spec)
 
     def _gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._gitignores:
             spec = None
+            self.consulted.append(os.path.join(directory, ".gitignore"))
             try:
                 text = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
                 spec = _lenient_spec(text.splitlines())
@@ -246,10 +262,10 @@ def _walk_matchers(spec: pathspec.GitIgnoreSpec) -> tuple[Callable[[str], bool] 
     if any(not p.include for p in patterns):
         return None, _matcher(spec)
     by_name = [p for p in patterns if _one_part(p.pattern)]
-    by_path = _matcher(pathspec.GitIgnoreSpec([p for p in patterns if not _one_part(p.pattern)]))
+    by_path = _matcher(_gitignore_spec()([p for p in patterns if not _one_part(p.pattern)]))
     if not by_name:
         return None, by_path
-    match_name = _matcher(pathspec.GitIgnoreSpec(by_name))
+    match_name = _matcher(_gitignore_spec()(by_name))
     answers: dict[str, bool] = {}
 
     def name_matches(name: str) -> bool:
@@ -272,14 +288,21 @@ def _one_part(pattern: object) -> bool:
 
 def _lenient_spec(lines: list[str]) -> pathspec.GitIgnoreSpec:
     """A .gitignore's patterns; like git, skip the lines that are no valid pattern."""
+    spec = _gitignore_spec()
     try:
-        return pathspec.GitIgnoreSpec.from_lines(lines)
+        return spec.from_lines(lines)
     except ValueError:  # pathspec's pattern errors (a lone "!" or "\\")
         valid = []
         for line in lines:
             try:
-                pathspec.GitIgnoreSpec.from_lines([line])
+                spec.from_lines([line])
             except ValueError:
                 continue
             valid.append(line)
-        return pathspec.GitIgnoreSpec.from_lines(valid)
+        return spec.from_lines(valid)
+
+
+def _gitignore_spec() -> "type[pathspec.GitIgnoreSpec]":
+    import pathspec  # deferred: loading it is a tenth of a run answered from its record
+
+    return pathspec.GitIgnoreSpec

@@ -27,6 +27,10 @@ time), read a Procfile, app.json or Dockerfile (their commands name files no key
 process model with apps (the formation table and the HTML report show it), or read standard
 input. Such runs are simply not replayed. One file per record, so a run reads only its
 own; the ``_KEEP`` most recently written are kept.
+
+The record also keeps the last walk of its paths (``files/walk_memo.py``): the run that
+finds its key needs the list of files first, and on a large unchanged tree the walk was most
+of what a replay cost.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from typing import Any, Iterable
 from twelvecheck.run.cache import Content, code_fingerprint, finding_from_json, finding_to_json, read_content
 from twelvecheck.core.findings import Finding
 from twelvecheck.files.ignoring import repository_folders
+from twelvecheck.files.walk_memo import WalkMemo
 from twelvecheck.files.writing import write_atomically
 
 _FORMAT = 1
@@ -58,6 +63,7 @@ class RunRecords:
         self._record = _read(self.path)
         known = self._record.get("files")
         self._known: dict[str, list] = known if isinstance(known, dict) else {}
+        self.walks = WalkMemo(self._record.get("walks"))  # the discovery's memo (files/walk_memo.py)
         self.contents: dict[str, Content | None] = {}
         self.files: dict[str, list] = {}  # path -> [*stat signature, digest, has_main]
 
@@ -108,14 +114,14 @@ class RunRecords:
 
     def refresh(self) -> None:
         """After a replay: write the record again if files were read for their digest whose
-        ``stat`` has settled since (rewritten with the same bytes, say), so the next run
-        need not read them again."""
-        if any(self._known.get(path) != record for path, record in self.files.items()):
+        ``stat`` has settled since (rewritten with the same bytes, say), or folders were
+        walked again, so the next run need not read them again."""
+        if self.walks.changed or any(self._known.get(path) != record for path, record in self.files.items()):
             self._write(self._record["key"], self._record["answer"])
 
     def _write(self, key: str, answer: dict[str, Any]) -> None:
         document = {"format": _FORMAT, "code": code_fingerprint(), "key": key, "files": self.files,
-                    "answer": answer}
+                    "walks": self.walks.document(), "answer": answer}
         try:
             self.folder.mkdir(exist_ok=True)
             write_atomically(str(self.path), json.dumps(document, separators=(",", ":")))

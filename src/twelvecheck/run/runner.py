@@ -63,7 +63,9 @@ def run(settings: Settings) -> RunResult:
         kind = process_file_kind(name) or script_kind_by_head(name, settings.stdin_source[:256]) or "python"
         files = [SourceFile(Path(name), name if settings.stdin_filename else "-", kind, True)]
         packaging: list[Path] = []
+        records = None
     else:
+        records = _run_records(settings, enabled, severities)
         found = discover(
             settings.paths,
             cwd=settings.cwd,
@@ -73,19 +75,22 @@ def run(settings: Settings) -> RunResult:
             respect_gitignore=settings.respect_gitignore,
             include_configs=reads_any(enabled, {"logging-config", "server-config"}),
             include_process_files=settings.process_model or wants_process_files(enabled),
+            memo=records.walks if records is not None else None,
         )
         files, errors, packaging = found.files, list(found.errors), found.packaging
 
     # Each file with the codes it reports and its path as the analysis opens it.
     sources = []
     cwd = str(settings.cwd)
+    every_code = frozenset(enabled)  # one set shared by the files no per-file ignore names
     for source in files:
-        report = frozenset(enabled - per_file.codes_for(source.path, settings.cwd))
+        ignored = per_file.codes_for(source.path, settings.cwd)
+        report = frozenset(every_code - ignored) if ignored else every_code
         if report:
             sources.append((source, report, os.path.join(cwd, source.path)))  # an absolute path stays
     # Procfiles, formations, and the code they run (`twelvecheck formation` always wants them).
     with_process_model = settings.process_model or wants_process_files(enabled)
-    records, key = _run_record(settings, enabled, severities, sources, packaging)
+    key = _run_key(records, settings, enabled, severities, sources, packaging) if records is not None else None
     if records is not None:
         answer = records.recall(key)
         if answer is not None:
@@ -99,29 +104,41 @@ def run(settings: Settings) -> RunResult:
                        records, key)
 
 
-def _run_record(settings: Settings, enabled: set[str], severities: tuple, sources: list,
-                packaging: list[Path]) -> tuple[RunRecords | None, str | None]:
-    """The run record of runs like this one, and this run's key (replay.py); (None, None)
+def _run_records(settings: Settings, enabled: set[str], severities: tuple) -> RunRecords | None:
+    """The record of runs like this one (replay.py), which also holds their last walk; None
     for runs that are not recorded."""
     if settings.cache_dir is None or settings.stdin_source is not None or not settings.prefilter \
             or settings.process_model:
-        return None, None
-    shape = {
+        return None
+    name = hashlib.sha256(json.dumps(_run_shape(settings, enabled, severities), sort_keys=True,
+                                     default=str).encode("utf-8", "surrogatepass"))
+    return RunRecords(settings.cache_dir / CACHE_FORMAT_DIR, name.hexdigest())
+
+
+def _run_shape(settings: Settings, enabled: set[str], severities: tuple) -> dict:
+    return {
         "settings": {name: value for name, value in vars(settings).items() if name not in _NOT_IN_KEY},
         "enabled": sorted(enabled),
         "severities": severities,
     }
-    name = hashlib.sha256(json.dumps(shape, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
-    records = RunRecords(settings.cache_dir / CACHE_FORMAT_DIR, name.hexdigest())
+
+
+def _run_key(records: RunRecords, settings: Settings, enabled: set[str], severities: tuple, sources: list,
+             packaging: list[Path]) -> str:
+    """This run's key: its shape and every file it reads, by content."""
+    shape = _run_shape(settings, enabled, severities)
     # What the run reads besides its files: console scripts, Procfiles and app.json above.
     around = files_above(roots_of(settings), (*_PACKAGING_NAMES, "Procfile", "app.json"))
     around += [str(path) for path in packaging]
     records.digest([path for _, _, path in sources] + around)
-    shape["files"] = [[source.display, path, source.kind, sorted(report),
+    # The codes reported are mostly the same set for every file: each set is spelled once.
+    reported: dict[frozenset, int] = {}
+    shape["files"] = [[source.display, path, source.kind, reported.setdefault(report, len(reported)),
                        module_name_from_path(path) if source.kind == "python" else None]
                       for source, report, path in sources]
+    shape["reported"] = [sorted(codes) for codes in reported]
     shape["around"] = sorted(set(around))
-    return records, records.key(shape)
+    return records.key(shape)
 
 
 _PACKAGING_NAMES = ("pyproject.toml", "setup.cfg", "setup.py")  # packaging.find_packaging_files
