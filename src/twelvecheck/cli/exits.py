@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import traceback
 from typing import Callable
 
 import click
@@ -31,6 +30,8 @@ def guarded(command: Callable[[], int]) -> int:
     except Exception as exc:  # a bug in twelvecheck: say so, never dump a traceback on users
         print_error(f"internal error: {type(exc).__name__}: {exc}")
         if os.environ.get("TWELVECHECK_DEBUG"):
+            import traceback  # deferred: only a crash needs it, and every run would load it
+
             traceback.print_exc()
         else:
             click.echo("(set TWELVECHECK_DEBUG=1 for the traceback)", err=True)
