@@ -128,7 +128,7 @@ def test_no_procfile_is_a_clear_error(project, run):
     result = run("formation")
     assert result.returncode == 2
     assert result.stdout == ""
-    assert "no Procfile, Compose file, Kubernetes manifest or platform descriptor in ." in result.stderr
+    assert "no Procfile, Dockerfile, Compose file, Kubernetes manifest or platform descriptor in ." in result.stderr
     document = formation_json(run)
     assert document["apps"] == [] and "no Procfile" in document["errors"][0]["message"]
 

@@ -17,7 +17,8 @@ import click
 from twelvecheck import __version__
 from twelvecheck.cli.exits import EXIT_ERROR, EXIT_OK, guarded, print_error
 from twelvecheck.cli.settings import prepare, use_color
-from twelvecheck.deploy.process_model import App, ProcessModel, ProcessType, disagreements
+from twelvecheck.deploy.disagreements import disagreements
+from twelvecheck.deploy.process_model import App, ProcessModel, ProcessType
 from twelvecheck.core.findings import Finding, Severity, ToolError
 from twelvecheck.run.runner import run
 
@@ -40,7 +41,7 @@ def _run(path: str | None, options: dict[str, Any]) -> int:
     errors = list(result.errors)
     apps = shown_apps(result.process_model)
     if not apps:
-        errors.append(ToolError(f"no Procfile, Compose file, Kubernetes manifest or platform descriptor in "
+        errors.append(ToolError(f"no Procfile, Dockerfile, Compose file, Kubernetes manifest or platform descriptor in "
                                 f"{path or '.'} (nor a Procfile above it, up to the repository root): "
                                 "nothing declares the process types"))
     for error in errors:
@@ -68,7 +69,7 @@ def _rows(app: App) -> list[dict[str, Any]]:
         planned = app.formation.items[name]
         rows.append({"name": name, "declared": False, "declared_in": None, "kind": "formation", "line": None,
                      "command": None, "quantity": planned.quantity, "source": planned.source, "local": False,
-                     "scheduler": None, "runs": [], "not_analysed": "no file declares it", "files": [],
+                     "scheduler": None, "runs": [], "notes": [], "not_analysed": "no file declares it", "files": [],
                      "findings": app.findings.get(name, [])})
     for ptype in app.declared:
         rows.append(_row(ptype, ptype.findings))
@@ -80,7 +81,8 @@ def _row(ptype: ProcessType, findings: list[Finding]) -> dict[str, Any]:
     return {"name": ptype.name, "declared": True, "declared_in": ptype.path,
             "kind": ptype.declared_kind or "procfile", "line": ptype.line, "command": ptype.command or None,
             "quantity": ptype.quantity, "source": ptype.source or None, "local": ptype.local,
-            "scheduler": ptype.scheduler, "runs": runs, "not_analysed": None if runs else ptype.why_not_analysed(),
+            "scheduler": ptype.scheduler, "runs": runs, "notes": list(ptype.notes),
+            "not_analysed": None if runs else ptype.why_not_analysed(),
             "files": sorted(ptype.files), "findings": findings}
 
 

@@ -28,6 +28,7 @@ from twelvecheck.deploy.server_configs import ServerConfig
 from twelvecheck.deploy.procfile import Entry
 from twelvecheck.deploy.shell_commands import Invocation, read_command
 from twelvecheck.deploy.shell_words import QuoteError, Token
+from twelvecheck.deploy.targets import scheduler_of, targets, tool_names
 from twelvecheck.engine.rule import Problem
 from twelvecheck.files.ignoring import inside
 
@@ -119,7 +120,35 @@ class DockerfileDocument:
             "command": container_argv(stage), "shell": list(stage.shell), "workdir": stage.workdir,
             "stopsignal": stage.stopsignal.arguments if stage.stopsignal else None,
             "stopsignal_line": stage.stopsignal.line if stage.stopsignal else None,
+            "process": self._process_facts(stage),
         }}
+
+    def started(self) -> list[Invocation]:
+        """The programs the image's command starts, through the scripts it runs (pid1.py): the
+        known tools, Python, and each shell's last command (not `set -e` or a shell function)."""
+        return [launch.inv for launch in self.launches
+                if launch.instruction.keyword in ("CMD", "ENTRYPOINT")
+                and (launch.final or launch.inv.tool is not None or launch.inv.script or launch.inv.module)
+                ] or (self.entries[0].invocations if self.entries else [])
+
+    def _process_facts(self, stage: Stage) -> dict[str, Any] | None:
+        """The process the image starts, as a process type of the model: its command, where it
+        is written, and the Python code it runs, found in the build context under WORKDIR."""
+        if not self.entries:
+            return None
+        reading = self.entries[0]
+        invocations = self.started()
+        base = self.host_directory(stage.workdir) if self.context is not None else None
+        base = base or self.directory
+        shown_base = self.shown(base) if base is not None else posixpath.dirname(self.display_path)
+        # A script of the build context is no Python code of its own (its commands are above).
+        found = [target for target in targets(invocations, posixpath.join(shown_base, "-"), base)
+                 if target["kind"] != "console" or find_program(stage, self, target["name"]) is None]
+        return {
+            "command": reading.entry.command, "line": reading.entry.line,
+            "scheduler": scheduler_of(CONTAINER, invocations), "tools": tool_names(invocations),
+            "targets": found, "unrunnable": reading.unrunnable,
+        }
 
 
 def container_argv(stage: Stage) -> list[str] | None:

@@ -43,6 +43,7 @@ class DeclaredProcess:
     context: str | None = None  # the folder the image is built from (a display path): where the code is
     image: str | None = None  # an image built elsewhere
     init: bool = False  # an init process is PID 1 (compose `init: true`)
+    image_command: str | None = None  # the command of the image it builds, when it sets none
     notes: list[str] = field(default_factory=list)
 
     @property

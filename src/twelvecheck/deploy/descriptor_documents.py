@@ -20,6 +20,8 @@ from typing import Any
 
 from twelvecheck.deploy.compose import read_compose
 from twelvecheck.deploy.declared import DeclaredProcess
+from twelvecheck.deploy.dockerfile import UnreadableDockerfile
+from twelvecheck.deploy.dockerfiles import read_dockerfile
 from twelvecheck.deploy.kubernetes import read_manifests
 from twelvecheck.deploy.platform_files import read_platform_file
 from twelvecheck.deploy.scripts import ScriptCommand
@@ -73,7 +75,7 @@ class DescriptorDocument:
             "scheduler": scheduler_of(process.name, invocations) if invocations or process.schedule is None else None,
             "tools": tool_names(invocations),
             "targets": found,
-            "command": process.command,
+            "command": process.command or process.image_command,
         } for process, invocations, found in self.readings]}}
 
 
@@ -104,7 +106,7 @@ def _read(process: DeclaredProcess, display_path: str, directory: Path | None,
     """(the simple commands, their targets), from the first code folder where a target is."""
     text = _command_text(process)
     if text is None:
-        return [], []
+        return _image_reading(process, display_path, directory)
     invocations: list[Invocation] = []
     found: list[dict[str, Any]] = []
     for base, shown_base in _code_folders(process, display_path, directory, root) or [(None, "")]:
@@ -140,3 +142,30 @@ def _code_folders(process: DeclaredProcess, display_path: str, directory: Path |
             current, shown = current.parent, posixpath.normpath(posixpath.join(shown or ".", ".."))
             folders.append((current, shown))
     return folders
+
+
+def _image_reading(process: DeclaredProcess, display_path: str,
+                   directory: Path | None) -> tuple[list[Invocation], list[dict[str, Any]]]:
+    """What a service that sets no command runs: the command of the image it builds, read
+    from its Dockerfile with the build context the descriptor gives."""
+    if process.dockerfile is None or directory is None:
+        return [], []
+    shown_dir = posixpath.dirname(display_path) or "."
+    path = directory / posixpath.relpath(process.dockerfile, shown_dir)
+    context = directory / posixpath.relpath(process.context, shown_dir) if process.context else None
+    try:
+        image = read_dockerfile(path.read_bytes(), process.dockerfile, path.parent,
+                                context.resolve() if context is not None and context.is_dir() else None)
+    except OSError:
+        process.notes.append(f"{process.dockerfile} cannot be read: not analysed")
+        return [], []
+    except UnreadableDockerfile as exc:
+        process.notes.append(f"{process.dockerfile}:{exc.line}: {exc.message}: not analysed")
+        return [], []
+    described = image.facts()["dockerfile"].get("process")
+    if described is None:
+        process.notes.append(f"{process.dockerfile} sets no command (its base image's runs): not analysed")
+        return [], []
+    process.image_command = described["command"]
+    process.notes.append(f"runs the command of {process.dockerfile}:{described['line']}")
+    return image.started(), described["targets"]

@@ -12,12 +12,14 @@ from twelvecheck.files.ignoring import repository_root
 from twelvecheck.files.kinds import dockerfile_variant
 
 
-def read_dockerfile(data: bytes, display_path: str, directory: Path | None) -> DockerfileDocument:
-    """The Dockerfile in ``data``; raises ``dockerfile.UnreadableDockerfile``."""
+def read_dockerfile(data: bytes, display_path: str, directory: Path | None,
+                    context: Path | None = None) -> DockerfileDocument:
+    """The Dockerfile in ``data``, built from ``context`` when a descriptor says where (else
+    the folder its COPY instructions point to); raises ``dockerfile.UnreadableDockerfile``."""
     dockerfile = parse(data)
     root = repository_root(directory) if directory is not None else None
     document = DockerfileDocument(dockerfile, display_path, dockerfile_variant(display_path), directory, root,
-                                  build_context(dockerfile, directory, root))
+                                  context or build_context(dockerfile, directory, root))
     stage = dockerfile.final
     if stage is not None:
         reading = command_reading(document, stage)

@@ -13,7 +13,6 @@ The code a process type runs is also an entry point of the whole-program signal 
 from __future__ import annotations
 
 import posixpath
-import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +45,7 @@ class ProcessType:
     local: bool = False
     notes: list[str] = field(default_factory=list)
     lines: frozenset[int] = frozenset()  # the descriptor's lines about it (declaration, command, replicas)
+    dockerfile: str | None = None  # the Dockerfile its image is built from (a Compose build)
 
     @property
     def path(self) -> str | None:
@@ -176,6 +176,7 @@ def build_model(facts: dict[str, dict], cwd: Path, overrides: list[FormationOver
         declared = fact.get("declared")
         if declared is not None:
             _add_declared(apps, path, declared)
+    _add_images(apps, {path: fact["dockerfile"] for path, fact in facts.items() if fact.get("dockerfile")})
     model = ProcessModel(sorted(apps.values(), key=lambda a: a.directory), unusable_quantities=unusable)
     for override in overrides:
         app = _app_for(model, override, cwd)
@@ -194,9 +195,27 @@ def _add_declared(apps: dict[str, App], path: str, declared: dict[str, Any]) -> 
         app.declared.append(ProcessType(
             process["name"], app, process["line"], process["command"] or "", process["scheduler"],
             process["targets"], declared_in=path, declared_kind=declared["kind"], replicas=process["replicas"],
-            local=process["local"], notes=list(process["notes"]),
+            local=process["local"], notes=list(process["notes"]), dockerfile=process.get("dockerfile"),
             lines=frozenset(line for line in (process["line"], process["command_line"],
                                               (process["replicas"] or {}).get("line")) if line)))
+
+
+def _add_images(apps: dict[str, App], dockerfiles: dict[str, dict[str, Any]]) -> None:
+    """What the Dockerfiles' images run, when no descriptor builds them (a Compose service
+    built from one reads its command there, ``descriptor_documents.py``): a process of its
+    own, named after the file, whose count is set wherever the image is run."""
+    built = {ptype.dockerfile for app in apps.values() for ptype in app.declared}
+    for path, image in sorted(dockerfiles.items()):
+        process = image.get("process")
+        if path in built or not process:
+            continue
+        app = apps.setdefault(_folder(path), App(_folder(path)))
+        app.descriptors.append(path)
+        notes = [f"{process['unrunnable']}: not analysed"] if process["unrunnable"] else []
+        app.declared.append(ProcessType(
+            posixpath.basename(path), app, process["line"], process["command"], process["scheduler"],
+            process["targets"], declared_in=path, declared_kind="dockerfile", local=image["variant"] == "development",
+            notes=notes, lines=frozenset({process["line"]})))
 
 
 def _app_for(model: ProcessModel, override: FormationOverride, cwd: Path) -> App | None:
@@ -390,48 +409,3 @@ def _affects(finding: Finding, app: App, name: str, ptype: ProcessType | None, m
     if finding.path == app.procfile:
         return finding.line == ptype.line
     return finding.path in ptype.files
-
-
-def disagreements(app: App) -> list[tuple[ProcessType, str]]:
-    """Process types of the same name that two files of the app declare with different
-    commands (word by word) or different numbers of processes: (the later declaration, what
-    they say). Declarations for a developer's machine, and a name twice in one file, are
-    left out."""
-    by_name: dict[str, list[ProcessType]] = {}
-    for ptype in (*app.types, *(p for p in app.declared if not p.local)):
-        by_name.setdefault(ptype.name, []).append(ptype)
-    found = []
-    for name, declarations in by_name.items():
-        first = declarations[0]
-        for other in declarations[1:]:
-            said = _disagreement(first, other) if other.path != first.path else None
-            if said:
-                found.append((other, f"{name}: {said}"))
-    return found
-
-
-def _disagreement(first: ProcessType, other: ProcessType) -> str | None:
-    where_first, where_other = _where(first), _where(other)
-    if first.command and other.command and _words(first.command) != _words(other.command):
-        return (f"{where_other} runs `{_short(other.command)}`, but {where_first} runs `{_short(first.command)}`: "
-                "only one of them is what production runs")
-    if first.quantity is not None and other.quantity is not None and first.quantity != other.quantity:
-        return (f"{where_other} runs {other.quantity} ({other.source}), but {where_first} says {first.quantity} "
-                f"({first.source})")
-    return None
-
-
-def _where(ptype: ProcessType) -> str:
-    return posixpath.basename(ptype.path or "Procfile")
-
-
-def _words(command: str) -> list[str]:
-    try:
-        return shlex.split(command)
-    except ValueError:
-        return command.split()
-
-
-def _short(command: str, width: int = 60) -> str:
-    text = " ".join(command.split())
-    return text if len(text) <= width else text[:width - 3] + "..."

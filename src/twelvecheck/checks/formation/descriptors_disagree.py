@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from twelvecheck.checks.formation._cases import WEB_WORKER, app_json
-from twelvecheck.deploy.process_model import App, disagreements
+from twelvecheck.deploy.disagreements import disagreements
+from twelvecheck.deploy.process_model import App
 from twelvecheck.engine.rule import FormationRule, Invalid, Problem, Valid
 
 COMPOSE_WEB = "services:\n  web:\n    build: .\n    command: {command}\n{extra}"
