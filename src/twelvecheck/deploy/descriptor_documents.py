@@ -21,6 +21,7 @@ from typing import Any
 from twelvecheck.deploy.compose import read_compose
 from twelvecheck.deploy.declared import DeclaredProcess
 from twelvecheck.deploy.dockerfile import UnreadableDockerfile
+from twelvecheck.deploy.container import DockerfileDocument
 from twelvecheck.deploy.dockerfiles import read_dockerfile
 from twelvecheck.deploy.kubernetes import read_manifests
 from twelvecheck.deploy.platform_files import read_platform_file
@@ -51,10 +52,13 @@ class DescriptorDocument:
         return repository_root(self.directory) if self.directory is not None else None
 
     @cached_property
-    def readings(self) -> list[tuple[DeclaredProcess, list[Invocation], list[dict[str, Any]]]]:
-        """Each process with the simple commands it runs and the Python code they start,
-        read once from the nearest folder where that code is (see ``_code_folders``)."""
-        return [(process, *_read(process, self.display_path, self.directory, self.root))
+    def readings(self) -> list[tuple[DeclaredProcess, list[Invocation], list[dict[str, Any]], Path | None]]:
+        """Each process with the simple commands it runs (each knowing the folder it runs in),
+        the Python code they start, and the build context where that folder is known for sure
+        (the image's WORKDIR, mapped back), read once from the nearest folder where that code
+        is (see ``_code_folders``)."""
+        images: dict = {}
+        return [(process, *_read(process, self.display_path, self.directory, self.root, images))
                 for process in self.processes]
 
     @cached_property  # read once for the four command rules
@@ -63,9 +67,16 @@ class DescriptorDocument:
         script's: at its line, named after the process. A command given as a list is one
         line of quoted words: a word's column is exact for the first, approximate after it.
         A process declared for a developer's machine is not judged (no production findings)."""
-        return [ScriptCommand(_command_text(process) or "", process.command_line,
-                              [(0, process.command_line, process.command_column - 1)], invocations, name=process.name)
-                for process, invocations, _ in self.readings
+        return [command for command, _ in self.commands_and_folders]
+
+    @cached_property
+    def commands_and_folders(self) -> list[tuple[ScriptCommand, Path | None]]:
+        """``commands``, each with its image's build context when the folder it runs in is
+        known for sure (None: it is not)."""
+        return [(ScriptCommand(_command_text(process) or "", process.command_line,
+                               [(0, process.command_line, process.command_column - 1)], invocations,
+                               name=process.name), context)
+                for process, invocations, _, context in self.readings
                 if not process.local and process.command is not None and process.command_line is not None]
 
     def facts(self) -> dict[str, Any]:
@@ -76,7 +87,7 @@ class DescriptorDocument:
             "tools": tool_names(invocations),
             "targets": found,
             "command": process.command or process.image_command,
-        } for process, invocations, found in self.readings]}}
+        } for process, invocations, found, _ in self.readings]}}
 
 
 def read_descriptor(kind: str, text: str, display_path: str, directory: Path | None) -> DescriptorDocument:
@@ -101,25 +112,31 @@ def _command_text(process: DeclaredProcess) -> str | None:
     return " ".join(shlex.quote(word) for word in process.argv) if process.argv else None
 
 
-def _read(process: DeclaredProcess, display_path: str, directory: Path | None,
-          root: Path | None) -> tuple[list[Invocation], list[dict[str, Any]]]:
-    """(the simple commands, their targets), from the first code folder where a target is."""
+def _read(process: DeclaredProcess, display_path: str, directory: Path | None, root: Path | None,
+          images: dict) -> tuple[list[Invocation], list[dict[str, Any]], Path | None]:
+    """(the simple commands, their targets, the build context when the folder the command
+    runs in is known: the image's WORKDIR, mapped back), from the first code folder where a
+    target is."""
     text = _command_text(process)
     if text is None:
-        return _image_reading(process, display_path, directory)
+        return (*_image_reading(process, display_path, directory, images), None)
+    image = _built_image(process, display_path, directory, images)
+    workdir = _working_folder(image) if image is not None else None
+    folders = [(workdir, image.shown(workdir))] if workdir is not None else \
+        _code_folders(process, display_path, directory, root)
     invocations: list[Invocation] = []
     found: list[dict[str, Any]] = []
-    for base, shown_base in _code_folders(process, display_path, directory, root) or [(None, "")]:
+    for base, shown_base in folders or [(None, "")]:
         try:
             invocations = read_command(text, base, root).invocations
         except QuoteError:
             process.notes.append("the command has an unterminated quote: not analysed")
-            return [], []
+            return [], [], None
         # targets() names files relative to a display path's folder: that of the code folder
         found = targets(invocations, posixpath.join(shown_base, "-"), base) if base is not None else []
         if any(target.get("path") for target in found):
             break
-    return invocations, found
+    return invocations, found, image.context if workdir is not None else None
 
 
 def _code_folders(process: DeclaredProcess, display_path: str, directory: Path | None,
@@ -144,23 +161,45 @@ def _code_folders(process: DeclaredProcess, display_path: str, directory: Path |
     return folders
 
 
-def _image_reading(process: DeclaredProcess, display_path: str,
-                   directory: Path | None) -> tuple[list[Invocation], list[dict[str, Any]]]:
-    """What a service that sets no command runs: the command of the image it builds, read
-    from its Dockerfile with the build context the descriptor gives."""
+def _built_image(process: DeclaredProcess, display_path: str, directory: Path | None,
+                 images: dict) -> DockerfileDocument | None:
+    """The Dockerfile a Compose service builds, read with the build context the descriptor
+    gives (once per file and context); None, with a note on the process when its command
+    would come from it, when there is none or it cannot be read."""
     if process.dockerfile is None or directory is None:
-        return [], []
-    shown_dir = posixpath.dirname(display_path) or "."
-    path = directory / posixpath.relpath(process.dockerfile, shown_dir)
-    context = directory / posixpath.relpath(process.context, shown_dir) if process.context else None
-    try:
-        image = read_dockerfile(path.read_bytes(), process.dockerfile, path.parent,
-                                context.resolve() if context is not None and context.is_dir() else None)
-    except OSError:
-        process.notes.append(f"{process.dockerfile} cannot be read: not analysed")
-        return [], []
-    except UnreadableDockerfile as exc:
-        process.notes.append(f"{process.dockerfile}:{exc.line}: {exc.message}: not analysed")
+        return None
+    key = (process.dockerfile, process.context)
+    if key not in images:
+        shown_dir = posixpath.dirname(display_path) or "."
+        path = directory / posixpath.relpath(process.dockerfile, shown_dir)
+        context = directory / posixpath.relpath(process.context, shown_dir) if process.context else None
+        try:
+            images[key] = read_dockerfile(path.read_bytes(), process.dockerfile, path.parent,
+                                          context.resolve() if context is not None and context.is_dir() else None)
+        except OSError:
+            images[key] = f"{process.dockerfile} cannot be read"
+        except UnreadableDockerfile as exc:
+            images[key] = f"{process.dockerfile}:{exc.line}: {exc.message}"
+    image = images[key]
+    if isinstance(image, str):
+        if process.command is None:
+            process.notes.append(f"{image}: not analysed")
+        return None
+    return image
+
+
+def _working_folder(image: DockerfileDocument) -> Path | None:
+    """The folder of the build context the image's WORKDIR holds, when its COPY instructions
+    say: where a command given by the descriptor finds its files."""
+    stage = image.final
+    return image.host_directory(stage.workdir) if stage is not None and image.context is not None else None
+
+
+def _image_reading(process: DeclaredProcess, display_path: str, directory: Path | None,
+                   images: dict) -> tuple[list[Invocation], list[dict[str, Any]]]:
+    """What a service that sets no command runs: the command of the image it builds."""
+    image = _built_image(process, display_path, directory, images)
+    if image is None:
         return [], []
     described = image.facts()["dockerfile"].get("process")
     if described is None:

@@ -151,9 +151,10 @@ class LineCheck(CommandCheck):
         self._settings: dict[int, ServerConfig | None] = {}
         self.every_command_runs_on = bool(command.name)  # a program's command, not a script line
 
-    def problem(self, inv: Invocation, token: Token, text: str, fix: CommandFix | None = None) -> Problem:
+    def problem(self, inv: Invocation, token: Token, text: str, fix: CommandFix | None = None,
+                **fields: str) -> Problem:
         line, column, end_column = token_span(self.line, token if not inv.origin else inv.anchor)
-        return Problem.at(line, column, end_column, {"what": text, "type": self.name})
+        return Problem.at(line, column, end_column, {"what": text, "type": self.name, **fields})
 
     def config(self, inv: Invocation) -> str:
         return ""  # the tools with a real reader are read by ``settings``; the others need a Procfile

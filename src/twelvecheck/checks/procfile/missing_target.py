@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from twelvecheck.checks.procfile._entry import entry_checks
+from twelvecheck.checks.procfile._entry import LineCheck, entry_checks
+from twelvecheck.deploy.descriptor_documents import DescriptorDocument
 from twelvecheck.deploy.documents import ProcfileDocument
 from twelvecheck.deploy.targets import missing_targets
 from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
@@ -17,13 +18,30 @@ MANAGE_PY = ("manage.py", "import os\nos.environ.setdefault('DJANGO_SETTINGS_MOD
 # Settings whose INSTALLED_APPS are Django's and the project's own: every command is known.
 CLOSED_SETTINGS = ("config/settings.py", "INSTALLED_APPS = [\n    'django.contrib.auth',\n    'shop',\n]\n")
 SHOP_COMMAND = (("shop/__init__.py", ""), ("shop/management/commands/poll_queue.py", "class Command: ...\n"))
+# An image that copies the service's code from src/ into its WORKDIR.
+SRC_IMAGE = ("Dockerfile", "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+                           "RUN pip install -r requirements.txt\nCOPY src/ .\nCMD [\"gunicorn\", \"web:app\"]\n")
+COMPOSE_WORKER = "services:\n  worker:\n    build: .\n    command: python worker.py\n"
 
 
 class MissingTarget(DeployRule):
     code = "TWC520"
 
+    kinds = ("procfile", "compose")
+
     @classmethod
-    def check(cls, document: ProcfileDocument) -> Iterator[Problem]:
+    def check(cls, document: ProcfileDocument | DescriptorDocument) -> Iterator[Problem]:
+        if isinstance(document, DescriptorDocument):
+            # A service's command, where the image's WORKDIR says which folder it runs in (the
+            # commands know it); elsewhere (an image built elsewhere, a WORKDIR no COPY
+            # fills) nothing is said. The build context declares the dependencies.
+            for command, context in document.commands_and_folders:
+                if context is not None:
+                    check = LineCheck(document, command)
+                    for missing in missing_targets(command.invocations, context, document.root):
+                        yield check.problem(missing.inv, missing.token, missing.what, looked=missing.looked,
+                                            problem=missing.problem)
+            return
         for check in entry_checks(document):
             for missing in missing_targets(check.invocations, document.directory, document.root):
                 yield check.problem(missing.inv, missing.token, missing.what, looked=missing.looked,
@@ -77,8 +95,19 @@ class MissingTarget(DeployRule):
         # in a subfolder (a monorepo): the platform may set PYTHONPATH to it
         Valid("web: gunicorn config.wsgi\n", files=(("backend/config/__init__.py", ""), ("backend/config/wsgi.py", ""),
                                                   REQUIREMENTS)),
+        # Compose: the command runs in the image's WORKDIR, which holds src/
+        Valid(COMPOSE_WORKER, filename="docker-compose.yml",
+              files=(SRC_IMAGE, REQUIREMENTS, ("src/worker.py", "print('hi')\n"), ("src/web.py", "app = None\n"))),
+        # an image built elsewhere, or one whose WORKDIR no COPY fills: where the code is, is not known
+        Valid("services:\n  worker:\n    image: shop:1.0\n    command: python worker.py\n",
+              filename="docker-compose.yml", files=(REQUIREMENTS,)),
+        Valid(COMPOSE_WORKER, filename="docker-compose.yml",
+              files=(("Dockerfile", "FROM shop-base:1.0\nWORKDIR /app\n"), REQUIREMENTS)),
     ]
     INVALID = [
+        Invalid(COMPOSE_WORKER, filename="docker-compose.yml",
+                files=(SRC_IMAGE, REQUIREMENTS, ("worker.py", "print('hi')\n"), ("src/web.py", "app = None\n")),
+                lines=(4,)),
         Invalid("web: gunicorn main:server\nworker: python printing.py\n",
                 files=(("main.py", "server = None\n"), ("requirements.txt", "gunicorn\ndash\n")), lines=(2,)),
         Invalid("web: gunicorn --bind :$PORT --workers 4 dtb.asgi:application\n"
