@@ -137,8 +137,9 @@ def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
             "by_family": [(name, by_family.get(name, 0), FAMILIES.get(name, "")) for name in families],
             "by_code": [(code, docs[code].name if code in docs else code, by_code[code]) for code in codes_found],
             "baseline": getattr(result, "baseline", None),
+            "passed_over": [(count, role) for role, count in sorted(result.passed_over.items()) if count],
         },
-        "files": [{"path": path, "id": f"file-{index}", "findings": items}
+        "files": [{"path": path, "id": f"file-{index}", "findings": items, "role": result.roles.get(path)}
                   for index, (path, items) in enumerate(files.items(), 1)],
         "filters": {
             "severity": [name for name in SEVERITIES if by_severity.get(name)],

@@ -22,6 +22,7 @@ def summary(result: RunResult) -> dict[str, Any]:
         "by_severity": {name: by_severity.get(name, 0) for name in ("error", "warning", "info")},
         "by_code": dict(sorted(by_code.items())),
         "errors": len(result.errors),
+        "passed_over": {role: result.passed_over.get(role, 0) for role in ("test", "vendored", "example")},
         **({"baseline": result.baseline} if getattr(result, "baseline", None) is not None else {}),
     }
 
@@ -31,7 +32,8 @@ def render_json(result: RunResult) -> str:
         "schema_version": JSON_SCHEMA_VERSION,
         "tool": {"name": "twelvecheck", "version": __version__},
         "summary": summary(result),
-        "findings": [finding.to_json() for finding in result.findings],
+        "findings": [{**finding.to_json(), "file_role": result.roles.get(finding.path, "production")}
+                     for finding in result.findings],
         "errors": [error.to_json() for error in result.errors],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

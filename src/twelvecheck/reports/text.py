@@ -66,7 +66,7 @@ def _statistics(result: RunResult, color: bool) -> list[str]:
 
 
 def _summary_line(result: RunResult, color: bool) -> str:
-    files = _plural(result.files_scanned, "file")
+    files = _plural(result.files_scanned, "file") + _passed_over_note(result)
     baseline = _baseline_note(result)
     if not result.findings:
         text = f"No {'new ' if baseline else ''}findings in {files}.{baseline}"
@@ -75,6 +75,24 @@ def _summary_line(result: RunResult, color: bool) -> str:
     parts = [_plural(counts[s], str(s)) for s in sorted(counts, reverse=True)]
     text = f"Found {_plural(len(result.findings), 'finding')} ({', '.join(parts)}) in {files}.{baseline}"
     return click.style(text, bold=True) if color else text
+
+
+# What each role passed over is called in the summary, and the option that checks it.
+_PASSED_OVER = (("test", "test", "--include-tests"), ("vendored", "vendored", "--include-vendored"),
+                ("example", "example", "--include-examples"))
+
+
+def _passed_over_note(result: RunResult) -> str:
+    """" (passed over 12 test and 3 example files: --include-tests, --include-examples)"."""
+    counts = result.passed_over
+    named = [(f"{counts[role]} {word}", option) for role, word, option in _PASSED_OVER if counts.get(role)]
+    if not named:
+        return ""
+    files = "file" if sum(counts.values()) == 1 else "files"
+    texts = [text for text, _ in named]
+    listed = f"{', '.join(texts[:-1])} and {texts[-1]}" if len(texts) > 1 else texts[0]
+    return (f" (passed over {listed} {files}: "
+            f"{', '.join(option for _, option in named)} to check them)")
 
 
 def _fixable_line(result: RunResult) -> str:

@@ -13,6 +13,7 @@ from twelvecheck.engine.task import FileTask
 from twelvecheck.files.discovery import SourceFile, discover
 from twelvecheck.files.kinds import process_file_kind, script_kind_by_head
 from twelvecheck.files.modulepath import module_name_from_path
+from twelvecheck.files.roles import PASSED_OVER, PRODUCTION, FileRoles
 from twelvecheck.run.cache import CACHE_FORMAT_DIR
 from twelvecheck.run.model import RunResult, Settings, roots_of
 from twelvecheck.run.replay import RunRecords, files_above
@@ -79,6 +80,8 @@ def run(settings: Settings) -> RunResult:
         )
         files, errors, packaging = found.files, list(found.errors), found.packaging
 
+    # Tests, vendored copies and examples do not run in production: passed over unless asked.
+    files, roles, passed_over = _by_role(settings, files, packaging)
     # Each file with the codes it reports and its path as the analysis opens it.
     sources = []
     cwd = str(settings.cwd)
@@ -95,13 +98,39 @@ def run(settings: Settings) -> RunResult:
         answer = records.recall(key)
         if answer is not None:
             records.refresh()
-            return _replayed(answer, settings, enabled, severities, sources, errors)
+            result = _replayed(answer, settings, enabled, severities, sources, errors)
+            result.roles, result.passed_over = roles, passed_over
+            return result
     # Deferred: the analysis loads the rules, the process model and the engine, which a run
     # answered from its record never needs.
     from twelvecheck.run.analysis import analyze_run
 
-    return analyze_run(settings, enabled, severities, sources, packaging, errors, with_process_model,
-                       records, key)
+    result = analyze_run(settings, enabled, severities, sources, packaging, errors, with_process_model,
+                         records, key)
+    result.roles, result.passed_over = roles, passed_over
+    return result
+
+
+def _by_role(settings: Settings, files: list[SourceFile],
+             packaging: list[Path]) -> tuple[list[SourceFile], dict[str, str], dict[str, int]]:
+    """The files to check, the role of each that is not production code, and how many of
+    each role were passed over (files/roles.py). A file named on the command line is checked
+    whatever its role, unless --force-exclude (pre-commit names every staged file), as a
+    pattern of ``exclude`` is."""
+    if settings.stdin_source is not None:
+        return files, {}, {}
+    judge = FileRoles(settings.root, settings.cwd, roots_of(settings), packaging, settings.role_paths)
+    kept, roles, passed_over = [], {}, {}
+    for source in files:
+        role = judge.role(source.display)
+        if role in PASSED_OVER and role not in settings.include_roles and \
+                (settings.force_exclude or not source.explicit):
+            passed_over[role] = passed_over.get(role, 0) + 1
+            continue
+        if role != PRODUCTION:
+            roles[source.display] = role
+        kept.append(source)
+    return kept, roles, passed_over
 
 
 def _run_records(settings: Settings, enabled: set[str], severities: tuple) -> RunRecords | None:
