@@ -36,34 +36,35 @@ def findings(run, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_only_production_code_is_reported_and_the_summary_says_what_was_passed_over(service, run):
+def test_tests_and_vendored_copies_are_passed_over_and_the_summary_says_so(service, run):
     document = findings(run)
     assert [(f["path"], f["code"], f["file_role"]) for f in document["findings"]] == [
-        ("shop/logs.py", "TWC201", "production")]
-    assert document["summary"]["passed_over"] == {"test": 2, "vendored": 2, "example": 1}
+        ("examples/quickstart.py", "TWC201", "example"), ("shop/logs.py", "TWC201", "production")]
+    assert document["summary"]["passed_over"] == {"test": 2, "vendored": 2}
     summary = run("--no-cache").stdout.splitlines()[-1]
-    assert summary == ("Found 1 finding (1 warning) in 3 files (passed over 2 test, 2 vendored and 1 example "
-                       "files: --include-tests, --include-vendored, --include-examples to check them).")
+    assert summary == ("Found 2 findings (2 warnings) in 4 files (passed over 2 test and 2 vendored "
+                       "files: --include-tests, --include-vendored to check them).")
 
 
 def test_each_role_can_be_included_and_its_findings_say_what_they_are(service, run):
     document = findings(run, "--include-tests", "--include-vendored")
     roles = {(f["path"], f["file_role"]) for f in document["findings"]}
     assert roles == {("shop/logs.py", PRODUCTION), ("tests/test_logs.py", TEST), ("t/unit/workers.py", TEST),
-                     ("vendorlibs/pyqs/pyqs/main.py", VENDORED)}
-    assert document["summary"]["passed_over"] == {"test": 0, "vendored": 0, "example": 1}
+                     ("vendorlibs/pyqs/pyqs/main.py", VENDORED), ("examples/quickstart.py", EXAMPLE)}
+    assert document["summary"]["passed_over"] == {"test": 0, "vendored": 0}
     sarif = json.loads(run("--no-cache", "--format", "sarif", "--include-tests").stdout)
-    assert {r["properties"]["fileRole"] for r in sarif["runs"][0]["results"]} == {PRODUCTION, TEST}
-    page = run("--no-cache", "--format", "html", "--include-examples").stdout
+    assert {r["properties"]["fileRole"] for r in sarif["runs"][0]["results"]} == {PRODUCTION, TEST, EXAMPLE}
+    page = run("--no-cache", "--format", "html").stdout
     assert 'data-file-role="example"' in page and 'data-count="passed-over-test">2<' in page
 
 
 def test_the_configuration_includes_roles_and_names_more_paths(service, run):
     write(service, "qa/load.py", FILE_LOG)
-    write(service, "twelvecheck.toml", 'include-examples = true\ntest-paths = ["qa/"]\n')
+    write(service, "twelvecheck.toml", 'include-vendored = true\ntest-paths = ["qa/"]\nexample-paths = ["shop/"]\n')
     document = findings(run)
-    assert {f["path"] for f in document["findings"]} == {"shop/logs.py", "examples/quickstart.py"}
-    assert document["summary"]["passed_over"] == {"test": 3, "vendored": 2, "example": 0}
+    assert {(f["path"], f["file_role"]) for f in document["findings"]} == {
+        ("shop/logs.py", EXAMPLE), ("examples/quickstart.py", EXAMPLE), ("vendorlibs/pyqs/pyqs/main.py", VENDORED)}
+    assert document["summary"]["passed_over"] == {"test": 3, "vendored": 0}
     write(service, "twelvecheck.toml", 'include-tests = "yes"\n')
     result = run("--no-cache")
     assert result.returncode == 2 and "include-tests" in result.stderr

@@ -103,8 +103,6 @@ def _config_options(command):
               help="Check test files too (tests/, test_*.py, pytest's testpaths; passed over by default).")
 @click.option("--include-vendored", is_flag=True, default=None,
               help="Check vendored copies of libraries too (vendor/, a folder with its own packaging and licence).")
-@click.option("--include-examples", is_flag=True, default=None,
-              help="Check examples and documentation too (examples/, docs/, demo/).")
 @click.option("--no-prefilter", is_flag=True, default=None, hidden=True,
               help="Parse every file and collect whole-program facts everywhere (for tests and benchmarks).")
 @click.option("--no-cache", is_flag=True, default=None,

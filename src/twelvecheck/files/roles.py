@@ -1,7 +1,9 @@
 """What a file is for, from where it is: production code, a test, a vendored copy of a
 library, or an example. The process, logging, signal and scheduler rules judge what runs in
-production; a test runner, a copy of someone else's library and a documentation example do
-not run there, so a run passes them over unless asked (``--include-tests``...).
+production; a test runner and a copy of someone else's library do not run there, so a run
+passes them over unless asked (``--include-tests``, ``--include-vendored``). An example is
+code a user copies into production as it is (an example's scheduler set-up becomes theirs),
+so it is checked, and its findings say they are in an example.
 
 A file's role comes from its path below the project root (the configuration's folder, else
 the working directory): the configured patterns first, then the outermost folder named for a
@@ -35,7 +37,7 @@ from pathlib import Path
 from twelvecheck.core import toml
 
 PRODUCTION, TEST, VENDORED, EXAMPLE = "production", "test", "vendored", "example"
-PASSED_OVER = (TEST, VENDORED, EXAMPLE)  # the roles a run leaves out unless asked
+PASSED_OVER = (TEST, VENDORED)  # the roles a run leaves out unless asked
 
 # Folder names, compared case-insensitively, per role (checked in this order).
 ROLE_FOLDERS = {

@@ -22,7 +22,7 @@ def summary(result: RunResult) -> dict[str, Any]:
         "by_severity": {name: by_severity.get(name, 0) for name in ("error", "warning", "info")},
         "by_code": dict(sorted(by_code.items())),
         "errors": len(result.errors),
-        "passed_over": {role: result.passed_over.get(role, 0) for role in ("test", "vendored", "example")},
+        "passed_over": {role: result.passed_over.get(role, 0) for role in ("test", "vendored")},
         **({"baseline": result.baseline} if getattr(result, "baseline", None) is not None else {}),
     }
 

@@ -78,12 +78,11 @@ def _summary_line(result: RunResult, color: bool) -> str:
 
 
 # What each role passed over is called in the summary, and the option that checks it.
-_PASSED_OVER = (("test", "test", "--include-tests"), ("vendored", "vendored", "--include-vendored"),
-                ("example", "example", "--include-examples"))
+_PASSED_OVER = (("test", "test", "--include-tests"), ("vendored", "vendored", "--include-vendored"))
 
 
 def _passed_over_note(result: RunResult) -> str:
-    """" (passed over 12 test and 3 example files: --include-tests, --include-examples)"."""
+    """" (passed over 12 test and 3 vendored files: --include-tests, --include-vendored to check them)"."""
     counts = result.passed_over
     named = [(f"{counts[role]} {word}", option) for role, word, option in _PASSED_OVER if counts.get(role)]
     if not named:
