@@ -125,3 +125,16 @@ def test_pytest_testpaths(tmp_path, files, expected):
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     assert pytest_testpaths(tmp_path) == expected
+
+
+def test_a_vendored_module_production_calls_is_followed_but_not_reported(project, run):
+    """The whole-program rules follow a call into a vendored copy (its loop keeps the
+    process alive); what is wrong inside the copy itself is not reported."""
+    write(project, "relay/__init__.py", "")
+    write(project, "relay/_vendor/__init__.py", "")
+    write(project, "relay/_vendor/loop.py", "import time\n\n\ndef forever():\n    while True:\n        time.sleep(1)\n"
+                                            "\n\nimport logging\nlogging.FileHandler('vendored.log')\n")
+    write(project, "relay/main.py", "from relay._vendor import loop\n\nif __name__ == '__main__':\n    loop.forever()\n")
+    document = findings(run)
+    assert [(f["path"], f["code"]) for f in document["findings"]] == [("relay/main.py", "TWC302")]
+    assert document["summary"]["passed_over"]["vendored"] == 2 and document["summary"]["files_scanned"] == 2

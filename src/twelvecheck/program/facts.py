@@ -24,6 +24,7 @@ from __future__ import annotations
 # their own are in platforms.py, holds.py and signals.py); splitting the walk would walk twice.
 
 import ast
+import re
 from typing import Any, Callable
 
 from twelvecheck.program.values.assigned import AssignedValues
@@ -47,13 +48,33 @@ CONSUMING_METHODS = frozenset({"listen", "consume"})
 CONSUMER_CLASSES = frozenset({"kafka.KafkaConsumer", "aiokafka.AIOKafkaConsumer"})
 # Calls that hand the process to a person for good: a console, a terminal UI. (A lone
 # `input()` is a prompt, not one of these: see _visit_while and lifetime.py.)
-INTERACTIVE_CALLS = frozenset({"code.interact", "IPython.embed", "curses.wrapper"})
+INTERACTIVE_CALLS = frozenset({
+    "code.interact", "IPython.embed",
+    "curses.wrapper", "curses.initscr",  # a curses screen (celery's `events` top view)
+    "rich.live.Live",  # a live-updating terminal display
+    "prompt_toolkit.prompt", "prompt_toolkit.shortcuts.prompt", "prompt_toolkit.PromptSession",
+    "prompt_toolkit.shortcuts.PromptSession", "urwid.MainLoop",
+})
 INTERACTIVE_METHODS = frozenset({"cmdloop", "mainloop", "interact"})
 GUI_APPLICATIONS = ("QApplication", "QCoreApplication", "QGuiApplication")
 SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "gevent.sleep", "trio.sleep", "eventlet.sleep"})
 WAITING_METHODS = frozenset({"wait", "poll", "select", "accept", "recv", "recvfrom", "sleep"})
 # A loop inside `try:` that catches these ends by the exception: it is not a service loop.
 ENDING_EXCEPTIONS = frozenset({"builtins.StopIteration", "builtins.EOFError", "queue.Empty", "builtins.StopAsyncIteration"})
+
+
+_NOT_COVERED = re.compile(r"#\s*pragma:\s*no\s*cover", re.IGNORECASE)
+
+
+def _line(text: str, number: int) -> str:
+    """Line ``number`` (1-based) of ``text``."""
+    start = 0
+    for _ in range(number - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start:end if end >= 0 else len(text)]
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -281,7 +302,11 @@ class ProgramFacts(FactCollector):
             self.main_block = node
             self.main_fix = main_block_facts(node, ctx)
             unit = f"{ctx.module_name}.<main>"
-            self.units[unit] = _Unit("main", _span(ctx.spans, node.test))
+            # A block coverage leaves out (`# pragma: no cover`) is a library's demo, not how
+            # a service starts: no entry point of its own (a command that runs the file
+            # still starts there).
+            kind = "demo" if _NOT_COVERED.search(_line(ctx.text, node.lineno)) else "main"
+            self.units[unit] = _Unit(kind, _span(ctx.spans, node.test))
             # The block runs after the module body: that code is part of the program.
             self.units[unit].calls.add(f"{ctx.module_name}.<module>")
             self.stack.append(unit)
