@@ -118,12 +118,19 @@ def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
                       key=lambda name: list(FAMILIES).index(name) if name in FAMILIES else 99)
 
     files: dict[str, list[dict[str, Any]]] = {}
+    reached = None
+    if result.process_model is not None and result.process_model.process_types():
+        from twelvecheck.deploy.reach import process_types_by_finding  # loaded by the run already
+
+        reached = process_types_by_finding(result.process_model)
     for number, finding in enumerate(findings, 1):
         lines = source_context(context.sources, finding)
         files.setdefault(finding.path, []).append({
             "id": f"finding-{number}",
             "finding": finding,
             "severity": str(finding.severity),
+            "reached": None if reached is None else [f"{p.name} ({p.path or 'formation'})"
+                                                     for p in reached.get(id(finding), [])],
             "lines": [{"number": line.number, "marked": line.marked, "segments": _segments(line, finding)}
                       for line in lines],
         })

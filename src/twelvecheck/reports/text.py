@@ -37,9 +37,14 @@ def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool
     if statistics:
         lines.extend(_statistics(result, color))
     elif sources is not None:
+        reached = _reached(result)
         for finding in result.findings:
             lines.append(format_finding(finding, color))
             lines.extend(caret_lines(sources, finding, color))
+            if reached is not None:
+                names = ", ".join(f"{p.name} ({p.path or 'formation'})" for p in reached.get(id(finding), []))
+                names = names or "no process type"
+                lines.append(f"  reached by: {names}")
     else:
         lines.extend(format_finding(finding, color) for finding in result.findings)
     if not quiet:
@@ -65,8 +70,20 @@ def _statistics(result: RunResult, color: bool) -> list[str]:
     return rows
 
 
+def _reached(result: RunResult) -> dict | None:
+    """id(finding) -> the process types that reach it; None where no file declares one."""
+    if result.process_model is None or not result.process_model.process_types():
+        return None
+    # Loaded only here: a run with process types has loaded it already, a replay never does.
+    from twelvecheck.deploy.reach import process_types_by_finding
+
+    return process_types_by_finding(result.process_model)
+
+
 def _summary_line(result: RunResult, color: bool) -> str:
     files = _plural(result.files_scanned, "file") + _passed_over_note(result)
+    if result.unreached:
+        files += f"; left out {_plural(result.unreached, 'finding')} no process type reaches (--reachable-only)"
     baseline = _baseline_note(result)
     if not result.findings:
         text = f"No {'new ' if baseline else ''}findings in {files}.{baseline}"

@@ -44,6 +44,8 @@ class Settings:
     # conventions ({"test": [...], ...}, relative to ``root``).
     include_roles: list[str] = field(default_factory=list)
     role_paths: dict[str, list[str]] = field(default_factory=dict)
+    # Report only findings some process type reaches (deploy/reach.py).
+    reachable_only: bool = False
 
 
 @dataclass
@@ -64,6 +66,9 @@ class RunResult:
     # checked file that is not production code (display path -> "test"...).
     passed_over: dict[str, int] = field(default_factory=dict)
     roles: dict[str, str] = field(default_factory=dict)
+    # --reachable-only: how many findings no process type reaches were left out; None when
+    # it was not asked for, or nothing declares a process type (then nothing is left out).
+    unreached: int | None = None
 
 
 def roots_of(settings: Settings) -> list[Path]:

@@ -75,7 +75,7 @@ def run(settings: Settings) -> RunResult:
             force_exclude=settings.force_exclude,
             respect_gitignore=settings.respect_gitignore,
             include_configs=reads_any(enabled, {"logging-config", "server-config"}),
-            include_process_files=settings.process_model or wants_process_files(enabled),
+            include_process_files=settings.process_model or settings.reachable_only or wants_process_files(enabled),
             memo=records.walks if records is not None else None,
         )
         files, errors, packaging = found.files, list(found.errors), found.packaging
@@ -94,7 +94,7 @@ def run(settings: Settings) -> RunResult:
         if report:
             sources.append((source, report, os.path.join(cwd, source.path)))  # an absolute path stays
     # Procfiles, formations, and the code they run (`twelvecheck formation` always wants them).
-    with_process_model = settings.process_model or wants_process_files(enabled)
+    with_process_model = settings.process_model or settings.reachable_only or wants_process_files(enabled)
     key = _run_key(records, settings, enabled, severities, sources, packaging) if records is not None else None
     if records is not None:
         answer = records.recall(key)
@@ -108,7 +108,14 @@ def run(settings: Settings) -> RunResult:
 
     result = analyze_run(settings, enabled, severities, sources, packaging, errors, with_process_model,
                          records, key)
-    return _with_roles(result, roles, passed_over, unreported)
+    result = _with_roles(result, roles, passed_over, unreported)
+    if settings.reachable_only and result.process_model is not None and result.process_model.process_types():
+        from twelvecheck.deploy.reach import reachable_only  # as analyze_run: a replay never loads it
+
+        reached = reachable_only(result.findings, result.process_model)
+        result.unreached = len(result.findings) - len(reached)
+        result.findings = reached
+    return result
 
 
 def _by_role(settings: Settings, files: list[SourceFile], packaging: list[Path]
