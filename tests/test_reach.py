@@ -60,3 +60,52 @@ def test_without_process_types_nothing_is_left_out_and_the_run_says_so(shop, run
     assert {f["path"] for f in document["findings"]} == {"shop/logs.py", "scripts/backfill.py"}
     assert "process_types" not in document["findings"][0] and "unreached" not in document["summary"]
     assert "--reachable-only: no file declares a process type, so every finding is reported" in result.stderr
+
+
+@pytest.fixture
+def django_site(project: Path) -> Path:
+    """A Django project with celery, laid out as `django-admin startproject` and celery's
+    documentation lay it out: nothing imports the apps' modules but Django and celery."""
+    write(project, "Procfile", "web: gunicorn config.wsgi\nworker: celery -A config worker\n")
+    write(project, "requirements.txt", "Django==5.2\ngunicorn==23.0\ncelery==5.4\n")
+    write(project, "config/__init__.py", "")
+    write(project, "config/wsgi.py", "import os\n\nfrom django.core.wsgi import get_wsgi_application\n\n"
+                                     "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings')\n"
+                                     "application = get_wsgi_application()\n")
+    write(project, "config/celery.py", "import os\n\nfrom celery import Celery\n\n"
+                                       "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings')\n"
+                                       "app = Celery('config')\napp.config_from_object('django.conf:settings', "
+                                       "namespace='CELERY')\napp.autodiscover_tasks()\n")
+    write(project, "config/settings.py", "INSTALLED_APPS = [\n    'django.contrib.auth',\n    'shop.apps.ShopConfig',\n]\n"
+                                         "INSTALLED_APPS += ['billing']\nROOT_URLCONF = 'config.urls'\n"
+                                         "MIDDLEWARE = ['shop.middleware.AuditMiddleware']\n")
+    write(project, "config/urls.py", "from shop import views\n\nurlpatterns = []\n")
+    write(project, "shop/__init__.py", "")
+    write(project, "shop/apps.py", "from django.apps import AppConfig\n\n\nclass ShopConfig(AppConfig):\n"
+                                   "    name = 'shop'\n\n    def ready(self):\n        from shop import signals\n")
+    write(project, "shop/signals.py", FILE_LOG.format(name="signals"))
+    write(project, "shop/views.py", FILE_LOG.format(name="views"))
+    write(project, "shop/middleware.py", FILE_LOG.format(name="audit"))
+    write(project, "shop/tasks.py", FILE_LOG.format(name="tasks"))
+    write(project, "billing/__init__.py", "")
+    write(project, "billing/tasks.py", FILE_LOG.format(name="billing"))
+    write(project, "billing/models.py", FILE_LOG.format(name="models"))
+    write(project, "tools/report.py", FILE_LOG.format(name="report"))
+    return project
+
+
+def test_what_django_and_celery_import_by_name_is_reached(django_site, run):
+    reached = {f["path"]: sorted(p["name"] for p in f["process_types"])
+               for f in findings(run)["findings"] if f["code"] == "TWC201"}
+    assert reached == {
+        # django.setup() in both: INSTALLED_APPS -> shop.apps -> AppConfig.ready() imports it
+        "shop/signals.py": ["web", "worker"],
+        "billing/models.py": ["web", "worker"],  # INSTALLED_APPS += [...] -> billing.models
+        # the HTTP handler, which only the web process makes: ROOT_URLCONF -> config.urls
+        # imports the views; MIDDLEWARE
+        "shop/views.py": ["web"],
+        "shop/middleware.py": ["web"],
+        "shop/tasks.py": ["worker"],  # autodiscover_tasks() -> each installed app's tasks module
+        "billing/tasks.py": ["worker"],
+        "tools/report.py": [],
+    }

@@ -1,15 +1,20 @@
 """Which process types reach each finding: the ones whose declaration it is about (a Procfile
 line, a Compose service, an app.json formation entry) and the ones whose code it is in.
 
-A process type's code is what its command starts (``process_model._files_of``) and every
-module reached from there by calls and imports (``Project.reachable``): a module imported at
-the top of one that runs, a function called, a class made. Where this can be wrong:
+A process type's code is what its command starts (``process_model._files_of``; for
+``celery -A proj``, also ``proj/celery.py``) and every module reached from there by calls and
+imports (``Project.reachable``): a module imported at the top of one that runs, a function
+called, a class made, and what Django and celery import by name from literal settings
+(``program/django_loading.py``: the settings module, the installed apps with their ``apps``,
+``models`` and ``admin`` modules and AppConfig ``ready()``, the URLconf and middleware of a
+process that makes the HTTP handler, the ``tasks`` modules ``autodiscover_tasks()`` finds).
+Where this can be wrong:
 
 - imports by name at run time (``importlib.import_module(setting)``, ``__import__``) are not
   followed, nor are plugins found by entry points;
-- Django loads the modules of ``INSTALLED_APPS``, ``ROOT_URLCONF`` and ``MIDDLEWARE`` by
-  name, and celery's ``autodiscover_tasks()`` imports each app's ``tasks.py``: code reached
-  only that way is not counted as reached;
+- settings built in code (``INSTALLED_APPS = base.APPS + local_apps()``), a settings module
+  chosen by an environment variable with no literal default, and Django's other loaders
+  (template tags, ``urls`` included from other URLconfs by string) are not read;
 - a command whose code was not analysed ("not analysed" in ``twelvecheck formation``) reaches
   nothing here.
 
