@@ -173,6 +173,8 @@ def build_model(facts: dict[str, dict], cwd: Path, overrides: list[FormationOver
             for item in appjson["formation"]:
                 if not item["valid"]:
                     unusable[(path, item["value_line"], item["value_column"])] = item["type"]
+        if procfile is not None and procfile.get("variant") == "development":
+            _add_local_procfile(apps, path, procfile)
         declared = fact.get("declared")
         if declared is not None:
             _add_declared(apps, path, declared)
@@ -197,6 +199,18 @@ def _add_declared(apps: dict[str, App], path: str, declared: dict[str, Any]) -> 
             local=process["local"], notes=list(process["notes"]),
             lines=frozenset(line for line in (process["line"], process["command_line"],
                                               (process["replicas"] or {}).get("line")) if line)))
+
+
+def _add_local_procfile(apps: dict[str, App], path: str, procfile: dict[str, Any]) -> None:
+    """A Procfile meant for a developer's machine (Procfile.dev, Procfile.windows): its
+    process types are local ones of the app of its folder, as a Compose override's are (the
+    code they run is followed; no formation counts them)."""
+    app = apps.setdefault(_folder(path), App(_folder(path)))
+    app.descriptors.append(path)
+    for entry in procfile["entries"]:
+        app.declared.append(ProcessType(
+            entry["name"], app, entry["line"], entry["command"], entry["scheduler"], entry["targets"],
+            declared_in=path, declared_kind="procfile", local=True, lines=frozenset({entry["line"]})))
 
 
 def _app_for(model: ProcessModel, override: FormationOverride, cwd: Path) -> App | None:
@@ -272,13 +286,18 @@ def _started_units(project, target: dict[str, Any], scripts: list[tuple[str, str
     return project.units_in(path, ".<main>") or project.units_in(path, ".<module>")
 
 
-def process_entry_points(model: ProcessModel, project, scripts: list[tuple[str, str]]) -> list[EntryPoint]:
+def process_entry_points(model: ProcessModel, project, scripts: list[tuple[str, str]],
+                         include_local: bool = False) -> list[EntryPoint]:
     """The entry points the process types make, for the signal rules (TWC302/TWC303).
 
-    Code run by several process types is one entry point naming all of them.
+    Code run by several process types is one entry point naming all of them. A local process
+    type (a developer's machine runs it, stopped with Ctrl+C) makes none, unless
+    ``include_local`` (``local-files = "check"``); the code's own entry points stay.
     """
     runners: dict[str, dict[int, ProcessType]] = {}  # unit -> the types running it, in order, once
     for ptype in model.process_types():
+        if ptype.local and not include_local:
+            continue
         for target in ptype.targets:
             for unit in _started_units(project, target, scripts):
                 runners.setdefault(unit, {}).setdefault(id(ptype), ptype)
