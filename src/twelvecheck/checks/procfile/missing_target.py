@@ -79,6 +79,8 @@ class MissingTarget(DeployRule):
                                                   REQUIREMENTS)),
     ]
     INVALID = [
+        Invalid("worker: python printing.py\n", filename="Procfile.dev", files=(("main.py", "server = None\n"), REQUIREMENTS),
+                lines=(1,)),  # local-only too
         Invalid("web: gunicorn main:server\nworker: python printing.py\n",
                 files=(("main.py", "server = None\n"), ("requirements.txt", "gunicorn\ndash\n")), lines=(2,)),
         Invalid("web: gunicorn --bind :$PORT --workers 4 dtb.asgi:application\n"
