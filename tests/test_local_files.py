@@ -132,3 +132,12 @@ def test_the_formation_shows_local_process_types_and_never_scales_them(project, 
     # The same types in production files are a formation and a scale hazard.
     (project / "docker-compose.override.yml").rename(project / "docker-compose.yml")
     assert {(code, severity) for code, _, _, severity in _findings(run)} >= {("TWC401", "error"), ("TWC603", "error")}
+
+
+def test_the_text_report_says_which_files_were_local_only_and_how_to_judge_them(notes, run):
+    lines = run("--no-cache", "--no-color").stdout.splitlines()
+    assert lines[-2] == ('4 local-only files (Dockerfile.dev, Procfile.dev, ...) checked without the production and '
+                         'portability rules; local-files = "check" in the configuration applies them.')
+    assert "local-only" not in run("--no-cache", "-q").stdout
+    write(notes, "pyproject.toml", '[tool.twelvecheck]\nlocal-files = "check"\n')
+    assert "local-only" not in run("--no-cache", "--no-color").stdout

@@ -8,6 +8,10 @@ rules' findings (``checks/formation/``), and the scale hazards: a finding whose 
 names one (a scheduler, a PID file) in code that runs in a process type scaled above one is
 an error, and the message says how many copies run.
 The code a process type runs is also an entry point of the whole-program signal rules.
+A development Procfile (``Procfile.dev``, ``Procfile.windows``) declares local process types,
+as a Compose override for development does (``ProcessType.local``): their code is followed
+and formation shows them, but no formation counts them and they make no entry point of the
+whole-program rules unless ``local-files = "check"`` (``process_entry_points``).
 """
 
 from __future__ import annotations

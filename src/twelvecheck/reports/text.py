@@ -45,6 +45,9 @@ def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool
     if not quiet:
         if lines:
             lines.append("")
+        local = _local_only_line(result)
+        if local:
+            lines.append(local)
         fixable = _fixable_line(result)
         if fixable:  # above the summary, which stays the last line
             lines.append(fixable)
@@ -75,6 +78,16 @@ def _summary_line(result: RunResult, color: bool) -> str:
     parts = [_plural(counts[s], str(s)) for s in sorted(counts, reverse=True)]
     text = f"Found {_plural(len(result.findings), 'finding')} ({', '.join(parts)}) in {files}.{baseline}"
     return click.style(text, bold=True) if color else text
+
+
+def _local_only_line(result: RunResult, shown: int = 2) -> str:
+    """The local-only files checked, which get no production findings, and how to get them."""
+    local = getattr(result, "local_only", None) or []
+    if not local:
+        return ""
+    names = ", ".join(local[:shown]) + (", ..." if len(local) > shown else "")
+    return (f"{_plural(len(local), 'local-only file')} ({names}) checked without the production and "
+            'portability rules; local-files = "check" in the configuration applies them.')
 
 
 def _fixable_line(result: RunResult) -> str:

@@ -60,6 +60,8 @@ class RunResult:
     process_model: Any = None
     # display path -> what was analyzed there (the fixer analyzes its fixes the same way).
     tasks: "dict[str, FileTask]" = field(default_factory=dict)
+    # The local-only files checked without their production findings (local-files = "local-only").
+    local_only: list[str] = field(default_factory=list)
 
 
 def roots_of(settings: Settings) -> list[Path]:

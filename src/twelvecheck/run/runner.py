@@ -85,6 +85,7 @@ def run(settings: Settings) -> RunResult:
     cwd = str(settings.cwd)
     every_code = frozenset(enabled)  # one set shared by the files no per-file ignore names
     local_codes = None  # read from the rule documents when a local-only file is met
+    local_only = []
     for source in files:
         ignored = per_file.codes_for(source.path, settings.cwd)
         report = frozenset(every_code - ignored) if ignored else every_code
@@ -94,6 +95,7 @@ def run(settings: Settings) -> RunResult:
                 # points of the code they run, and formation shows them.
                 local_codes = _local_codes(every_code) if local_codes is None else local_codes
                 report = report & local_codes
+                local_only.append(source.display)
             sources.append((source, report, os.path.join(cwd, source.path)))  # an absolute path stays
     # Procfiles, formations, and the code they run (`twelvecheck formation` always wants them).
     with_process_model = settings.process_model or wants_process_files(enabled)
@@ -102,13 +104,17 @@ def run(settings: Settings) -> RunResult:
         answer = records.recall(key)
         if answer is not None:
             records.refresh()
-            return _replayed(answer, settings, enabled, severities, sources, errors)
+            result = _replayed(answer, settings, enabled, severities, sources, errors)
+            result.local_only = local_only
+            return result
     # Deferred: the analysis loads the rules, the process model and the engine, which a run
     # answered from its record never needs.
     from twelvecheck.run.analysis import analyze_run
 
-    return analyze_run(settings, enabled, severities, sources, packaging, errors, with_process_model,
-                       records, key)
+    result = analyze_run(settings, enabled, severities, sources, packaging, errors, with_process_model,
+                         records, key)
+    result.local_only = local_only
+    return result
 
 
 # The kinds of file that can be meant for a developer's machine (files/kinds.is_local_file).

@@ -11,6 +11,10 @@ from twelvecheck.checks.signals._projects import (
 from twelvecheck.engine.rule import Invalid, ProjectFinding, ProjectRule, Valid
 
 
+# A worker written as a top-level loop: only a process type running it makes it an entry point.
+TOP_LEVEL_POLL = "import time\n\nwhile True:\n    print('polling the queue')\n    time.sleep(5)\n"
+
+
 class NoSigtermHandler(ProjectRule):
     code = "TWC302"
     collectors = (ProgramFacts,)
@@ -20,6 +24,9 @@ class NoSigtermHandler(ProjectRule):
         return unhandled_services(cls.code, project, lambda life: not life.stops_on_interrupt)
 
     VALID = [
+        # a top-level loop only a local-only file starts (`heroku local -f Procfile.dev`):
+        # stopped with Ctrl+C on a developer's machine, no entry point
+        Valid(TOP_LEVEL_POLL, filename="poll.py", files=(("Procfile.dev", "poll: python poll.py\n"),)),
         # a service its package re-exports, which installs a handler
         *(Valid(main, filename="main.py", files=files) for main, files in (
             reexported('from svc import Graceful\nif __name__ == "__main__":\n    Graceful().run()\n', style)
@@ -236,6 +243,8 @@ class NoSigtermHandler(ProjectRule):
     ]
 
     INVALID = [
+        # the same loop as a production process type
+        Invalid(TOP_LEVEL_POLL, filename="poll.py", files=(("Procfile", "poll: python poll.py\n"),), lines=(1,)),
         # a service its package re-exports from a module (by name, or with import *)
         *(Invalid(main, filename="main.py", files=files, lines=(2,)) for main, files in (
             reexported('import svc\nif __name__ == "__main__":\n    svc.Service().run()\n', style)
