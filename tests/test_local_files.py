@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write
+from test_formation_command import validate
 
 from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.files.kinds import is_local_file
@@ -116,6 +117,7 @@ def test_the_formation_shows_local_process_types_and_never_scales_them(project, 
     assert _findings(run) == [("TWC401", "app.py", 3, "warning")]  # not an error: nothing scales web
     proc = run("formation", "--format", "json")
     assert proc.returncode == 0, proc.stderr
+    validate(json.loads(proc.stdout))
     [app] = json.loads(proc.stdout)["apps"]
     assert app["descriptors"] == ["Procfile.dev", "docker-compose.override.yml"]
     rows = [(t["name"], t["kind"], t["declared_in"], t["local"], t["quantity"], t["scheduler"] is not None)
