@@ -8,10 +8,8 @@ rules' findings (``checks/formation/``), and the scale hazards: a finding whose 
 names one (a scheduler, a PID file) in code that runs in a process type scaled above one is
 an error, and the message says how many copies run.
 The code a process type runs is also an entry point of the whole-program signal rules.
-A development Procfile (``Procfile.dev``, ``Procfile.windows``) declares local process types,
-as a Compose override for development does (``ProcessType.local``): their code is followed
-and formation shows them, but no formation counts them and they make no entry point of the
-whole-program rules unless ``local-files = "check"`` (``process_entry_points``).
+A development Procfile (``Procfile.dev``) or Compose override declares local process types:
+their code is followed, but no formation counts them (see ``process_entry_points``).
 """
 
 from __future__ import annotations
@@ -177,8 +175,10 @@ def build_model(facts: dict[str, dict], cwd: Path, overrides: list[FormationOver
             for item in appjson["formation"]:
                 if not item["valid"]:
                     unusable[(path, item["value_line"], item["value_column"])] = item["type"]
-        if procfile is not None and procfile.get("variant") == "development":
-            _add_local_procfile(apps, path, procfile)
+        if procfile is not None and procfile.get("variant") == "development":  # Procfile.dev: local types
+            _add_declared(apps, path, {"kind": "procfile", "processes": [
+                {**entry, "replicas": None, "local": True, "notes": [], "command_line": entry["line"]}
+                for entry in procfile["entries"]]})
         declared = fact.get("declared")
         if declared is not None:
             _add_declared(apps, path, declared)
@@ -203,18 +203,6 @@ def _add_declared(apps: dict[str, App], path: str, declared: dict[str, Any]) -> 
             local=process["local"], notes=list(process["notes"]),
             lines=frozenset(line for line in (process["line"], process["command_line"],
                                               (process["replicas"] or {}).get("line")) if line)))
-
-
-def _add_local_procfile(apps: dict[str, App], path: str, procfile: dict[str, Any]) -> None:
-    """A Procfile meant for a developer's machine (Procfile.dev, Procfile.windows): its
-    process types are local ones of the app of its folder, as a Compose override's are (the
-    code they run is followed; no formation counts them)."""
-    app = apps.setdefault(_folder(path), App(_folder(path)))
-    app.descriptors.append(path)
-    for entry in procfile["entries"]:
-        app.declared.append(ProcessType(
-            entry["name"], app, entry["line"], entry["command"], entry["scheduler"], entry["targets"],
-            declared_in=path, declared_kind="procfile", local=True, lines=frozenset({entry["line"]})))
 
 
 def _app_for(model: ProcessModel, override: FormationOverride, cwd: Path) -> App | None:
