@@ -41,7 +41,7 @@ REQUIRED_KEYS = {
     "message": str,
     "fix": list,
 }
-OPTIONAL_KEYS = {"default_enabled": bool, "inputs": list, "scale_hazard": str}
+OPTIONAL_KEYS = {"default_enabled": bool, "inputs": list, "scale_hazard": str, "local_files": bool}
 # What a rule may read besides Python source; a run discovers those files and builds what
 # is needed only when an enabled rule reads it. "process-model": the Procfiles, formations
 # and the code each process type runs (deploy/process_model.py); "dockerfile": Dockerfiles
@@ -79,6 +79,12 @@ class RuleDoc:
     # Added to the message when the code that holds the finding runs in a process type
     # scaled above one: "{type} runs {n} processes: ..." (deploy/process_model.py).
     scale_hazard: str | None = None
+    # Whether the rule also reports in a deployment file meant for a developer's machine
+    # (files/kinds.is_local_file: Procfile.dev, Dockerfile.dev, a Compose override for
+    # development): true for what breaks the file there too (it cannot be read, a merge
+    # conflict); false for production and portability findings, which such a file does not
+    # get unless the configuration says `local-files = "check"` (run/runner.py).
+    local_files: bool = False
 
     @property
     def fixable(self) -> bool:
@@ -161,6 +167,7 @@ def parse_rule_doc(text: str, source: Path) -> RuleDoc:
         source=source,
         inputs=tuple(inputs),
         scale_hazard=meta.get("scale_hazard"),
+        local_files=meta.get("local_files", False),
     )
 
 
