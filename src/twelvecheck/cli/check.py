@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import click
 
-from twelvecheck.cli.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, guarded, print_error
+from twelvecheck.cli.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, guarded, print_error, print_warning
 from twelvecheck.cli.outputs import BaselinePlan, parse_output_formats, write_reports
 from twelvecheck.cli.settings import pick_option, prepare, use_color
 from twelvecheck.core.findings import Severity
@@ -44,7 +44,7 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     elif "-" in settings.paths:
         raise click.UsageError("'-' (standard input) cannot be combined with other paths")
 
-    baseline_plan = BaselinePlan.prepare(options, file_values, config.root)
+    baseline_plan = BaselinePlan.prepare(options, file_values, config.root, cwd)
 
     with contextlib.ExitStack() as scratch:
         if fix_mode == "fix" and settings.cache_dir is None:
@@ -85,6 +85,8 @@ def _check_and_report(settings: Settings, options: dict[str, Any], fix_mode: str
             click.echo(f"twelvecheck: {_fixed_note(outcome)}", err=True)
     for error in [*result.errors, *fix_errors]:
         print_error(str(error))
+    if baseline_plan.warning:
+        print_warning(baseline_plan.warning)
     color = use_color(options["color"], file_values, output)
     context = ReportContext(cwd=cwd, color=color and output is None, statistics=statistics, quiet=quiet,
                             show_source=bool(pick("show_source", "show-source", False)),

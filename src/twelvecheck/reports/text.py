@@ -97,4 +97,7 @@ def _baseline_note(result: RunResult) -> str:
     if baseline["stale"]:
         stale = baseline["stale"]
         note += f"; {stale} stale baseline entr{'y' if stale == 1 else 'ies'} (fixed or changed)"
+    if baseline.get("unmatched"):
+        left = baseline["unmatched"]
+        note += f"; {left} baseline entr{'y' if left == 1 else 'ies'} not compared (file or rule not checked)"
     return note + "."
