@@ -331,6 +331,21 @@ def test_stdin_filename_names_the_finding(project, run):
     assert not (project / "pkg").exists()  # the name is only a name
 
 
+def test_stdin_filename_without_a_path_reads_standard_input_as_ruff_does(project, run):
+    write(project, "a.py", BASIC_CONFIG)  # the current directory would give TWC202
+    result = run("--stdin-filename", "pkg/app.py", input=FILE_HANDLER)
+    assert result.returncode == 1
+    assert [(m["path"], m["code"]) for m in finding_lines(result.stdout)] == [("pkg/app.py", "TWC201")]
+    assert "in 1 file." in result.stdout
+
+
+def test_stdin_filename_with_a_path_reads_standard_input_and_says_the_path_is_ignored(project, run):
+    write(project, "a.py", BASIC_CONFIG)
+    result = run("--stdin-filename", "app.py", "a.py", input=FILE_HANDLER)
+    assert [(m["path"], m["code"]) for m in finding_lines(result.stdout)] == [("app.py", "TWC201")]
+    assert "twelvecheck: warning: ignoring a.py in favour of standard input (--stdin-filename)" in result.stderr
+
+
 def test_stdin_that_does_not_parse_is_a_parse_error_finding(project, run):
     result = run("-", input="def (:\n")
     assert result.returncode == 1

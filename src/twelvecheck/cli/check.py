@@ -25,6 +25,13 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
 
 def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     cwd = Path.cwd()
+    if options.get("stdin_filename"):
+        # As ruff: --stdin-filename reads standard input, with or without '-'; a path named
+        # besides it is not checked, and that is said.
+        for path in paths:
+            if path != "-":
+                print_warning(f"ignoring {path} in favour of standard input (--stdin-filename)")
+        paths = ["-"]
     settings, config = prepare(paths, options, cwd)
     file_values = config.values
 

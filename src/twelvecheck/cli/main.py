@@ -94,7 +94,8 @@ def _config_options(command):
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only, no summary line.")
 @click.option("--color/--no-color", default=None,
               help="Force or disable colors (default: on for a terminal unless NO_COLOR is set).")
-@click.option("--stdin-filename", default=None, help="Name to report when the path is '-' (standard input).")
+@click.option("--stdin-filename", default=None, metavar="NAME",
+              help="Read standard input (with or without the path '-') and report it as NAME.")
 @click.option("--exclude", multiple=True, metavar="PATTERNS", help="Replace the default excludes (gitignore syntax).")
 @click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Exclude these as well.")
 @click.option("--force-exclude", is_flag=True, default=None, help="Apply excludes to paths named on the command line too.")
