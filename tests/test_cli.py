@@ -378,3 +378,20 @@ def test_output_file_gets_the_mode_a_plain_open_would_give(project, run):
     umask = os.umask(0)
     os.umask(umask)
     assert (project / "report.txt").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_no_files_to_check_is_a_warning_and_fail_on_empty_makes_it_an_error(project, run):
+    write(project, "docs/README.md", "# nothing to check\n")
+    result = run("docs")
+    assert result.returncode == 0
+    assert result.stdout == "No findings in 0 files.\n"
+    assert "twelvecheck: warning: no files to check in docs (--fail-on-empty makes this an error)" \
+        in result.stderr
+    result = run("--fail-on-empty", "docs")
+    assert result.returncode == 2
+    assert "twelvecheck: error: no files to check in docs (--fail-on-empty)" in result.stderr
+    write(project, "twelvecheck.toml", "fail-on-empty = true\n")
+    assert run("docs").returncode == 2
+    write(project, "docs/a.py", CLEAN)
+    result = run("docs")
+    assert (result.returncode, result.stderr) == (0, "")

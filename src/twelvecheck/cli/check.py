@@ -113,6 +113,14 @@ def _check_and_report(settings: Settings, options: dict[str, Any], fix_mode: str
 
     if result.errors or problems or fix_errors:
         return EXIT_ERROR
+    if result.files_scanned == 0:
+        # "No findings in 0 files" must not pass unnoticed: a path with nothing to check is
+        # more often a mistyped or misconfigured one than a clean one.
+        where = ", ".join(settings.paths)
+        if pick("fail_on_empty", "fail-on-empty", False):
+            print_error(f"no files to check in {where} (--fail-on-empty)")
+            return EXIT_ERROR
+        print_warning(f"no files to check in {where} (--fail-on-empty makes this an error)")
     if exit_zero:
         return EXIT_OK
     failing = any(finding.severity >= fail_on for finding in result.findings)

@@ -88,6 +88,8 @@ def _config_options(command):
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"], case_sensitive=False), default=None,
               help="Lowest severity that makes the exit code 1 (default: warning).")
 @click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when there are findings.")
+@click.option("--fail-on-empty", is_flag=True, default=None,
+              help="Exit 2 when there is no file to check (a gate that checked nothing must not pass).")
 @_config_options
 @_formation_option()
 @click.option("--statistics", is_flag=True, default=None, help="Show counts per rule instead of each finding.")

@@ -45,6 +45,7 @@ _SCALARS: dict[str, tuple[Any, str]] = {
     "fail-on": (lambda v: isinstance(v, str) and v.lower() in ("error", "warning", "info"),
                 'one of "error", "warning", "info"'),
     "exit-zero": (lambda v: isinstance(v, bool), "true or false"),
+    "fail-on-empty": (lambda v: isinstance(v, bool), "true or false"),
     "statistics": (lambda v: isinstance(v, bool), "true or false"),
     "quiet": (lambda v: isinstance(v, bool), "true or false"),
     "color": (lambda v: isinstance(v, bool), "true or false"),
