@@ -34,7 +34,7 @@ from twelvecheck.program.project import Project
 from twelvecheck.run.cache import ResultCache
 from twelvecheck.run.closure import FactClosure
 from twelvecheck.run.conditions import answer, questions
-from twelvecheck.run.deploy_files import deployment_facts
+from twelvecheck.run.deploy_files import deployment_facts, show_targets_as_checked
 from twelvecheck.run.model import RunResult, Settings, roots_of
 from twelvecheck.run.replay import RunRecords
 
@@ -94,6 +94,9 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
     if closure is not None:
         closure.settle(results)
     outside: dict[str, dict] | None = None
+    for result in results:  # a Procfile checked from below its folder (deploy_files.deployment_files_above)
+        if result.path.startswith("../") and "procfile" in result.facts:
+            show_targets_as_checked(result.facts, settings.cwd)
     while True:
         facts = {result.path: result.facts for result in results if result.facts}
         if outside is None:  # read once: the closure's waves add Python facts, never Procfiles

@@ -78,6 +78,10 @@ def run(settings: Settings) -> RunResult:
             memo=records.walks if records is not None else None,
         )
         files, errors, packaging = found.files, list(found.errors), found.packaging
+        if settings.process_model or wants_process_files(enabled):
+            from twelvecheck.run.deploy_files import deployment_files_above
+
+            files = sorted([*files, *deployment_files_above(settings, files)], key=lambda f: f.display)
 
     # Each file with the codes it reports and its path as the analysis opens it.
     sources = []
