@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -52,6 +53,10 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
         raise click.UsageError("'-' (standard input) cannot be combined with other paths")
 
     baseline_plan = BaselinePlan.prepare(options, file_values, config.root, cwd)
+    outputs = [pick("output", "output", None), baseline_plan.read, baseline_plan.write,
+               *(path for _, path in parse_output_formats(options.get("output_formats") or (),
+                                                         file_values.get("output-format")))]
+    settings.own_outputs = frozenset(os.path.normpath(cwd / path) for path in outputs if path)
 
     with contextlib.ExitStack() as scratch:
         if fix_mode == "fix" and settings.cache_dir is None:

@@ -39,6 +39,9 @@ class Settings:
     cache_dir: Path | None = None  # None: no cache (--no-cache, standard input)
     # Off: parse every file and collect whole-program facts everywhere (the tests compare).
     prefilter: bool = True
+    # twelvecheck's own outputs (reports, baselines), as absolute normalized paths: never
+    # checked, though a walk meets them.
+    own_outputs: frozenset[str] = frozenset()
 
 
 @dataclass
