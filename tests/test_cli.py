@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 from conftest import BASIC_CONFIG, CLEAN, FILE_HANDLER, clean_env, write
@@ -360,7 +361,11 @@ def test_output_file_gets_the_report_and_no_temporary_file_is_left(project, run)
     assert to_file.returncode == 1
     assert to_file.stdout == ""
     assert (project / "report.txt").read_text() == to_stdout.stdout  # replaced, no colors
+    # The terminal still gets the summary line, on standard error (stdout is for reports).
+    assert click.unstyle(to_file.stderr) == "Found 1 finding (1 warning) in 1 file. Report written to report.txt.\n"
     assert sorted(p.name for p in project.iterdir()) == [".git", ".twelvecheck_cache", "a.py", "report.txt"]
+    quiet = run("--output", "report.json", "--format", "json", "-q", "a.py")
+    assert (quiet.stdout, quiet.stderr) == ("", "")
 
 
 def test_output_into_a_missing_folder_exits_2_without_traceback(project, run):
@@ -395,3 +400,14 @@ def test_no_files_to_check_is_a_warning_and_fail_on_empty_makes_it_an_error(proj
     write(project, "docs/a.py", CLEAN)
     result = run("docs")
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_help_says_what_jobs_0_means_and_uses_plain_metavars():
+    from click.testing import CliRunner
+
+    text = CliRunner().invoke(cli, ["check", "--help"], terminal_width=200).output
+    assert "-j, --jobs N" in text and "0 (the default): one per core" in text
+    for metavar in ("--baseline FILE", "--write-baseline FILE", "--cache-dir DIR", "--config FILE",
+                    "-o, --output FILE", "--stdin-filename NAME", "--output-format FORMAT=FILE"):
+        assert metavar in text, metavar
+    assert "PATH " not in text.replace("PATHS", "") and "DIRECTORY" not in text and "INTEGER" not in text

@@ -113,6 +113,13 @@ def _check_and_report(settings: Settings, options: dict[str, Any], fix_mode: str
         except OSError as exc:
             print_error(f"cannot write {output}: {exc.strerror or exc}")
             return EXIT_ERROR
+        if not quiet:  # the report is in the file; the terminal still hears how the run went
+            from twelvecheck.reports.text import summary_line
+
+            terminal_color = options["color"] if options["color"] is not None else \
+                file_values.get("color", sys.stderr.isatty() and not os.environ.get("NO_COLOR"))
+            click.echo(f"{summary_line(result, bool(terminal_color))} Report written to {output}.",
+                       err=True, color=True)
     else:
         click.echo(text, nl=False, color=True)
 

@@ -65,6 +65,12 @@ def _statistics(result: RunResult, color: bool) -> list[str]:
     return rows
 
 
+def summary_line(result: RunResult, color: bool) -> str:
+    """The last line of the text report ("Found 2 findings (2 warnings) in 7 files."), which a
+    run that writes its report to a file still prints."""
+    return _summary_line(result, color)
+
+
 def _summary_line(result: RunResult, color: bool) -> str:
     files = _plural(result.files_scanned, "file")
     baseline = _baseline_note(result)
