@@ -102,7 +102,8 @@ def _check_and_report(settings: Settings, options: dict[str, Any], fix_mode: str
     color = use_color(options["color"], file_values, output)
     context = ReportContext(cwd=cwd, color=color and output is None, statistics=statistics, quiet=quiet,
                             show_source=bool(pick("show_source", "show-source", False)),
-                            stdin_name=settings.stdin_filename, stdin_source=settings.stdin_source)
+                            stdin_name=settings.stdin_filename, stdin_source=settings.stdin_source,
+                            paths=tuple(settings.stdin_filename or path for path in settings.paths))
     text = render(format_, result, context)
     problems = write_reports(result, context, extra_outputs, write_atomically)
     for problem in problems:

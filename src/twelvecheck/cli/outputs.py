@@ -92,7 +92,7 @@ def write_reports(result: RunResult, context: ReportContext, pairs: list[tuple[s
     plain = ReportContext(cwd=context.cwd, root=context.root, color=False, statistics=context.statistics,
                           quiet=context.quiet, show_source=context.show_source,
                           stdin_name=context.stdin_name, stdin_source=context.stdin_source,
-                          _sources=context._sources)
+                          _sources=context._sources, paths=context.paths)
     for format_, path in pairs:
         try:
             write_atomically(path, render(format_, result, plain))
