@@ -66,3 +66,12 @@ def test_one_cache_per_project_from_its_root_a_subfolder_and_its_parent(app, run
     run(app.name, cwd=app.parent)
     caches = sorted(p.relative_to(app.parent).as_posix() for p in app.parent.rglob(".twelvecheck_cache"))
     assert caches == [f"{app.name}/.twelvecheck_cache"]
+
+
+def test_a_subfolder_with_its_own_procfile_does_not_adopt_the_one_above(app, run):
+    write(app, "services/mail/Procfile", "mailer: python mailer.py\n")
+    write(app, "services/mail/mailer.py", "print('sent')\n")
+    proc = run("--format", "json", "--no-cache", cwd=app / "services/mail")
+    paths = {f["path"] for f in json.loads(proc.stdout)["findings"]}
+    assert not any(path.startswith("..") for path in paths), paths
+    assert json.loads(proc.stdout)["summary"]["files_scanned"] == 2

@@ -70,8 +70,20 @@ def deployment_files_above(settings, discovered: list[SourceFile]) -> list[Sourc
     if not folders:
         return []
     known = {(cwd / source.path).resolve() for source in discovered if source.kind in ("procfile", "appjson")}
-    return [SourceFile(path, shown_path(path, cwd), process_file_kind(path) or "procfile")
-            for path in find_deployment_files(folders, known)]
+    adopted: list[Path] = []
+    for folder in folders:
+        # The nearest Procfile at or above the folder is its app's (a monorepo's root Procfile
+        # is another app's when the folder has its own), with the app.json beside it.
+        for candidate in repository_folders(folder.resolve()):
+            procfile = candidate / "Procfile"
+            if not procfile.is_file():
+                continue
+            if procfile.resolve() not in known:
+                adopted += [path for path in (procfile, candidate / "app.json")
+                            if path.is_file() and path.resolve() not in known and path not in adopted
+                            and process_file_kind(path)]
+            break
+    return [SourceFile(path, shown_path(path, cwd), process_file_kind(path) or "procfile") for path in adopted]
 
 
 def shown_path(path: Path, cwd: Path) -> str:
