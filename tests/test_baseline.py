@@ -220,6 +220,8 @@ def test_a_baseline_that_matches_nothing_is_a_warning_naming_it(nested, run, tmp
     assert "twelvecheck: warning: baseline b.json: matched none of its 3 entries" in proc.stderr
     assert "another project's baseline" in proc.stderr
     assert "3 baseline entries not compared" in proc.stdout
+    html = run("--baseline", "b.json", "--isolated", "--format", "html", cwd=other).stdout
+    assert '<span data-count="unmatched">3</span> entries not compared' in html
     # Every entry stale: the findings it records are gone.
     write(nested, "svc/a.py", CLEAN)
     write(nested, "main.py", CLEAN)
