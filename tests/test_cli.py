@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 from conftest import BASIC_CONFIG, CLEAN, FILE_HANDLER, clean_env, write
@@ -331,6 +332,21 @@ def test_stdin_filename_names_the_finding(project, run):
     assert not (project / "pkg").exists()  # the name is only a name
 
 
+def test_stdin_filename_without_a_path_reads_standard_input_as_ruff_does(project, run):
+    write(project, "a.py", BASIC_CONFIG)  # the current directory would give TWC202
+    result = run("--stdin-filename", "pkg/app.py", input=FILE_HANDLER)
+    assert result.returncode == 1
+    assert [(m["path"], m["code"]) for m in finding_lines(result.stdout)] == [("pkg/app.py", "TWC201")]
+    assert "in 1 file." in result.stdout
+
+
+def test_stdin_filename_with_a_path_reads_standard_input_and_says_the_path_is_ignored(project, run):
+    write(project, "a.py", BASIC_CONFIG)
+    result = run("--stdin-filename", "app.py", "a.py", input=FILE_HANDLER)
+    assert [(m["path"], m["code"]) for m in finding_lines(result.stdout)] == [("app.py", "TWC201")]
+    assert "twelvecheck: warning: ignoring a.py in favour of standard input (--stdin-filename)" in result.stderr
+
+
 def test_stdin_that_does_not_parse_is_a_parse_error_finding(project, run):
     result = run("-", input="def (:\n")
     assert result.returncode == 1
@@ -345,7 +361,11 @@ def test_output_file_gets_the_report_and_no_temporary_file_is_left(project, run)
     assert to_file.returncode == 1
     assert to_file.stdout == ""
     assert (project / "report.txt").read_text() == to_stdout.stdout  # replaced, no colors
+    # The terminal still gets the summary line, on standard error (stdout is for reports).
+    assert click.unstyle(to_file.stderr) == "Found 1 finding (1 warning) in 1 file. Report written to report.txt.\n"
     assert sorted(p.name for p in project.iterdir()) == [".git", ".twelvecheck_cache", "a.py", "report.txt"]
+    quiet = run("--output", "report.json", "--format", "json", "-q", "a.py")
+    assert (quiet.stdout, quiet.stderr) == ("", "")
 
 
 def test_output_into_a_missing_folder_exits_2_without_traceback(project, run):
@@ -363,3 +383,31 @@ def test_output_file_gets_the_mode_a_plain_open_would_give(project, run):
     umask = os.umask(0)
     os.umask(umask)
     assert (project / "report.txt").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_no_files_to_check_is_a_warning_and_fail_on_empty_makes_it_an_error(project, run):
+    write(project, "docs/README.md", "# nothing to check\n")
+    result = run("docs")
+    assert result.returncode == 0
+    assert result.stdout == "No findings in 0 files.\n"
+    assert "twelvecheck: warning: no files to check in docs (--fail-on-empty makes this an error)" \
+        in result.stderr
+    result = run("--fail-on-empty", "docs")
+    assert result.returncode == 2
+    assert "twelvecheck: error: no files to check in docs (--fail-on-empty)" in result.stderr
+    write(project, "twelvecheck.toml", "fail-on-empty = true\n")
+    assert run("docs").returncode == 2
+    write(project, "docs/a.py", CLEAN)
+    result = run("docs")
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_help_says_what_jobs_0_means_and_uses_plain_metavars():
+    from click.testing import CliRunner
+
+    text = CliRunner().invoke(cli, ["check", "--help"], terminal_width=200).output
+    assert "-j, --jobs N" in text and "0 (the default): one per core" in text
+    for metavar in ("--baseline FILE", "--write-baseline FILE", "--cache-dir DIR", "--config FILE",
+                    "-o, --output FILE", "--stdin-filename NAME", "--output-format FORMAT=FILE"):
+        assert metavar in text, metavar
+    assert "PATH " not in text.replace("PATHS", "") and "DIRECTORY" not in text and "INTEGER" not in text

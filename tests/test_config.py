@@ -274,3 +274,17 @@ def test_bad_explicit_config_exits_2_with_its_path(two_rules, run):
     result = run("--config", "ci.toml", "a.py")
     assert result.returncode == 2
     assert "ci.toml: key 'fail-on'" in result.stderr
+
+
+def test_every_mistake_in_a_config_is_listed_at_once_each_with_file_and_key(two_rules, run):
+    write(two_rules, "twelvecheck.toml",
+          'selct = ["ALL"]\njobs = -1\nignore = ["TWC999", "TWC201", "TWC998"]\n[severity]\nTWC201 = "fatal"\n')
+    result = run("a.py")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    config = two_rules / "twelvecheck.toml"
+    assert f"twelvecheck: error: {config}: 5 problems:" in result.stderr
+    for key, expected in [("selct", "did you mean 'select'"), ("jobs", "expected a whole number >= 0"),
+                          ("ignore", "'TWC999'"), ("ignore", "'TWC998'"), ("severity", "unknown severity 'fatal'")]:
+        assert any(f"{config}: key '{key}': " in line and expected in line
+                   for line in result.stderr.splitlines()), (key, result.stderr)

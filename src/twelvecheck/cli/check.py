@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
-from twelvecheck.cli.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, guarded, print_error
+from twelvecheck.cli.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, guarded, print_error, print_warning
 from twelvecheck.cli.outputs import BaselinePlan, parse_output_formats, write_reports
 from twelvecheck.cli.settings import pick_option, prepare, use_color
 from twelvecheck.core.findings import Severity
@@ -25,6 +26,13 @@ def run_check(paths: list[str], options: dict[str, Any]) -> int:
 
 def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     cwd = Path.cwd()
+    if options.get("stdin_filename"):
+        # As ruff: --stdin-filename reads standard input, with or without '-'; a path named
+        # besides it is not checked, and that is said.
+        for path in paths:
+            if path != "-":
+                print_warning(f"ignoring {path} in favour of standard input (--stdin-filename)")
+        paths = ["-"]
     settings, config = prepare(paths, options, cwd)
     file_values = config.values
 
@@ -44,7 +52,11 @@ def _run_check(paths: list[str], options: dict[str, Any]) -> int:
     elif "-" in settings.paths:
         raise click.UsageError("'-' (standard input) cannot be combined with other paths")
 
-    baseline_plan = BaselinePlan.prepare(options, file_values, config.root)
+    baseline_plan = BaselinePlan.prepare(options, file_values, config.root, cwd)
+    outputs = [pick("output", "output", None), baseline_plan.read, baseline_plan.write,
+               *(path for _, path in parse_output_formats(options.get("output_formats") or (),
+                                                         file_values.get("output-format")))]
+    settings.own_outputs = frozenset(os.path.normpath(cwd / path) for path in outputs if path)
 
     with contextlib.ExitStack() as scratch:
         if fix_mode == "fix" and settings.cache_dir is None:
@@ -88,10 +100,13 @@ def _check_and_report(settings: Settings, options: dict[str, Any], fix_mode: str
     if settings.reachable_only and result.unreached is None:
         click.echo("twelvecheck: warning: --reachable-only: no file declares a process type, so every finding "
                    "is reported", err=True)
+    if baseline_plan.warning:
+        print_warning(baseline_plan.warning)
     color = use_color(options["color"], file_values, output)
     context = ReportContext(cwd=cwd, color=color and output is None, statistics=statistics, quiet=quiet,
                             show_source=bool(pick("show_source", "show-source", False)),
-                            stdin_name=settings.stdin_filename, stdin_source=settings.stdin_source)
+                            stdin_name=settings.stdin_filename, stdin_source=settings.stdin_source,
+                            paths=tuple(settings.stdin_filename or path for path in settings.paths))
     text = render(format_, result, context)
     problems = write_reports(result, context, extra_outputs, write_atomically)
     for problem in problems:
@@ -102,11 +117,26 @@ def _check_and_report(settings: Settings, options: dict[str, Any], fix_mode: str
         except OSError as exc:
             print_error(f"cannot write {output}: {exc.strerror or exc}")
             return EXIT_ERROR
+        if not quiet:  # the report is in the file; the terminal still hears how the run went
+            from twelvecheck.reports.text import summary_line
+
+            terminal_color = options["color"] if options["color"] is not None else \
+                file_values.get("color", sys.stderr.isatty() and not os.environ.get("NO_COLOR"))
+            click.echo(f"{summary_line(result, bool(terminal_color))} Report written to {output}.",
+                       err=True, color=True)
     else:
         click.echo(text, nl=False, color=True)
 
     if result.errors or problems or fix_errors:
         return EXIT_ERROR
+    if result.files_scanned == 0:
+        # "No findings in 0 files" must not pass unnoticed: a path with nothing to check is
+        # more often a mistyped or misconfigured one than a clean one.
+        where = ", ".join(settings.paths)
+        if pick("fail_on_empty", "fail-on-empty", False):
+            print_error(f"no files to check in {where} (--fail-on-empty)")
+            return EXIT_ERROR
+        print_warning(f"no files to check in {where} (--fail-on-empty makes this an error)")
     if exit_zero:
         return EXIT_OK
     failing = any(finding.severity >= fail_on for finding in result.findings)

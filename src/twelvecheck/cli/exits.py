@@ -18,6 +18,11 @@ def print_error(message: str) -> None:
     click.echo(f"twelvecheck: error: {message}", err=True)
 
 
+def print_warning(message: str) -> None:
+    """Something the user should know that does not change the exit code by itself."""
+    click.echo(f"twelvecheck: warning: {message}", err=True)
+
+
 def guarded(command: Callable[[], int]) -> int:
     """Run a command (check, formation) with the exit codes and messages users are promised."""
     try:

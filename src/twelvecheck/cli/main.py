@@ -75,8 +75,8 @@ def _config_options(command):
               help="Report format (default: text).")
 @click.option("--output-format", "output_formats", multiple=True, metavar="FORMAT=FILE",
               help="Also write a report in FORMAT to FILE (atomically); repeatable.")
-@click.option("--baseline", "baseline", type=click.Path(path_type=str), default=None,
-              help="Report only findings not recorded in this baseline file.")
+@click.option("--baseline", "baseline", type=click.Path(path_type=str), default=None, metavar="FILE",
+              help="Report only findings not recorded in the baseline FILE.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Record the current findings in FILE, then report as if it were the --baseline.")
 @click.option("--show-source", is_flag=True, default=None, help="Text format: show each finding's source line.")
@@ -88,13 +88,16 @@ def _config_options(command):
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"], case_sensitive=False), default=None,
               help="Lowest severity that makes the exit code 1 (default: warning).")
 @click.option("--exit-zero", is_flag=True, default=None, help="Exit 0 even when there are findings.")
+@click.option("--fail-on-empty", is_flag=True, default=None,
+              help="Exit 2 when there is no file to check (a gate that checked nothing must not pass).")
 @_config_options
 @_formation_option()
 @click.option("--statistics", is_flag=True, default=None, help="Show counts per rule instead of each finding.")
 @click.option("--quiet", "-q", is_flag=True, default=None, help="Print findings only, no summary line.")
 @click.option("--color/--no-color", default=None,
               help="Force or disable colors (default: on for a terminal unless NO_COLOR is set).")
-@click.option("--stdin-filename", default=None, help="Name to report when the path is '-' (standard input).")
+@click.option("--stdin-filename", default=None, metavar="NAME",
+              help="Read standard input (with or without the path '-') and report it as NAME.")
 @click.option("--exclude", multiple=True, metavar="PATTERNS", help="Replace the default excludes (gitignore syntax).")
 @click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Exclude these as well.")
 @click.option("--force-exclude", is_flag=True, default=None, help="Apply excludes to paths named on the command line too.")
@@ -109,9 +112,11 @@ def _config_options(command):
               help="Parse every file and collect whole-program facts everywhere (for tests and benchmarks).")
 @click.option("--no-cache", is_flag=True, default=None,
               help="Analyze every file afresh; do not read or write the cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Keep per-file results here (default: .twelvecheck_cache beside the configuration).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, help="Worker processes (default: one per core).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=str), default=None, metavar="DIR",
+              help="Keep per-file results in DIR (default: .twelvecheck_cache beside the configuration, "
+                   "else at the repository root).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Worker processes; 0 (the default): one per core.")
 @click.option("--fix", is_flag=True, default=False,
               help="Apply the safe fixes in place, then report what is left.")
 @click.option("--diff", is_flag=True, default=False,

@@ -42,15 +42,20 @@ class BaselinePlan:
     read: str | None = None  # --baseline FILE
     write: str | None = None  # --write-baseline FILE
     entries: list[baselines.Entry] | None = None
+    place: baselines.Place | None = None  # the baseline's folder: its entries' paths start there
+    warning: str | None = None  # said on standard error: a baseline that matched nothing
 
     @classmethod
-    def prepare(cls, options: dict[str, Any], file_values: dict[str, Any], config_root: Path | None) -> "BaselinePlan":
+    def prepare(cls, options: dict[str, Any], file_values: dict[str, Any], config_root: Path | None,
+                cwd: Path | None = None) -> "BaselinePlan":
         """Read the baseline now: a missing or invalid one stops the run before it starts."""
         read = options.get("baseline")
         if not read and file_values.get("baseline"):
             configured = Path(file_values["baseline"])
             read = str(configured if configured.is_absolute() or config_root is None else config_root / configured)
         plan = cls(read=read, write=options.get("write_baseline"))
+        if plan.read or plan.write:
+            plan.place = baselines.Place.of(plan.write or plan.read, cwd or Path.cwd())
         if plan.read and not plan.write:
             plan.entries = baselines.load(plan.read)
         return plan
@@ -60,20 +65,23 @@ class BaselinePlan:
         if not self.entries:
             return findings
         assign_fingerprints(findings)
-        return baselines.apply(findings, self.entries, None, set()).new
+        return baselines.apply(findings, self.entries, None, set(), self.place).new
 
     def apply(self, result: RunResult, write_atomically: Any) -> None:
         """Write the baseline (--write-baseline), then report only what it does not cover."""
         if self.write:
             try:
-                write_atomically(self.write, baselines.dumps(result.findings))
+                write_atomically(self.write, baselines.dumps(result.findings, self.place))
             except OSError as exc:
                 raise baselines.BaselineError(f"cannot write: {exc.strerror or exc}", self.write) from None
-            self.entries = baselines.entries_for(result.findings)
+            self.entries = baselines.entries_for(result.findings, self.place)
         if self.entries is None:
             return
-        outcome = baselines.apply(result.findings, self.entries, result.checked or None, set(result.enabled))
+        outcome = baselines.apply(result.findings, self.entries, result.checked or None, set(result.enabled),
+                                  self.place)
         result.findings = outcome.new
+        if outcome.warning:
+            self.warning = f"baseline {self.write or self.read}: {outcome.warning}"
         result.baseline = outcome.summary(self.write or self.read or "")
 
 
@@ -84,7 +92,7 @@ def write_reports(result: RunResult, context: ReportContext, pairs: list[tuple[s
     plain = ReportContext(cwd=context.cwd, root=context.root, color=False, statistics=context.statistics,
                           quiet=context.quiet, show_source=context.show_source,
                           stdin_name=context.stdin_name, stdin_source=context.stdin_source,
-                          _sources=context._sources)
+                          _sources=context._sources, paths=context.paths)
     for format_, path in pairs:
         try:
             write_atomically(path, render(format_, result, plain))

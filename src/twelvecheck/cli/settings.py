@@ -16,6 +16,7 @@ import click
 from twelvecheck.config.formation import FormationOverride, config_source
 from twelvecheck.config.loading import ConfigError, FileConfig, find_config, load_config, pattern_problem
 from twelvecheck.config.selection import expand
+from twelvecheck.files.ignoring import repository_root
 from twelvecheck.run.cache import CACHE_DIR_NAME
 from twelvecheck.run.model import Settings
 
@@ -32,13 +33,19 @@ def _load_file_config(paths: list[str], options: dict[str, Any], cwd: Path) -> F
         if not path.is_file():
             raise ConfigError("configuration file does not exist", path)
         return load_config(path)
+    found = find_config(_search_start(paths, options, cwd))
+    return load_config(found) if found else FileConfig()
+
+
+def _search_start(paths: list[str], options: dict[str, Any], cwd: Path) -> Path:
+    """Where the configuration (and, without one, the project root) is looked for: the first
+    path, the --stdin-filename for standard input."""
     start = paths[0] if paths and paths[0] != "-" else (options.get("stdin_filename") or ".")
     start_path = Path(start) if Path(start).is_absolute() else cwd / start
     # A --stdin-filename (or a missing path) need not exist: search from its nearest folder.
     while not start_path.exists() and start_path.parent != start_path:
         start_path = start_path.parent
-    found = find_config(start_path)
-    return load_config(found) if found else FileConfig()
+    return start_path
 
 
 def _folder_prefix(cwd: Path, root: Path) -> str:
@@ -63,16 +70,32 @@ def _rebase(pattern: str, prefix: str) -> str:
     return ("!" if negated else "") + prefix + body.lstrip("/")
 
 
-def _cache_dir(options: dict[str, Any], file_values: dict[str, Any], cwd: Path, root: Path) -> Path | None:
+def _cache_dir(options: dict[str, Any], file_values: dict[str, Any], cwd: Path, root: Path,
+               project: Path) -> Path | None:
     """--cache-dir (relative to cwd), else cache-dir (relative to the config file), else
-    .twelvecheck_cache in the config's folder; None with --no-cache or cache = false."""
+    .twelvecheck_cache in the project's folder (``project``); None with --no-cache or cache = false."""
     if options.get("no_cache") or file_values.get("cache") is False:
         return None
     if options.get("cache_dir"):
         return cwd / options["cache_dir"]
     if "cache-dir" in file_values:
         return root / file_values["cache-dir"]
-    return root / CACHE_DIR_NAME
+    return project / CACHE_DIR_NAME
+
+
+def _project_folder(config: FileConfig, paths: list[str], options: dict[str, Any], cwd: Path) -> Path:
+    """Where the cache is kept: beside the configuration file, else at the root of the
+    repository holding the checked paths, else in the working directory. One cache per
+    project, whether it is checked from its root, a subfolder or its parent."""
+    if config.root is not None:
+        return config.root
+    start = _search_start(paths, options, cwd)
+    try:
+        start = (start if start.is_dir() else start.parent).resolve()
+    except OSError:
+        return cwd
+    root = repository_root(start)
+    return root if (root / ".git").exists() else cwd
 
 
 def pick_option(options: dict[str, Any], file_values: dict[str, Any], option: str, key: str, default: Any) -> Any:
@@ -118,7 +141,8 @@ def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Setti
     settings.severity = file_values.get("severity", {})
     settings.local_files = file_values.get("local-files", settings.local_files)
     settings.jobs = pick_option(options, file_values, "jobs", "jobs", 0)
-    settings.cache_dir = _cache_dir(options, file_values, cwd, settings.root)
+    settings.cache_dir = _cache_dir(options, file_values, cwd, settings.root,
+                                    _project_folder(config, paths, options, cwd))
     settings.prefilter = not options.get("no_prefilter")
     settings.include_roles = [role for role, option in (("test", "tests"), ("vendored", "vendored"))
                               if pick_option(options, file_values, f"include_{option}", f"include-{option}", False)]

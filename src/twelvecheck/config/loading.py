@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from twelvecheck.core import toml as _toml
 from twelvecheck.core.findings import Severity
@@ -31,6 +31,15 @@ class ConfigError(Exception):
             where += f": key {key!r}"
         super().__init__(f"{where}: {message}")
 
+    @classmethod
+    def several(cls, problems: list["ConfigError"], path: Path | None) -> "ConfigError":
+        """One error listing each problem on a line of its own, each naming file and key."""
+        where = f"{path}" if path else "configuration"
+        error = cls.__new__(cls)
+        Exception.__init__(error, f"{where}: {len(problems)} problems:\n" +
+                           "\n".join(f"  {problem}" for problem in problems))
+        return error
+
 
 def _list_of_str(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
@@ -48,6 +57,7 @@ _SCALARS: dict[str, tuple[Any, str]] = {
     "fail-on": (lambda v: isinstance(v, str) and v.lower() in ("error", "warning", "info"),
                 'one of "error", "warning", "info"'),
     "exit-zero": (lambda v: isinstance(v, bool), "true or false"),
+    "fail-on-empty": (lambda v: isinstance(v, bool), "true or false"),
     "statistics": (lambda v: isinstance(v, bool), "true or false"),
     "quiet": (lambda v: isinstance(v, bool), "true or false"),
     "color": (lambda v: isinstance(v, bool), "true or false"),
@@ -153,46 +163,66 @@ def pattern_problem(pattern: str) -> str | None:
 
 
 def validate(data: dict[str, Any], path: Path | None, prefix: str = "") -> None:
-    for key, value in data.items():
-        if key not in _SCALARS:
-            import difflib
+    """Every mistake in the file at once (one ConfigError, a line each), not the first alone."""
+    problems = [problem for key, value in data.items() for problem in _key_problems(key, value, path, prefix)]
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ConfigError.several(problems, path)
 
-            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ConfigError(f"unknown key{hint} (known keys: {', '.join(KNOWN_KEYS)})", path, prefix + key)
-        check, expected = _SCALARS[key]
-        if not check(value):
-            raise ConfigError(f"expected {expected}, got {_describe(value)}", path, prefix + key)
-        if key in ("exclude", "extend-exclude", "per-file-ignores"):
-            for pattern in value:
-                problem = pattern_problem(pattern)
-                if problem:
-                    raise ConfigError(f"expected gitignore-style patterns, got {pattern!r} ({problem})",
-                                      path, prefix + key)
-        try:
-            if key in ("select", "extend-select", "ignore"):
-                for selector in value:
-                    expand(selector)
-            elif key == "per-file-ignores":
-                for pattern, selectors in value.items():
-                    if not _list_of_str(selectors):
-                        raise ConfigError(f"expected a list of rule selectors, got {_describe(selectors)}",
-                                          path, f"{prefix}{key}.{pattern}")
-                    for selector in selectors:
-                        expand(selector)
-            elif key == "severity":
-                for selector, level in value.items():
-                    expand(selector)
-                    if not isinstance(level, str):
-                        raise ConfigError(f"expected a severity string, got {_describe(level)}",
-                                          path, f"{prefix}{key}.{selector}")
-                    Severity.parse(level)
-            elif key == "formation":
-                problem = config_problem(value)
-                if problem:
-                    raise ConfigError(problem[1], path, prefix + key + problem[0])
-        except (SelectorError, ValueError) as exc:
-            raise ConfigError(str(exc), path, prefix + key) from None
+
+def _key_problems(key: str, value: Any, path: Path | None, prefix: str) -> Iterator[ConfigError]:
+    """What is wrong with one key of the file: each bad pattern or selector in it."""
+    if key not in _SCALARS:
+        import difflib
+
+        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        yield ConfigError(f"unknown key{hint} (known keys: {', '.join(KNOWN_KEYS)})", path, prefix + key)
+        return
+    check, expected = _SCALARS[key]
+    if not check(value):
+        yield ConfigError(f"expected {expected}, got {_describe(value)}", path, prefix + key)
+        return
+    if key in ("exclude", "extend-exclude", "per-file-ignores"):
+        for pattern in value:
+            problem = pattern_problem(pattern)
+            if problem:
+                yield ConfigError(f"expected gitignore-style patterns, got {pattern!r} ({problem})",
+                                  path, prefix + key)
+    if key in ("select", "extend-select", "ignore"):
+        for selector in value:
+            yield from _selector_problems(selector, path, prefix + key)
+    elif key == "per-file-ignores":
+        for pattern, selectors in value.items():
+            if not _list_of_str(selectors):
+                yield ConfigError(f"expected a list of rule selectors, got {_describe(selectors)}",
+                                  path, f"{prefix}{key}.{pattern}")
+                continue
+            for selector in selectors:
+                yield from _selector_problems(selector, path, prefix + key)
+    elif key == "severity":
+        for selector, level in value.items():
+            yield from _selector_problems(selector, path, prefix + key)
+            if not isinstance(level, str):
+                yield ConfigError(f"expected a severity string, got {_describe(level)}",
+                                  path, f"{prefix}{key}.{selector}")
+                continue
+            try:
+                Severity.parse(level)
+            except ValueError as exc:
+                yield ConfigError(str(exc), path, prefix + key)
+    elif key == "formation":
+        problem = config_problem(value)
+        if problem:
+            yield ConfigError(problem[1], path, prefix + key + problem[0])
+
+
+def _selector_problems(selector: str, path: Path | None, key: str) -> Iterator[ConfigError]:
+    try:
+        expand(selector)
+    except (SelectorError, ValueError) as exc:
+        yield ConfigError(str(exc), path, key)
 
 
 def _describe(value: Any) -> str:

@@ -13,7 +13,7 @@ import enum
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 _NEWLINE = re.compile(r"\r\n?|\n")  # as libcst counts lines (engine/positions.py)
 
@@ -247,15 +247,24 @@ def assign_fingerprints(findings: list[Finding]) -> None:
     occurrence index among findings that share those three (so two identical lines in
     one file still get distinct fingerprints).
     """
+    for finding, fingerprint in fingerprints_at(findings, lambda finding: finding.path):
+        finding.fingerprint = fingerprint
+
+
+def fingerprints_at(findings: list[Finding], path_of: Callable[[Finding], str]) -> list[tuple[Finding, str]]:
+    """Each finding with the fingerprint it has when its file is named ``path_of(finding)``
+    (baselines name files from their own folder, whatever the working directory)."""
     seen: dict[tuple[str, str, str], int] = {}
+    pairs = []
     for finding in sorted(findings, key=Finding.sort_key):
-        key = (finding.code, finding.path, finding.anchor_text)
+        key = (finding.code, path_of(finding), finding.anchor_text)
         index = seen.get(key, 0)
         seen[key] = index + 1
         digest = hashlib.sha256(
             "\0".join((*key, str(index))).encode("utf-8", "surrogatepass")
         )
-        finding.fingerprint = digest.hexdigest()[:32]
+        pairs.append((finding, digest.hexdigest()[:32]))
+    return pairs
 
 
 @dataclass

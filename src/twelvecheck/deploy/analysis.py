@@ -35,7 +35,7 @@ from twelvecheck.deploy.server_configs import read_server_config
 from twelvecheck.engine.meta import PARSE_ERROR
 from twelvecheck.engine.registry import load_rules, rules_of_kind
 from twelvecheck.engine.rule import DeployRule, FormationRule, Problem
-from twelvecheck.engine.suppressions import Suppression, Suppressions, directives, parse_codes
+from twelvecheck.engine.suppressions import TRAILING_DIRECTIVE, Suppression, Suppressions, directives, parse_codes
 from twelvecheck.engine.task import FileTask, FindingFactory
 from twelvecheck.files.kinds import APPJSON, COMPOSE, DOCKERFILE, PLATFORM, PROCFILE, SCRIPT, process_file_kind
 
@@ -265,7 +265,8 @@ def _has_hash_comments(path: str) -> bool:
 
 
 def comment_suppressions(text: str) -> Suppressions:
-    """Directives in `#` comment lines; one covers the next line that is no comment."""
+    """Directives in `#` comment lines, each covering the next line that is no comment, and
+    at the end of a line (``TRAILING_DIRECTIVE``), covering that line."""
     lines = split_lines(text)
     # The line each comment covers: the next one that is neither blank nor a comment
     # (found in one pass from the end, so a file of comments stays linear).
@@ -278,6 +279,14 @@ def comment_suppressions(text: str) -> Suppressions:
     for number, line in enumerate(lines, 1):
         stripped = line.lstrip(" \t\ufeff")
         if not stripped.startswith("#"):
+            trailing = TRAILING_DIRECTIVE.search(line) if "#" in line else None
+            if trailing:  # a directive at the end of the line covers that line
+                for kind, codes_text, offset in directives(trailing.group("comment")):
+                    written = parse_codes(codes_text)
+                    if kind == "noqa" and not written:
+                        continue
+                    items.append(Suppression(number, trailing.start("comment") + 1 + offset, kind, False, written,
+                                             {code: resolve_code(code) for code in written}))
             continue
         column = len(line) - len(stripped) + 1
         following = following_of[number + 1]

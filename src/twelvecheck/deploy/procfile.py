@@ -95,14 +95,26 @@ def parse(data: bytes | str) -> Procfile:
         if kind != "process":
             continue
         match = PROCESS_LINE.match(line)
-        rest = match.group("rest")
+        rest = _without_directive(match.group("rest"))
         command = rest.strip(" \t")
         command_column = shift + match.start("rest") + (len(rest) - len(rest.lstrip(" \t"))) + 1
         entry = Entry(match.group("name"), command.rstrip(), number, shift + match.start("name") + 1,
                       command_column, len(raw) + 1)
         (procfile.entries if command.strip() else procfile.empty_commands).append(entry)
-    procfile.readings = read_everywhere(text)
+    # A trailing `# twelvecheck: ignore[...]` is a suppression, not part of the command: every
+    # platform runs the same command with or without it (a shell comment where the line goes
+    # to `sh -c`, cut off where the platform strips comments), so no reading differs for it.
+    procfile.readings = read_everywhere(_DIRECTIVE_LINE.sub("", text) if "#" in text else text)
     return procfile
+
+
+# The trailing directive of a line, with the blanks before it (multi-line: per line).
+_DIRECTIVE_LINE = re.compile(r"""(?<=\S)[ \t]+#[ \t]*(?:twelvecheck|noqa)[ \t]*:[^"'\r\n]*$""", re.I | re.M)
+
+
+def _without_directive(rest: str) -> str:
+    """A command without the suppression directive at its end (engine/suppressions.py)."""
+    return _DIRECTIVE_LINE.sub("", rest) if "#" in rest else rest
 
 
 def _classify(line: str) -> str:

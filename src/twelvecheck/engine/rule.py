@@ -159,6 +159,13 @@ class Rule:
         """The problems in a file of a text kind among ``kinds`` (a logging configuration)."""
         return ()
 
+    @classmethod
+    def reads_text(cls, text: str, kind: str) -> bool:
+        """Whether a file of a text kind among ``kinds`` is one this rule reads (a logging
+        configuration, not any YAML or JSON file): a file that no rule reads is not counted
+        as checked, nor listed by the reports (a JUnit test case per rule and file)."""
+        return True
+
     def report(self, node: cst.CSTNode, *, fix: "PendingFix | None" = None, requires: Requires | None = None,
                **fields: Any) -> None:
         """Report at ``node``; suppressions look at the statement being visited. ``fix`` is

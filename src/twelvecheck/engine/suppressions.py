@@ -19,6 +19,10 @@ _DIRECTIVE_RE = re.compile(
     r"#\s*twelvecheck\s*:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<codes>[^\]]*)\])?", re.I
 )
 _NOQA_RE = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Za-z]+\d+(?:[\s,]+[A-Za-z]+\d+)*)", re.I)
+# A directive at the end of a line of a `#`-commented file that is no Python (a Procfile's
+# `web: gunicorn app:app --pid x.pid  # twelvecheck: ignore[TWC512]`): after a space or a
+# tab, to the end of the line, without a quote (a `#` inside a quoted word is no comment).
+TRAILING_DIRECTIVE = re.compile(r"""[ \t](?P<comment>#[ \t]*(?:twelvecheck|noqa)[ \t]*:[^"'\r\n]*)$""", re.I)
 _TWC_CODE_RE = re.compile(r"^TWC\d+$", re.I)
 # Cheap test before tokenizing: most files hold no directive at all.
 MARKERS = ("twelvecheck", "noqa", "TWELVECHECK", "NOQA")

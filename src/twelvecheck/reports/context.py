@@ -23,6 +23,7 @@ class ReportContext:
     stdin_name: str | None = None
     stdin_source: bytes | None = None
     _sources: SourceCache | None = None
+    paths: tuple[str, ...] = ()  # the paths checked, as given (the HTML header shows them)
 
     def __post_init__(self) -> None:
         if self.root is None:

@@ -21,7 +21,9 @@ from markupsafe import Markup
 
 from twelvecheck import __version__
 from twelvecheck.core.findings import Finding
+from twelvecheck.files.ignoring import repository_root
 from twelvecheck.reports.context import ReportContext
+from twelvecheck.reports.provenance import git_commit
 from twelvecheck.reports.markdown import to_html
 from twelvecheck.reports.sources import ContextLine, context as source_context
 from twelvecheck.core.ruledocs import DOCS_BASE_URI, FAMILIES, RuleDoc, load_rule_docs
@@ -107,6 +109,18 @@ def _processes(result: RunResult) -> list[dict[str, Any]]:
     return apps
 
 
+def _repository_of(context: ReportContext) -> Path | None:
+    """The repository the checked paths are in (the first path's), else the working
+    directory's; None when there is none."""
+    first = Path(context.paths[0]) if context.paths and context.paths[0] != "-" else Path(".")
+    start = first if first.is_absolute() else context.cwd / first
+    for folder in (start.resolve(), context.cwd.resolve()):
+        root = repository_root(folder if folder.is_dir() else folder.parent)
+        if (root / ".git").exists():
+            return root
+    return None
+
+
 def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
     docs = load_rule_docs()
     findings = result.findings
@@ -136,6 +150,7 @@ def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
         })
     return {
         "version": __version__,
+        "checked": {"paths": list(context.paths), "commit": git_commit(_repository_of(context))},
         "summary": {
             "files": result.files_scanned,
             "findings": len(findings),

@@ -81,6 +81,10 @@ def _reached(result: RunResult) -> dict | None:
     from twelvecheck.deploy.reach import process_types_by_finding
 
     return process_types_by_finding(result.process_model)
+def summary_line(result: RunResult, color: bool) -> str:
+    """The last line of the text report ("Found 2 findings (2 warnings) in 7 files."), which a
+    run that writes its report to a file still prints."""
+    return _summary_line(result, color)
 
 
 def _summary_line(result: RunResult, color: bool) -> str:
@@ -144,4 +148,7 @@ def _baseline_note(result: RunResult) -> str:
     if baseline["stale"]:
         stale = baseline["stale"]
         note += f"; {stale} stale baseline entr{'y' if stale == 1 else 'ies'} (fixed or changed)"
+    if baseline.get("unmatched"):
+        left = baseline["unmatched"]
+        note += f"; {left} baseline entr{'y' if left == 1 else 'ies'} not compared (file or rule not checked)"
     return note + "."

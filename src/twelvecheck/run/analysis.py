@@ -27,14 +27,16 @@ from twelvecheck.core.ruledocs import resolve_code
 from twelvecheck.engine.task import FileTask, FindingFactory
 from twelvecheck.files.decoding import SourceError, decode_source
 from twelvecheck.files.discovery import SourceFile
-from twelvecheck.files.kinds import DEPLOY_KINDS
+from twelvecheck.deploy.analysis import SERVER_CONFIG
+from twelvecheck.deploy.server_configs import may_be_server_config, read_server_config
+from twelvecheck.files.kinds import DEPLOY_KINDS, LOGGING_CONFIG_SUFFIXES
 from twelvecheck.files.modulepath import module_name_from_path
 from twelvecheck.program.packaging import console_scripts, find_packaging_files
 from twelvecheck.program.project import Project
 from twelvecheck.run.cache import ResultCache
 from twelvecheck.run.closure import FactClosure
 from twelvecheck.run.conditions import answer, questions
-from twelvecheck.run.deploy_files import deployment_facts
+from twelvecheck.run.deploy_files import deployment_facts, show_targets_as_checked
 from twelvecheck.run.model import RunResult, Settings, roots_of
 from twelvecheck.run.replay import RunRecords
 
@@ -94,6 +96,9 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
     if closure is not None:
         closure.settle(results)
     outside: dict[str, dict] | None = None
+    for result in results:  # a Procfile checked from below its folder (deploy_files.deployment_files_above)
+        if result.path.startswith("../") and "procfile" in result.facts:
+            show_targets_as_checked(result.facts, settings.cwd)
     while True:
         facts = {result.path: result.facts for result in results if result.facts}
         if outside is None:  # read once: the closure's waves add Python facts, never Procfiles
@@ -127,7 +132,7 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
         errors.extend(result.errors)
     assign_fingerprints(findings)
     findings.sort(key=Finding.sort_key)
-    checked = {task.display_path: _codes_judging(task) for task in tasks}
+    checked = {task.display_path: _codes_judging(task) for task in _checked_tasks(tasks, results)}
     # Only a plain answer is recorded (replay.py): a Procfile's, a Dockerfile's, a script's or a descriptor's analysis
     # reads the files its commands name, which no key covers, and the process model's apps
     # are shown by reports.
@@ -138,7 +143,7 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
             and _read_as_keyed(tasks, results, records.contents):
         records.store(key, findings, checked, [task.display_path for task in tasks if task.collect_facts],
                       sorted(entry_functions))
-    return RunResult(len(tasks), findings, errors, enabled, checked, process_model=process_model,
+    return RunResult(len(checked), findings, errors, enabled, checked, process_model=process_model,
                      tasks={task.display_path: task for task in tasks})
 
 
@@ -206,6 +211,35 @@ def _missing_facts(closure: FactClosure | None, project: Project | None, model) 
 def _closure_name(settings: Settings) -> str:
     """What the cache files the closure's list under: the same paths checked from the same place."""
     return json.dumps([str(settings.cwd), str(settings.root), settings.paths])
+
+
+def _checked_tasks(tasks: list[FileTask], results: list[FileResult]) -> list[FileTask]:
+    """The tasks that count as checked files: all but the text files (any YAML, JSON or INI
+    file, read in case it is a logging configuration) that gave nothing and that no rule of
+    their kind reads (``Rule.reads_text``): a .pre-commit-config.yaml, a CI workflow,
+    twelvecheck's own JSON reports and baselines are not checked files."""
+    gave = {result.path for result in results if result.findings or result.facts or result.errors}
+    return [task for task in tasks if task.kind not in _TEXT_KINDS or task.display_path in gave
+            or _read_by_a_rule(task)]
+
+
+_TEXT_KINDS = frozenset(LOGGING_CONFIG_SUFFIXES.values())
+
+
+def _read_by_a_rule(task: FileTask) -> bool:
+    """Whether a text file is a logging configuration or a server configuration (uwsgi,
+    supervisord) that the rules reporting on it read."""
+    codes = _judging(task.report, task.kind)
+    server = may_be_server_config(task.display_path) and bool(_judging(task.report, SERVER_CONFIG))
+    if not codes and not server:
+        return False
+    try:
+        text = Path(task.path).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    rules = load_rules()
+    return any(rules[code].reads_text(text, task.kind) for code in codes) or \
+        (server and read_server_config(task.display_path, text) is not None)
 
 
 def _codes_judging(task: FileTask) -> list[str]:

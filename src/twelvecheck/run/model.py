@@ -51,6 +51,9 @@ class Settings:
     role_paths: dict[str, list[str]] = field(default_factory=dict)
     # Report only findings some process type reaches (deploy/reach.py).
     reachable_only: bool = False
+    # twelvecheck's own outputs (reports, baselines), as absolute normalized paths: never
+    # checked, though a walk meets them.
+    own_outputs: frozenset[str] = frozenset()
 
 
 @dataclass

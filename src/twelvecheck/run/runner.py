@@ -80,6 +80,12 @@ def run(settings: Settings) -> RunResult:
             memo=records.walks if records is not None else None,
         )
         files, errors, packaging = found.files, list(found.errors), found.packaging
+        if settings.own_outputs:
+            files = [f for f in files if os.path.normpath(settings.cwd / f.path) not in settings.own_outputs]
+        if settings.process_model or wants_process_files(enabled):
+            from twelvecheck.run.deploy_files import deployment_files_above
+
+            files = sorted([*files, *deployment_files_above(settings, files)], key=lambda f: f.display)
 
     # Tests and vendored copies do not run in production: passed over unless asked. A vendored
     # Python module is still analysed for what it does (the whole-program rules follow calls
@@ -217,7 +223,7 @@ def _run_key(records: RunRecords, settings: Settings, enabled: set[str], severit
 
 _PACKAGING_NAMES = ("pyproject.toml", "setup.cfg", "setup.py")  # packaging.find_packaging_files
 # Settings that do not change a run's answer, or are not part of a recorded run.
-_NOT_IN_KEY = frozenset({"jobs", "cache_dir", "stdin_filename", "stdin_source"})
+_NOT_IN_KEY = frozenset({"jobs", "cache_dir", "stdin_filename", "stdin_source", "own_outputs"})
 
 
 def _replayed(answer: dict, settings: Settings, enabled: set[str], severities: tuple, sources: list,
@@ -229,4 +235,5 @@ def _replayed(answer: dict, settings: Settings, enabled: set[str], severities: t
         entry_functions=entry_functions, collect_facts=source.display in facts_from,
         prefilter=settings.prefilter,
     ) for source, report, path in sources}
-    return RunResult(len(tasks), answer["findings"], errors, enabled, answer["checked"], tasks=tasks)
+    # The files counted are the ones the record says were checked (analysis._checked_tasks).
+    return RunResult(len(answer["checked"]), answer["findings"], errors, enabled, answer["checked"], tasks=tasks)

@@ -26,6 +26,25 @@ _CLASS_TOKENS = tuple(sorted({name.rsplit(".", 1)[-1] for name in FILE_HANDLER_C
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
+# What makes a file a logging configuration at all, whatever its handlers: fileConfig's
+# [loggers]/[handlers]/[formatters] sections (logging.config docs, "Configuration file
+# format"); a dictConfig mapping's "handlers" key beside one of its other keys.
+_INI_SECTIONS = re.compile(r"^[ \t]*\[(?:loggers|handlers|formatters)\][ \t]*$", re.M)
+_MAPPING_KEY = re.compile(
+    r"""(?<![\w-])["']?(handlers|version|formatters|loggers|root|disable_existing_loggers)["']?[ \t]*:""")
+
+
+def is_logging_config(text: str, kind: str) -> bool:
+    """Whether a file is a logging configuration (TWC203 reads it), findings or none: a
+    pre-commit configuration, a CI workflow or a JSON report is not."""
+    if kind == "ini":
+        return _INI_SECTIONS.search(text) is not None
+    if kind not in WHERE or "handlers" not in text:
+        return False
+    keys = set(_MAPPING_KEY.findall(text))
+    return "handlers" in keys and bool(keys & DICTCONFIG_MARKERS)
+
+
 def looks_like_logging_config(text: str, kind: str) -> bool:
     """Cheap text gate before parsing."""
     if kind not in WHERE or "handler" not in text or len(text) > MAX_CHARS:

@@ -11,7 +11,7 @@ from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.dicts import dict_entries, merged_sources
 from twelvecheck.program.values.exprs import argument, is_stdio_device, string_value
-from twelvecheck.checks.logging._config_files import config_problems
+from twelvecheck.checks.logging._config_files import config_problems, is_logging_config
 from twelvecheck.checks.logging._fixes import dictconfig_handler_to_stream
 from twelvecheck.checks.logging._handlers import handler_class_string_is_file
 from twelvecheck.engine.rule import Invalid, Problem, Rule, Valid
@@ -44,6 +44,10 @@ class LoggingConfigFileHandler(Rule):
     @classmethod
     def check_text(cls, text: str, kind: str) -> list[Problem]:
         return config_problems(text, kind)
+
+    @classmethod
+    def reads_text(cls, text: str, kind: str) -> bool:
+        return is_logging_config(text, kind)
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)

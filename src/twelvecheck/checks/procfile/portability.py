@@ -37,6 +37,8 @@ class Portability(DeployRule):
         Valid("web: gunicorn app:app\r\nworker: celery -A app worker\r\n"),  # CRLF: read alike
         Valid("# a comment\nweb: gunicorn app:app   \n"),  # trailing whitespace: trimmed or kept, same command
         Valid("web:\tgunicorn app:app\n"),
+        # A trailing suppression directive is no part of the command: no platform differs for it.
+        Valid("web: gunicorn app:app  # twelvecheck: ignore[TWC513]\n"),
         Valid('web: socat system:"echo x"\n'),
         Valid("web:\n"),  # an empty command: TWC505
     ]
