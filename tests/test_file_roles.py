@@ -42,7 +42,7 @@ def test_tests_and_vendored_copies_are_passed_over_and_the_summary_says_so(servi
         ("examples/quickstart.py", "TWC201", "example"), ("shop/logs.py", "TWC201", "production")]
     assert document["summary"]["passed_over"] == {"test": 2, "vendored": 2}
     summary = run("--no-cache").stdout.splitlines()[-1]
-    assert summary == ("Found 2 findings (2 warnings) in 4 files (passed over 2 test and 2 vendored "
+    assert summary == ("Found 2 findings (2 warnings) in 3 files (passed over 2 test and 2 vendored "
                        "files: --include-tests, --include-vendored to check them).")
 
 
