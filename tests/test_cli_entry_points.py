@@ -383,3 +383,86 @@ def consume():
     findings = [f for f in json.loads(proc.stdout)["findings"] if f["code"] == "TWC603"]
     assert [(f["path"], f["code"]) for f in findings] == [("Procfile", "TWC603")]
     assert "relay/commands/consume.py" in findings[0]["message"]
+
+
+def test_an_option_value_before_the_subcommand_and_a_script_calling_the_group(project, run):
+    relay_project(project, "worker: relay --config prod.yml consume\nscript: python relay/cli.py consume\n"
+                           "typo: relay consumer\n",
+                  **{"relay/cli.py": RELAY_CLI.replace("import logging\n", "import logging\nimport time\n")
+                     + '\n\nif __name__ == "__main__":\n    cli()\n'})
+    findings = signal_findings(run)
+    assert located(findings) == [("relay/commands/consume.py", 8, "TWC302")]
+    assert findings[0]["message"].startswith("the code of process types 'worker' and 'script' (Procfile) runs")
+    assert formation(run)["typo"]["runs"] == ["relay (console script)"]
+
+
+def test_flask_app_exported_before_the_command_or_set_from_a_variable(project, run):
+    flask_project(project, "a: export FLASK_APP=app && flask poll-queue\nb: FLASK_APP=$APP_MODULE flask poll-queue\n")
+    assert located(signal_findings(run)) == [("app/commands.py", 12, "TWC302")]
+    types = formation(run)
+    assert types["a"]["runs"] == ["app/commands.py:poll_queue (flask poll-queue)"]
+    assert types["b"]["runs"] == [] and types["b"]["not_analysed"] == "$APP_MODULE is not a file of the checked folders"
+
+
+def test_the_facts_record_registrations_where_they_run():
+    import ast
+
+    from twelvecheck.engine.factscope import FileScope
+    from twelvecheck.program.facts import ProgramFacts
+
+    text = """\
+import click
+import typer
+from flask import Blueprint
+
+from shop.tasks import reindex
+
+bp = Blueprint("stock", __name__, cli_group=None)
+ops = typer.Typer(name="ops")
+
+
+@click.group()
+def cli():
+    pass
+
+
+cli.add_command(reindex, "re-index")
+
+
+def init_app(app):
+    app.cli.add_command(reindex)
+    app.register_blueprint(bp, cli_group="inventory")
+
+    @app.cli.command()
+    def seed():
+        pass
+
+
+@bp.cli.command("count")
+def count_stock():
+    pass
+
+
+@ops.command(name=NAME)
+def drain():
+    pass
+"""
+    scope = FileScope(ast.parse(text), text, "shop.cli", False, frozenset())
+    facts = ProgramFacts.collect(scope)
+    cli = facts["cli"]
+    assert cli["holders"] == {"shop.cli.bp": {"kind": "blueprint", "name": "stock", "ungrouped": True},
+                              "shop.cli.ops": {"kind": "typer", "name": "ops"}}
+    assert cli["registrations"]["shop.cli.<module>"] == [
+        {"op": "group", "target": "shop.cli.cli"},
+        {"op": "add", "on": ["group", "shop.cli.cli"], "target": "shop.tasks.reindex", "name": "re-index"},
+        {"op": "command", "on": ["cli", "shop.cli.bp"], "target": "shop.cli.count_stock", "name": "count"},
+        {"op": "command", "on": ["group", "shop.cli.ops"], "target": "shop.cli.drain", "unnamed": True},
+    ]
+    assert cli["registrations"]["shop.cli.init_app"] == [
+        {"op": "add", "on": ["cli", None], "target": "shop.tasks.reindex"},
+        {"op": "blueprint", "on": ["app", None], "target": "shop.cli.bp", "cli_group": "inventory"},
+        {"op": "command", "on": ["cli", None], "target": "shop.cli.<locals>.seed"},
+    ]
+    # a command given to a group runs only when named: no call from the module body
+    assert "shop.tasks.reindex" not in facts["units"]["shop.cli.<module>"]["calls"]
+    assert facts["units"]["shop.cli.count_stock"]["at"] == [29, 5, 29, 16]

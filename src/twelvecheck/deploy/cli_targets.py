@@ -62,6 +62,8 @@ def flask_target(inv: Invocation, earlier: list[Invocation], base: Path, shown: 
     parts = re.split(r":(?![\\/])", spelled, maxsplit=1)
     import_path, attr = parts[0], (parts[1] if len(parts) > 1 else None)
     target["app_attr"] = attr
+    if "$" in import_path:
+        return target  # set from a variable: what it names is not known here
     if import_path.endswith(".py") or "/" in import_path:
         path = base / import_path
         target["path"] = shown(path / "__init__.py" if path.is_dir() else path)
@@ -75,11 +77,11 @@ def _flask_app(inv: Invocation, earlier: list[Invocation], base: Path) -> tuple[
     set on the command or exported before it, or in a dotenv file flask loads."""
     for option in find_options(inv.args, ("-A APP", "--app APP")):
         if option.value:
-            return option.value, "--app"
+            return option.value, "--app"  # (a `$VARIABLE` is no module of the folder: not analysed)
     for token in reversed([*inv.env, *(word for other in earlier if other.program == "export"
                                        for word in other.words[1:])]):
         name, _, value = token.text.partition("=")
-        if name == "FLASK_APP" and value and "$" not in value:
+        if name == "FLASK_APP" and value:
             return value, "FLASK_APP"
     for name in FLASK_DOTENV_FILES:
         try:

@@ -25,6 +25,7 @@ from twelvecheck.deploy.options import find_options, first_argument
 from twelvecheck.deploy.script_body import defines_only
 from twelvecheck.deploy.shell_commands import Invocation, read_command
 from twelvecheck.deploy.shell_words import Token
+from twelvecheck.deploy.tools import SHORT_LIVED_PROGRAMS
 from twelvecheck.program.dependencies import Dependencies, declared_dependencies, package_roots
 
 SCHEDULER_NAME = re.compile(r"clock|scheduler|(?<!heart)beat|cron", re.I)
@@ -82,7 +83,8 @@ def targets(invocations: list[Invocation], display_path: str, directory: Path | 
             found = commands[folder].get(command, [])
             targets += [{"kind": "command", "path": shown(path), "name": command} for path in found] or \
                 [{"kind": "command", "path": None, "name": command}]
-        elif inv.tool is None and inv.words and "/" not in inv.program and re.match(r"^[\w.-]+$", inv.program):
+        elif inv.tool is None and inv.words and "/" not in inv.program and re.match(r"^[\w.-]+$", inv.program) \
+                and inv.program not in SHORT_LIVED_PROGRAMS:  # `export X=1 &&`, `set -e;` run no console script
             targets.append({"kind": "console", "path": None, "name": inv.program, **command_words(inv.words[1:])})
     return targets
 
