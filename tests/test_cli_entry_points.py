@@ -362,7 +362,7 @@ def test_typer_commands_and_a_lone_typer_command(project, run):
 def test_an_unknown_subcommand_keeps_the_console_script_itself(project, run):
     relay_project(project, "worker: relay frobnicate\n")
     assert signal_findings(run) == []
-    assert formation(run)["worker"]["runs"] == ["relay (console script)"]
+    assert formation(run)["worker"]["runs"] == ["relay/cli.py:cli (relay)"]
 
 
 def test_a_subcommand_running_a_scheduler_scaled_above_one_is_a_scale_hazard(project, run):
@@ -393,7 +393,7 @@ def test_an_option_value_before_the_subcommand_and_a_script_calling_the_group(pr
     findings = signal_findings(run)
     assert located(findings) == [("relay/commands/consume.py", 8, "TWC302")]
     assert findings[0]["message"].startswith("the code of process types 'worker' and 'script' (Procfile) runs")
-    assert formation(run)["typo"]["runs"] == ["relay (console script)"]
+    assert formation(run)["typo"]["runs"] == ["relay/cli.py:cli (relay)"]
 
 
 def test_flask_app_exported_before_the_command_or_set_from_a_variable(project, run):

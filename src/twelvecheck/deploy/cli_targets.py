@@ -179,7 +179,7 @@ def cli_setup_units(project: Any, targets: list[dict[str, Any]]) -> list[str]:
 
 def shown_commands(project: Any, targets: list[dict[str, Any]]) -> dict[int, tuple[str | None, str | None]]:
     """For ProcessType.commands: target index -> (``path:function (how it is named)``, None)
-    for a command found, (None, why) for a Flask command that is not."""
+    for a command or console script found, (None, why) for a Flask command that is not."""
     shown: dict[int, tuple[str | None, str | None]] = {}
     for number, target in enumerate(targets):
         found = cli_command(project, target)
@@ -190,4 +190,9 @@ def shown_commands(project: Any, targets: list[dict[str, Any]]) -> dict[int, tup
             shown[number] = (f"{project.unit_paths[found.unit]}:{function} ({named})", None)
         elif isinstance(found, str):
             shown[number] = (None, f"{program} {' '.join(target.get('command', []))}: {found}".replace("  ", " "))
+        elif target["kind"] == "console":  # its function, declared in the packaging files
+            function = next((unit for name, unit in project.scripts if name == target["name"] and unit in project.units),
+                            None)
+            if function is not None:
+                shown[number] = (f"{project.unit_paths[function]}:{function.rsplit('.', 1)[-1]} ({program})", None)
     return shown

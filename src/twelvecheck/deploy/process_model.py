@@ -73,16 +73,15 @@ class ProcessType:
 
     def runs(self) -> list[str]:
         """Where the process's Python code starts: ``path``, ``path:attr`` (an app a server
-        imports), a console script. Empty: its code was not followed (``why_not_analysed``)."""
+        imports), ``path:function (command)`` (a console script, a command of a command-line
+        framework: ``commands``). Empty: its code was not followed (``why_not_analysed``)."""
         runs = []
         for index, target in enumerate(self.targets):
             command, _ = self.commands.get(index, (None, None))
-            if command or target["kind"] == "flask":  # a flask app alone runs nothing
+            if command or target["kind"] in ("flask", "console"):  # found in the program, or not at all
                 runs += [command] if command else []
             elif target.get("path"):
                 runs.append(f"{target['path']}:{target['attr']}" if target.get("attr") else target["path"])
-            elif target["kind"] == "console" and self.files:
-                runs.append(f"{target['name']} (console script)")
         return runs
 
     def why_not_analysed(self) -> str:
