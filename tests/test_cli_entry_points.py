@@ -466,3 +466,58 @@ def drain():
     # a command given to a group runs only when named: no call from the module body
     assert "shop.tasks.reindex" not in facts["units"]["shop.cli.<module>"]["calls"]
     assert facts["units"]["shop.cli.count_stock"]["at"] == [29, 5, 29, 16]
+
+
+def test_a_typer_app_added_with_add_typer_and_a_flask_appgroup(project, run):
+    write(project, "pyproject.toml", '[project]\nname = "svc"\nversion = "1"\n\n[project.scripts]\nsvc = "svc.main:app"\n')
+    write(project, "requirements.txt", REQUIREMENTS)
+    write(project, "Procfile", "drain: svc queues drain\nsync: flask --app svc.web users sync\n")
+    write(project, "svc/__init__.py", "")
+    write(project, "svc/main.py", """\
+import typer
+
+from svc.queues import queues_app
+
+app = typer.Typer()
+app.add_typer(queues_app, name="queues")
+
+
+@app.command()
+def version():
+    print("1.0")
+""")
+    write(project, "svc/queues.py", """\
+import time
+
+import typer
+
+queues_app = typer.Typer()
+
+
+@queues_app.command("drain")
+def drain_queue():
+    while True:
+        time.sleep(1)
+""")
+    write(project, "svc/web.py", """\
+import time
+
+from flask import Flask
+from flask.cli import AppGroup
+
+app = Flask(__name__)
+users = AppGroup("users")
+
+
+@users.command("sync")
+def sync_users():
+    while True:
+        time.sleep(1)
+
+
+app.cli.add_command(users)
+""")
+    assert located(signal_findings(run)) == [("svc/queues.py", 9, "TWC302"), ("svc/web.py", 11, "TWC302")]
+    types = formation(run)
+    assert types["drain"]["runs"] == ["svc/queues.py:drain_queue (svc queues drain)"]
+    assert types["sync"]["runs"] == ["svc/web.py:sync_users (flask users sync)"]

@@ -107,8 +107,10 @@ class CliIndex:
         callbacks = [e["target"] for e in entries if e["op"] == "callback" and self._on(e.get("on"), key)]
         before = [*before, *callbacks]
         typer = self.holders.get(key[1] or "", {}).get("kind") == "typer"
-        if typer and not callbacks and len(children) == 1 and children[0].group is None and children[0].unit:
-            # typer runs a lone command without its name (typer/main.py get_command)
+        if typer and not spelled and not callbacks and len(children) == 1 and children[0].group is None \
+                and children[0].unit:
+            # typer runs an app's lone command without its name (typer/main.py get_command); an
+            # app added with add_typer is always a group (get_group_from_info)
             return Command(children[0].unit, before, spelled)
         for index, (word, skippable) in enumerate(words):
             child = next((c for c in children if word in c.names), None)
