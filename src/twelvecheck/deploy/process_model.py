@@ -23,6 +23,7 @@ from twelvecheck.core.findings import Finding, Severity
 from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.config.formation import FormationOverride
 from twelvecheck.deploy.analysis import formation_findings
+from twelvecheck.deploy.cli_targets import cli_units, shown_commands
 from twelvecheck.deploy.formation import Formation, development_server_in_code, finding_key, scheduler_in_code
 from twelvecheck.program.project import EntryPoint
 
@@ -48,6 +49,8 @@ class ProcessType:
     notes: list[str] = field(default_factory=list)
     lines: frozenset[int] = frozenset()  # the descriptor's lines about it (declaration, command, replicas)
     dockerfile: str | None = None  # the Dockerfile its image is built from (a Compose build)
+    # target index -> (the command's function "path:function (flask poll)", or why none is found)
+    commands: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
 
     @property
     def path(self) -> str | None:
@@ -70,13 +73,15 @@ class ProcessType:
 
     def runs(self) -> list[str]:
         """Where the process's Python code starts: ``path``, ``path:attr`` (an app a server
-        imports), a console script. Empty: its code was not followed (``why_not_analysed``)."""
+        imports), ``path:function (command)`` (a console script, a command of a command-line
+        framework: ``commands``). Empty: its code was not followed (``why_not_analysed``)."""
         runs = []
-        for target in self.targets:
-            if target.get("path"):
+        for index, target in enumerate(self.targets):
+            command, _ = self.commands.get(index, (None, None))
+            if command or target["kind"] in ("flask", "console"):  # found in the program, or not at all
+                runs += [command] if command else []
+            elif target.get("path"):
                 runs.append(f"{target['path']}:{target['attr']}" if target.get("attr") else target["path"])
-            elif target["kind"] == "console" and self.files:
-                runs.append(f"{target['name']} (console script)")
         return runs
 
     def why_not_analysed(self) -> str:
@@ -86,6 +91,8 @@ class ProcessType:
             return notes[0].replace(": not analysed", "")
         if not self.command:
             return "no command"
+        if whys := [why for _, why in self.commands.values() if why]:
+            return whys[0]
         missing = [target["name"] for target in self.targets if not target.get("path") and target["kind"] != "console"]
         if missing:
             return f"{', '.join(missing)} is not a file of the checked folders"
@@ -261,6 +268,7 @@ def _files_of(project, ptype: ProcessType, scripts: list[tuple[str, str]]) -> se
     files: set[str] = set()
     for target in ptype.targets:
         path = target.get("path")
+        starts += cli_units(project, target) or []
         if target["kind"] == "console":
             starts += _console_units(project, target, scripts)
             continue
@@ -290,6 +298,8 @@ def _started_units(project, target: dict[str, Any], scripts: list[tuple[str, str
     given ``module:app`` (gunicorn, uvicorn...) and ``celery -A module`` only import the
     module; the tool owns the main loop and installs its own SIGTERM handling.
     """
+    if (command := cli_units(project, target)) is not None:  # `flask poll`, `mytool consume`
+        return command
     if target["kind"] == "console":
         return _console_units(project, target, scripts)
     path = target.get("path")
@@ -348,6 +358,7 @@ def build_process_model(facts: dict[str, dict], outside: dict[str, dict], settin
         if ptype.scheduler is None and project is not None:
             ptype.scheduler = scheduler_in_code(project, ptype.files)
         if project is not None:
+            ptype.commands = shown_commands(project, ptype.targets)
             starts = [unit for target in ptype.targets for unit in _started_units(project, target, scripts)]
             ptype.development_server = development_server_in_code(project, starts) if starts else None
     return model

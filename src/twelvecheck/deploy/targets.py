@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from twelvecheck.deploy.cli_targets import command_words, flask_target
 from twelvecheck.deploy.django_commands import (
     DJANGO_COMMANDS, closed_app_commands, management_command, management_commands, script_folder,
 )
@@ -24,6 +25,7 @@ from twelvecheck.deploy.options import find_options, first_argument
 from twelvecheck.deploy.script_body import defines_only
 from twelvecheck.deploy.shell_commands import Invocation, read_command
 from twelvecheck.deploy.shell_words import Token
+from twelvecheck.deploy.tools import SHORT_LIVED_PROGRAMS
 from twelvecheck.program.dependencies import Dependencies, declared_dependencies, package_roots
 
 SCHEDULER_NAME = re.compile(r"clock|scheduler|(?<!heart)beat|cron", re.I)
@@ -50,17 +52,19 @@ def targets(invocations: list[Invocation], display_path: str, directory: Path | 
                     return found
         return None
 
-    for inv in invocations:
+    for index, inv in enumerate(invocations):
         base = inv.base or directory
         if base is None:
             continue
         if inv.script:
             path = shown(base / inv.script)
             if path:
-                targets.append({"kind": "script", "path": path, "name": inv.script})
+                targets.append({"kind": "script", "path": path, "name": inv.script, **command_words(inv.args)})
         elif inv.module:
             path = module_file(base, inv.module, ("__main__.py", "__init__.py"))
-            targets.append({"kind": "module", "path": path, "name": inv.module})
+            targets.append({"kind": "module", "path": path, "name": inv.module, **command_words(inv.args)})
+        elif inv.tool is not None and inv.tool.key == "flask":
+            targets.append(flask_target(inv, invocations[:index], base, shown, module_file))
         elif inv.tool is not None and inv.tool.app and (app := first_argument(inv)) is not None:
             module, _, attr = app.text.partition(":")
             if re.match(r"^[A-Za-z_][\w.]*$", module):
@@ -79,8 +83,9 @@ def targets(invocations: list[Invocation], display_path: str, directory: Path | 
             found = commands[folder].get(command, [])
             targets += [{"kind": "command", "path": shown(path), "name": command} for path in found] or \
                 [{"kind": "command", "path": None, "name": command}]
-        elif inv.tool is None and inv.words and "/" not in inv.program and re.match(r"^[\w.-]+$", inv.program):
-            targets.append({"kind": "console", "path": None, "name": inv.program})
+        elif inv.tool is None and inv.words and "/" not in inv.program and re.match(r"^[\w.-]+$", inv.program) \
+                and inv.program not in SHORT_LIVED_PROGRAMS:  # `export X=1 &&`, `set -e;` run no console script
+            targets.append({"kind": "console", "path": None, "name": inv.program, **command_words(inv.words[1:])})
     return targets
 
 
@@ -148,6 +153,12 @@ def missing_targets(invocations: list[Invocation], directory: Path | None, root:
             found += resolver.script(inv, base)
         elif inv.module:
             found += resolver.module(inv, base, inv.module, _token(inv, inv.module), run=True)
+        elif inv.tool is not None and inv.tool.key == "flask":  # `flask --app shop.web poll`: the app's module
+            for option in find_options(inv.args, ("-A APP", "--app APP")):
+                module = re.split(r":(?![\\/])", option.value or "", maxsplit=1)[0]
+                if module and "/" not in module and not module.endswith(".py"):
+                    found += resolver.module(inv, base, module, option.value_token or option.token,
+                                             origin=option.value or module)
         elif inv.tool is not None and (inv.tool.app or inv.tool.key.startswith("celery")):
             if find_options(inv.args, PATH_OPTIONS) or find_options(inv.args, inv.tool.config) or \
                     _implicit_config_moves(base):

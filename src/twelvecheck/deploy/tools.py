@@ -107,6 +107,9 @@ TOOLS: dict[str, Tool] = {tool.key: tool for tool in (
          values=("--settings MOD", "--pythonpath DIR", "-v N", "--verbosity N")),
     Tool("manage.py runserver_plus", role="devserver", port=("ARG",), listens="127.0.0.1:8000",
          values=("--settings MOD", "--cert-file F", "--key-file F")),
+    # `flask [--app APP] [--env-file FILE] COMMAND`: the command is the app's (deploy/cli_targets.py;
+    # flask 3.1's flask/cli.py FlaskGroup options).
+    Tool("flask", values=("-A APP", "--app APP", "-e FILE", "--env-file FILE")),
     Tool("flask run", role="devserver", port=("-p N", "--port N", "-h ADDR", "--host ADDR"), listens="127.0.0.1:5000",
          values=("--cert F", "--key F", "--extra-files F", "--exclude-patterns P")),
     Tool("nodemon", role="devserver", values=("-w DIR", "--watch DIR", "-e EXT", "--ext EXT", "-x CMD", "--exec CMD")),

@@ -34,6 +34,7 @@ from twelvecheck.program.platforms import on_linux
 from twelvecheck.program.process_id import carries_process_id, process_id_arguments, self_attribute
 from twelvecheck.program.dispatch import dispatched
 from twelvecheck.program.holds import Holds
+from twelvecheck.program.cli_facts import REGISTERING_METHODS, CliFacts
 from twelvecheck.program.signals import ELSEWHERE, collection_signals, elsewhere, handler_kind, signals_of
 from twelvecheck.program.main_block import main_block_facts
 from twelvecheck.engine.factscope import FileScope, children
@@ -179,6 +180,7 @@ class ProgramFacts(FactCollector):
         self.star_sources: list[str] = []  # modules a package re-exports with `import *`
         self.assigned = AssignedValues(scope)  # type: ignore[arg-type]
         self.holds = Holds(scope, self.assigned.values)  # type: ignore[arg-type]
+        self.cli = CliFacts(scope)  # click/typer/Flask commands (cli_facts.py)
         self.main_block: ast.If | None = None
         self.main_fix: dict[str, Any] | None = None  # what TWC303's fix needs (main_block.py)
         self.try_stack: list[set[str]] = []
@@ -211,6 +213,7 @@ class ProgramFacts(FactCollector):
             "main_fix": self.main_fix,
             "holds": self.holds.facts(),
             "signal_constants": self.signal_constants,
+            **({"cli": cli} if (cli := self.cli.facts()) else {}),
         }
 
     # -- the walk ------------------------------------------------------------------
@@ -246,9 +249,11 @@ class ProgramFacts(FactCollector):
             qualname = f"{ctx.module_name}.{node.name}"
         else:
             qualname = f"{ctx.module_name}.<locals>.{node.name}"
-        # A function's position is needed only if it may be reported: console-script targets
-        # and the methods a framework runs by convention (a Django command's handle()).
-        reported = qualname in ctx.entry_functions or (in_class_body and node.name in COMMAND_METHODS)
+        # A function's position is needed only if it may be reported: console-script targets,
+        # the methods a framework runs by convention (a Django command's handle()) and click,
+        # typer or Flask commands (cli_facts.py; recorded in the unit defining them).
+        command = bool(node.decorator_list) and self.cli.decorated(node, qualname, self.stack[-1])
+        reported = command or qualname in ctx.entry_functions or (in_class_body and node.name in COMMAND_METHODS)
         at = ctx.spans.name_span(node) if reported else None
         self.function_names[id(node)] = qualname
         self.units[qualname] = _Unit("function", None if at is None else [at.line, at.column, at.end_line,
@@ -363,6 +368,7 @@ class ProgramFacts(FactCollector):
                     self.pid_attributes.add((self.class_stack[-1], attribute))
         self.assigned.record_assign(node)
         self.holds.record_assign(node, self.class_stack[-1] if self.class_stack else None)
+        self.cli.assign(node)
         ctx = self.ctx
         if isinstance(node, ast.Assign) and (settings := settings_assigned(node, ctx.qualify)) is not None:
             self._django_settings(settings)
@@ -442,6 +448,7 @@ class ProgramFacts(FactCollector):
                 if (name := self.ctx.qualify(entry))]
 
     def _visit_call(self, node: ast.Call) -> None:
+        self.cli.call(node, self.stack[-1])
         callee = self._callee(node.func)
         for callee in [callee] if callee else self._dispatched_callees(node.func):
             self._call_of(node, callee)
@@ -492,8 +499,11 @@ class ProgramFacts(FactCollector):
                     unit.calls.update(f"{package}.tasks.<module>" for package in packages)
                 else:
                     self.autodiscovering.append(unit)
-        # Functions passed as arguments (thread targets, callbacks) run in this program.
-        for value in (*node.args, *(keyword.value for keyword in node.keywords)):
+        # Functions passed as arguments (thread targets, callbacks) run in this program; not a
+        # command given to a command group (`cli.add_command(consume)`), which runs only when
+        # a command line names it (cli_commands.py finds which).
+        registers = isinstance(node.func, ast.Attribute) and node.func.attr in REGISTERING_METHODS
+        for value in () if registers else (*node.args, *(keyword.value for keyword in node.keywords)):
             if isinstance(value, ast.Starred):
                 value = value.value
             if isinstance(value, _REFERENCES):

@@ -255,6 +255,21 @@ class Project:
         at = self.units[name]["at"]
         return EntryPoint(self.unit_paths[name], name, tuple(at) if at else FILE_START, what)
 
+    def sequence(self, steps: list[str], at: str) -> str:
+        """A unit that runs ``steps`` (units) one after the other, reported where unit ``at``
+        is: what a command-line framework runs for the command whose function is ``at``
+        (cli_commands.py: the command, the modules imported first, the app factory, the
+        groups' callbacks). One per command: the steps of every way it is run are joined."""
+        name = f"{at}.<runs>"
+        unit = self.units.get(name)
+        if unit is None:
+            unit = self.units[name] = {"kind": "function", "at": self.units[at]["at"], "calls": [], "loops": [],
+                                       "sigterm": [], "sigint": False, "catches_interrupt": False,
+                                       "interactive": False}
+            self.unit_paths[name] = self.unit_paths[at]
+        unit["calls"] += [step for step in steps if step not in unit["calls"]]
+        return name
+
     def units_in(self, path: str, suffix: str) -> list[str]:
         """The units of a file whose names end with ``suffix`` (".<module>", ".<main>", ".main")."""
         return [name for name in self.path_units.get(path, []) if name.endswith(suffix)]

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from twelvecheck.core.findings import FileResult, Finding, Span, ToolError, assign_fingerprints
+from twelvecheck.deploy.cli_targets import cli_setup_units
 from twelvecheck.deploy.process_model import apply_process_model, build_process_model, process_entry_points
 from twelvecheck.engine.code_text import code_text
 from twelvecheck.engine.registry import load_rules
@@ -205,6 +206,9 @@ def _missing_facts(closure: FactClosure | None, project: Project | None, model) 
     deployed = [target["path"] for ptype in (model.process_types() if model else [])
                 for target in ptype.targets if target.get("path")]
     starts += [unit for path in deployed for unit in project.path_units.get(path, [])]
+    # the modules and factories that register a command-line framework's commands (`flask poll`)
+    starts += cli_setup_units(project, [target for ptype in (model.process_types() if model else [])
+                                        for target in ptype.targets])
     return closure.missing(project, starts, deployed)
 
 

@@ -81,6 +81,9 @@ class MissingTarget(DeployRule):
             ("shop/__init__.py", "import sys\nfrom . import _web as web\nsys.modules['shop.web'] = web\n"),
             REQUIREMENTS)),
         Valid("web: python -m shop\n", files=(("shop/__init__.py", ""), ("shop/__main__.py", "print(1)\n"))),
+        # flask's app module is there; a command flask does not list may come from a plugin
+        Valid("worker: flask --app 'shop.web:create_app()' poll-queue\nclock: flask -A shop tick\n"
+              "beat: flask nowhere-command\n", files=(("shop/__init__.py", ""), ("shop/web.py", ""), REQUIREMENTS)),
         Valid("worker: celery -A config.celery_app worker\n", files=DJANGO_PROJECT),
         # Django's commands, the project's, and any where a third-party app may bring it
         Valid("release: python manage.py migrate\nworker: python manage.py poll_queue\n"
@@ -119,6 +122,8 @@ class MissingTarget(DeployRule):
                 files=(("requirements.txt", "uvicorn\n"),), lines=(1,)),
         Invalid("worker: python -m shop.worker\n", files=(("shop/__init__.py", ""), REQUIREMENTS), lines=(1,)),
         Invalid("worker: python -m shop\n", files=(("shop/__init__.py", ""), REQUIREMENTS), lines=(1,)),
+        Invalid("worker: flask --app shop.wbe poll-queue\nclock: python -m flask -A store:create_app tick\n",
+                files=(("shop/__init__.py", ""), REQUIREMENTS), lines=(1, 2)),
         Invalid("worker: cd jobs && python poll.py\n", files=(("jobs/run.py", ""), REQUIREMENTS), lines=(1,)),
         Invalid("clock: python clock.py\n", files=(REQUIREMENTS, ("clock.py", """\
 \"\"\"Jobs for the scheduler.\"\"\"
