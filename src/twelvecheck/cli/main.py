@@ -17,6 +17,7 @@ import click
 
 from twelvecheck import __version__
 from twelvecheck.config.formation import parse_formation_option
+from twelvecheck.core.fixhints import fix_kinds, rule_fix_hint
 from twelvecheck.core.ruledocs import load_rule_docs, resolve_code
 
 REPORT_FORMATS = ["text", "json", "sarif", "github", "gitlab", "junit", "html"]
@@ -174,7 +175,9 @@ def explain(rule: str) -> None:
     doc = docs[code]
     state = "enabled by default" if doc.default_enabled else "off by default"
     click.echo(f"{doc.code} {doc.name}  [family: {doc.family}, severity: {doc.severity}, {state}, "
-               f"fix: {' or '.join(doc.fix) if doc.fix else 'none'}]\n")
+               f"fix: {fix_kinds(doc.fix)}]")
+    hint = rule_fix_hint(doc.fix)
+    click.echo(f"{hint}\n" if hint else "")
     click.echo(doc.text)
 
 

@@ -15,7 +15,8 @@ import re
 from typing import Any
 
 from twelvecheck import __version__
-from twelvecheck.core.findings import Finding, Fix, Severity
+from twelvecheck.core.findings import SAFE, UNSAFE, Finding, Fix, Severity
+from twelvecheck.core.fixhints import how_to_fix
 from twelvecheck.reports.context import ReportContext
 from twelvecheck.core.ruledocs import FAMILIES, RuleDoc, load_rule_docs
 from twelvecheck.run.model import RunResult
@@ -52,6 +53,7 @@ def rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
             "family": doc.family,
             "familyDescription": FAMILIES[doc.family],
             "fixable": doc.fixable,
+            "fix": list(doc.fix),
         },
     }
 
@@ -81,7 +83,8 @@ def _result(finding: Finding, index: int, context: ReportContext) -> dict[str, A
 
 def _fix(fix: Fix, artifact: dict[str, Any]) -> dict[str, Any]:
     """SARIF's fix object; it has no notion of safety, so the description says it."""
-    note = "" if fix.safe else " (unsafe: may change behaviour; review before applying)"
+    note = f" (safe: {how_to_fix(SAFE)})" if fix.safe else \
+        f" (unsafe: may change behaviour; {how_to_fix(UNSAFE)})"
     replacements = [{
         "deletedRegion": {"startLine": edit.span.line, "startColumn": edit.span.column,
                           "endLine": edit.span.end_line, "endColumn": edit.span.end_column},
