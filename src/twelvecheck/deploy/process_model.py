@@ -396,7 +396,11 @@ def _escalate(findings: list[Finding], model: ProcessModel) -> None:
             continue
         ptype = max(scaled, key=lambda p: p.quantity)
         finding.severity = Severity.ERROR
-        finding.message += "; " + template.format(type=ptype.name, n=ptype.quantity)
+        hazard = template.format(type=ptype.name, n=ptype.quantity)
+        if doc.scale_replaces and doc.scale_replaces in finding.message:
+            finding.message = finding.message.replace(doc.scale_replaces, hazard, 1)
+        else:
+            finding.message += "; " + hazard
 
 
 def _affects(finding: Finding, app: App, name: str, ptype: ProcessType | None, model: ProcessModel) -> bool:
