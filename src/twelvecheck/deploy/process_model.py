@@ -12,6 +12,7 @@ The code a process type runs is also an entry point of the whole-program signal 
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,7 +302,8 @@ def process_entry_points(model: ProcessModel, project, scripts: list[tuple[str, 
         for target in ptype.targets:
             for unit in _started_units(project, target, scripts):
                 runners.setdefault(unit, {}).setdefault(id(ptype), ptype)
-    return [project.entry_point(unit, _process_types_phrase(list(ptypes.values())))
+    return [dataclasses.replace(project.entry_point(unit, _process_types_phrase(list(ptypes.values()))),
+                                declared=tuple((p.path, p.line) for p in ptypes.values() if p.path and p.line))
             for unit, ptypes in sorted(runners.items())]
 
 

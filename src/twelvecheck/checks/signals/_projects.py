@@ -165,6 +165,11 @@ HELPERS = (("svc/util.py", """
     """))
 
 
+def last_line(source: str) -> int:
+    """The line of a case's last statement (its module's run call), as the case is checked."""
+    return len(dedent(source).strip("\n").splitlines())
+
+
 def stop_service(code: str, settings: str = "(signal.SIGTERM, signal.SIGINT)") -> tuple[str, tuple]:
     """A service's __main__.py that installs its handlers by ``code``, with its modules."""
     main = "import signal\nfrom svc import settings, state\nfrom svc.settings import STOP_SIGNALS\n" \

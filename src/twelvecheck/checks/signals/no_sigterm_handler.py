@@ -6,7 +6,7 @@ from twelvecheck.program.lifetime import unhandled_services
 from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.checks.signals._projects import (
     BOT_CLI, BOT_FILES, COMMAND, COPIED_LOOP, DRAIN, HANDLE, INSTALLS, PICKS, POLLING, RELAY_FILES, RELAY_MAIN,
-    REEXPORT_STYLES, picked_relay, reexported, stop_service, stopper, tree,
+    REEXPORT_STYLES, last_line, picked_relay, reexported, stop_service, stopper, tree,
 )
 from twelvecheck.engine.rule import Invalid, ProjectFinding, ProjectRule, Valid
 
@@ -243,15 +243,19 @@ class NoSigtermHandler(ProjectRule):
         # a copied asyncore-style loop that waits inside the function it calls
         Invalid(RELAY_MAIN, filename="mail/relay.py", files=tree(COPIED_LOOP, main="mail/relay.py"), lines=(6,)),
         # a server class picked from a table by a setting: one of them serves with no handler
-        *(Invalid(main, filename="relay/__main__.py", files=files, lines=(1,)) for main, files in (
+        # (reported at the module's run call, its last line: a module run whole has no line
+        # of its own, and its loop is in another module)
+        *(Invalid(main, filename="relay/__main__.py", files=files, lines=(last_line(main),)) for main, files in (
             picked_relay('{"tcp": servers.TcpRelay, "replay": servers.ReplayRelay}', pick) for pick in PICKS)),
         # a literal table of more than 16 signals is data, not read
         Invalid(*stop_service("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
-                           "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)")[:1], filename="svc/__main__.py", lines=(1,),
+                           "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)")[:1], filename="svc/__main__.py", lines=(last_line(stop_service("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
+                           "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)")[0]),),
                 files=stop_service("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
                                 "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)")[1]),
         # the same idioms naming other signals
-        *(Invalid(*stop_service(other, "(signal.SIGHUP, signal.SIGUSR1)")[:1], filename="svc/__main__.py", lines=(1,),
+        *(Invalid(*stop_service(other, "(signal.SIGHUP, signal.SIGUSR1)")[:1], filename="svc/__main__.py",
+                  lines=(last_line(stop_service(other, "(signal.SIGHUP, signal.SIGUSR1)")[0]),),
                   files=stop_service(other, "(signal.SIGHUP, signal.SIGUSR1)")[1])
           for other in (code.replace("SIGTERM", "SIGHUP").replace("SIGINT", "SIGUSR1") for code in INSTALLS)),
         # the loop is in a method of the class a call returns (annotated, or returned from a
