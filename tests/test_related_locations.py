@@ -84,7 +84,7 @@ def test_the_html_report_lists_the_related_places(project, run):
     write(project, "worker.py", WORKER)
     page = run("--format", "html", "--select", "TWC302", ".").stdout
     assert '<ul class="related" aria-label="Related places">' in page
-    assert "<span class=\"path\">Procfile</span>, line 1: declares process type &#39;worker&#39; (Procfile)" in page
+    assert "<code>Procfile</code>, line 1: declares process type &#39;worker&#39; (Procfile)" in page
 
 
 def test_a_suppression_at_the_module_start_still_silences_it(project, run):
