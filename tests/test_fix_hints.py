@@ -113,3 +113,8 @@ def test_sarif_fixes_say_their_safety_and_options(run, service):
     assert _options(fixes["TWC201"], "shows") == [["--diff", "--unsafe-fixes"]]
     rules = {rule["id"]: rule["properties"]["fix"] for rule in document["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["TWC201"] == ["safe", "unsafe"] and rules["TWC202"] == ["safe"]
+
+
+def test_the_help_of_diff_says_it_shows_the_safe_fixes_only(run):
+    help_text = " ".join(run("check", "--help").stdout.split())
+    assert "--diff Print the safe fixes (with --unsafe-fixes, the unsafe ones too) as a unified diff" in help_text

@@ -110,7 +110,8 @@ def _config_options(command):
 @click.option("--fix", is_flag=True, default=False,
               help="Apply the safe fixes in place, then report what is left.")
 @click.option("--diff", is_flag=True, default=False,
-              help="Print the fixes as a unified diff and change nothing (exit 1 when there is one).")
+              help="Print the safe fixes (with --unsafe-fixes, the unsafe ones too) as a unified diff and "
+                   "change nothing (exit 1 when there is one).")
 @click.option("--unsafe-fixes", is_flag=True, default=False,
               help="With --fix or --diff: apply the unsafe fixes too (they may change behaviour; read them).")
 def check(paths: tuple[str, ...], **options: Any) -> None:
