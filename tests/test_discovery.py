@@ -104,16 +104,16 @@ def test_invalid_lines_in_a_gitignore_are_skipped_like_git_does(project, run):
 
 def test_exclude_replaces_the_default_excludes(project, run):
     write(project, "build/m.py", FILE_HANDLER)
-    write(project, "vendor/m.py", FILE_HANDLER)
+    write(project, "legacy/m.py", FILE_HANDLER)
     write(project, "app.py", FILE_HANDLER)
-    assert checked_paths(run("--exclude", "vendor/").stdout) == ["app.py", "build/m.py"]
+    assert checked_paths(run("--exclude", "legacy/").stdout) == ["app.py", "build/m.py"]
 
 
-@pytest.mark.parametrize("named", ["build/m.py", "build", "vendor/m.py", "./vendor"])
+@pytest.mark.parametrize("named", ["build/m.py", "build", "legacy/m.py", "./legacy"])
 def test_explicitly_named_excluded_paths_are_checked_unless_force_exclude(project, run, named):
     write(project, "build/m.py", FILE_HANDLER)
-    write(project, "vendor/m.py", FILE_HANDLER)
-    args = ("--extend-exclude", "vendor", named)
+    write(project, "legacy/m.py", FILE_HANDLER)
+    args = ("--extend-exclude", "legacy", named)
     result = run(*args)
     assert result.returncode == 1
     assert len(checked_paths(result.stdout)) == 1

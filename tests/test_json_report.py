@@ -41,6 +41,7 @@ def test_report_with_findings_validates_against_the_schema(project, run):
     assert document["summary"] == {
         "files_scanned": 2, "findings": 2, "by_severity": {"error": 0, "warning": 2, "info": 0},
         "by_code": {"TWC201": 1, "TWC202": 1}, "errors": 0,
+        "passed_over": {"test": 0, "vendored": 0},
     }
     first = document["findings"][0]
     assert {k: first[k] for k in ("code", "name", "family", "severity", "path", "line", "column", "end_line")} == {

@@ -6,6 +6,9 @@ must be the rest of the block, byte for byte; only the package version is normal
 commands of the ``sh`` blocks (the usage list, the HTML report, baselines) are run in a copy
 of the sample service laid out as they assume, and must not fail as a usage error does
 (exit code 2) or with a traceback.
+
+``TWELVECHECK_UPDATE_GOLDEN=1 pytest tests/test_readme_examples.py`` rewrites the shown
+output with the real one (review the diff: the README's prose may need to follow).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import clean_env, write
+from golden_files import UPDATE
 
 import twelvecheck
 
@@ -76,6 +80,13 @@ def test_the_readme_shows_examples_of_the_main_commands():
 def test_a_readme_example_is_the_real_output(command, shown):
     proc = _twelvecheck(command, REPO)
     assert proc.returncode in (0, 1), proc.stderr
+    if UPDATE and proc.stdout != shown:
+        readme = REPO / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        block = f"$ {command}\n{shown}```"
+        assert text.count(block) == 1, f"`{command}` is shown more than once"
+        readme.write_text(text.replace(block, f"$ {command}\n{proc.stdout}```"), encoding="utf-8")
+        return
     assert _normalised(proc.stdout) == _normalised(shown), \
         f"README.md shows other output for `{command}`; the real output is:\n{proc.stdout}"
 

@@ -86,6 +86,9 @@ def _check_and_report(settings: Settings, options: dict[str, Any], fix_mode: str
             click.echo(f"twelvecheck: {_fixed_note(outcome)}", err=True)
     for error in [*result.errors, *fix_errors]:
         print_error(str(error))
+    if settings.reachable_only and result.unreached is None:
+        click.echo("twelvecheck: warning: --reachable-only: no file declares a process type, so every finding "
+                   "is reported", err=True)
     color = use_color(options["color"], file_values, output)
     context = ReportContext(cwd=cwd, color=color and output is None, statistics=statistics, quiet=quiet,
                             show_source=bool(pick("show_source", "show-source", False)),

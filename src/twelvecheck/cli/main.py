@@ -100,6 +100,12 @@ def _config_options(command):
 @click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Exclude these as well.")
 @click.option("--force-exclude", is_flag=True, default=None, help="Apply excludes to paths named on the command line too.")
 @click.option("--no-respect-gitignore", is_flag=True, default=False, help="Check files that .gitignore ignores.")
+@click.option("--include-tests", is_flag=True, default=None,
+              help="Check test files too (tests/, test_*.py, pytest's testpaths; passed over by default).")
+@click.option("--reachable-only", is_flag=True, default=None,
+              help="Report only findings in code a declared process type reaches (see README: What runs in production).")
+@click.option("--include-vendored", is_flag=True, default=None,
+              help="Check vendored copies of libraries too (vendor/, a folder with its own packaging and licence).")
 @click.option("--no-prefilter", is_flag=True, default=None, hidden=True,
               help="Parse every file and collect whole-program facts everywhere (for tests and benchmarks).")
 @click.option("--no-cache", is_flag=True, default=None,

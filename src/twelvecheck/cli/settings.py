@@ -119,6 +119,11 @@ def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Setti
     settings.jobs = pick_option(options, file_values, "jobs", "jobs", 0)
     settings.cache_dir = _cache_dir(options, file_values, cwd, settings.root)
     settings.prefilter = not options.get("no_prefilter")
+    settings.include_roles = [role for role, option in (("test", "tests"), ("vendored", "vendored"))
+                              if pick_option(options, file_values, f"include_{option}", f"include-{option}", False)]
+    settings.reachable_only = bool(pick_option(options, file_values, "reachable_only", "reachable-only", False))
+    settings.role_paths = {role: list(file_values[key]) for role, key in (
+        ("test", "test-paths"), ("vendored", "vendored-paths"), ("example", "example-paths")) if file_values.get(key)}
     settings.formations = _formations(config, options.get("formation") or {}, settings.paths, cwd)
     return settings, config
 

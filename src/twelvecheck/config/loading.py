@@ -62,6 +62,12 @@ _SCALARS: dict[str, tuple[Any, str]] = {
     "per-file-ignores": (lambda v: isinstance(v, dict), "a table of pattern = [selectors]"),
     "severity": (lambda v: isinstance(v, dict), 'a table of code = "error" | "warning" | "info"'),
     "formation": (lambda v: isinstance(v, dict), "a table of process type = quantity (web = 3)"),
+    "include-tests": (lambda v: isinstance(v, bool), "true or false"),
+    "include-vendored": (lambda v: isinstance(v, bool), "true or false"),
+    "reachable-only": (lambda v: isinstance(v, bool), "true or false"),
+    "test-paths": (_list_of_str, "a list of gitignore-style patterns"),
+    "vendored-paths": (_list_of_str, "a list of gitignore-style patterns"),
+    "example-paths": (_list_of_str, "a list of gitignore-style patterns"),
 }
 KNOWN_KEYS = tuple(_SCALARS)
 

@@ -263,6 +263,9 @@ def _files_of(project, ptype: ProcessType, scripts: list[tuple[str, str]]) -> se
             continue
         files.add(path)
         starts += project.units_in(path, ".<module>") + project.units_in(path, ".<main>")
+        if target["kind"] == "celery" and path.endswith("/__init__.py"):
+            # `celery -A proj` finds the app in proj.celery when the package has none itself
+            starts += project.units_in(path[: -len("__init__.py")] + "celery.py", ".<module>")
         if target["kind"] == "command":
             starts += project.command_units(path)
         if target.get("attr"):

@@ -24,6 +24,7 @@ from __future__ import annotations
 # their own are in platforms.py, holds.py and signals.py); splitting the walk would walk twice.
 
 import ast
+import re
 from typing import Any, Callable
 
 from twelvecheck.program.values.assigned import AssignedValues
@@ -38,6 +39,9 @@ from twelvecheck.program.main_block import main_block_facts
 from twelvecheck.engine.factscope import FileScope, children
 from twelvecheck.engine.names import AST_TRY, dotted_name
 from twelvecheck.engine.positions import SourceSpans
+from twelvecheck.program.django_loading import (
+    APP_CONFIG, HANDLER_FACTORIES, HTTP_HANDLER, INSTALLED_TASKS, settings_assigned, settings_loads, settings_named, tasks_packages,
+)
 from twelvecheck.engine.rule import FactCollector
 
 # Method names whose call blocks for good: a server or an event loop's main loop.
@@ -47,13 +51,33 @@ CONSUMING_METHODS = frozenset({"listen", "consume"})
 CONSUMER_CLASSES = frozenset({"kafka.KafkaConsumer", "aiokafka.AIOKafkaConsumer"})
 # Calls that hand the process to a person for good: a console, a terminal UI. (A lone
 # `input()` is a prompt, not one of these: see _visit_while and lifetime.py.)
-INTERACTIVE_CALLS = frozenset({"code.interact", "IPython.embed", "curses.wrapper"})
+INTERACTIVE_CALLS = frozenset({
+    "code.interact", "IPython.embed",
+    "curses.wrapper", "curses.initscr",  # a curses screen (celery's `events` top view)
+    "rich.live.Live",  # a live-updating terminal display
+    "prompt_toolkit.prompt", "prompt_toolkit.shortcuts.prompt", "prompt_toolkit.PromptSession",
+    "prompt_toolkit.shortcuts.PromptSession", "urwid.MainLoop",
+})
 INTERACTIVE_METHODS = frozenset({"cmdloop", "mainloop", "interact"})
 GUI_APPLICATIONS = ("QApplication", "QCoreApplication", "QGuiApplication")
 SLEEPS = frozenset({"time.sleep", "asyncio.sleep", "gevent.sleep", "trio.sleep", "eventlet.sleep"})
 WAITING_METHODS = frozenset({"wait", "poll", "select", "accept", "recv", "recvfrom", "sleep"})
 # A loop inside `try:` that catches these ends by the exception: it is not a service loop.
 ENDING_EXCEPTIONS = frozenset({"builtins.StopIteration", "builtins.EOFError", "queue.Empty", "builtins.StopAsyncIteration"})
+
+
+_NOT_COVERED = re.compile(r"#\s*pragma:\s*no\s*cover", re.IGNORECASE)
+
+
+def _line(text: str, number: int) -> str:
+    """Line ``number`` (1-based) of ``text``."""
+    start = 0
+    for _ in range(number - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start:end if end >= 0 else len(text)]
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -182,6 +206,9 @@ class ProgramFacts(FactCollector):
         self.main_fix: dict[str, Any] | None = None  # what TWC303's fix needs (main_block.py)
         self.try_stack: list[set[str]] = []
         self.elsewhere = 0  # inside a branch that does not run on Linux (platforms.py)
+        self.settings_module: str | None = None  # DJANGO_SETTINGS_MODULE as this file sets it
+        self.autodiscovering: list[_Unit] = []  # units calling celery's autodiscover_tasks() for the installed apps
+        self.handling: list[_Unit] = []  # units making Django's HTTP handler
         self._visits: dict[type, Callable[[Any], None]] = {
             ast.Assign: self._visit_assign, ast.AnnAssign: self._visit_assign, ast.Return: self._visit_return,
             ast.withitem: self.assigned.record_with_item, ast.Import: self._visit_import,
@@ -195,6 +222,7 @@ class ProgramFacts(FactCollector):
         }
 
     def facts(self) -> dict[str, Any]:
+        self._django_loads()
         for unit, callee, where, cls, attribute in self.pid_attribute_args:
             if (cls, attribute) in self.pid_attributes:
                 unit.pid_args.append([callee, where])
@@ -273,6 +301,10 @@ class ProgramFacts(FactCollector):
         else:
             qualname = f"{ctx.module_name}.{node.name}"
         self.classes[qualname] = [q for base in node.bases if (q := ctx.qualify(base))]
+        if APP_CONFIG in self.classes[qualname] and not ctx.functions and not self.class_stack and any(
+                isinstance(item, _FUNCTIONS) and item.name == "ready" for item in node.body):
+            # Django calls each installed app's AppConfig.ready() once the apps are loaded
+            self.units[f"{ctx.module_name}.<module>"].calls.add(f"{qualname}.ready")
         self.class_stack.append(qualname)
         for child in (*node.decorator_list, *node.bases, *node.keywords, *node.body):
             self._walk(child)
@@ -304,7 +336,11 @@ class ProgramFacts(FactCollector):
             self.main_block = node
             self.main_fix = main_block_facts(node, ctx)
             unit = f"{ctx.module_name}.<main>"
-            self.units[unit] = _Unit("main", _span(ctx.spans, node.test))
+            # A block coverage leaves out (`# pragma: no cover`) is a library's demo, not how
+            # a service starts: no entry point of its own (a command that runs the file
+            # still starts there).
+            kind = "demo" if _NOT_COVERED.search(_line(ctx.text, node.lineno)) else "main"
+            self.units[unit] = _Unit(kind, _span(ctx.spans, node.test))
             # The block runs after the module body: that code is part of the program.
             self.units[unit].calls.add(f"{ctx.module_name}.<module>")
             self.stack.append(unit)
@@ -351,6 +387,8 @@ class ProgramFacts(FactCollector):
         self.assigned.record_assign(node)
         self.holds.record_assign(node, self.class_stack[-1] if self.class_stack else None)
         ctx = self.ctx
+        if isinstance(node, ast.Assign) and (settings := settings_assigned(node, ctx.qualify)) is not None:
+            self._django_settings(settings)
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if not ctx.functions and not ctx.classes and len(targets) == 1 and isinstance(targets[0], ast.Name) \
                 and isinstance(node.value, (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.Attribute)):
@@ -359,6 +397,26 @@ class ProgramFacts(FactCollector):
                      if not name.startswith(ELSEWHERE)}
             if found:
                 self.signal_constants[f"{ctx.module_name}.{targets[0].id}"] = sorted(found)
+
+    def _django_settings(self, settings: str) -> None:
+        """The settings module this code tells Django to use: django.setup() imports it."""
+        self.unit.calls.add(f"{settings}.<module>")
+        self.settings_module = self.settings_module or settings
+
+    def _django_loads(self) -> None:
+        """What Django and celery import by name (django_loading.py), as calls: a settings
+        module's apps, URLconf and middleware; the tasks modules autodiscovery imports."""
+        module = self.ctx.module_name
+        loads, apps, handled = settings_loads(self.ctx.tree)
+        self.units[f"{module}.<module>"].calls.update(f"{name}.<module>" for name in loads)
+        for loader, names in ((INSTALLED_TASKS, [f"{app}.tasks" for app in apps]), (HTTP_HANDLER, handled)):
+            if names:
+                self.units[f"{module}.{loader}"] = _Unit("loader", None)
+                self.units[f"{module}.{loader}"].calls.update(f"{name}.<module>" for name in names)
+        if self.settings_module is not None:
+            for loader, units in ((INSTALLED_TASKS, self.autodiscovering), (HTTP_HANDLER, self.handling)):
+                for unit in units:
+                    unit.calls.add(f"{self.settings_module}.{loader}")
 
     def _visit_return(self, node: ast.Return) -> None:
         if self.unit.kind == "function":
@@ -417,6 +475,10 @@ class ProgramFacts(FactCollector):
         signal handler installed."""
         unit = self.unit
         unit.calls.add(callee)
+        if (settings := settings_named(node, callee)) is not None:
+            self._django_settings(settings)
+        elif callee in HANDLER_FACTORIES:
+            self.handling.append(unit)
         if callee in BLOCKING_CALLS:
             unit.loops.append([_span(self.ctx.spans, node), BLOCKING_CALLS[callee]])
         if callee in INTERACTIVE_CALLS:
@@ -447,6 +509,12 @@ class ProgramFacts(FactCollector):
                 unit.interactive = True
             elif method == "add_signal_handler":
                 self._signal_handler(node)
+            elif method == "autodiscover_tasks":  # celery imports each package's tasks module
+                packages = tasks_packages(node)
+                if packages is not None:
+                    unit.calls.update(f"{package}.tasks.<module>" for package in packages)
+                else:
+                    self.autodiscovering.append(unit)
         # Functions passed as arguments (thread targets, callbacks) run in this program.
         for value in (*node.args, *(keyword.value for keyword in node.keywords)):
             if isinstance(value, ast.Starred):

@@ -119,12 +119,19 @@ def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
                       key=lambda name: list(FAMILIES).index(name) if name in FAMILIES else 99)
 
     files: dict[str, list[dict[str, Any]]] = {}
+    reached = None
+    if result.process_model is not None and result.process_model.process_types():
+        from twelvecheck.deploy.reach import process_types_by_finding  # loaded by the run already
+
+        reached = process_types_by_finding(result.process_model)
     for number, finding in enumerate(findings, 1):
         lines = source_context(context.sources, finding)
         files.setdefault(finding.path, []).append({
             "id": f"finding-{number}",
             "finding": finding,
             "severity": str(finding.severity),
+            "reached": None if reached is None else [f"{p.name} ({p.path or 'formation'})"
+                                                     for p in reached.get(id(finding), [])],
             "lines": [{"number": line.number, "marked": line.marked, "segments": _segments(line, finding)}
                       for line in lines],
         })
@@ -138,8 +145,9 @@ def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
             "by_family": [(name, by_family.get(name, 0), FAMILIES.get(name, "")) for name in families],
             "by_code": [(code, docs[code].name if code in docs else code, by_code[code]) for code in codes_found],
             "baseline": getattr(result, "baseline", None),
+            "passed_over": [(count, role) for role, count in sorted(result.passed_over.items()) if count],
         },
-        "files": [{"path": path, "id": f"file-{index}", "findings": items}
+        "files": [{"path": path, "id": f"file-{index}", "findings": items, "role": result.roles.get(path)}
                   for index, (path, items) in enumerate(files.items(), 1)],
         "filters": {
             "severity": [name for name in SEVERITIES if by_severity.get(name)],

@@ -22,16 +22,38 @@ def summary(result: RunResult) -> dict[str, Any]:
         "by_severity": {name: by_severity.get(name, 0) for name in ("error", "warning", "info")},
         "by_code": dict(sorted(by_code.items())),
         "errors": len(result.errors),
+        "passed_over": {role: result.passed_over.get(role, 0) for role in ("test", "vendored")},
         **({"baseline": result.baseline} if getattr(result, "baseline", None) is not None else {}),
+        **({"unreached": result.unreached} if result.unreached is not None else {}),
     }
 
 
+def _has_process_types(result: RunResult) -> bool:
+    return result.process_model is not None and bool(result.process_model.process_types())
+
+
+def _finding(finding, result: RunResult, reached: dict | None) -> dict[str, Any]:
+    """A finding as JSON, with what its file is for and, where files declare process types,
+    the process types that reach it (deploy/reach.py)."""
+    document = {**finding.to_json(), "file_role": result.roles.get(finding.path, "production")}
+    if reached is not None:
+        document["process_types"] = [{"name": ptype.name, "declared_in": ptype.path}
+                                     for ptype in reached.get(id(finding), [])]
+    return document
+
+
 def render_json(result: RunResult) -> str:
+    reached = None
+    if _has_process_types(result):
+        # Loaded only here: a run with process types has loaded it already, a replay never does.
+        from twelvecheck.deploy.reach import process_types_by_finding
+
+        reached = process_types_by_finding(result.process_model)
     document = {
         "schema_version": JSON_SCHEMA_VERSION,
         "tool": {"name": "twelvecheck", "version": __version__},
         "summary": summary(result),
-        "findings": [finding.to_json() for finding in result.findings],
+        "findings": [_finding(finding, result, reached) for finding in result.findings],
         "errors": [error.to_json() for error in result.errors],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -58,7 +58,7 @@ def rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, index: int, context: ReportContext) -> dict[str, Any]:
+def _result(finding: Finding, index: int, context: ReportContext, role: str) -> dict[str, Any]:
     uri, base = context.uri(finding.path)
     artifact: dict[str, Any] = {"uri": uri}
     if base:
@@ -74,7 +74,7 @@ def _result(finding: Finding, index: int, context: ReportContext) -> dict[str, A
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
-        "properties": {"name": finding.name, "family": finding.family},
+        "properties": {"name": finding.name, "family": finding.family, "fileRole": role},
     }
     if finding.related:
         sarif_result["relatedLocations"] = [_related(index, place, context)
@@ -136,7 +136,8 @@ def build_sarif(result: RunResult, context: ReportContext) -> dict[str, Any]:
             "toolExecutionNotifications": notifications,
         }],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index[f.code], context) for f in result.findings],
+        "results": [_result(f, index[f.code], context, result.roles.get(f.path, "production"))
+                    for f in result.findings],
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 

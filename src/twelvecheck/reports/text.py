@@ -38,9 +38,14 @@ def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool
     if statistics:
         lines.extend(_statistics(result, color))
     elif sources is not None:
+        reached = _reached(result)
         for finding in result.findings:
             lines.append(format_finding(finding, color))
             lines.extend(caret_lines(sources, finding, color))
+            if reached is not None:
+                names = ", ".join(f"{p.name} ({p.path or 'formation'})" for p in reached.get(id(finding), []))
+                names = names or "no process type"
+                lines.append(f"  reached by: {names}")
     else:
         lines.extend(format_finding(finding, color) for finding in result.findings)
     if not quiet:
@@ -75,8 +80,20 @@ def _fix_counts(findings: list[Finding]) -> str:
     return ", ".join(f"{kinds[kind]} {kind}" for kind in (SAFE, UNSAFE) if kinds[kind]) or "-"
 
 
+def _reached(result: RunResult) -> dict | None:
+    """id(finding) -> the process types that reach it; None where no file declares one."""
+    if result.process_model is None or not result.process_model.process_types():
+        return None
+    # Loaded only here: a run with process types has loaded it already, a replay never does.
+    from twelvecheck.deploy.reach import process_types_by_finding
+
+    return process_types_by_finding(result.process_model)
+
+
 def _summary_line(result: RunResult, color: bool) -> str:
-    files = _plural(result.files_scanned, "file")
+    files = _plural(result.files_scanned, "file") + _passed_over_note(result)
+    if result.unreached:
+        files += f"; left out {_plural(result.unreached, 'finding')} no process type reaches (--reachable-only)"
     baseline = _baseline_note(result)
     if not result.findings:
         text = f"No {'new ' if baseline else ''}findings in {files}.{baseline}"
@@ -85,6 +102,23 @@ def _summary_line(result: RunResult, color: bool) -> str:
     parts = [_plural(counts[s], str(s)) for s in sorted(counts, reverse=True)]
     text = f"Found {_plural(len(result.findings), 'finding')} ({', '.join(parts)}) in {files}.{baseline}"
     return click.style(text, bold=True) if color else text
+
+
+# What each role passed over is called in the summary, and the option that checks it.
+_PASSED_OVER = (("test", "test", "--include-tests"), ("vendored", "vendored", "--include-vendored"))
+
+
+def _passed_over_note(result: RunResult) -> str:
+    """" (passed over 12 test and 3 vendored files: --include-tests, --include-vendored to check them)"."""
+    counts = result.passed_over
+    named = [(f"{counts[role]} {word}", option) for role, word, option in _PASSED_OVER if counts.get(role)]
+    if not named:
+        return ""
+    files = "file" if sum(counts.values()) == 1 else "files"
+    texts = [text for text, _ in named]
+    listed = f"{', '.join(texts[:-1])} and {texts[-1]}" if len(texts) > 1 else texts[0]
+    return (f" (passed over {listed} {files}: "
+            f"{', '.join(option for _, option in named)} to check them)")
 
 
 def _fixable_line(result: RunResult) -> str:

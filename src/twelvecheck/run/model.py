@@ -39,6 +39,13 @@ class Settings:
     cache_dir: Path | None = None  # None: no cache (--no-cache, standard input)
     # Off: parse every file and collect whole-program facts everywhere (the tests compare).
     prefilter: bool = True
+    # The roles of files a run checks although they do not run in production (files/roles.py:
+    # "test", "vendored", "example"), and the patterns that give files a role besides the
+    # conventions ({"test": [...], ...}, relative to ``root``).
+    include_roles: list[str] = field(default_factory=list)
+    role_paths: dict[str, list[str]] = field(default_factory=dict)
+    # Report only findings some process type reaches (deploy/reach.py).
+    reachable_only: bool = False
 
 
 @dataclass
@@ -55,6 +62,13 @@ class RunResult:
     process_model: Any = None
     # display path -> what was analyzed there (the fixer analyzes its fixes the same way).
     tasks: "dict[str, FileTask]" = field(default_factory=dict)
+    # How many files of each role the run passed over (files/roles.py), and the role of each
+    # checked file that is not production code (display path -> "test"...).
+    passed_over: dict[str, int] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)
+    # --reachable-only: how many findings no process type reaches were left out; None when
+    # it was not asked for, or nothing declares a process type (then nothing is left out).
+    unreached: int | None = None
 
 
 def roots_of(settings: Settings) -> list[Path]:

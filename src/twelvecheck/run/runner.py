@@ -13,6 +13,7 @@ from twelvecheck.engine.task import FileTask
 from twelvecheck.files.discovery import SourceFile, discover
 from twelvecheck.files.kinds import process_file_kind, script_kind_by_head
 from twelvecheck.files.modulepath import module_name_from_path
+from twelvecheck.files.roles import PASSED_OVER, PRODUCTION, VENDORED, FileRoles
 from twelvecheck.run.cache import CACHE_FORMAT_DIR
 from twelvecheck.run.model import RunResult, Settings, roots_of
 from twelvecheck.run.replay import RunRecords, files_above
@@ -74,11 +75,15 @@ def run(settings: Settings) -> RunResult:
             force_exclude=settings.force_exclude,
             respect_gitignore=settings.respect_gitignore,
             include_configs=reads_any(enabled, {"logging-config", "server-config"}),
-            include_process_files=settings.process_model or wants_process_files(enabled),
+            include_process_files=settings.process_model or settings.reachable_only or wants_process_files(enabled),
             memo=records.walks if records is not None else None,
         )
         files, errors, packaging = found.files, list(found.errors), found.packaging
 
+    # Tests and vendored copies do not run in production: passed over unless asked. A vendored
+    # Python module is still analysed for what it does (the whole-program rules follow calls
+    # into it), and what is found in it is dropped (_with_roles).
+    files, roles, passed_over, unreported = _by_role(settings, files, packaging)
     # Each file with the codes it reports and its path as the analysis opens it.
     sources = []
     cwd = str(settings.cwd)
@@ -89,19 +94,66 @@ def run(settings: Settings) -> RunResult:
         if report:
             sources.append((source, report, os.path.join(cwd, source.path)))  # an absolute path stays
     # Procfiles, formations, and the code they run (`twelvecheck formation` always wants them).
-    with_process_model = settings.process_model or wants_process_files(enabled)
+    with_process_model = settings.process_model or settings.reachable_only or wants_process_files(enabled)
     key = _run_key(records, settings, enabled, severities, sources, packaging) if records is not None else None
     if records is not None:
         answer = records.recall(key)
         if answer is not None:
             records.refresh()
-            return _replayed(answer, settings, enabled, severities, sources, errors)
+            return _with_roles(_replayed(answer, settings, enabled, severities, sources, errors),
+                               roles, passed_over, unreported)
     # Deferred: the analysis loads the rules, the process model and the engine, which a run
     # answered from its record never needs.
     from twelvecheck.run.analysis import analyze_run
 
-    return analyze_run(settings, enabled, severities, sources, packaging, errors, with_process_model,
-                       records, key)
+    result = analyze_run(settings, enabled, severities, sources, packaging, errors, with_process_model,
+                         records, key)
+    result = _with_roles(result, roles, passed_over, unreported)
+    if settings.reachable_only and result.process_model is not None and result.process_model.process_types():
+        from twelvecheck.deploy.reach import reachable_only  # as analyze_run: a replay never loads it
+
+        reached = reachable_only(result.findings, result.process_model)
+        result.unreached = len(result.findings) - len(reached)
+        result.findings = reached
+    return result
+
+
+def _by_role(settings: Settings, files: list[SourceFile], packaging: list[Path]
+             ) -> tuple[list[SourceFile], dict[str, str], dict[str, int], frozenset[str]]:
+    """The files to read, the role of each that is not production code, how many of each
+    role were passed over (files/roles.py), and which files read are passed over (vendored
+    Python modules: read, never reported). A file named on the command line is checked
+    whatever its role, unless --force-exclude (pre-commit names every staged file), as a
+    pattern of ``exclude`` is."""
+    if settings.stdin_source is not None:
+        return files, {}, {}, frozenset()
+    judge = FileRoles(settings.root, settings.cwd, roots_of(settings), packaging, settings.role_paths)
+    kept, roles, passed_over, unreported = [], {}, {}, set()
+    for source in files:
+        role = judge.role(source.display)
+        if role in PASSED_OVER and role not in settings.include_roles and \
+                (settings.force_exclude or not source.explicit):
+            passed_over[role] = passed_over.get(role, 0) + 1
+            if role == VENDORED and source.kind == "python":
+                unreported.add(source.display)
+                kept.append(source)
+            continue
+        if role != PRODUCTION:
+            roles[source.display] = role
+        kept.append(source)
+    return kept, roles, passed_over, frozenset(unreported)
+
+
+def _with_roles(result: RunResult, roles: dict[str, str], passed_over: dict[str, int],
+                unreported: frozenset[str]) -> RunResult:
+    """The result as the passed-over files leave it: not counted as checked, nothing in them
+    reported (a whole-program finding may land where the code it names is)."""
+    result.roles, result.passed_over = roles, passed_over
+    if unreported:
+        result.findings = [finding for finding in result.findings if finding.path not in unreported]
+        result.files_scanned -= sum(1 for path in unreported if path in result.tasks or path in result.checked)
+        result.checked = {path: codes for path, codes in result.checked.items() if path not in unreported}
+    return result
 
 
 def _run_records(settings: Settings, enabled: set[str], severities: tuple) -> RunRecords | None:

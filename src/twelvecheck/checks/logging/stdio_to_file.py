@@ -284,7 +284,7 @@ class StdioToFile(Rule):
             """, filename="svc/service.py", lines=(12, 13),
             files=(("svc/__init__.py", ""),
                    ("svc/__main__.py", "from svc.service import Service\nService('svc', '/var/log').create()\n"))),
-        # ... or set as its attributes before it starts (a runner, here over a vendored copy).
+        # ... or set as its attributes before it starts (a runner, here over a copy of the library kept in the project).
         Invalid("""
             from .daemon import DaemonContext
 
@@ -296,8 +296,8 @@ class StdioToFile(Rule):
                     self.daemon_context.stdout = open(app.stdout_path, "at+", buffering=1)
                     errors = open(app.stderr_path, "at+", buffering=1)
                     self.daemon_context.stderr = errors
-            """, filename="vendor/runner.py", lines=(8, 10),
-            files=(("vendor/__init__.py", ""), ("vendor/daemon.py", "class DaemonContext:\n    pass\n"))),
+            """, filename="pydaemon/runner.py", lines=(8, 10),
+            files=(("pydaemon/__init__.py", ""), ("pydaemon/daemon.py", "class DaemonContext:\n    pass\n"))),
         # ... or the paths of the app a DaemonRunner is given.
         Invalid("""
             import os

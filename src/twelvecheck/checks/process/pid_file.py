@@ -692,7 +692,7 @@ class PidFile(Rule):
                 def __enter__(self):
                     with self.pidfile:
                         pass
-            """, filename="vendor/daemon/daemon.py", files=(("vendor/__init__.py", ""), ("vendor/daemon/__init__.py", "")),
+            """, filename="pydaemon/daemon/daemon.py", files=(("pydaemon/__init__.py", ""), ("pydaemon/daemon/__init__.py", "")),
             lines=(7, 10)),
         # A helper whose name says nothing, judged by its body: it opens a path and writes
         # the process id into it (reported at its open). A function of another module of the

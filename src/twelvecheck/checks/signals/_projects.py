@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from textwrap import dedent
 
+from twelvecheck.engine.rule import Invalid
+
 
 def tree(*files: tuple[str, str], main: str = "") -> tuple[tuple[str, str], ...]:
     """Files of a case's project, dedented, with the ``__init__.py`` of every folder (of
@@ -170,6 +172,13 @@ def last_line(source: str) -> int:
     return len(dedent(source).strip("\n").splitlines())
 
 
+def service_at_run_call(code: str, settings: str) -> Invalid:
+    """A ``stop_service`` whose handlers miss SIGTERM, reported at its last line, ``state.run()``:
+    its module runs whole and its loop is in another module."""
+    main, files = stop_service(code, settings)
+    return Invalid(main, filename="svc/__main__.py", files=files, lines=(last_line(main),))
+
+
 def stop_service(code: str, settings: str = "(signal.SIGTERM, signal.SIGINT)") -> tuple[str, tuple]:
     """A service's __main__.py that installs its handlers by ``code``, with its modules."""
     main = "import signal\nfrom svc import settings, state\nfrom svc.settings import STOP_SIGNALS\n" \
@@ -292,3 +301,51 @@ REEXPORT_STYLES = ("from .core import Service, Graceful\n", "from .core import *
 def reexported(main: str, style: str) -> tuple[str, tuple]:
     """``main`` with the svc package re-exporting in ``style`` from svc/core."""
     return dedent(main).lstrip("\n"), tree(*REEXPORTED, ("svc/__init__.py", style), main="main.py")
+
+
+# Terminal programs a person watches: a curses screen, a live-updating rich display.
+CURSES_TOP = ("ops/top.py", """
+    import curses
+    import time
+
+    from ops.stats import draw
+
+    def main():
+        screen = curses.initscr()
+        while True:
+            draw(screen)
+            time.sleep(1)
+
+    if __name__ == "__main__":
+        main()
+    """)
+LIVE_BOARD = ("ops/board.py", """
+    import time
+
+    from rich.live import Live
+    from ops.stats import table
+
+    if __name__ == "__main__":
+        with Live(table(), refresh_per_second=1) as live:
+            while True:
+                live.update(table())
+                time.sleep(1)
+    """)
+STATS = ("ops/stats.py", "def draw(screen):\n    screen.refresh()\n\ndef table():\n    return 'jobs: 3'\n")
+# A library module's demo, which coverage leaves out: run by hand, never deployed...
+DEMO_SPINNER = ("spinner/core.py", """
+    import sys
+    import time
+
+    def spin(frames="|/-\\\\"):
+        shown = 0
+        while True:
+            sys.stdout.write(frames[shown % len(frames)] + "\\r")
+            shown += 1
+            time.sleep(0.1)
+
+    if __name__ == "__main__":  # pragma: no cover
+        spin()
+    """)
+# ...unless a process type runs the file.
+DEMO_DEPLOYED = ("Procfile", "spinner: python spinner/core.py\n")

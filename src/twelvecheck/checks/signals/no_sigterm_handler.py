@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from textwrap import dedent
+
 from twelvecheck.program.lifetime import unhandled_services
 from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.checks.signals._projects import (
-    BOT_CLI, BOT_FILES, COMMAND, COPIED_LOOP, DRAIN, HANDLE, INSTALLS, PICKS, POLLING, RELAY_FILES, RELAY_MAIN,
-    REEXPORT_STYLES, last_line, picked_relay, reexported, stop_service, stopper, tree,
+    BOT_CLI, BOT_FILES, COMMAND, COPIED_LOOP, CURSES_TOP, DEMO_DEPLOYED, DEMO_SPINNER, DRAIN, HANDLE, INSTALLS,
+    LIVE_BOARD, PICKS, POLLING, RELAY_FILES, RELAY_MAIN, REEXPORT_STYLES, STATS, last_line, picked_relay, reexported,
+    service_at_run_call, stop_service, stopper, tree,
 )
 from twelvecheck.engine.rule import Invalid, ProjectFinding, ProjectRule, Valid
 
@@ -100,6 +103,10 @@ class NoSigtermHandler(ProjectRule):
                 curses.wrapper(watch)
             """, filename="monitor/top.py", files=tree(
             ("monitor/screen.py", "def draw(screen):\n    screen.refresh()\n"), main="monitor/top.py")),
+        # a terminal program a person watches (curses, rich's Live), and a library's demo block
+        *(Valid(dedent(text).lstrip("\n"), filename=path, files=tree(STATS, main=path)) for path, text in (
+            CURSES_TOP, LIVE_BOARD)),
+        Valid(dedent(DEMO_SPINNER[1]).lstrip("\n"), filename=DEMO_SPINNER[0], files=tree(main=DEMO_SPINNER[0])),
         # the handler is installed by a method of the class a factory returns
         Valid("""
             from relay.setup import setup_relay
@@ -236,6 +243,8 @@ class NoSigtermHandler(ProjectRule):
     ]
 
     INVALID = [
+        Invalid(dedent(DEMO_SPINNER[1]).lstrip("\n"), filename=DEMO_SPINNER[0],
+                files=(*tree(main=DEMO_SPINNER[0]), DEMO_DEPLOYED), lines=(11,)),
         # a service its package re-exports from a module (by name, or with import *)
         *(Invalid(main, filename="main.py", files=files, lines=(2,)) for main, files in (
             reexported('import svc\nif __name__ == "__main__":\n    svc.Service().run()\n', style)
@@ -248,15 +257,10 @@ class NoSigtermHandler(ProjectRule):
         *(Invalid(main, filename="relay/__main__.py", files=files, lines=(last_line(main),)) for main, files in (
             picked_relay('{"tcp": servers.TcpRelay, "replay": servers.ReplayRelay}', pick) for pick in PICKS)),
         # a literal table of more than 16 signals is data, not read
-        Invalid(*stop_service("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
-                           "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)")[:1], filename="svc/__main__.py", lines=(last_line(stop_service("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
-                           "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)")[0]),),
-                files=stop_service("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
-                                "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)")[1]),
+        service_at_run_call("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
+                            "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)"),
         # the same idioms naming other signals
-        *(Invalid(*stop_service(other, "(signal.SIGHUP, signal.SIGUSR1)")[:1], filename="svc/__main__.py",
-                  lines=(last_line(stop_service(other, "(signal.SIGHUP, signal.SIGUSR1)")[0]),),
-                  files=stop_service(other, "(signal.SIGHUP, signal.SIGUSR1)")[1])
+        *(service_at_run_call(other, "(signal.SIGHUP, signal.SIGUSR1)")
           for other in (code.replace("SIGTERM", "SIGHUP").replace("SIGINT", "SIGUSR1") for code in INSTALLS)),
         # the loop is in a method of the class a call returns (annotated, or returned from a
         # call or a name), of an attribute set on self in __init__, of an imported instance
