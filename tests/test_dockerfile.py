@@ -142,10 +142,20 @@ def test_suppressions_in_the_dockerfile_and_in_the_script(project, run):
     assert json.loads(run("--select", "container", "--format", "json", "--no-cache").stdout)["findings"] == []
 
 
-def test_a_development_dockerfile_is_one_severity_lower(project, run):
+def test_a_development_dockerfile_is_local_only(project, run):
+    """No production finding (TWC701), in the Dockerfile or in a script it runs; a broken exec
+    form breaks the developer's container too (TWC703)."""
+    write(project, "start.sh", "#!/bin/sh\ncelery -A app worker\n")  # no exec: TWC701 through a Dockerfile
+    write(project, "Dockerfile.dev", "FROM python:3.12-slim\nCOPY start.sh /start.sh\nENTRYPOINT [\"/start.sh\"]\n")
+    assert json.loads(run("--format", "json", "--no-cache").stdout)["findings"] == []
     write(project, "Dockerfile.dev", "FROM python:3.12-slim\nCMD gunicorn app:app --reload\n")
-    [finding] = json.loads(run("--select", "TWC701", "--format", "json", "--no-cache").stdout)["findings"]
-    assert finding["severity"] == "info"
+    assert json.loads(run("--format", "json", "--no-cache").stdout)["findings"] == []
+    (project / "Dockerfile.dev").rename(project / "Dockerfile")
+    assert [f["code"] for f in json.loads(run("--format", "json", "--no-cache").stdout)["findings"]] == ["TWC701"]
+    (project / "Dockerfile").unlink()
+    write(project, "Dockerfile.dev", "FROM python:3.12-slim\nCMD ['gunicorn', 'app:app']\n")
+    report = json.loads(run("--format", "json", "--no-cache").stdout)
+    assert [(f["code"], f["severity"]) for f in report["findings"]] == [("TWC703", "error")]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "gitlab", "junit", "html"])

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.deploy.appjson import read_formation
 from twelvecheck.deploy.procfile import parse
+from twelvecheck.files.kinds import is_local_file
 from twelvecheck.run.model import Settings
 from twelvecheck.run.runner import run
 
@@ -66,25 +68,31 @@ def _types(row: dict[str, str]) -> list[str]:
     return [] if row["process_types"] == "(none)" else row["process_types"].split(",")
 
 
-def _check(tmp: Path, files: dict[str, bytes]):
-    (tmp / ".git").mkdir(parents=True)
+def _check(tmp: Path, files: dict[str, bytes], local_files: str = "local-only"):
+    (tmp / ".git").mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (tmp / name).write_bytes(data)
-    result = run(Settings(paths=[str(tmp)], cwd=tmp, root=tmp))
+    result = run(Settings(paths=[str(tmp)], cwd=tmp, root=tmp, local_files=local_files))
     assert not result.errors, result.errors
     return result
 
 
-@pytest.fixture(scope="module")
-def procfile_findings(tmp_path_factory) -> dict[str, list]:
-    """file -> findings, each corpus Procfile checked alone under its real name."""
+def _procfile_findings(tmp_path_factory, local_files: str) -> dict[str, list]:
     found = {}
     for row in _index(PROCFILES):
         tmp = tmp_path_factory.mktemp("procfile")
         name = posixpath.basename(row["path"])
-        result = _check(tmp, {name: (PROCFILES / row["file"]).read_bytes()})
+        result = _check(tmp, {name: (PROCFILES / row["file"]).read_bytes()}, local_files)
         found[row["file"]] = [f for f in result.findings if f.path.endswith(name)]
     return found
+
+
+@pytest.fixture(scope="module")
+def procfile_findings(tmp_path_factory) -> dict[str, list]:
+    """file -> findings, each corpus Procfile checked alone under its real name, the
+    development variants (Procfile.dev, Procfile.windows: local-only) judged as production
+    files (local-files = "check"), so that every problem a reader noted is looked for."""
+    return _procfile_findings(tmp_path_factory, "check")
 
 
 def test_the_index_lists_every_corpus_file():
@@ -136,6 +144,22 @@ def test_gunicorn_without_a_bind_is_not_a_port_problem(procfile_findings):
         notes = row["notable"]
         if GUNICORN_READS_PORT in notes and not re.search(HARD[2][0] + "|" + HARD[3][0] + "|runserver", notes):
             assert "TWC515" not in {f.code for f in procfile_findings[row["file"]]}, row["file"]
+
+
+def test_local_only_procfiles_get_only_what_breaks_them_locally(tmp_path_factory):
+    """By default a development variant (Procfile.dev, Procfile.windows: local-only) reports
+    only the rules whose document says local_files = true; Heroku's own starter app's
+    Procfile.windows (`runserver 0.0.0.0:5000`) reports nothing."""
+    local_codes = {code for code, doc in load_rule_docs().items() if doc.local_files}
+    rows = [row for row in _index(PROCFILES) if is_local_file(posixpath.basename(row["path"]))]
+    assert len(rows) >= 20
+    for row in rows:
+        tmp = tmp_path_factory.mktemp("local")
+        name = posixpath.basename(row["path"])
+        result = _check(tmp, {name: (PROCFILES / row["file"]).read_bytes()})
+        assert {f.code for f in result.findings} <= local_codes, row["file"]
+        if row["file"] == "heroku__python-getting-started__Procfile.windows":
+            assert result.findings == []
 
 
 def test_no_finding_is_an_internal_error(procfile_findings):

@@ -47,7 +47,7 @@ def _run(path: str | None, options: dict[str, Any]) -> int:
     for error in errors:
         print_error(str(error))
     if options["format_"] == "json":
-        click.echo(render_json(apps, errors), nl=False)
+        click.echo(render_json(apps, errors, result.roles), nl=False)
     elif apps:
         click.echo(render_text(apps, use_color(options["color"], config.values, None)), nl=False, color=True)
     return EXIT_ERROR if errors else EXIT_OK
@@ -145,7 +145,7 @@ def _finding_cell(findings: list[Finding], color: bool) -> str:
 
 
 # -- JSON ----------------------------------------------------------------------------------
-def render_json(apps: list[App], errors: list[ToolError]) -> str:
+def render_json(apps: list[App], errors: list[ToolError], roles: dict[str, str] | None = None) -> str:
     """The shape documented in the README and src/twelvecheck/schemas/formation-v2.schema.json."""
     document = {
         "schema_version": JSON_SCHEMA_VERSION,
@@ -160,7 +160,8 @@ def render_json(apps: list[App], errors: list[ToolError]) -> str:
             "process_types": [{
                 **{key: value for key, value in row.items() if key != "findings"},
                 "by_code": dict(sorted(Counter(f.code for f in row["findings"]).items())),
-                "findings": [finding.to_json() for finding in row["findings"]],
+                "findings": [{**finding.to_json(), "file_role": (roles or {}).get(finding.path, "production")}
+                             for finding in row["findings"]],
             } for row in _rows(app)],
         } for app in apps],
         "errors": [error.to_json() for error in errors],

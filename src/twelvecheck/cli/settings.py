@@ -116,6 +116,7 @@ def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Setti
         file_values.get("respect-gitignore", True)
     settings.per_file_ignores = file_values.get("per-file-ignores", {})
     settings.severity = file_values.get("severity", {})
+    settings.local_files = file_values.get("local-files", settings.local_files)
     settings.jobs = pick_option(options, file_values, "jobs", "jobs", 0)
     settings.cache_dir = _cache_dir(options, file_values, cwd, settings.root)
     settings.prefilter = not options.get("no_prefilter")

@@ -19,6 +19,9 @@ from twelvecheck.config.selection import SelectorError, expand
 
 CONFIG_NAMES = (".twelvecheck.toml", "twelvecheck.toml", "pyproject.toml")
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "html")
+# How deployment files meant for a developer's machine are judged (files/kinds.is_local_file):
+# "local-only" reports only what breaks them there too, "check" judges them as production files.
+LOCAL_FILES = ("local-only", "check")
 
 
 class ConfigError(Exception):
@@ -68,6 +71,7 @@ _SCALARS: dict[str, tuple[Any, str]] = {
     "test-paths": (_list_of_str, "a list of gitignore-style patterns"),
     "vendored-paths": (_list_of_str, "a list of gitignore-style patterns"),
     "example-paths": (_list_of_str, "a list of gitignore-style patterns"),
+    "local-files": (lambda v: v in LOCAL_FILES, f"one of {', '.join(repr(v) for v in LOCAL_FILES)}"),
 }
 KNOWN_KEYS = tuple(_SCALARS)
 

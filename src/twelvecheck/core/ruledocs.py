@@ -41,7 +41,8 @@ REQUIRED_KEYS = {
     "message": str,
     "fix": list,
 }
-OPTIONAL_KEYS = {"default_enabled": bool, "inputs": list, "scale_hazard": str, "scale_replaces": str}
+OPTIONAL_KEYS = {"default_enabled": bool, "inputs": list, "scale_hazard": str, "scale_replaces": str,
+                 "local_files": bool}
 # What a rule may read besides Python source; a run discovers those files and builds what
 # is needed only when an enabled rule reads it. "process-model": the Procfiles, formations
 # and the code each process type runs (deploy/process_model.py); "dockerfile": Dockerfiles
@@ -82,6 +83,12 @@ class RuleDoc:
     # The clause of the message that says the same as the hazard in general terms ("at N
     # processes every job runs N times"): the hazard takes its place, so it is said once.
     scale_replaces: str | None = None
+    # Whether the rule also reports in a deployment file meant for a developer's machine
+    # (files/kinds.is_local_file: Procfile.dev, Dockerfile.dev, a Compose override for
+    # development): true for what breaks the file there too (it cannot be read, a merge
+    # conflict); false for production and portability findings, which such a file does not
+    # get unless the configuration says `local-files = "check"` (run/runner.py).
+    local_files: bool = False
 
     @property
     def fixable(self) -> bool:
@@ -167,6 +174,7 @@ def parse_rule_doc(text: str, source: Path) -> RuleDoc:
         inputs=tuple(inputs),
         scale_hazard=meta.get("scale_hazard"),
         scale_replaces=meta.get("scale_replaces"),
+        local_files=meta.get("local_files", False),
     )
 
 

@@ -5,8 +5,11 @@ rules of its kind on it, and keep its facts for the process model. A server conf
 too, after the file's own analysis as Python or text (``analyze_server_config``). Once the process model is built, the
 formation rules' findings are made here too (``formation_findings``).
 
-Findings in a development variant (``Procfile.dev``) are one severity lower; a comment line
-``# twelvecheck: ignore[TWC511]`` covers the process line below it.
+A file meant for a developer's machine (``Procfile.dev``, ``Dockerfile.dev``, a Compose
+override for development: ``files/kinds.is_local_file``) is read like any other; the run
+asks it only for the codes that report in a local-only file (``run/runner.py``), so it gets
+no production or portability findings. A comment line ``# twelvecheck: ignore[TWC511]``
+covers the process line below it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from twelvecheck.core.findings import FileResult, Finding, Severity
+from twelvecheck.core.findings import FileResult, Finding
 from twelvecheck.core.ruledocs import resolve_code
 from twelvecheck.deploy.appjson import AppJsonError
 from twelvecheck.deploy.declared import DescriptorError
@@ -118,7 +121,7 @@ def _analyze_procfile(task: FileTask, data: bytes, result: FileResult) -> None:
     result.parsed = True
     procfile = document.procfile
     result.findings.extend(make_findings(task, procfile.lines, _problems(task, document),
-                                         comment_suppressions(procfile.text), lower=document.variant == "development"))
+                                         comment_suppressions(procfile.text)))
     result.facts = document.facts()
 
 
@@ -132,7 +135,6 @@ def _analyze_dockerfile(task: FileTask, data: bytes, result: FileResult) -> None
         _unreadable(task, result, [], f"Dockerfile: {exc.message}", exc.line, exc.column)
         return
     result.parsed = True
-    lower = document.variant == "development"
     in_scripts: dict[Any, list[Coded]] = {}
     own = []
     for code, problem in _problems(task, document):
@@ -141,7 +143,7 @@ def _analyze_dockerfile(task: FileTask, data: bytes, result: FileResult) -> None
         else:
             own.append((code, problem))
     dockerfile = document.dockerfile
-    result.findings.extend(make_findings(task, dockerfile.lines, own, comment_suppressions(dockerfile.text), lower))
+    result.findings.extend(make_findings(task, dockerfile.lines, own, comment_suppressions(dockerfile.text)))
     for (script, shown), problems in sorted(in_scripts.items(), key=lambda item: item[0][1]):
         try:
             text = Path(script).read_bytes().decode("utf-8", "replace")
@@ -149,7 +151,7 @@ def _analyze_dockerfile(task: FileTask, data: bytes, result: FileResult) -> None
             continue
         script_task = dataclasses.replace(task, path=str(script), display_path=shown, source=None)
         result.findings.extend(make_findings(script_task, split_lines(text), problems,
-                                             comment_suppressions(text), lower))
+                                             comment_suppressions(text)))
     result.facts = document.facts()
 def _analyze_script(task: FileTask, data: bytes, result: FileResult) -> None:
     directory = _directory(task)
@@ -288,15 +290,9 @@ def comment_suppressions(text: str) -> Suppressions:
     return Suppressions(items)
 
 
-def lowered(severity: Severity) -> Severity:
-    return Severity(max(Severity.INFO, severity - 1))
-
-
-def make_findings(task: FileTask, lines: list[str], problems: list[Coded], suppressions: Suppressions,
-                  lower: bool = False) -> list[Finding]:
+def make_findings(task: FileTask, lines: list[str], problems: list[Coded], suppressions: Suppressions) -> list[Finding]:
     """Findings for the problems the task reports, minus the suppressed ones."""
     factory = FindingFactory(task, lines)
-    overridden = dict(task.severities)
     findings = []
     for code, problem in sorted(problems, key=lambda item: (item[1].span.line, item[1].span.column, item[0])):
         if code not in task.report:
@@ -305,8 +301,5 @@ def make_findings(task: FileTask, lines: list[str], problems: list[Coded], suppr
         if code != PARSE_ERROR and suppressions.suppresses(code, span.line, span.end_line,
                                                            problem.statement_line or span.line):
             continue
-        finding = factory.make(code, span, problem.fields, fix=problem.fix)
-        if lower and code not in overridden:
-            finding.severity = lowered(finding.severity)
-        findings.append(finding)
+        findings.append(factory.make(code, span, problem.fields, fix=problem.fix))
     return findings

@@ -13,31 +13,23 @@ What is read, per the Compose specification:
 
 An override file named for development (``docker-compose.override.yml``, which ``docker
 compose up`` merges on a developer's machine, ``docker-compose.dev.yml``, ``compose.local.yaml``)
-declares local processes: entry points yes, production findings no.
+declares local processes (``files/kinds.is_local_file``): entry points yes, production
+findings no.
 """
 
 from __future__ import annotations
 
 import posixpath
-import re
 import shlex
 from pathlib import PurePosixPath
 
 from twelvecheck.deploy.declared import DeclaredProcess, DescriptorError, Replicas, whole_number, yaml_documents
 from twelvecheck.deploy.yaml_tree import Node
-from twelvecheck.files.kinds import COMPOSE_NAME
-
-DEVELOPMENT_VARIANTS = frozenset({"override", "dev", "development", "local", "debug", "test", "tests", "ci"})
+from twelvecheck.files.kinds import COMPOSE_NAME, is_development_compose
 
 
 def is_compose_name(name: str) -> bool:
     return COMPOSE_NAME.match(name) is not None
-
-
-def is_development_compose(name: str) -> bool:
-    match = COMPOSE_NAME.match(name)
-    variant = (match.group("variant") or "").lower() if match else ""
-    return any(part in DEVELOPMENT_VARIANTS for part in re.split(r"[.-]", variant) if part)
 
 
 def read_compose(text: str, display_path: str) -> list[DeclaredProcess]:

@@ -63,10 +63,10 @@ class DescriptorDocument:
 
     @cached_property  # read once for the four command rules
     def commands(self) -> list[ScriptCommand]:
-        """Each production process's command, as the command rules (TWC511-TWC514) judge a
-        script's: at its line, named after the process. A command given as a list is one
-        line of quoted words: a word's column is exact for the first, approximate after it.
-        A process declared for a developer's machine is not judged (no production findings)."""
+        """Each process's command, as the command rules (TWC511-TWC514) judge a script's: at
+        its line, named after the process. A command given as a list is one line of quoted
+        words: a word's column is exact for the first, approximate after it. (A file for a
+        developer's machine is not asked for their codes: run/runner.py, local-only files.)"""
         return [command for command, _ in self.commands_and_folders]
 
     @cached_property
@@ -77,7 +77,7 @@ class DescriptorDocument:
                                [(0, process.command_line, process.command_column - 1)], invocations,
                                name=process.name), context)
                 for process, invocations, _, context in self.readings
-                if not process.local and process.command is not None and process.command_line is not None]
+                if process.command is not None and process.command_line is not None]
 
     def facts(self) -> dict[str, Any]:
         """What the process model needs of the file (plain data: it is cached)."""

@@ -8,6 +8,8 @@ rules' findings (``checks/formation/``), and the scale hazards: a finding whose 
 names one (a scheduler, a PID file) in code that runs in a process type scaled above one is
 an error, and the message says how many copies run.
 The code a process type runs is also an entry point of the whole-program signal rules.
+A development Procfile (``Procfile.dev``) or Compose override declares local process types:
+their code is followed, but no formation counts them (see ``process_entry_points``).
 """
 
 from __future__ import annotations
@@ -174,6 +176,10 @@ def build_model(facts: dict[str, dict], cwd: Path, overrides: list[FormationOver
             for item in appjson["formation"]:
                 if not item["valid"]:
                     unusable[(path, item["value_line"], item["value_column"])] = item["type"]
+        if procfile is not None and procfile.get("variant") == "development":  # Procfile.dev: local types
+            _add_declared(apps, path, {"kind": "procfile", "processes": [
+                {**entry, "replicas": None, "local": True, "notes": [], "command_line": entry["line"]}
+                for entry in procfile["entries"]]})
         declared = fact.get("declared")
         if declared is not None:
             _add_declared(apps, path, declared)
@@ -295,13 +301,18 @@ def _started_units(project, target: dict[str, Any], scripts: list[tuple[str, str
     return project.units_in(path, ".<main>") or project.units_in(path, ".<module>")
 
 
-def process_entry_points(model: ProcessModel, project, scripts: list[tuple[str, str]]) -> list[EntryPoint]:
+def process_entry_points(model: ProcessModel, project, scripts: list[tuple[str, str]],
+                         include_local: bool = False) -> list[EntryPoint]:
     """The entry points the process types make, for the signal rules (TWC302/TWC303).
 
-    Code run by several process types is one entry point naming all of them.
+    Code run by several process types is one entry point naming all of them. A local process
+    type (a developer's machine runs it, stopped with Ctrl+C) makes none, unless
+    ``include_local`` (``local-files = "check"``); the code's own entry points stay.
     """
     runners: dict[str, dict[int, ProcessType]] = {}  # unit -> the types running it, in order, once
     for ptype in model.process_types():
+        if ptype.local and not include_local:
+            continue
         for target in ptype.targets:
             for unit in _started_units(project, target, scripts):
                 runners.setdefault(unit, {}).setdefault(id(ptype), ptype)

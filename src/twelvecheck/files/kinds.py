@@ -31,11 +31,15 @@ PYTHON_SUFFIXES = (".py", ".pyw")
 LOGGING_CONFIG_SUFFIXES = {".ini": "ini", ".cfg": "ini", ".conf": "ini", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 # Kinds whose comments start with `#` (suppression directives are read there).
 _HASH_COMMENTED = frozenset({PYTHON, PROCFILE, DOCKERFILE, COMPOSE, SCRIPT, "ini", "yaml"})
-# Variants meant for a developer's machine (`heroku local -f Procfile.dev`, foreman -f):
-# their findings are one severity lower.
+# Variants meant for a developer's machine (`heroku local -f Procfile.dev`, foreman -f,
+# Heroku's getting-started apps' Procfile.windows): local-only files (``is_local_file``).
 DEVELOPMENT_SUFFIXES = frozenset({"dev", "development", "local", "windows", "debug", "test", "tests"})
 # docker-compose.yml, compose.yaml, docker-compose.prod.yml, compose.override.yaml
 COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[.-](?P<variant>[\w.-]+?))?\.ya?ml$", re.I)
+# Words of a Compose file's variant that make it a developer's (docker-compose.override.yml,
+# which `docker compose up` merges on a developer's machine; compose.dev.yaml; ci for a
+# pipeline's services).
+COMPOSE_DEVELOPMENT_VARIANTS = frozenset({"override", "dev", "development", "local", "debug", "test", "tests", "ci"})
 _NOT_PROCFILE_SUFFIXES = frozenset({
     "py", "pyc", "pyw", "md", "rst", "json", "yml", "yaml", "toml", "ini", "cfg", "sh", "rb", "js", "ts",
     "lock", "orig", "rej", "bak", "swp", "j2", "jinja", "tmpl", "erb", "html", "cs", "go", "java",
@@ -72,7 +76,7 @@ def process_file_kind(path: PurePath | str) -> str | None:
 
 
 def procfile_variant(path: PurePath | str) -> str:
-    """"main" (Procfile), "development" (Procfile.dev and friends: lower severity),
+    """"main" (Procfile), "development" (Procfile.dev, dev.Procfile and friends: local-only),
     "misnamed" (procfile, Procfile.txt: no platform reads it) or "other" (Procfile.prod, x.Procfile)."""
     name = PurePath(path).name
     if name == "Procfile":
@@ -82,7 +86,34 @@ def procfile_variant(path: PurePath | str) -> str:
     suffix = name.partition(".")[2]
     if name.startswith("Procfile.") and suffix.lower() in DEVELOPMENT_SUFFIXES:
         return "development"
+    if name.endswith(".Procfile") and name[: -len(".Procfile")].lower() in DEVELOPMENT_SUFFIXES:
+        return "development"
     return "other"
+
+
+def is_development_compose(name: str) -> bool:
+    """A Compose file named for development: docker-compose.override.yml, compose.dev.yaml,
+    docker-compose.serve-development.yml (a word of its variant)."""
+    match = COMPOSE_NAME.match(name)
+    variant = (match.group("variant") or "").lower() if match else ""
+    return any(part in COMPOSE_DEVELOPMENT_VARIANTS for part in re.split(r"[.-]", variant) if part)
+
+
+def is_local_file(path: PurePath | str) -> bool:
+    """Whether a deployment file is meant for a developer's machine (local-only): a Procfile
+    development variant, a development Dockerfile, a Compose file named for development.
+    Its process types are entry points of the code they run, but it gets only the findings
+    of rules whose document says ``local_files = true`` (what breaks the file there too),
+    no production or portability findings, unless the configuration says
+    ``local-files = "check"``."""
+    kind = process_file_kind(path)
+    if kind == PROCFILE:
+        return procfile_variant(path) == "development"
+    if kind == DOCKERFILE:
+        return dockerfile_variant(path) == "development"
+    if kind == COMPOSE:
+        return is_development_compose(PurePath(path).name)
+    return False
 
 
 def config_kind(path: PurePath | str) -> str | None:
@@ -113,8 +144,7 @@ _DEVELOPMENT_FOLDERS = frozenset({"local", "dev", "development"})
 
 def dockerfile_variant(path: PurePath | str) -> str:
     """"development" for Dockerfile.dev, dev.Dockerfile and friends, and a Dockerfile in a
-    folder named local, dev or development (local-only: their findings are one severity
-    lower); "main" otherwise."""
+    folder named local, dev or development (local-only: ``is_local_file``); "main" otherwise."""
     pure = PurePath(path)
     words = set(pure.name.lower().split(".")) - _DOCKERFILE_STEMS
     folders = {part.lower() for part in pure.parts[:-1]}

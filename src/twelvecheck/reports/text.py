@@ -51,6 +51,9 @@ def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool
     if not quiet:
         if lines:
             lines.append("")
+        local = _local_only_line(result)
+        if local:
+            lines.append(local)
         fixable = _fixable_line(result)
         if fixable:  # above the summary, which stays the last line
             lines.append(fixable)
@@ -119,6 +122,16 @@ def _passed_over_note(result: RunResult) -> str:
     listed = f"{', '.join(texts[:-1])} and {texts[-1]}" if len(texts) > 1 else texts[0]
     return (f" (passed over {listed} {files}: "
             f"{', '.join(option for _, option in named)} to check them)")
+
+
+def _local_only_line(result: RunResult, shown: int = 2) -> str:
+    """The local-only files checked, which get no production findings, and how to get them."""
+    local = getattr(result, "local_only", None) or []
+    if not local:
+        return ""
+    names = ", ".join(local[:shown]) + (", ..." if len(local) > shown else "")
+    return (f"{_plural(len(local), 'local-only file')} ({names}) checked without the production and "
+            'portability rules; local-files = "check" in the configuration applies them.')
 
 
 def _fixable_line(result: RunResult) -> str:

@@ -105,7 +105,8 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
         process_model = (build_process_model(facts, outside, settings, project, scripts)
                          if with_process_model else None)
         if project_codes and process_model is not None:
-            project.deployed = process_entry_points(process_model, project, scripts)
+            project.deployed = process_entry_points(process_model, project, scripts,
+                                                    include_local=settings.local_files == "check")
         missing = _missing_facts(closure, project, process_model) if project_codes or with_process_model else []
         if closure is not None and project is not None and asked:
             missing = sorted(set(missing) | set(closure.needed_for(project, asked)))

@@ -34,6 +34,11 @@ class Settings:
     # Quantities from [tool.twelvecheck.formation], then --formation: each wins over app.json
     # and the ones before it for the process types it names (deploy/process_model.build_model).
     formations: list[FormationOverride] = field(default_factory=list)
+    # Deployment files meant for a developer's machine (Procfile.dev, Dockerfile.dev, a Compose
+    # override): "local-only" (only the rules whose document says local_files = true report
+    # there, and their process types are no entry points of the whole-program rules) or
+    # "check" (judged as production files are).
+    local_files: str = "local-only"
     # `twelvecheck formation` needs the process model even when no rule that reads it is selected.
     process_model: bool = False
     cache_dir: Path | None = None  # None: no cache (--no-cache, standard input)
@@ -69,6 +74,8 @@ class RunResult:
     # --reachable-only: how many findings no process type reaches were left out; None when
     # it was not asked for, or nothing declares a process type (then nothing is left out).
     unreached: int | None = None
+    # The local-only files checked without their production findings (local-files = "local-only").
+    local_only: list[str] = field(default_factory=list)
 
 
 def roots_of(settings: Settings) -> list[Path]:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from twelvecheck.config.selection import expand, reads_any, resolve, wants_process_files
 from twelvecheck.core.findings import Severity, ToolError
+from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.engine.task import FileTask
 from twelvecheck.files.discovery import SourceFile, discover
-from twelvecheck.files.kinds import process_file_kind, script_kind_by_head
+from twelvecheck.files.kinds import is_local_file, process_file_kind, script_kind_by_head
 from twelvecheck.files.modulepath import module_name_from_path
 from twelvecheck.files.roles import PASSED_OVER, PRODUCTION, VENDORED, FileRoles
 from twelvecheck.run.cache import CACHE_FORMAT_DIR
@@ -88,10 +89,18 @@ def run(settings: Settings) -> RunResult:
     sources = []
     cwd = str(settings.cwd)
     every_code = frozenset(enabled)  # one set shared by the files no per-file ignore names
+    local_codes = None  # read from the rule documents when a local-only file is met
+    local_only = []
     for source in files:
         ignored = per_file.codes_for(source.path, settings.cwd)
         report = frozenset(every_code - ignored) if ignored else every_code
         if report:
+            if settings.local_files != "check" and source.kind in LOCAL_KINDS and is_local_file(source.path):
+                # Read all the same (even with no code left): its process types are entry
+                # points of the code they run, and formation shows them.
+                local_codes = _local_codes(every_code) if local_codes is None else local_codes
+                report = report & local_codes
+                local_only.append(source.display)
             sources.append((source, report, os.path.join(cwd, source.path)))  # an absolute path stays
     # Procfiles, formations, and the code they run (`twelvecheck formation` always wants them).
     with_process_model = settings.process_model or settings.reachable_only or wants_process_files(enabled)
@@ -100,14 +109,16 @@ def run(settings: Settings) -> RunResult:
         answer = records.recall(key)
         if answer is not None:
             records.refresh()
-            return _with_roles(_replayed(answer, settings, enabled, severities, sources, errors),
-                               roles, passed_over, unreported)
+            result = _replayed(answer, settings, enabled, severities, sources, errors)
+            result.local_only = local_only
+            return _with_roles(result, roles, passed_over, unreported)
     # Deferred: the analysis loads the rules, the process model and the engine, which a run
     # answered from its record never needs.
     from twelvecheck.run.analysis import analyze_run
 
     result = analyze_run(settings, enabled, severities, sources, packaging, errors, with_process_model,
                          records, key)
+    result.local_only = local_only
     result = _with_roles(result, roles, passed_over, unreported)
     if settings.reachable_only and result.process_model is not None and result.process_model.process_types():
         from twelvecheck.deploy.reach import reachable_only  # as analyze_run: a replay never loads it
@@ -154,6 +165,17 @@ def _with_roles(result: RunResult, roles: dict[str, str], passed_over: dict[str,
         result.files_scanned -= sum(1 for path in unreported if path in result.tasks or path in result.checked)
         result.checked = {path: codes for path, codes in result.checked.items() if path not in unreported}
     return result
+
+
+# The kinds of file that can be meant for a developer's machine (files/kinds.is_local_file).
+LOCAL_KINDS = frozenset({"procfile", "dockerfile", "compose"})
+
+
+def _local_codes(enabled: frozenset[str]) -> frozenset[str]:
+    """The enabled codes that report in a local-only file: those whose rule document says
+    ``local_files = true`` (what breaks the file on a developer's machine too)."""
+    docs = load_rule_docs()
+    return frozenset(code for code in enabled if code in docs and docs[code].local_files)
 
 
 def _run_records(settings: Settings, enabled: set[str], severities: tuple) -> RunRecords | None:

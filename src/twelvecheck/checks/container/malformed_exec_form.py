@@ -27,6 +27,7 @@ class MalformedExecForm(DeployRule):
         Valid("FROM python:3.12-slim\nCMD gunicorn shop.wsgi\n", filename="Dockerfile"),
     ]
     INVALID = [
+        Invalid("FROM python:3.12-slim\nCMD ['flask', 'run']\n", lines=(2,), filename="Dockerfile.dev"),
         Invalid("FROM python:3.12-slim\nCMD ['gunicorn', 'shop.wsgi']\n", lines=(2,), filename="Dockerfile"),
         Invalid('FROM python:3.12-slim\nCMD ["gunicorn", "shop.wsgi"\n', lines=(2,), filename="Dockerfile"),
         Invalid('FROM python:3.12-slim\nENTRYPOINT ["celery" "worker"]\n', lines=(2,), filename="Dockerfile"),

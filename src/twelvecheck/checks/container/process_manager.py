@@ -21,6 +21,7 @@ class ProcessManager(DeployRule):
                 yield problem(launch, {"what": started(document, launch)})
 
     VALID = [
+        Valid("FROM python:3.12-slim\nCMD honcho start\n", filename="dev.Dockerfile"),  # local-only
         Valid('FROM python:3.12-slim\nCMD ["gunicorn", "shop.wsgi"]\n', filename="Dockerfile"),
         Valid('FROM python:3.12-slim\nRUN pip install supervisor honcho\nCMD ["celery", "-A", "shop", "worker"]\n',
               filename="Dockerfile"),

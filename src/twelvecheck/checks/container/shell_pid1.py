@@ -50,6 +50,7 @@ class ShellPid1(DeployRule):
                           launch.fix)
 
     VALID = [
+        Valid("FROM python:3.12-slim\nCMD celery -A shop worker\n", filename="Dockerfile.dev"),  # local-only
         Valid('FROM python:3.12-slim\nCMD ["gunicorn", "shop.wsgi", "--bind", "0.0.0.0:8000"]\n', filename="Dockerfile"),
         Valid('FROM python:3.12-slim\nCMD exec gunicorn shop.wsgi\n', filename="Dockerfile"),
         Valid('FROM python:3.12-slim\nCMD ["sh", "-c", "python manage.py migrate && exec gunicorn shop.wsgi"]\n',

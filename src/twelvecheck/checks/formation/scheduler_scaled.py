@@ -44,6 +44,11 @@ class SchedulerScaled(FormationRule):
         # An override for a developer's machine is no production formation.
         Valid(WEB_WORKER, files=(("docker-compose.override.yml", COMPOSE_BEAT.format(replicas=2)),),
               path="docker-compose.override.yml"),
+        # Nor is a development Procfile (two schedulers there, beside the Procfile's own clock).
+        Valid(WEB_WORKER + "clock: python clock.py\n",
+              files=(("Procfile.dev", "clock: python clock.py\nbeat: celery -A app beat\n"),), path="Procfile.dev"),
+        Valid(WEB_WORKER + "clock: python clock.py\n",
+              files=(("Procfile.dev", "clock: python clock.py\nbeat: celery -A app beat\n"),)),
         Valid(WEB_WORKER + "clock: python clock.py\n", files=(app_json('{"web": {"quantity": 3}, "clock": {"quantity": 1}}'),)),
         Valid(WEB_WORKER + "beat: celery -A app beat\n", options=("--formation", "web=3,worker=4,beat=1")),
         Valid("web: gunicorn app:app\nheartbeat: python ping.py\nclock: python clock.py\n"),

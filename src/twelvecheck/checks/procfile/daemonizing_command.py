@@ -90,6 +90,7 @@ class DaemonizingCommand(DeployRule):
         yield from config_settings(document, DAEMON)
 
     VALID = [
+        Valid("worker: celery -A app worker --detach\n", filename="Procfile.dev"),  # local-only
         Valid("web: gunicorn app:app\nworker: celery -A app worker\nbeat: celery -A app beat\n"),
         Valid("web: hypercorn -D app:app\n"),  # hypercorn has no daemon mode
         Valid("web: nginx -g 'daemon off;' -c nginx.conf\n"),

@@ -51,6 +51,8 @@ class DevelopmentServer(DeployRule, FormationRule):
                             f"{ptype.development_server}"}), (ptype.name,)
 
     VALID = [
+        # Heroku's starter apps: `heroku local web -f Procfile.windows` (local-only)
+        Valid("web: python manage.py runserver 0.0.0.0:5000\n", filename="Procfile.windows"),
         Valid("web: gunicorn app:app\n"),
         Valid("web: python manage.py collectstatic --noinput && gunicorn app.wsgi\n"),
         # gunicorn imports the module: the __main__ block with app.run() is for local runs

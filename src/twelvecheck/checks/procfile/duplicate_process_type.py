@@ -33,6 +33,7 @@ class DuplicateProcessType(DeployRule):
 
     VALID = [Valid("web: a\nworker: b\nworker-2: b\n")]
     INVALID = [
+        Invalid("web: a\nweb: b\n", filename="Procfile.windows", lines=(2,)),  # local-only too
         Invalid("web: a\nworker: celery -A app worker\nworker: celery -A app beat\n", lines=(3,)),
         Invalid("web: a\n\nweb: b\n\nweb: c\n", lines=(3, 5)),
     ]

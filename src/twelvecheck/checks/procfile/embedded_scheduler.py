@@ -23,6 +23,9 @@ class EmbeddedScheduler(DeployRule):
                     yield check.problem(inv, option.token, f"`{inv.tool.key} {option.token.text}`")
 
     VALID = [
+        Valid("worker: celery -A app worker -B\n", filename="Procfile.dev"),  # local-only
+        Valid(filename="docker-compose.dev.yml",
+              code="services:\n  worker:\n    build: .\n    command: celery -A app worker -B\n"),
         Valid(filename="worker.sh", code="#!/bin/sh\ncelery -A shop beat &\nexec celery -A shop worker\n"),
         Valid("worker: celery -A app worker\nbeat: celery -A app beat\n"),
         Valid("worker: rq worker default\n"),

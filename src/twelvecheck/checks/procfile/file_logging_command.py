@@ -108,6 +108,7 @@ class FileLoggingCommand(DeployRule):
         yield from config_settings(document, LOG)
 
     VALID = [
+        Valid("web: gunicorn app:app --log-file app.log\n", filename="Procfile.dev"),  # local-only
         Valid("web: gunicorn --log-file - --access-logfile - app:app\n"),
         Valid("web: gunicorn --error-logfile=- app:app\n"),
         Valid("web: hypercorn --access-logfile - -b 0.0.0.0:$PORT app:app\n"),

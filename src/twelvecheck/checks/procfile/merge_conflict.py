@@ -33,6 +33,7 @@ class MergeConflict(DeployRule):
 
     VALID = [Valid("web: a\n# ======= a ruler in a comment\n")]
     INVALID = [
+        Invalid("<<<<<<< HEAD\nweb: a\n=======\nweb: b\n>>>>>>> main\n", filename="Procfile.dev", lines=(1,)),
         Invalid("web: a\n<<<<<<< HEAD\nworker: b\n=======\nworker: c\n>>>>>>> main\n", lines=(2,)),
         Invalid("web: a\n=======\n", lines=(2,)),
     ]

@@ -36,6 +36,7 @@ class MigrationInProcessType(DeployRule):
                                                      "together with other commands")
 
     VALID = [
+        Valid("web: python manage.py migrate && python manage.py runserver\n", filename="Procfile.dev"),  # local-only
         Valid("release: python manage.py migrate --noinput\nweb: gunicorn app.wsgi\n"),
         Valid("release: cd app && python manage.py migrate && python manage.py collectstatic\n"),
         Valid("migrate: python manage.py migrate\n"),

@@ -108,6 +108,8 @@ class MissingTarget(DeployRule):
         Invalid(COMPOSE_WORKER, filename="docker-compose.yml",
                 files=(SRC_IMAGE, REQUIREMENTS, ("worker.py", "print('hi')\n"), ("src/web.py", "app = None\n")),
                 lines=(4,)),
+        Invalid("worker: python printing.py\n", filename="Procfile.dev", files=(("main.py", "server = None\n"), REQUIREMENTS),
+                lines=(1,)),  # local-only too
         Invalid("web: gunicorn main:server\nworker: python printing.py\n",
                 files=(("main.py", "server = None\n"), ("requirements.txt", "gunicorn\ndash\n")), lines=(2,)),
         Invalid("web: gunicorn --bind :$PORT --workers 4 dtb.asgi:application\n"

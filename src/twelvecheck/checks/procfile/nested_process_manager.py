@@ -18,7 +18,10 @@ class NestedProcessManager(DeployRule):
             if inv.tool.role == "manager":
                 yield check.problem(inv, inv.words[0], f"`{inv.tool.key}` runs a process manager")
 
-    VALID = [Valid("web: gunicorn app:app\nworker: celery -A app worker\n")]
+    VALID = [
+        Valid("dev: honcho start -f Procfile.services\n", filename="Procfile.dev"),  # local-only
+        Valid("web: gunicorn app:app\nworker: celery -A app worker\n"),
+    ]
     INVALID = [
         Invalid("web: honcho -f Procfile.prod start --port $PORT\n", lines=(1,)),
         Invalid("web: foreman start -f Procfile.web\n", lines=(1,)),

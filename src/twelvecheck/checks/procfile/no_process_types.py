@@ -34,6 +34,7 @@ class NoProcessTypes(DeployRule):
 
     VALID = [Valid("# the web server\nweb: gunicorn app:app\n")]
     INVALID = [
+        Invalid("# web: flask run\n", filename="Procfile.dev", lines=(1,)),  # local-only too
         Invalid("", lines=(1,)),
         Invalid("# web: gunicorn app:app\n", lines=(1,)),
         Invalid("web gunicorn app:app\n", lines=(1,)),

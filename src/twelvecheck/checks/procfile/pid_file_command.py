@@ -48,6 +48,9 @@ class PidFileCommand(DeployRule):
                                                        f"by default (unless given `{flag}=`)")
 
     VALID = [
+        Valid("worker: celery -A app worker --pidfile=/tmp/w.pid\n", filename="Procfile.local"),  # local-only
+        Valid('FROM python:3.12-slim\nCMD ["celery", "-A", "app", "worker", "--pidfile=/tmp/w.pid"]\n',
+              filename="Dockerfile.dev"),
         Valid(filename="docker-compose.override.yml", code="services:\n  beat:\n    build: .\n"
               "    command: celery -A app beat --pidfile=/tmp/beat.pid\n"),
         Valid("web: gunicorn -w 3 --preload app:app\n"),

@@ -33,6 +33,7 @@ class Portability(DeployRule):
             yield Problem.at(numbers[0], start, end, {"cause": why, "readings": said + also})
 
     VALID = [
+        Valid("clock gunicorn app:app\n", filename="Procfile.dev"),  # local-only
         Valid("web: gunicorn app:app\r\nworker: celery -A app worker\r\n"),  # CRLF: read alike
         Valid("# a comment\nweb: gunicorn app:app   \n"),  # trailing whitespace: trimmed or kept, same command
         Valid("web:\tgunicorn app:app\n"),

@@ -36,6 +36,7 @@ class ProcessTypeName(DeployRule):
                              {"name": name, "reason": reason, "how": describe_readings(groups)})
 
     VALID = [
+        Valid("Web_Hook: flask run\n", filename="Procfile.windows"),  # local-only
         Valid("web: a\nworker-2: b\n"),
         Valid("web.1: a\n"),  # not a name most platforms read at all: TWC502
     ]

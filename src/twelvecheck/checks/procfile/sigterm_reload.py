@@ -23,6 +23,7 @@ class SigtermReload(DeployRule):
                 yield check.problem(inv, inv.words[0], f"`{tool.key}` without --{tool.sigterm}")
 
     VALID = [
+        Valid("web: uwsgi --http :$PORT --module app:app\n", filename="Procfile.dev"),  # local-only
         Valid("web: uwsgi --http :$PORT --die-on-term --module app\n"),
         Valid("web: uwsgi uwsgi.ini\n", files=(("uwsgi.ini", "[uwsgi]\nhttp = :$(PORT)\ndie-on-term = true\n"),)),
     ]

@@ -24,6 +24,7 @@ class UnreadableLine(DeployRule):
         Valid("web gunicorn app:app\n"),  # Heroku (classic) reads it: TWC502
     ]
     INVALID = [
+        Invalid("web: a\nworker.index.js\n", filename="Procfile.dev", lines=(2,)),  # local-only too
         Invalid("web: gunicorn app:app\nworker.index.js\n", lines=(2,)),
         Invalid("release: python manage.py migrate\n{%- if use_celery %}\nworker: celery -A app worker\n{%- endif %}\n",
               lines=(2, 4)),

@@ -30,6 +30,7 @@ class UnrunnableCommand(DeployRule):
         Valid("web: sh -c 'cd app && gunicorn app:app'\n"),
     ]
     INVALID = [
+        Invalid("web:\n", filename="Procfile.dev", lines=(1,)),  # local-only too
         Invalid("web:\nworker: b\n", lines=(1,)),
         Invalid("web:   \nworker: b\n", lines=(1,)),
         Invalid('web: "flower -A poster --port=$PORT"\n', lines=(1,)),

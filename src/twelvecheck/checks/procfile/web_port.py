@@ -68,6 +68,7 @@ class WebPort(DeployRule):
                     yield from _port(check, inv)
 
     VALID = [
+        Valid("web: gunicorn app:app --bind 0.0.0.0:8000\n", filename="Procfile.dev"),  # local-only
         Valid("web: gunicorn app:app\n"),  # gunicorn binds $PORT by itself
         Valid("web: gunicorn -b 0.0.0.0:$PORT app:app\n"),
         Valid("web: uvicorn app:app --host 0.0.0.0 --port $PORT\n"),

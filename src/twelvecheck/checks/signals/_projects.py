@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from twelvecheck.engine.rule import Invalid
+from twelvecheck.engine.rule import Invalid, Valid
 
 
 def tree(*files: tuple[str, str], main: str = "") -> tuple[tuple[str, str], ...]:
@@ -349,3 +349,10 @@ DEMO_SPINNER = ("spinner/core.py", """
     """)
 # ...unless a process type runs the file.
 DEMO_DEPLOYED = ("Procfile", "spinner: python spinner/core.py\n")
+TERMINAL_AND_DEMO_VALID = (
+    *(Valid(dedent(text).lstrip("\n"), filename=path, files=tree(STATS, main=path)) for path, text in (
+        CURSES_TOP, LIVE_BOARD)),
+    Valid(dedent(DEMO_SPINNER[1]).lstrip("\n"), filename=DEMO_SPINNER[0], files=tree(main=DEMO_SPINNER[0])),
+)
+DEMO_DEPLOYED_INVALID = Invalid(dedent(DEMO_SPINNER[1]).lstrip("\n"), filename=DEMO_SPINNER[0],
+                                files=(*tree(main=DEMO_SPINNER[0]), DEMO_DEPLOYED), lines=(11,))

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from textwrap import dedent
-
 from twelvecheck.program.lifetime import unhandled_services
 from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.checks.signals._projects import (
-    BOT_CLI, BOT_FILES, COMMAND, COPIED_LOOP, CURSES_TOP, DEMO_DEPLOYED, DEMO_SPINNER, DRAIN, HANDLE, INSTALLS,
-    LIVE_BOARD, PICKS, POLLING, RELAY_FILES, RELAY_MAIN, REEXPORT_STYLES, STATS, last_line, picked_relay, reexported,
+    BOT_CLI, BOT_FILES, COMMAND, COPIED_LOOP, DEMO_DEPLOYED_INVALID, DRAIN, HANDLE, INSTALLS, PICKS, POLLING,
+    RELAY_FILES, RELAY_MAIN, REEXPORT_STYLES, TERMINAL_AND_DEMO_VALID, last_line, picked_relay, reexported,
     service_at_run_call, stop_service, stopper, tree,
 )
 from twelvecheck.engine.rule import Invalid, ProjectFinding, ProjectRule, Valid
+
+
+# A worker written as a top-level loop: only a process type running it makes it an entry point.
+TOP_LEVEL_POLL = "import time\n\nwhile True:\n    print('polling the queue')\n    time.sleep(5)\n"
 
 
 class NoSigtermHandler(ProjectRule):
@@ -23,6 +25,9 @@ class NoSigtermHandler(ProjectRule):
         return unhandled_services(cls.code, project, lambda life: not life.stops_on_interrupt)
 
     VALID = [
+        # a top-level loop only a local-only file starts (`heroku local -f Procfile.dev`):
+        # stopped with Ctrl+C on a developer's machine, no entry point
+        Valid(TOP_LEVEL_POLL, filename="poll.py", files=(("Procfile.dev", "poll: python poll.py\n"),)),
         # a service its package re-exports, which installs a handler
         *(Valid(main, filename="main.py", files=files) for main, files in (
             reexported('from svc import Graceful\nif __name__ == "__main__":\n    Graceful().run()\n', style)
@@ -103,10 +108,7 @@ class NoSigtermHandler(ProjectRule):
                 curses.wrapper(watch)
             """, filename="monitor/top.py", files=tree(
             ("monitor/screen.py", "def draw(screen):\n    screen.refresh()\n"), main="monitor/top.py")),
-        # a terminal program a person watches (curses, rich's Live), and a library's demo block
-        *(Valid(dedent(text).lstrip("\n"), filename=path, files=tree(STATS, main=path)) for path, text in (
-            CURSES_TOP, LIVE_BOARD)),
-        Valid(dedent(DEMO_SPINNER[1]).lstrip("\n"), filename=DEMO_SPINNER[0], files=tree(main=DEMO_SPINNER[0])),
+        *TERMINAL_AND_DEMO_VALID,  # a terminal program a person watches, a library's demo block
         # the handler is installed by a method of the class a factory returns
         Valid("""
             from relay.setup import setup_relay
@@ -243,8 +245,9 @@ class NoSigtermHandler(ProjectRule):
     ]
 
     INVALID = [
-        Invalid(dedent(DEMO_SPINNER[1]).lstrip("\n"), filename=DEMO_SPINNER[0],
-                files=(*tree(main=DEMO_SPINNER[0]), DEMO_DEPLOYED), lines=(11,)),
+        DEMO_DEPLOYED_INVALID,  # a demo block a process type runs all the same
+        # the same loop as a production process type
+        Invalid(TOP_LEVEL_POLL, filename="poll.py", files=(("Procfile", "poll: python poll.py\n"),), lines=(1,)),
         # a service its package re-exports from a module (by name, or with import *)
         *(Invalid(main, filename="main.py", files=files, lines=(2,)) for main, files in (
             reexported('import svc\nif __name__ == "__main__":\n    svc.Service().run()\n', style)
