@@ -247,7 +247,7 @@ class NoSigtermHandler(ProjectRule):
     INVALID = [
         DEMO_DEPLOYED_INVALID,  # a demo block a process type runs all the same
         # the same loop as a production process type
-        Invalid(TOP_LEVEL_POLL, filename="poll.py", files=(("Procfile", "poll: python poll.py\n"),), lines=(1,)),
+        Invalid(TOP_LEVEL_POLL, filename="poll.py", files=(("Procfile", "poll: python poll.py\n"),), lines=(3,)),
         # a service its package re-exports from a module (by name, or with import *)
         *(Invalid(main, filename="main.py", files=files, lines=(2,)) for main, files in (
             reexported('import svc\nif __name__ == "__main__":\n    svc.Service().run()\n', style)
