@@ -266,9 +266,9 @@ def test_statistics_counts_per_rule_instead_of_each_finding(project, run):
     assert result.returncode == 1
     assert finding_lines(result.stdout) == []
     rows = [line.split() for line in result.stdout.splitlines() if "TWC" in line]
-    assert rows == [["2", "TWC201", "warning", "yes", "file-log-handler"],
-                    ["1", "TWC202", "warning", "yes", "basicconfig-filename"]]
-    assert result.stdout.split()[:5] == ["count", "code", "severity", "fixable", "name"]
+    assert rows == [["2", "TWC201", "warning", "2", "unsafe", "file-log-handler"],
+                    ["1", "TWC202", "warning", "1", "safe", "basicconfig-filename"]]
+    assert result.stdout.split()[:5] == ["count", "code", "severity", "fix", "name"]
     assert "Found 3 findings" in result.stdout
 
 

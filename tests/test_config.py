@@ -177,7 +177,7 @@ def test_output_format_quiet_and_statistics_keys(two_rules, run):
     write(two_rules, "twelvecheck.toml", "quiet = true\n")
     assert "Found" not in run("a.py").stdout
     write(two_rules, "twelvecheck.toml", "statistics = true\n")
-    assert run("a.py", "b.py").stdout.splitlines()[1].split() == ["1", "TWC201", "warning", "yes", "file-log-handler"]
+    assert run("a.py", "b.py").stdout.splitlines()[1].split() == ["1", "TWC201", "warning", "1", "unsafe", "file-log-handler"]
 
 
 def test_color_and_jobs_keys(two_rules, run):

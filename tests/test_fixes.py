@@ -104,7 +104,7 @@ def test_fix_reports_what_is_left_and_exits_by_it(tmp_path):
     result = twelvecheck(tmp_path, "--fix", "--select", "TWC201,TWC202", ".")
     assert result.returncode == 1
     assert "TWC201" in result.stdout and "TWC202" not in result.stdout
-    assert "fixed 1 finding in 1 file; 1 more with --unsafe-fixes" in result.stderr
+    assert "fixed 1 finding in 1 file; 1 more with --fix --unsafe-fixes" in result.stderr
     result = twelvecheck(tmp_path, "--fix", "--unsafe-fixes", "--select", "TWC201,TWC202", ".")
     assert result.returncode == 0, result.stdout
     assert "import sys" in (tmp_path / "app.py").read_text()

@@ -199,7 +199,8 @@ def test_configured_quantities_escalate_the_scale_hazards(scheduling_app, run, n
     found = {f["code"]: f for f in check_json(run)}
     assert set(found) == {"TWC101", "TWC401"}
     assert found["TWC401"]["severity"] == "error"
-    assert found["TWC401"]["message"].endswith("; web runs 3 processes: this job will run 3 times")
+    assert "inside this process: web runs 3 processes, so every job runs 3 times; run them" in found["TWC401"]["message"]
+    assert "at N web/worker processes" not in found["TWC401"]["message"]  # said once, with the numbers
     assert found["TWC101"]["message"].endswith("; web runs 3 processes: all 3 write this PID file")
     assert {t["source"] for t in by_name(formation_json(run)).values()} == {source}
 
@@ -216,7 +217,7 @@ def test_formation_option_wins_over_configuration_and_app_json(scheduling_app, r
     assert {name: (t["quantity"], t["source"]) for name, t in types.items()} == {
         "web": (5, "--formation"), "worker": (2, "app.json"), "clock": (2, "--formation")}
     found = {f["code"]: f for f in check_json(run, "--formation", "web=5", "--formation", "clock=2")}
-    assert found["TWC401"]["message"].endswith("web runs 5 processes: this job will run 5 times")
+    assert "web runs 5 processes, so every job runs 5 times" in found["TWC401"]["message"]
     assert found["TWC603"]["message"].startswith("clock is a scheduler (its name says so) scaled to 2 (--formation)")
     assert (found["TWC603"]["path"], found["TWC603"]["line"]) == ("Procfile", 3)
     one = {f["code"]: f for f in check_json(run, "--formation", "web=1")}

@@ -65,9 +65,10 @@ def test_a_script_run_by_a_process_type_is_an_entry_point_even_without_a_main_bl
     write(project, "Procfile", "worker: python worker.py\n")
     write(project, "worker.py", TOP_LEVEL_LOOP)
     findings = signal_findings(run)
-    assert located(findings) == [("worker.py", 1, "TWC302")]
+    assert located(findings) == [("worker.py", 8, "TWC302")]  # the loop, not line 1: the module has no line
     assert findings[0]["message"].startswith("process type 'worker' (Procfile) runs a long-lived process "
-                                             "(while True loop at line 8)")
+                                             "(this while True loop)")
+    assert [(r["path"], r["line"]) for r in findings[0]["related_locations"]] == [("worker.py", 1), ("Procfile", 1)]
 
 
 def test_python_dash_m_names_the_process_type_once_instead_of_the_main_block(project, run):
@@ -85,7 +86,7 @@ def test_python_dash_m_of_a_package_runs_its_main_module(project, run):
     write(project, "app/__main__.py", "from app.loop import forever\n\nforever()\n")
     write(project, "app/loop.py", "import time\n\n\ndef forever():\n    while True:\n        time.sleep(1)\n")
     findings = signal_findings(run)
-    assert located(findings) == [("app/__main__.py", 1, "TWC302")]
+    assert located(findings) == [("app/__main__.py", 3, "TWC302")]  # forever(), not the import on line 1
     assert findings[0]["message"].startswith("process type 'worker' (Procfile) runs a long-lived process "
                                              "(while True loop at app/loop.py:5)")
 
@@ -105,7 +106,7 @@ def test_a_process_type_that_stops_only_on_ctrl_c_is_twc303(project, run):
     write(project, "worker.py", "import time\n\ntry:\n    while True:\n        time.sleep(1)\n"
                                 "except KeyboardInterrupt:\n    pass\n")
     findings = signal_findings(run)
-    assert located(findings) == [("worker.py", 1, "TWC303")]
+    assert located(findings) == [("worker.py", 4, "TWC303")]
     assert findings[0]["message"].startswith("process type 'worker' (Procfile) stops cleanly")
 
 
@@ -113,15 +114,17 @@ def test_code_run_by_two_process_types_is_reported_once_naming_both(project, run
     write(project, "Procfile", "worker: python worker.py\nurgent: python worker.py --queue urgent\n")
     write(project, "worker.py", TOP_LEVEL_LOOP)
     findings = signal_findings(run)
-    assert located(findings) == [("worker.py", 1, "TWC302")]
+    assert located(findings) == [("worker.py", 8, "TWC302")]
     assert findings[0]["message"].startswith("the code of process types 'worker' and 'urgent' (Procfile) runs")
+    assert [(r["path"], r["line"]) for r in findings[0]["related_locations"]] == [
+        ("worker.py", 1), ("Procfile", 1), ("Procfile", 2)]
 
 
 def test_the_procfile_above_a_file_checked_by_name_from_a_subfolder(project, run):
     write(project, "Procfile", "worker: python app/worker.py\n")
     write(project, "app/worker.py", TOP_LEVEL_LOOP)
     findings = signal_findings(run, "worker.py", cwd=project / "app")
-    assert located(findings) == [("worker.py", 1, "TWC302")]
+    assert located(findings) == [("worker.py", 8, "TWC302")]
     assert "process type 'worker' (../Procfile)" in findings[0]["message"]  # relative, as issue 20 asks
 
 
@@ -156,7 +159,7 @@ def test_the_same_module_run_by_python_is_one(project, run):
     """The control for the two cases above: the module itself is long-running."""
     write(project, "Procfile", "worker: python app.py\n")
     write(project, "app.py", IMPORTED_APP)
-    assert located(signal_findings(run)) == [("app.py", 1, "TWC302")]
+    assert located(signal_findings(run)) == [("app.py", 6, "TWC302")]
 
 
 def test_a_one_shot_script(project, run):
@@ -266,7 +269,7 @@ def test_python_dash_m_a_namespace_package_follows_its_imports(project, run):
     write(project, "jobs/__main__.py", "from jobs.poll import main\n\nmain()\n")
     write(project, "jobs/poll.py", "import time\n\n\ndef main():\n    while True:\n        time.sleep(1)\n")
     findings = signal_findings(run)
-    assert located(findings) == [("jobs/__main__.py", 1, "TWC302")]
+    assert located(findings) == [("jobs/__main__.py", 3, "TWC302")]  # main(), not the import on line 1
     assert "(while True loop at jobs/poll.py:5)" in findings[0]["message"]
 
 

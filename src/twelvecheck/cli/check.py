@@ -13,7 +13,8 @@ import click
 from twelvecheck.cli.exits import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, guarded, print_error, print_warning
 from twelvecheck.cli.outputs import BaselinePlan, parse_output_formats, write_reports
 from twelvecheck.cli.settings import pick_option, prepare, use_color
-from twelvecheck.core.findings import Severity
+from twelvecheck.core.findings import UNSAFE, Severity
+from twelvecheck.core.fixhints import APPLY, SHOW
 from twelvecheck.files.writing import write_atomically
 from twelvecheck.reports import ReportContext, render
 from twelvecheck.run.model import Settings
@@ -143,12 +144,13 @@ def _check_and_report(settings: Settings, options: dict[str, Any], fix_mode: str
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def _fixed_note(outcome) -> str:
+def _fixed_note(outcome, option: str = APPLY[UNSAFE]) -> str:
+    """What --fix did; ``option`` names the command that takes the unsafe fixes left too."""
     files = len(outcome.changed_files)
     note = f"fixed {outcome.fixed_count} finding{'' if outcome.fixed_count == 1 else 's'} in " \
            f"{files} file{'' if files == 1 else 's'}" if files else "nothing to fix"
     if outcome.unsafe_left:
-        note += f"; {outcome.unsafe_left} more with --unsafe-fixes"
+        note += f"; {outcome.unsafe_left} more with {option}"
     return note
 
 
@@ -158,7 +160,7 @@ def _report_diff(result, outcome, quiet: bool) -> int:
     for error in [*result.errors, *outcome.errors]:
         print_error(str(error))
     if not quiet:
-        note = _fixed_note(outcome).replace("fixed", "would fix", 1)
+        note = _fixed_note(outcome, SHOW[UNSAFE]).replace("fixed", "would fix", 1)
         click.echo(f"twelvecheck: {note}", err=True)
     if result.errors or outcome.errors:
         return EXIT_ERROR

@@ -17,6 +17,7 @@ import click
 
 from twelvecheck import __version__
 from twelvecheck.config.formation import parse_formation_option
+from twelvecheck.core.fixhints import fix_kinds, rule_fix_hint
 from twelvecheck.core.ruledocs import load_rule_docs, resolve_code
 
 REPORT_FORMATS = ["text", "json", "sarif", "github", "gitlab", "junit", "html"]
@@ -120,7 +121,8 @@ def _config_options(command):
 @click.option("--fix", is_flag=True, default=False,
               help="Apply the safe fixes in place, then report what is left.")
 @click.option("--diff", is_flag=True, default=False,
-              help="Print the fixes as a unified diff and change nothing (exit 1 when there is one).")
+              help="Print the safe fixes (with --unsafe-fixes, the unsafe ones too) as a unified diff and "
+                   "change nothing (exit 1 when there is one).")
 @click.option("--unsafe-fixes", is_flag=True, default=False,
               help="With --fix or --diff: apply the unsafe fixes too (they may change behaviour; read them).")
 def check(paths: tuple[str, ...], **options: Any) -> None:
@@ -185,7 +187,9 @@ def explain(rule: str) -> None:
     doc = docs[code]
     state = "enabled by default" if doc.default_enabled else "off by default"
     click.echo(f"{doc.code} {doc.name}  [family: {doc.family}, severity: {doc.severity}, {state}, "
-               f"fix: {' or '.join(doc.fix) if doc.fix else 'none'}]\n")
+               f"fix: {fix_kinds(doc.fix)}]")
+    hint = rule_fix_hint(doc.fix)
+    click.echo(f"{hint}\n" if hint else "")
     click.echo(doc.text)
 
 

@@ -192,6 +192,27 @@ class Requires:
         return cls(kind, name, known)
 
 
+@dataclass(frozen=True)
+class RelatedLocation:
+    """Another place a finding is about (SARIF's ``relatedLocations``): the entry point of a
+    whole-program finding reported at its loop, the loop of one reported at its entry point."""
+
+    path: str  # display path, as a finding's
+    span: Span
+    message: str  # what is there: "entry point: process type 'worker' (Procfile)"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.span.line, "column": self.span.column,
+                "end_line": self.span.end_line, "end_column": self.span.end_column, "message": self.message}
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> "RelatedLocation":
+        if not isinstance(item["path"], str) or not isinstance(item["message"], str):
+            raise TypeError("not a related location")
+        span = Span(int(item["line"]), int(item["column"]), int(item["end_line"]), int(item["end_column"]))
+        return cls(item["path"], span, item["message"])
+
+
 @dataclass
 class Finding:
     code: str
@@ -210,6 +231,8 @@ class Finding:
     # The question about other modules the finding holds on (None: it holds); answered and
     # removed by the run before anything reports it, so never part of the report.
     requires: Requires | None = None
+    # Other places the finding is about; in the JSON report only when there are some.
+    related: tuple[RelatedLocation, ...] = ()
 
     @property
     def line(self) -> int:
@@ -223,7 +246,7 @@ class Finding:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        item = {
             "code": self.code,
             "name": self.name,
             "family": self.family,
@@ -238,6 +261,9 @@ class Finding:
             "fingerprint": self.fingerprint,
             "fix": self.fix.to_json() if self.fix is not None else None,
         }
+        if self.related:
+            item["related_locations"] = [location.to_json() for location in self.related]
+        return item
 
 
 def assign_fingerprints(findings: list[Finding]) -> None:

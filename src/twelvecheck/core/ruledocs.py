@@ -41,7 +41,8 @@ REQUIRED_KEYS = {
     "message": str,
     "fix": list,
 }
-OPTIONAL_KEYS = {"default_enabled": bool, "inputs": list, "scale_hazard": str, "local_files": bool}
+OPTIONAL_KEYS = {"default_enabled": bool, "inputs": list, "scale_hazard": str, "scale_replaces": str,
+                 "local_files": bool}
 # What a rule may read besides Python source; a run discovers those files and builds what
 # is needed only when an enabled rule reads it. "process-model": the Procfiles, formations
 # and the code each process type runs (deploy/process_model.py); "dockerfile": Dockerfiles
@@ -79,6 +80,9 @@ class RuleDoc:
     # Added to the message when the code that holds the finding runs in a process type
     # scaled above one: "{type} runs {n} processes: ..." (deploy/process_model.py).
     scale_hazard: str | None = None
+    # The clause of the message that says the same as the hazard in general terms ("at N
+    # processes every job runs N times"): the hazard takes its place, so it is said once.
+    scale_replaces: str | None = None
     # Whether the rule also reports in a deployment file meant for a developer's machine
     # (files/kinds.is_local_file: Procfile.dev, Dockerfile.dev, a Compose override for
     # development): true for what breaks the file there too (it cannot be read, a merge
@@ -149,6 +153,8 @@ def parse_rule_doc(text: str, source: Path) -> RuleDoc:
     inputs = meta.get("inputs", ["python"])
     if not inputs or any(item not in INPUTS for item in inputs) or len(set(inputs)) != len(inputs):
         raise RuleDocError(f"{source}: inputs must list some of {', '.join(INPUTS)} once each, got {inputs!r}")
+    if "scale_replaces" in meta and (meta["scale_replaces"] not in meta["message"] or "scale_hazard" not in meta):
+        raise RuleDocError(f"{source}: scale_replaces must be a clause of the message, and needs a scale_hazard")
     body = match.group(2)
     sections = _split_sections(body)
     if bool(fix) != (FIX_SECTION in sections):
@@ -167,6 +173,7 @@ def parse_rule_doc(text: str, source: Path) -> RuleDoc:
         source=source,
         inputs=tuple(inputs),
         scale_hazard=meta.get("scale_hazard"),
+        scale_replaces=meta.get("scale_replaces"),
         local_files=meta.get("local_files", False),
     )
 

@@ -14,6 +14,7 @@ their code is followed, but no formation counts them (see ``process_entry_points
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -325,7 +326,8 @@ def process_entry_points(model: ProcessModel, project, scripts: list[tuple[str, 
         for target in ptype.targets:
             for unit in _started_units(project, target, scripts):
                 runners.setdefault(unit, {}).setdefault(id(ptype), ptype)
-    return [project.entry_point(unit, _process_types_phrase(list(ptypes.values())))
+    return [dataclasses.replace(project.entry_point(unit, _process_types_phrase(list(ptypes.values()))),
+                                declared=tuple((p.path, p.line) for p in ptypes.values() if p.path and p.line))
             for unit, ptypes in sorted(runners.items())]
 
 
@@ -421,7 +423,11 @@ def _escalate(findings: list[Finding], model: ProcessModel) -> None:
             continue
         ptype = max(scaled, key=lambda p: p.quantity)
         finding.severity = Severity.ERROR
-        finding.message += "; " + template.format(type=ptype.name, n=ptype.quantity)
+        hazard = template.format(type=ptype.name, n=ptype.quantity)
+        if doc.scale_replaces and doc.scale_replaces in finding.message:
+            finding.message = finding.message.replace(doc.scale_replaces, hazard, 1)
+        else:
+            finding.message += "; " + hazard
 
 
 def _affects(finding: Finding, app: App, name: str, ptype: ProcessType | None, model: ProcessModel) -> bool:

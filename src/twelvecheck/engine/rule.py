@@ -284,6 +284,8 @@ class ProjectFinding:
     span: tuple[int, int, int, int]
     fields: dict[str, Any]
     fix: "Fix | None" = None
+    # Other places it is about: (display path, span, what is there), as RelatedLocation.
+    related: tuple[tuple[str, tuple[int, int, int, int], str], ...] = ()
 
 
 class ProjectRule(Rule):

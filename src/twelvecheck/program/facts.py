@@ -125,6 +125,9 @@ class _Unit:
         self.signal_params: list[list[Any]] = []
         self.signal_args: list[list[Any]] = []
         self.pid_args: list[list[Any]] = []  # calls passing the process id: [callee, index or keyword]
+        # A module body's last top-level call (`main()`, `serve()`): where a finding about the
+        # module run whole goes (program/lifetime.py ``located``) rather than line 1.
+        self.runs_at: list[int] | None = None
 
     def to_facts(self) -> dict[str, Any]:
         return {
@@ -146,7 +149,24 @@ class _Unit:
             **({"signal_params": self.signal_params} if self.signal_params else {}),
             **({"signal_args": self.signal_args} if self.signal_args else {}),
             **({"pid_args": self.pid_args} if self.pid_args else {}),
+            **({"runs_at": self.runs_at} if self.runs_at else {}),
         }
+
+
+def _top_level_calls(body: list[ast.stmt]):
+    """The calls a module body makes as statements (``main()``, ``await serve()``), in
+    order, inside ``try``/``with``/``if``/loops but not functions, classes or the
+    ``__main__`` block (a unit of its own)."""
+    for statement in body:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, (ast.Call, ast.Await)):
+            yield statement.value
+        elif isinstance(statement, ast.If) and _is_main_guard(statement.test):
+            continue
+        elif isinstance(statement, (ast.Try, getattr(ast, "TryStar", ast.Try), ast.With, ast.AsyncWith, ast.If,
+                                    ast.For, ast.While)):
+            for field in ("body", "handlers", "orelse", "finalbody"):
+                for part in getattr(statement, field, ()):
+                    yield from _top_level_calls(part.body if isinstance(part, ast.ExceptHandler) else [part])
 
 
 class ProgramFacts(FactCollector):
@@ -157,6 +177,9 @@ class ProgramFacts(FactCollector):
         facts = cls(scope)
         for statement in scope.tree.body:
             facts._walk(statement)
+        calls = list(_top_level_calls(scope.tree.body))
+        if calls:
+            facts.units[f"{scope.module_name}.<module>"].runs_at = _span(scope.spans, calls[-1])
         return facts.facts()
 
     def __init__(self, scope: FileScope) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from twelvecheck.program.frameworks import FRAMEWORKS_HANDLING_SIGTERM
-from twelvecheck.program.project import EntryPoint, Project
+from twelvecheck.program.project import FILE_START, EntryPoint, Project
 from twelvecheck.engine.rule import ProjectFinding
 
 if TYPE_CHECKING:
@@ -107,7 +107,30 @@ def unhandled_services(code: str, project: Project, also: Callable[[Lifetime], b
     for entry in project.entry_points():
         life = judge(project, entry)
         if life.long_running_service and not life.handles_sigterm and not life.framework and also(life):
-            findings.append(ProjectFinding(code, entry.path, entry.span,
-                                           {"entry": entry.what, "loop": where(life.loop, entry)},
-                                           fix=fix(entry, life) if fix is not None else None))
+            path, span, related = located(entry, life.loop)
+            # "this while True loop" where the finding is at it in the entry's own file (it
+            # stays there); a loop in another file is named with its place.
+            at_loop = (path, span) == (entry.path, tuple(life.loop[1]))
+            loop = f"this {life.loop[2]}" if at_loop else where(life.loop, entry)
+            findings.append(ProjectFinding(code, path, span, {"entry": entry.what, "loop": loop},
+                                           fix=fix(entry, life) if fix is not None else None, related=related))
     return findings
+
+
+def located(entry: EntryPoint, loop: tuple[str, list[int], str]):
+    """Where a finding about ``entry`` kept alive by ``loop`` is reported, and its related
+    places. An entry point with a place of its own (the __main__ test, a function, a
+    command's handle) is where the message's subject is, and its loop is related. A module
+    run whole (``python worker.py``, a package's __main__.py) has no line of its own: the
+    finding goes to its loop in that file, with the module's start (where a suppression
+    comment also works) and the lines that run it related, or, when the loop is in another module, to the module's last top-level call
+    (``main()``, ``serve()``: program/facts.py ``runs_at``), never to an import on line 1
+    unless the module has no such call. The loop is in the entry's file or a checked one,
+    which may not be reported; so is the entry."""
+    loop_path, loop_span, description = loop
+    loop_at = (loop_path, tuple(loop_span), f"{description}: what keeps the process alive")
+    declared = tuple((path, (line, 1, line, 2), f"declares {entry.what}") for path, line in entry.declared)
+    if entry.unit.endswith(".<module>") and loop_path == entry.path:
+        entry_at = (entry.path, FILE_START, f"the entry point: {entry.what} runs this module")
+        return loop_path, tuple(loop_span), (entry_at, *declared)
+    return entry.path, entry.span, (loop_at, *declared)

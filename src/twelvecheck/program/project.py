@@ -55,6 +55,8 @@ class EntryPoint:
     unit: str  # qualified unit name: "pkg.mod.main", "pkg.mod.<main>", "pkg.__main__.<module>"
     span: tuple[int, int, int, int]
     what: str  # for messages: 'the __main__ block', "console script 'serve'", "process type 'worker' (Procfile)"
+    # (display path, line) of each line that declares it: a Procfile's process types.
+    declared: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass
@@ -251,8 +253,9 @@ class Project:
 
     def entry_point(self, name: str, what: str) -> EntryPoint:
         """An entry point at unit ``name``, reported where it starts: the __main__ test,
-        the function's name, or the top of the file for a module body."""
-        at = self.units[name]["at"]
+        the function's name, or for a module body its last top-level call (else the top of
+        the file)."""
+        at = self.units[name]["at"] or self.units[name].get("runs_at")
         return EntryPoint(self.unit_paths[name], name, tuple(at) if at else FILE_START, what)
 
     def sequence(self, steps: list[str], at: str) -> str:

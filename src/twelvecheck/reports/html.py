@@ -22,6 +22,7 @@ from markupsafe import Markup
 from twelvecheck import __version__
 from twelvecheck.core.findings import Finding
 from twelvecheck.files.ignoring import repository_root
+from twelvecheck.core.fixhints import fix_kinds, rule_fix_hint
 from twelvecheck.reports.context import ReportContext
 from twelvecheck.reports.provenance import git_commit
 from twelvecheck.reports.markdown import to_html
@@ -168,7 +169,8 @@ def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
             "family": [name for name in families if by_family.get(name)],
             "code": codes_found,
         },
-        "rules": [{"doc": docs[code], "html": _rule_html(docs[code], set(codes_found))}
+        "rules": [{"doc": docs[code], "html": _rule_html(docs[code], set(codes_found)),
+                   "fix": fix_kinds(docs[code].fix), "fix_hint": rule_fix_hint(docs[code].fix)}
                   for code in codes_found if code in docs],
         "errors": result.errors,
         "apps": _processes(result),

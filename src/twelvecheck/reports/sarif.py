@@ -15,7 +15,8 @@ import re
 from typing import Any
 
 from twelvecheck import __version__
-from twelvecheck.core.findings import Finding, Fix, Severity
+from twelvecheck.core.findings import SAFE, UNSAFE, Finding, Fix, RelatedLocation, Severity
+from twelvecheck.core.fixhints import how_to_fix
 from twelvecheck.reports.context import ReportContext
 from twelvecheck.core.ruledocs import FAMILIES, RuleDoc, load_rule_docs
 from twelvecheck.run.model import RunResult
@@ -52,6 +53,7 @@ def rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
             "family": doc.family,
             "familyDescription": FAMILIES[doc.family],
             "fixable": doc.fixable,
+            "fix": list(doc.fix),
         },
     }
 
@@ -74,14 +76,29 @@ def _result(finding: Finding, index: int, context: ReportContext, role: str) -> 
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {"name": finding.name, "family": finding.family, "fileRole": role},
     }
+    if finding.related:
+        sarif_result["relatedLocations"] = [_related(index, place, context)
+                                            for index, place in enumerate(finding.related)]
     if finding.fix is not None:
         sarif_result["fixes"] = [_fix(finding.fix, artifact)]
     return sarif_result
 
 
+def _related(index: int, place: RelatedLocation, context: ReportContext) -> dict[str, Any]:
+    """A related place (a whole-program finding's entry point or loop) as SARIF's location."""
+    uri, base = context.uri(place.path)
+    artifact: dict[str, Any] = {"uri": uri, **({"uriBaseId": base} if base else {})}
+    span = place.span
+    region = {"startLine": span.line, "startColumn": span.column, "endLine": max(span.end_line, span.line),
+              "endColumn": span.end_column if span.end_line > span.line else max(span.end_column, span.column)}
+    return {"id": index, "physicalLocation": {"artifactLocation": artifact, "region": region},
+            "message": {"text": place.message}}
+
+
 def _fix(fix: Fix, artifact: dict[str, Any]) -> dict[str, Any]:
     """SARIF's fix object; it has no notion of safety, so the description says it."""
-    note = "" if fix.safe else " (unsafe: may change behaviour; review before applying)"
+    note = f" (safe: {how_to_fix(SAFE)})" if fix.safe else \
+        f" (unsafe: may change behaviour; {how_to_fix(UNSAFE)})"
     replacements = [{
         "deletedRegion": {"startLine": edit.span.line, "startColumn": edit.span.column,
                           "endLine": edit.span.end_line, "endColumn": edit.span.end_column},

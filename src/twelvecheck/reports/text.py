@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from twelvecheck.core.findings import Finding, Severity
+from twelvecheck.core.findings import SAFE, UNSAFE, Finding, Severity
+from twelvecheck.core.fixhints import APPLY, SHOW
 from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.reports.sources import caret_lines
 from twelvecheck.run.model import RunResult
@@ -61,16 +62,25 @@ def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool
 
 
 def _statistics(result: RunResult, color: bool) -> list[str]:
+    """A row per rule: how many findings, and how many of them a safe or an unsafe fix
+    removes (the line under the table names the options that show and apply each)."""
     docs = load_rule_docs()
     counts = Counter(f.code for f in result.findings)
-    rows = [f"{'count':>6}  {'code':<6}  {'severity':<8}  {'fixable':<7}  name"] if counts else []
+    fixes = {code: _fix_counts([f for f in result.findings if f.code == code]) for code in counts}
+    width = max([len("fix"), *(len(text) for text in fixes.values())])
+    rows = [f"{'count':>6}  {'code':<6}  {'severity':<8}  {'fix':<{width}}  name"] if counts else []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         severity = str(next(f.severity for f in result.findings if f.code == code))
         name = docs[code].name
-        fixable = "yes" if docs[code].fixable else "no"
         code_text = click.style(code, bold=True) if color else code
-        rows.append(f"{count:>6}  {code_text}  {severity:<8}  {fixable:<7}  {name}")
+        rows.append(f"{count:>6}  {code_text}  {severity:<8}  {fixes[code]:<{width}}  {name}")
     return rows
+
+
+def _fix_counts(findings: list[Finding]) -> str:
+    """``1 safe, 2 unsafe``; ``-`` when no finding has a fix."""
+    kinds = Counter(f.fix.applicability for f in findings if f.fix is not None)
+    return ", ".join(f"{kinds[kind]} {kind}" for kind in (SAFE, UNSAFE) if kinds[kind]) or "-"
 
 
 def _reached(result: RunResult) -> dict | None:
@@ -129,14 +139,14 @@ def _local_only_line(result: RunResult, shown: int = 2) -> str:
 
 
 def _fixable_line(result: RunResult) -> str:
+    """How many findings each kind of fix removes, and the options that show and apply it."""
     safe = sum(1 for f in result.findings if f.fix is not None and f.fix.safe)
     unsafe = sum(1 for f in result.findings if f.fix is not None and not f.fix.safe)
-    if not safe and not unsafe:
-        return ""
-    parts = [f"{safe} fixable with --fix"] if safe else []
+    parts = [f"{safe} fixable with {APPLY[SAFE]} ({SHOW[SAFE]} shows them)"] if safe else []
     if unsafe:
-        parts.append(f"{unsafe} {'more ' if safe else ''}with --fix --unsafe-fixes")
-    return f"{'; '.join(parts)} (--diff shows them first)."
+        parts.append(f"{unsafe} {'more' if safe else 'fixable'} with {APPLY[UNSAFE]} "
+                     f"({SHOW[UNSAFE]} shows them)")
+    return "; ".join(parts) + "." if parts else ""
 
 
 def _baseline_note(result: RunResult) -> str:

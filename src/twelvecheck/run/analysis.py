@@ -17,7 +17,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from twelvecheck.core.findings import FileResult, Finding, Span, ToolError, assign_fingerprints
+from twelvecheck.core.findings import FileResult, Finding, RelatedLocation, Span, ToolError, assign_fingerprints
 from twelvecheck.deploy.cli_targets import cli_setup_units
 from twelvecheck.deploy.process_model import apply_process_model, build_process_model, process_entry_points
 from twelvecheck.engine.code_text import code_text
@@ -275,10 +275,16 @@ def _project_findings(project: Project, codes: list[str], tasks: list[FileTask],
             text = _read_text(task)
             lines = text.splitlines()
             line, column, end_line, end_column = item.span
-            if Suppressions.scan(text, resolve_code).suppresses(code, line, end_line, line):
+            suppressions = Suppressions.scan(text, resolve_code)
+            # A comment at a related place of the same file silences it too: the entry point
+            # where such a finding was reported before it moved to the loop.
+            if any(suppressions.suppresses(code, at[0], at[2], at[0])
+                   for at in [item.span, *(span for path, span, _ in item.related if path == item.path)]):
                 continue
             span = Span(line, column, end_line, end_column)
-            findings.append(FindingFactory(task, lines).make(code, span, item.fields, fix=item.fix))
+            finding = FindingFactory(task, lines).make(code, span, item.fields, fix=item.fix)
+            finding.related = tuple(RelatedLocation(path, Span(*at), what) for path, at, what in item.related)
+            findings.append(finding)
     return findings
 
 

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from twelvecheck import __version__
-from twelvecheck.core.findings import FileResult, Finding, Fix, Requires, Severity, Span
+from twelvecheck.core.findings import FileResult, Finding, Fix, RelatedLocation, Requires, Severity, Span
 
 CACHE_DIR_NAME = ".twelvecheck_cache"
 _FORMAT = 2  # bump when the pack layout changes
@@ -370,4 +370,5 @@ def finding_from_json(item: dict[str, Any]) -> Finding:
         span=Span(int(item["line"]), int(item["column"]), int(item["end_line"]), int(item["end_column"])),
         help_uri=item["help_uri"], anchor_text=item["anchor_text"], fingerprint=item.get("fingerprint") or "",
         fix=Fix.from_json(item.get("fix")), requires=Requires.from_json(item.get("requires")),
+        related=tuple(RelatedLocation.from_json(location) for location in item.get("related_locations", ())),
     )

@@ -167,6 +167,18 @@ HELPERS = (("svc/util.py", """
     """))
 
 
+def last_line(source: str) -> int:
+    """The line of a case's last statement (its module's run call), as the case is checked."""
+    return len(dedent(source).strip("\n").splitlines())
+
+
+def service_at_run_call(code: str, settings: str) -> Invalid:
+    """A ``stop_service`` whose handlers miss SIGTERM, reported at its last line, ``state.run()``:
+    its module runs whole and its loop is in another module."""
+    main, files = stop_service(code, settings)
+    return Invalid(main, filename="svc/__main__.py", files=files, lines=(last_line(main),))
+
+
 def stop_service(code: str, settings: str = "(signal.SIGTERM, signal.SIGINT)") -> tuple[str, tuple]:
     """A service's __main__.py that installs its handlers by ``code``, with its modules."""
     main = "import signal\nfrom svc import settings, state\nfrom svc.settings import STOP_SIGNALS\n" \

@@ -6,8 +6,8 @@ from twelvecheck.program.lifetime import unhandled_services
 from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.checks.signals._projects import (
     BOT_CLI, BOT_FILES, COMMAND, COPIED_LOOP, DEMO_DEPLOYED_INVALID, DRAIN, HANDLE, INSTALLS, PICKS, POLLING,
-    RELAY_FILES, RELAY_MAIN, REEXPORT_STYLES, TERMINAL_AND_DEMO_VALID, picked_relay, reexported, stop_service,
-    stopper, tree,
+    RELAY_FILES, RELAY_MAIN, REEXPORT_STYLES, TERMINAL_AND_DEMO_VALID, last_line, picked_relay, reexported,
+    service_at_run_call, stop_service, stopper, tree,
 )
 from twelvecheck.engine.rule import Invalid, ProjectFinding, ProjectRule, Valid
 
@@ -247,7 +247,7 @@ class NoSigtermHandler(ProjectRule):
     INVALID = [
         DEMO_DEPLOYED_INVALID,  # a demo block a process type runs all the same
         # the same loop as a production process type
-        Invalid(TOP_LEVEL_POLL, filename="poll.py", files=(("Procfile", "poll: python poll.py\n"),), lines=(1,)),
+        Invalid(TOP_LEVEL_POLL, filename="poll.py", files=(("Procfile", "poll: python poll.py\n"),), lines=(3,)),
         # a service its package re-exports from a module (by name, or with import *)
         *(Invalid(main, filename="main.py", files=files, lines=(2,)) for main, files in (
             reexported('import svc\nif __name__ == "__main__":\n    svc.Service().run()\n', style)
@@ -255,16 +255,15 @@ class NoSigtermHandler(ProjectRule):
         # a copied asyncore-style loop that waits inside the function it calls
         Invalid(RELAY_MAIN, filename="mail/relay.py", files=tree(COPIED_LOOP, main="mail/relay.py"), lines=(6,)),
         # a server class picked from a table by a setting: one of them serves with no handler
-        *(Invalid(main, filename="relay/__main__.py", files=files, lines=(1,)) for main, files in (
+        # (reported at the module's run call, its last line: a module run whole has no line
+        # of its own, and its loop is in another module)
+        *(Invalid(main, filename="relay/__main__.py", files=files, lines=(last_line(main),)) for main, files in (
             picked_relay('{"tcp": servers.TcpRelay, "replay": servers.ReplayRelay}', pick) for pick in PICKS)),
         # a literal table of more than 16 signals is data, not read
-        Invalid(*stop_service("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
-                           "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)")[:1], filename="svc/__main__.py", lines=(1,),
-                files=stop_service("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
-                                "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)")[1]),
+        service_at_run_call("for sig in settings.STOP_SIGNALS:\n    signal.signal(sig, state.stop)",
+                            "(" + "signal.SIGUSR1, " * 16 + "signal.SIGTERM)"),
         # the same idioms naming other signals
-        *(Invalid(*stop_service(other, "(signal.SIGHUP, signal.SIGUSR1)")[:1], filename="svc/__main__.py", lines=(1,),
-                  files=stop_service(other, "(signal.SIGHUP, signal.SIGUSR1)")[1])
+        *(service_at_run_call(other, "(signal.SIGHUP, signal.SIGUSR1)")
           for other in (code.replace("SIGTERM", "SIGHUP").replace("SIGINT", "SIGUSR1") for code in INSTALLS)),
         # the loop is in a method of the class a call returns (annotated, or returned from a
         # call or a name), of an attribute set on self in __init__, of an imported instance
