@@ -113,7 +113,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 # Runs the command line, then prints what it loaded as the last line of stderr.
 _PROBE = """
-import json, sys
+import json, os, sys
 from twelvecheck.cli.main import run
 sys.argv = ["twelvecheck", *sys.argv[1:]]
 try:
@@ -125,15 +125,27 @@ engine = "twelvecheck.engine.analyze" in sys.modules
 others = sorted(name for name in ("yaml", "concurrent.futures.process") if name in sys.modules)
 ours = sorted(name for name in ("twelvecheck.checks", "twelvecheck.deploy.process_model", "twelvecheck.run.analysis")
               if name in sys.modules)
+watched = sorted(name for name in os.environ.get("TWELVECHECK_PROBE_WATCH", "").split(",") if name in sys.modules)
 sys.stderr.write("\\n" + json.dumps({"libcst": loaded, "engine": engine, "others": others,
-                                    "twelvecheck": ours}) + "\\n")
+                                    "twelvecheck": ours, "watched": watched}) + "\\n")
 """
 
 
-def probe(cwd: Path, *args: str) -> tuple[str, dict]:
+def probe(cwd: Path, *args: str, watch: tuple[str, ...] = ()) -> tuple[str, dict]:
     """Run the command line in ``cwd``: its stdout, and which of the modules that tell how it
-    ran it loaded (libcst, the engine, PyYAML, a process pool, the whole-program pass)."""
+    ran it loaded (libcst, the engine, PyYAML, a process pool, the whole-program pass, and
+    the ``watch`` modules, under "watched")."""
     proc = subprocess.run([sys.executable, "-c", _PROBE, *args], cwd=cwd, capture_output=True, text=True,
-                          env=clean_env(), timeout=300)
+                          env=clean_env(TWELVECHECK_PROBE_WATCH=",".join(watch)), timeout=300)
     assert "Traceback" not in proc.stderr, proc.stderr
-    return proc.stdout, json.loads(proc.stderr.strip().splitlines()[-1])
+    loaded = json.loads(proc.stderr.strip().splitlines()[-1])
+    if not watch:
+        del loaded["watched"]
+    return proc.stdout, loaded
+
+
+def report_json(run, *args: str) -> dict:
+    """The JSON report of an uncached run of the real command line (findings or not)."""
+    result = run("--no-cache", "--format", "json", *args)
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)

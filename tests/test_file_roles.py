@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import report_json as findings, write
 
 from twelvecheck.files.roles import EXAMPLE, PRODUCTION, TEST, VENDORED, FileRoles, pytest_testpaths
 
@@ -28,12 +28,6 @@ def service(project: Path) -> Path:
     write(project, "vendorlibs/pyqs/pyqs/main.py", PID_FILE)
     write(project, "examples/quickstart.py", FILE_LOG)
     return project
-
-
-def findings(run, *args: str) -> dict:
-    result = run("--no-cache", "--format", "json", *args)
-    assert result.returncode in (0, 1), result.stderr
-    return json.loads(result.stdout)
 
 
 def test_tests_and_vendored_copies_are_passed_over_and_the_summary_says_so(service, run):

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import report_json as findings, write
 
 FILE_LOG = "import logging\n\nhandler = logging.FileHandler('{name}.log')\n"
 
@@ -22,12 +22,6 @@ def shop(project: Path) -> Path:
     write(project, "shop/worker.py", "import time\n\nfrom shop import logs\n\nwhile True:\n    time.sleep(5)\n")
     write(project, "scripts/backfill.py", FILE_LOG.format(name="backfill"))  # run by hand: no process type
     return project
-
-
-def findings(run, *args: str) -> dict:
-    result = run("--no-cache", "--format", "json", *args)
-    assert result.returncode in (0, 1), result.stderr
-    return json.loads(result.stdout)
 
 
 def test_each_finding_names_the_process_types_that_reach_it(shop, run):

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN, FILE_HANDLER, clean_env, write
+from conftest import CLEAN, FILE_HANDLER, probe, write
 
 from twelvecheck.files import discovery, walk_memo
 from twelvecheck.files.walk_memo import WalkMemo
@@ -164,24 +162,9 @@ def test_a_walk_of_folders_written_within_the_clock_s_granularity_is_not_remembe
     assert memo.document()["walks"] == {}
 
 
-_PROBE = """
-import json, sys
-from twelvecheck.cli.main import run
-sys.argv = ["twelvecheck", *sys.argv[1:]]
-try:
-    run()
-except SystemExit:
-    pass
-sys.stderr.write("\\n" + json.dumps({"pathspec": "pathspec" in sys.modules}) + "\\n")
-"""
-
-
 def _probe(project: Path) -> tuple[list[str], bool]:
-    proc = subprocess.run([sys.executable, "-c", _PROBE, "--format", "json", "."], cwd=project,
-                          capture_output=True, text=True, env=clean_env(), timeout=300)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    paths = sorted({finding["path"] for finding in json.loads(proc.stdout)["findings"]})
-    return paths, json.loads(proc.stderr.strip().splitlines()[-1])["pathspec"]
+    out, loaded = probe(project, "--format", "json", ".", watch=("pathspec",))
+    return sorted({finding["path"] for finding in json.loads(out)["findings"]}), loaded["watched"] == ["pathspec"]
 
 
 def test_a_replayed_run_with_its_walk_remembered_judges_no_path(project):
