@@ -20,7 +20,16 @@ def test_a_script_is_its_commands_at_their_lines():
     text = ("#!/bin/sh\n# a comment\nset -e\n\nstart() {\n  echo hi\n}\n"
             "cat <<EOF > /etc/motd\ngunicorn --daemon x &\nEOF\n"
             "exec gunicorn \\\n  --workers 2 \\\n  app:app\n")
-    assert _commands(text) == [(3, ["set"]), (6, ["echo"]), (7, ["}"]), (8, ["cat"]), (11, ["gunicorn"])]
+    # the function's closing brace runs nothing
+    assert _commands(text) == [(3, ["set"]), (6, ["echo"]), (7, []), (8, ["cat"]), (11, ["gunicorn"])]
+
+
+def test_the_closing_words_of_loops_and_conditionals_run_nothing():
+    text = ("#!/bin/sh\nwhile true; do python -m shop.worker; done\n"
+            "if [ -f x ]; then gunicorn app:app; fi\ncase $1 in web) gunicorn app:app ;; esac\n")
+    programs = [program for _, found in _commands(text) for program in found]
+    assert "done" not in programs and "fi" not in programs and "esac" not in programs
+    assert {"python", "gunicorn"} <= set(programs)
 
 
 def test_a_word_of_a_continued_command_is_at_its_own_line_and_column():

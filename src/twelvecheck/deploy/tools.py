@@ -249,8 +249,10 @@ INIT_SCRIPT_DIRS = ("/etc/init.d/", "/etc/rc.d/init.d/")
 INIT_SCRIPT_ACTIONS = frozenset({"start", "restart"})
 # `nohup x` and `setsid x` wrap a command and detach it.
 DETACHING_WRAPPERS = frozenset({"nohup", "setsid"})
-# Shell words that lead into a command.
-SHELL_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time", "command", "builtin"})
+# Shell words that lead into a command (reserved words and builtins); the closing ones (done,
+# fi, esac, }) leave nothing to run.
+SHELL_KEYWORDS = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time", "command", "builtin",
+                            "done", "fi", "esac", "}"})
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash", "ksh"})
 # `python -m X` for these runs the tool X.
 PYTHON_MODULE_TOOLS = {
