@@ -39,6 +39,11 @@ def process_types_by_finding(model: ProcessModel | None) -> dict[int, list[Proce
     return reached
 
 
+def label(ptype: ProcessType) -> str:
+    """``web (Procfile)``: the process type and the file that declares it."""
+    return f"{ptype.name} ({ptype.path or 'formation'})"
+
+
 def reachable_only(findings: list[Finding], model: ProcessModel | None) -> list[Finding]:
     """The findings some process type reaches."""
     reached = process_types_by_finding(model)

@@ -135,7 +135,7 @@ def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
     files: dict[str, list[dict[str, Any]]] = {}
     reached = None
     if result.process_model is not None and result.process_model.process_types():
-        from twelvecheck.deploy.reach import process_types_by_finding  # loaded by the run already
+        from twelvecheck.deploy.reach import label, process_types_by_finding  # loaded by the run already
 
         reached = process_types_by_finding(result.process_model)
     for number, finding in enumerate(findings, 1):
@@ -144,8 +144,7 @@ def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
             "id": f"finding-{number}",
             "finding": finding,
             "severity": str(finding.severity),
-            "reached": None if reached is None else [f"{p.name} ({p.path or 'formation'})"
-                                                     for p in reached.get(id(finding), [])],
+            "reached": None if reached is None else [label(p) for p in reached.get(id(finding), [])],
             "lines": [{"number": line.number, "marked": line.marked, "segments": _segments(line, finding)}
                       for line in lines],
         })

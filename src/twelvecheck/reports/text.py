@@ -43,8 +43,7 @@ def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool
             lines.append(format_finding(finding, color))
             lines.extend(caret_lines(sources, finding, color))
             if reached is not None:
-                names = ", ".join(f"{p.name} ({p.path or 'formation'})" for p in reached.get(id(finding), []))
-                names = names or "no process type"
+                names = ", ".join(reached.get(id(finding), [])) or "no process type"
                 lines.append(f"  reached by: {names}")
     else:
         lines.extend(format_finding(finding, color) for finding in result.findings)
@@ -84,13 +83,14 @@ def _fix_counts(findings: list[Finding]) -> str:
 
 
 def _reached(result: RunResult) -> dict | None:
-    """id(finding) -> the process types that reach it; None where no file declares one."""
+    """id(finding) -> the process types that reach it, as labels; None where no file declares one."""
     if result.process_model is None or not result.process_model.process_types():
         return None
     # Loaded only here: a run with process types has loaded it already, a replay never does.
-    from twelvecheck.deploy.reach import process_types_by_finding
+    from twelvecheck.deploy.reach import label, process_types_by_finding
 
-    return process_types_by_finding(result.process_model)
+    reached = process_types_by_finding(result.process_model)
+    return {key: [label(ptype) for ptype in ptypes] for key, ptypes in reached.items()}
 def summary_line(result: RunResult, color: bool) -> str:
     """The last line of the text report ("Found 2 findings (2 warnings) in 7 files."), which a
     run that writes its report to a file still prints."""

@@ -168,8 +168,8 @@ def _with_roles(result: RunResult, roles: dict[str, str], passed_over: dict[str,
     result.roles, result.passed_over = roles, passed_over
     if unreported:
         result.findings = [finding for finding in result.findings if finding.path not in unreported]
-        result.files_scanned -= sum(1 for path in unreported if path in result.tasks or path in result.checked)
         result.checked = {path: codes for path, codes in result.checked.items() if path not in unreported}
+        result.files_scanned = len(result.checked)  # as the analysis and a replay count them
     return result
 
 
