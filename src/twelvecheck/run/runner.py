@@ -15,7 +15,7 @@ from twelvecheck.files.discovery import SourceFile, discover
 from twelvecheck.files.kinds import is_local_file, process_file_kind, script_kind_by_head
 from twelvecheck.files.modulepath import module_name_from_path
 from twelvecheck.files.roles import PASSED_OVER, PRODUCTION, VENDORED, FileRoles
-from twelvecheck.run.cache import CACHE_FORMAT_DIR
+from twelvecheck.run.cache import CACHE_FORMAT_DIR, load_rule_docs_remembered
 from twelvecheck.run.model import RunResult, Settings, roots_of
 from twelvecheck.run.replay import RunRecords, files_above
 
@@ -54,6 +54,7 @@ class _PerFileIgnores:
 
 
 def run(settings: Settings) -> RunResult:
+    load_rule_docs_remembered(settings.cache_dir)
     enabled = resolve(settings.select, settings.extend_select, settings.ignore)
     severities = _severity_overrides(settings)
     per_file = _PerFileIgnores(settings)
