@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import probe as _probe, write
+from conftest import clean_env, probe as _probe, write
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -82,3 +84,18 @@ def test_a_replayed_run_of_a_project_without_toml_reads_no_toml(project):
         out, _ = _probe(project, "app", "--format", "json")
         assert json.loads(out)["findings"] == json.loads(cold_out)["findings"]
         assert json.loads(memo.read_text()) == parsed  # parsed again, and kept
+
+
+def test_the_garbage_collector_is_off_until_files_are_analysed(project):
+    """twelvecheck/__main__.py turns it off before the command line loads; a replayed run
+    never turns it on, an analysing one does (run/runner.py)."""
+    write(project, "app.py", "import logging\nlogging.FileHandler('x.log')\n")
+    script = ("import gc, os, sys\n"
+              "import twelvecheck.__main__ as entry\n"
+              "from twelvecheck.cli import main as cli\n"
+              "cli._end = lambda code: (sys.stderr.write(f'gc={gc.isenabled()}\\n'), os._exit(0))\n"
+              "sys.argv = ['twelvecheck', '.']\n"
+              "entry.main()\n")
+    said = [subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True,
+                           env=clean_env(), timeout=120).stderr.strip().splitlines()[-1] for _ in range(2)]
+    assert said == ["gc=True", "gc=False"]  # analysed, then answered from the run record

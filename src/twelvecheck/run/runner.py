@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -120,7 +121,9 @@ def run(settings: Settings) -> RunResult:
             result.local_only = local_only
             return _with_roles(result, roles, passed_over, unreported)
     # Deferred: the analysis loads the rules, the process model and the engine, which a run
-    # answered from its record never needs.
+    # answered from its record never needs. The console script kept the garbage collector off
+    # until here (twelvecheck/__main__.py): syntax trees and facts do make cycles.
+    gc.enable()
     from twelvecheck.run.analysis import analyze_run
 
     result = analyze_run(settings, enabled, severities, sources, packaging, errors, with_process_model,
