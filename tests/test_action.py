@@ -86,6 +86,14 @@ def test_inputs_reach_the_scripts_through_the_environment_only():
             assert "if" not in step, f"{step['name']}: the script decides (and this test runs it)"
 
 
+def test_the_install_uses_the_actions_checkout_and_leaves_the_callers_path_alone():
+    install = next(step for step in STEPS if step.get("id") == "install")
+    assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}"
+    assert 'pip install --quiet --disable-pip-version-check "$ACTION_PATH"' in install["run"]
+    # On the job's PATH, the venv's python would answer the caller's later `python3`.
+    assert not any("GITHUB_PATH" in step.get("run", "") for step in STEPS)
+
+
 def test_sarif_upload_is_optional_and_uploads_the_file_the_run_wrote():
     upload = next(step for step in STEPS if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
     assert "inputs.upload-sarif == 'true'" in upload["if"]
