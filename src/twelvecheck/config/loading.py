@@ -18,7 +18,7 @@ from twelvecheck.config.formation import config_problem
 from twelvecheck.config.selection import SelectorError, expand
 
 CONFIG_NAMES = (".twelvecheck.toml", "twelvecheck.toml", "pyproject.toml")
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "html")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "html", "markdown")
 # How deployment files meant for a developer's machine are judged (files/kinds.is_local_file):
 # "local-only" reports only what breaks them there too, "check" judges them as production files.
 LOCAL_FILES = ("local-only", "check")
