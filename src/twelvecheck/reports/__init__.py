@@ -1,14 +1,16 @@
 """Every report format behind one call: ``render(format, result, context)``.
 
 One module per format: text (``text.py``), json, sarif, github and gitlab (``ci.py``),
-junit, html and markdown (``summary.py``: a job summary). The formats CI systems read (sarif, github, gitlab, junit, markdown) name files
-relative to the repository root (the nearest folder above the working directory with a
-``.git``), which is what code scanning, annotations and merge-request widgets resolve
+junit, html and markdown (``summary.py``: a job summary); their names are in
+core/formats.py. The formats CI systems read (sarif, github, gitlab, junit, markdown) name
+files relative to the repository root (the nearest folder above the working directory with
+a ``.git``), which is what code scanning, annotations and merge-request widgets resolve
 against; text, json and html keep the paths relative to the working directory.
 """
 
 from __future__ import annotations
 
+from twelvecheck.core.formats import REPORT_FORMATS
 from twelvecheck.reports.ci import render_github, render_gitlab
 from twelvecheck.reports.context import ReportContext
 from twelvecheck.reports.json import render_json
@@ -19,7 +21,7 @@ from twelvecheck.run.model import RunResult
 
 __all__ = ["FORMATS", "ReportContext", "render"]
 
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "html", "markdown")
+FORMATS = REPORT_FORMATS
 
 
 def render(format_: str, result: RunResult, context: ReportContext) -> str:
