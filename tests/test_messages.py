@@ -8,9 +8,12 @@ import re
 
 import pytest
 from conftest import write
-from test_rule_cases import RULES, _project_files, check_project
 
 from twelvecheck.core.ruledocs import load_rule_docs
+from twelvecheck.engine.registry import load_rules
+from twelvecheck.run.rule_cases import check_project, project_files
+
+RULES = load_rules()
 
 CLAUSE_WORDS = 6
 
@@ -41,7 +44,7 @@ def _messages(code: str, tmp_path) -> list[str]:
     rule = RULES[code]
     messages = []
     for index, case in enumerate(rule.INVALID):
-        result = check_project(tmp_path / str(index), _project_files(rule, case), [code], case.options)
+        result = check_project(tmp_path / str(index), project_files(rule, case), [code], case.options)
         messages += [finding.message for finding in result.findings if finding.code == code]
     return messages
 

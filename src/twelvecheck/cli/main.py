@@ -11,6 +11,7 @@ import gc
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -150,31 +151,74 @@ def formation_command(path: str | None, **options: Any) -> None:
     sys.exit(run_formation(path, options))
 
 
+def _project_rules_options(command):
+    """--config and --isolated: which configuration's local rules to load (default: the one
+    found from the working directory); installed plugins are loaded either way."""
+    command = click.option("--isolated", is_flag=True, help="Ignore configuration files (plugins still load).")(command)
+    return click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+                        help="The configuration file whose local-rules to load.")(command)
+
+
+def _with_project_rules(options: dict[str, Any]) -> list:
+    """Put the project's local rules and the installed plugins in use; the errors loading them
+    (printed; the command exits 2 after its output)."""
+    from twelvecheck.cli.exits import print_error
+    from twelvecheck.cli.settings import rules_of_project
+
+    errors = rules_of_project(Path.cwd(), options)[2]
+    for error in errors:
+        print_error(str(error))
+    return errors
+
+
 @cli.command("rules")
 @click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text")
-def rules_command(format_: str) -> None:
-    """List every rule: code, name, family, default severity."""
+@_project_rules_options
+def rules_command(format_: str, **options: Any) -> None:
+    """List every rule: code, name, family, default severity; the project's local rules and
+    installed plugins too, with where each comes from."""
+    errors = _guarded_rules(options)
     docs = load_rule_docs()
     if format_ == "json":
         click.echo(json.dumps([
             {"code": d.code, "name": d.name, "family": d.family, "severity": str(d.severity),
              "default_enabled": d.default_enabled, "fixable": d.fixable, "fix": list(d.fix),
              "summary": d.summary,
-             "help_uri": d.help_uri}
+             "help_uri": d.help_uri, "origin": d.origin}
             for d in docs.values()
         ], indent=2))
-        return
-    width = max(len(d.name) for d in docs.values())
-    click.echo(f"{'CODE':<7} {'NAME':<{width}} {'FAMILY':<9} {'SEVERITY':<8} SUMMARY")
-    for d in docs.values():
-        marker = "" if d.default_enabled else " (off by default)"
-        click.echo(f"{d.code:<7} {d.name:<{width}} {d.family:<9} {str(d.severity):<8} {d.summary}{marker}")
+    else:
+        width = max(len(d.name) for d in docs.values())
+        click.echo(f"{'CODE':<7} {'NAME':<{width}} {'FAMILY':<9} {'SEVERITY':<8} SUMMARY")
+        for d in docs.values():
+            marker = "" if d.default_enabled else " (off by default)"
+            origin = "" if d.builtin else f" [{d.origin}]"
+            click.echo(f"{d.code:<7} {d.name:<{width}} {d.family:<9} {str(d.severity):<8} {d.summary}{marker}{origin}")
+    if errors:
+        sys.exit(2)
+
+
+def _guarded_rules(options: dict[str, Any]) -> list:
+    from twelvecheck.cli.exits import EXIT_ERROR, guarded
+
+    errors: list = []
+
+    def load() -> int:
+        errors.extend(_with_project_rules(options))
+        return 0
+
+    if guarded(load) == EXIT_ERROR:  # a bad configuration file: said on stderr
+        sys.exit(EXIT_ERROR)
+    return errors
 
 
 @cli.command()
 @click.argument("rule")
-def explain(rule: str) -> None:
-    """Print the document of RULE (a code such as TWC201 or a name such as file-log-handler)."""
+@_project_rules_options
+def explain(rule: str, **options: Any) -> None:
+    """Print the document of RULE (a code such as TWC201 or a name such as file-log-handler),
+    a local rule's or a plugin's too."""
+    errors = _guarded_rules(options)
     docs = load_rule_docs()
     code = resolve_code(rule)
     if code is None:
@@ -186,11 +230,27 @@ def explain(rule: str) -> None:
         raise click.UsageError(f"no rule named {rule!r}{hint} (see `twelvecheck rules`)")
     doc = docs[code]
     state = "enabled by default" if doc.default_enabled else "off by default"
+    origin = "" if doc.builtin else f", from: {doc.origin}"
     click.echo(f"{doc.code} {doc.name}  [family: {doc.family}, severity: {doc.severity}, {state}, "
-               f"fix: {fix_kinds(doc.fix)}]")
+               f"fix: {fix_kinds(doc.fix)}{origin}]")
     hint = rule_fix_hint(doc.fix)
     click.echo(f"{hint}\n" if hint else "")
     click.echo(doc.text)
+    if errors:
+        sys.exit(2)
+
+
+@cli.command("test-rules")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@_project_rules_options
+@click.option("-q", "--quiet", is_flag=True, help="Print the failing cases and the summary only.")
+def test_rules_command(paths: tuple[str, ...], quiet: bool, **options: Any) -> None:
+    """Run the VALID and INVALID cases of local rules: the rule folders or modules PATHS
+    (default: the configuration's local-rules, and the installed plugins). Exit 1 when a
+    case fails, 2 when a rule does not load."""
+    from twelvecheck.cli.rule_tests import test_rules  # deferred: the engine and the runner
+
+    sys.exit(test_rules(list(paths), quiet, options))
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from twelvecheck.config.selection import expand
 from twelvecheck.files.ignoring import repository_root
 from twelvecheck.run.cache import CACHE_DIR_NAME
 from twelvecheck.run.model import Settings
+from twelvecheck.run.runner import use_rules
 
 
 def split_values(values: tuple[str, ...]) -> list[str]:
@@ -26,15 +27,20 @@ def split_values(values: tuple[str, ...]) -> list[str]:
 
 
 def _load_file_config(paths: list[str], options: dict[str, Any], cwd: Path) -> FileConfig:
+    """The configuration file, with its local rules (and the installed plugins) in use."""
     if options.get("isolated"):
+        use_rules([], cwd)
         return FileConfig()
     if options.get("config_file"):
         path = Path(options["config_file"])
         if not path.is_file():
             raise ConfigError("configuration file does not exist", path)
-        return load_config(path)
+        return load_config(path, use_rules)
     found = find_config(_search_start(paths, options, cwd))
-    return load_config(found) if found else FileConfig()
+    if found:
+        return load_config(found, use_rules)
+    use_rules([], cwd)
+    return FileConfig()
 
 
 def _search_start(paths: list[str], options: dict[str, Any], cwd: Path) -> Path:
@@ -140,6 +146,7 @@ def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Setti
     settings.per_file_ignores = file_values.get("per-file-ignores", {})
     settings.severity = file_values.get("severity", {})
     settings.local_files = file_values.get("local-files", settings.local_files)
+    settings.local_rules = list(file_values.get("local-rules", []))
     settings.jobs = pick_option(options, file_values, "jobs", "jobs", 0)
     settings.cache_dir = _cache_dir(options, file_values, cwd, settings.root,
                                     _project_folder(config, paths, options, cwd))
@@ -175,3 +182,13 @@ def use_color(option: bool | None, file_values: dict[str, Any], output: str | No
     return bool(color)
 
 
+
+
+def rules_of_project(cwd: Path, options: dict[str, Any] | None = None) -> tuple[list[str], Path, list]:
+    """For ``rules``, ``explain`` and ``test-rules``: the configuration found from ``cwd`` (or
+    --config / --isolated), with its local rules and the installed plugins put in use; its
+    local-rules paths, the folder they are relative to, and what went wrong loading them."""
+    config = _load_file_config([], options or {}, cwd)
+    local_rules = list(config.values.get("local-rules", []))
+    root = config.root or cwd
+    return local_rules, root, use_rules(local_rules, root)[1]

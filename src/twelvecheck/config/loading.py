@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from twelvecheck.core import toml as _toml
 from twelvecheck.core.findings import Severity
@@ -83,6 +83,7 @@ _SCALARS: dict[str, tuple[Any, str]] = {
     "vendored-paths": (_list_of_str, "a list of gitignore-style patterns"),
     "example-paths": (_list_of_str, "a list of gitignore-style patterns"),
     "local-files": (lambda v: v in LOCAL_FILES, f"one of {', '.join(repr(v) for v in LOCAL_FILES)}"),
+    "local-rules": (_list_of_str, "a list of folders or modules of local rules (relative to the configuration file)"),
 }
 KNOWN_KEYS = tuple(_SCALARS)
 
@@ -128,7 +129,10 @@ def _has_tool_table(pyproject: Path) -> bool:
     return isinstance(tool, dict) and "twelvecheck" in tool
 
 
-def load_config(path: Path) -> FileConfig:
+def load_config(path: Path, use_rules: Callable[[list[str], Path], Any] | None = None) -> FileConfig:
+    """The configuration in ``path``, checked. ``use_rules(local_rules, folder)`` puts the
+    local rules it names (and the installed plugins) in use before its selectors are checked,
+    so that they may name those rules' codes."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -148,6 +152,9 @@ def load_config(path: Path) -> FileConfig:
         prefix = ""
     if not isinstance(data, dict):
         raise ConfigError("[tool.twelvecheck] must be a table", path)
+    if use_rules is not None:
+        local_rules = data.get("local-rules", [])
+        use_rules(local_rules if _list_of_str(local_rules) else [], path.parent)
     validate(data, path, prefix)
     return FileConfig(path=path, root=path.parent, values=data)
 

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 
+import re
+
 from twelvecheck.core.ruledocs import DEPLOYMENT_INPUTS, FAMILIES, load_rule_docs
+
+# A code or the start of one: TWC2, TWC201, a local rule's ACME, ACME1.
+_CODE_PREFIX_RE = re.compile(r"^[A-Z]{2,6}\d*$")
 
 
 class SelectorError(ValueError):
@@ -16,9 +21,10 @@ def expand(selector: str) -> set[str]:
     text = selector.strip()
     if text.upper() == "ALL":
         return set(docs)
-    if text.lower() in FAMILIES:
+    if text.lower() in FAMILIES or any(doc.family == text.lower() for doc in docs.values()):
         return {code for code, doc in docs.items() if doc.family == text.lower()}
-    by_prefix = {code for code in docs if code.startswith(text.upper())} if text.upper().startswith("TWC") else set()
+    by_prefix = {code for code in docs if code.startswith(text.upper())} if _CODE_PREFIX_RE.match(text.upper()) \
+        else set()
     if by_prefix:
         return by_prefix
     by_name = {code for code, doc in docs.items() if doc.name == text.lower()}
@@ -71,8 +77,8 @@ def _specificity(selector: str) -> int:
     text = selector.strip().upper()
     if text == "ALL":
         return 0
-    if text.startswith("TWC"):
-        return len(text)
     if text.lower() in FAMILIES:
         return 1
+    if _CODE_PREFIX_RE.match(text) and any(code.startswith(text) for code in load_rule_docs()):
+        return len(text)
     return len("TWC000")  # a rule name is as specific as its code

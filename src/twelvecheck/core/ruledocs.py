@@ -53,6 +53,10 @@ INPUTS = ("python", "logging-config", "procfile", "appjson", "dockerfile", "proc
 DEPLOYMENT_INPUTS = frozenset({"procfile", "appjson", "dockerfile", "process-model", "script"})
 
 CODE_RE = re.compile(r"^TWC\d{3}$")
+# A local rule's or a plugin's code: its own prefix of 2 to 6 capital letters (never TWC,
+# nor one that starts with it), then 1 to 4 digits: ACME101.
+EXTENSION_CODE_RE = re.compile(r"^(?!TWC)[A-Z]{2,6}\d{1,4}$")
+BUILTIN = "builtin"
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _FRONT_MATTER_RE = re.compile(r"\A\+\+\+\r?\n(.*?)\r?\n\+\+\+\r?\n(.*)\Z", re.S)
 _HEADING_RE = re.compile(r"^## +(.+?) *$", re.M)
@@ -89,6 +93,12 @@ class RuleDoc:
     # conflict); false for production and portability findings, which such a file does not
     # get unless the configuration says `local-files = "check"` (run/runner.py).
     local_files: bool = False
+    # Where the rule comes from: "builtin", "local <path>" or "plugin <distribution> <version>".
+    origin: str = BUILTIN
+
+    @property
+    def builtin(self) -> bool:
+        return self.origin == BUILTIN
 
     @property
     def fixable(self) -> bool:
@@ -96,7 +106,7 @@ class RuleDoc:
 
     @property
     def help_uri(self) -> str:
-        return f"{DOCS_BASE_URI}{self.code}.md"
+        return f"{DOCS_BASE_URI}{self.code}.md" if self.builtin else self.source.resolve().as_uri()
 
     def code_blocks(self, section: str) -> list[tuple[str, str]]:
         """(language, code) of the fenced blocks in one section."""
@@ -150,12 +160,16 @@ class FrontMatterMemo:
 FRONT_MATTER = FrontMatterMemo()
 
 
-def parse_rule_doc(text: str, source: Path) -> RuleDoc:
+def parse_rule_doc(text: str, source: Path, origin: str = BUILTIN) -> RuleDoc:
+    """A rule document; one not ``BUILTIN`` (a local rule's, a plugin's) has a code of its
+    own prefix (``EXTENSION_CODE_RE``), any kebab-case family, and may be a module's docstring."""
+    builtin = origin == BUILTIN
     match = _FRONT_MATTER_RE.match(text)
     if not match:
         raise RuleDocError(f"{source}: no TOML front matter between '+++' lines")
     try:
-        meta = FRONT_MATTER.parse(match.group(1))
+        # A local rule's or a plugin's front matter is not kept in the cache folder's memo.
+        meta = FRONT_MATTER.parse(match.group(1)) if builtin else _toml.loads(match.group(1))
     except _toml.TOMLDecodeError as exc:
         raise RuleDocError(f"{source}: front matter: {exc}") from None
     for key, kind in REQUIRED_KEYS.items():
@@ -167,13 +181,16 @@ def parse_rule_doc(text: str, source: Path) -> RuleDoc:
     unknown = set(meta) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS)
     if unknown:
         raise RuleDocError(f"{source}: unknown front matter keys: {', '.join(sorted(unknown))}")
-    if not CODE_RE.match(meta["code"]):
+    if builtin and not CODE_RE.match(meta["code"]):
         raise RuleDocError(f"{source}: code {meta['code']!r} is not TWC followed by 3 digits")
-    if meta["code"] != source.stem:
+    if not builtin and not EXTENSION_CODE_RE.match(meta["code"]):
+        raise RuleDocError(f"{source}: code {meta['code']!r} is not a prefix of its own (2 to 6 capital letters, "
+                           "not TWC) followed by 1 to 4 digits, such as ACME101")
+    if builtin and meta["code"] != source.stem:
         raise RuleDocError(f"{source}: code {meta['code']!r} does not match the file name")
     if not SLUG_RE.match(meta["name"]):
         raise RuleDocError(f"{source}: name {meta['name']!r} is not a kebab-case slug")
-    if meta["family"] not in FAMILIES:
+    if meta["family"] not in FAMILIES if builtin else not SLUG_RE.match(meta["family"]):
         raise RuleDocError(f"{source}: unknown family {meta['family']!r}")
     fix = meta["fix"]
     if any(item not in APPLICABILITIES for item in fix) or len(set(fix)) != len(fix):
@@ -203,6 +220,7 @@ def parse_rule_doc(text: str, source: Path) -> RuleDoc:
         scale_hazard=meta.get("scale_hazard"),
         scale_replaces=meta.get("scale_replaces"),
         local_files=meta.get("local_files", False),
+        origin=origin,
     )
 
 
@@ -215,9 +233,30 @@ def _split_sections(body: str) -> dict[str, str]:
     return sections
 
 
-@functools.lru_cache(maxsize=None)
+# The built-in documents with those of the local rules and plugins in use (engine/extensions.py
+# sets them), or None when there are none.
+_with_extensions: dict[str, RuleDoc] | None = None
+
+
 def load_rule_docs() -> dict[str, RuleDoc]:
-    """All rule documents by code, sorted by code."""
+    """All rule documents by code, sorted by code: the built-in rules', then those of the
+    local rules and plugins in use."""
+    return _with_extensions if _with_extensions is not None else builtin_rule_docs()
+
+
+def use_extension_docs(docs: dict[str, RuleDoc]) -> None:
+    """Use these documents of local rules and plugins besides the built-in ones (none: {})."""
+    global _with_extensions
+    _with_extensions = {**builtin_rule_docs(), **dict(sorted(docs.items()))} if docs else None
+
+
+def extension_docs_in_use() -> bool:
+    return _with_extensions is not None
+
+
+@functools.lru_cache(maxsize=None)
+def builtin_rule_docs() -> dict[str, RuleDoc]:
+    """The built-in rules' documents by code, sorted by code."""
     docs = {}
     for path in sorted(rules_dir().glob("TWC*.md")):
         doc = parse_rule_doc(path.read_text(encoding="utf-8"), path)

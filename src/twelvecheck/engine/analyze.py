@@ -23,7 +23,7 @@ from twelvecheck.engine.meta import META_CODES, PARSE_ERROR, UNUSED_SUPPRESSION
 from twelvecheck.engine.names import collect_module_bindings
 from twelvecheck.engine.positions import Positions
 from twelvecheck.engine.pyfix import materialize
-from twelvecheck.engine.registry import load_rules, rules_of_kind
+from twelvecheck.engine.registry import load_rules, rule_failure, rules_of_kind
 from twelvecheck.engine.rule import FileContext, ProjectRule, Rule
 from twelvecheck.engine.suppressions import Suppressions
 from twelvecheck.core.ruledocs import resolve_code
@@ -192,9 +192,7 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     rules = [rule_class(ctx) for rule_class in firing]
 
     def on_error(rule: Rule, exc: BaseException) -> None:
-        result.errors.append(ToolError(
-            f"internal error in rule {rule.code}: {type(exc).__name__}: {exc}", task.display_path
-        ))
+        result.errors.append(ToolError(rule_failure(rule.code, exc), task.display_path))
 
     try:
         BatchedVisitor(ctx, rules, on_error, models).run(module)

@@ -6,7 +6,8 @@ forked from it inherit the result; others load on first use), and so do the test
 is registered by being found in its module, never as a side effect of an import.
 
 A rule module is any module of a rule package whose name does not start with an underscore
-(those hold helpers); its rules are the classes it defines that set ``code``.
+(those hold helpers); its rules are the classes it defines that set ``code``. The local
+rules and plugins in use (engine/extensions.py) come after the built-in rules.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ import pkgutil
 from types import ModuleType
 from typing import Iterator
 
+from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.engine.rule import Rule
 
 # The engine's own rules (parse errors, unused suppressions), then one folder per family.
 RULE_PACKAGES = ("twelvecheck.engine.meta", "twelvecheck.checks")
 
 _loaded: dict[str, type[Rule]] = {}
+# The built-in rules with the local rules and plugins in use, or None when there are none.
+_with_extensions: dict[str, type[Rule]] | None = None
 
 
 class RuleLoadError(Exception):
@@ -29,7 +33,19 @@ class RuleLoadError(Exception):
 
 
 def load_rules() -> dict[str, type[Rule]]:
-    """Every rule by code, in code order (loaded on the first call)."""
+    """Every rule by code: the built-in ones in code order (loaded on the first call), then
+    the local rules and plugins in use."""
+    return _with_extensions if _with_extensions is not None else builtin_rules()
+
+
+def use_extension_rules(rules: dict[str, type[Rule]]) -> None:
+    """Use these local rules and plugins besides the built-in rules (none: {})."""
+    global _with_extensions
+    _with_extensions = {**builtin_rules(), **dict(sorted(rules.items()))} if rules else None
+
+
+def builtin_rules() -> dict[str, type[Rule]]:
+    """The built-in rules by code, in code order."""
     if not _loaded:
         found: dict[str, type[Rule]] = {}
         for module in _rule_modules():
@@ -40,6 +56,15 @@ def load_rules() -> dict[str, type[Rule]]:
                 found[rule.code] = rule
         _loaded.update(sorted(found.items()))
     return _loaded
+
+
+def rule_failure(code: str, exc: BaseException) -> str:
+    """What a run says of a rule that raised while checking: a bug of ours, or of a local rule
+    or plugin, named with where it comes from."""
+    doc = load_rule_docs().get(code)
+    if doc is not None and not doc.builtin:
+        return f"rule {code} ({doc.origin}) raised {type(exc).__name__}: {exc}"
+    return f"internal error in rule {code}: {type(exc).__name__}: {exc}"
 
 
 def rules_of_kind(kind: str) -> list[type[Rule]]:
@@ -54,6 +79,11 @@ def _rule_modules() -> Iterator[ModuleType]:
         for info in pkgutil.walk_packages(getattr(package, "__path__", ()), prefix=f"{name}."):
             if not info.name.rsplit(".", 1)[-1].startswith("_"):
                 yield importlib.import_module(info.name)
+
+
+def rules_in(module: ModuleType) -> list[type[Rule]]:
+    """The rules a module defines: its classes that set ``code``."""
+    return list(_rules_in(module))
 
 
 def _rules_in(module: ModuleType) -> Iterator[type[Rule]]:

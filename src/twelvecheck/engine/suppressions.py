@@ -4,7 +4,7 @@
   covers findings that start or end on that line; on a line of its own it covers the
   statement that follows the comment block (or the finding that starts on that line).
 - ``# twelvecheck: ignore`` with no list covers every code.
-- ``# noqa: TWC201`` is honoured for TWC codes; a bare ``# noqa`` is not enough.
+- ``# noqa: TWC201`` is honoured for TWC codes (and a local rule's or plugin's code); a bare ``# noqa`` is not enough.
 - ``# twelvecheck: ignore-file[TWC201]`` (or without a list) covers the whole file.
 """
 
@@ -112,7 +112,8 @@ class Suppressions:
             for kind, codes_text, offset in directives(comment):
                 written = parse_codes(codes_text)
                 if kind == "noqa":
-                    written = tuple(c for c in written if _TWC_CODE_RE.match(c))
+                    # Ours: TWC codes, and the codes of the local rules and plugins in use.
+                    written = tuple(c for c in written if _TWC_CODE_RE.match(c) or resolve_code(c) is not None)
                     if not written:
                         continue
                 item = Suppression(

@@ -21,7 +21,8 @@ from twelvecheck.core.findings import FileResult, Finding, RelatedLocation, Span
 from twelvecheck.deploy.cli_targets import cli_setup_units
 from twelvecheck.deploy.process_model import apply_process_model, build_process_model, process_entry_points
 from twelvecheck.engine.code_text import code_text
-from twelvecheck.engine.registry import load_rules
+from twelvecheck.engine.extensions import fingerprint_in_use, formation_failures
+from twelvecheck.engine.registry import load_rules, rule_failure
 from twelvecheck.engine.rule import ProjectRule
 from twelvecheck.engine.suppressions import Suppressions
 from twelvecheck.core.ruledocs import resolve_code
@@ -129,6 +130,7 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
     if process_model is not None:
         findings = apply_process_model(findings, process_model, tasks, settings)
         errors.extend(ToolError(problem) for problem in process_model.problems)
+        errors.extend(formation_failures())  # what a local formation rule raised
     for result in results:
         errors.extend(result.errors)
     assign_fingerprints(findings)
@@ -266,7 +268,7 @@ def _project_findings(project: Project, codes: list[str], tasks: list[FileTask],
         try:
             found = load_rules()[code].check_project(project)
         except Exception as exc:  # a rule bug costs that rule, not the run
-            errors.append(ToolError(f"internal error in rule {code}: {type(exc).__name__}: {exc}"))
+            errors.append(ToolError(rule_failure(code, exc)))
             continue
         for item in found:
             task = by_path.get(item.path)
@@ -300,6 +302,8 @@ def _open_cache(settings: Settings, errors: list[ToolError]) -> ResultCache | No
     if settings.cache_dir is None or settings.stdin_source is not None:
         return None
     cache, problem = ResultCache.open(settings.cache_dir)
+    if cache is not None:
+        cache.rules_fingerprint = fingerprint_in_use()
     if problem:
         print(f"twelvecheck: warning: {problem}", file=sys.stderr)  # slower, not wrong: no error
     return cache

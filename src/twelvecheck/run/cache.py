@@ -44,7 +44,7 @@ from typing import Any
 
 from twelvecheck import __version__
 from twelvecheck.core.findings import FileResult, Finding, Fix, RelatedLocation, Requires, Severity, Span
-from twelvecheck.core.ruledocs import FRONT_MATTER, RuleDocError, load_rule_docs
+from twelvecheck.core.ruledocs import FRONT_MATTER, RuleDocError, builtin_rule_docs
 from twelvecheck.files.writing import write_atomically
 
 CACHE_DIR_NAME = ".twelvecheck_cache"
@@ -158,6 +158,9 @@ class ResultCache:
         self._used: set[str] = set()
         self._seen: set[str] = set()
         self._contents: dict[str, Content | None] = {}  # this run's answers (the closure asks again)
+        # The fingerprint of the local rules and plugins in use (engine/extensions.py), in
+        # every key: editing a local rule analyses the files again.
+        self.rules_fingerprint = ""
 
     @classmethod
     def open(cls, directory: Path) -> tuple["ResultCache | None", str | None]:
@@ -202,6 +205,8 @@ class ResultCache:
     def key(self, digest: str, shape: tuple[Any, ...]) -> str:
         """The key of a result: the code, the task's shape and the content's ``digest``."""
         hashed = hashlib.sha256(code_fingerprint().encode())
+        if self.rules_fingerprint:
+            hashed.update(self.rules_fingerprint.encode())
         hashed.update(json.dumps(shape, sort_keys=True, default=sorted).encode("utf-8", "surrogatepass"))
         hashed.update(b"\0")
         hashed.update(digest.encode())
@@ -390,13 +395,13 @@ def load_rule_docs_remembered(directory: Path | None) -> None:
             pass
         FRONT_MATTER.adopt(kept)
     try:
-        load_rule_docs()
+        builtin_rule_docs()
     except RuleDocError:
         if not FRONT_MATTER.known:
             raise
         FRONT_MATTER.forget()  # the memo may be at fault: parse every document again
-        load_rule_docs.cache_clear()
-        load_rule_docs()
+        builtin_rule_docs.cache_clear()
+        builtin_rule_docs()
     if path is not None and FRONT_MATTER.used != kept:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -54,6 +54,9 @@ class Settings:
     # twelvecheck's own outputs (reports, baselines), as absolute normalized paths: never
     # checked, though a walk meets them.
     own_outputs: frozenset[str] = frozenset()
+    # Local rule modules and folders ([tool.twelvecheck] local-rules), relative to ``root``
+    # (engine/extensions.py).
+    local_rules: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from twelvecheck.config.selection import expand, reads_any, resolve, wants_process_files
 from twelvecheck.core.findings import Severity, ToolError
-from twelvecheck.core.ruledocs import load_rule_docs
+from twelvecheck.core.plugins import plugins_installed
+from twelvecheck.core.ruledocs import extension_docs_in_use, load_rule_docs
 from twelvecheck.engine.task import FileTask
 from twelvecheck.files.discovery import SourceFile, discover
 from twelvecheck.files.kinds import is_local_file, process_file_kind, script_kind_by_head
@@ -56,10 +57,11 @@ class _PerFileIgnores:
 
 def run(settings: Settings) -> RunResult:
     load_rule_docs_remembered(settings.cache_dir)
+    # The local rules and plugins first: selection and the documents know their codes.
+    rules, errors = use_rules(settings.local_rules, settings.root)
     enabled = resolve(settings.select, settings.extend_select, settings.ignore)
     severities = _severity_overrides(settings)
     per_file = _PerFileIgnores(settings)
-    errors: list[ToolError] = []
 
     if settings.stdin_source is not None:
         name = settings.stdin_filename or "-"
@@ -69,7 +71,7 @@ def run(settings: Settings) -> RunResult:
         packaging: list[Path] = []
         records = None
     else:
-        records = _run_records(settings, enabled, severities)
+        records = _run_records(settings, enabled, severities, rules)
         found = discover(
             settings.paths,
             cwd=settings.cwd,
@@ -81,7 +83,8 @@ def run(settings: Settings) -> RunResult:
             include_process_files=settings.process_model or settings.reachable_only or wants_process_files(enabled),
             memo=records.walks if records is not None else None,
         )
-        files, errors, packaging = found.files, list(found.errors), found.packaging
+        files, packaging = found.files, found.packaging
+        errors += found.errors
         if settings.own_outputs:
             files = [f for f in files if os.path.normpath(settings.cwd / f.path) not in settings.own_outputs]
         if settings.process_model or wants_process_files(enabled):
@@ -112,7 +115,8 @@ def run(settings: Settings) -> RunResult:
             sources.append((source, report, os.path.join(cwd, source.path)))  # an absolute path stays
     # Procfiles, formations, and the code they run (`twelvecheck formation` always wants them).
     with_process_model = settings.process_model or settings.reachable_only or wants_process_files(enabled)
-    key = _run_key(records, settings, enabled, severities, sources, packaging) if records is not None else None
+    key = _run_key(records, settings, enabled, severities, sources, packaging, rules) if records is not None \
+        else None
     if records is not None:
         answer = records.recall(key)
         if answer is not None:
@@ -137,6 +141,19 @@ def run(settings: Settings) -> RunResult:
         result.unreached = len(result.findings) - len(reached)
         result.findings = reached
     return result
+
+
+def use_rules(local_rules: list[str], root: Path) -> tuple[str, list[ToolError]]:
+    """Put the local rules (paths relative to ``root``) and installed plugins in use
+    (engine/extensions.py): the fingerprint of their sources for the run's key ("" with
+    none) and what went wrong loading them. With none configured or installed this imports
+    nothing: a run without them pays for a look at sys.path alone."""
+    if not local_rules and not plugins_installed() and not extension_docs_in_use():
+        return "", []
+    from twelvecheck.engine.extensions import use_extensions
+
+    extensions = use_extensions(local_rules, root)
+    return extensions.fingerprint, list(extensions.errors)
 
 
 def _by_role(settings: Settings, files: list[SourceFile], packaging: list[Path]
@@ -188,29 +205,32 @@ def _local_codes(enabled: frozenset[str]) -> frozenset[str]:
     return frozenset(code for code in enabled if code in docs and docs[code].local_files)
 
 
-def _run_records(settings: Settings, enabled: set[str], severities: tuple) -> RunRecords | None:
+def _run_records(settings: Settings, enabled: set[str], severities: tuple, rules: str) -> RunRecords | None:
     """The record of runs like this one (replay.py), which also holds their last walk; None
     for runs that are not recorded."""
     if settings.cache_dir is None or settings.stdin_source is not None or not settings.prefilter \
             or settings.process_model:
         return None
-    name = hashlib.sha256(json.dumps(_run_shape(settings, enabled, severities), sort_keys=True,
+    name = hashlib.sha256(json.dumps(_run_shape(settings, enabled, severities, rules), sort_keys=True,
                                      default=str).encode("utf-8", "surrogatepass"))
     return RunRecords(settings.cache_dir / CACHE_FORMAT_DIR, name.hexdigest())
 
 
-def _run_shape(settings: Settings, enabled: set[str], severities: tuple) -> dict:
-    return {
+def _run_shape(settings: Settings, enabled: set[str], severities: tuple, rules: str) -> dict:
+    shape = {
         "settings": {name: value for name, value in vars(settings).items() if name not in _NOT_IN_KEY},
         "enabled": sorted(enabled),
         "severities": severities,
     }
+    if rules:  # the local rules' and plugins' sources
+        shape["rules"] = rules
+    return shape
 
 
 def _run_key(records: RunRecords, settings: Settings, enabled: set[str], severities: tuple, sources: list,
-             packaging: list[Path]) -> str:
+             packaging: list[Path], rules: str) -> str:
     """This run's key: its shape and every file it reads, by content."""
-    shape = _run_shape(settings, enabled, severities)
+    shape = _run_shape(settings, enabled, severities, rules)
     # What the run reads besides its files: console scripts, Procfiles and app.json above.
     around = files_above(roots_of(settings), (*_PACKAGING_NAMES, "Procfile", "app.json"))
     around += [str(path) for path in packaging]
