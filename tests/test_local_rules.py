@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import FILE_HANDLER, clean_env, probe, write
@@ -269,3 +271,40 @@ def test_a_plugin_whose_version_changes_analyses_the_files_again(project, run, t
     _install_plugin(new_site, "acme_rules", DIRECT_QUEUE.replace("acme.queue.Consumer", "acme.v2.Consumer"),
                     "queue = acme_rules", version="2.0.0")
     assert "acme.v2.Consumer" in run("worker.py", env=_plugin_env(new_site)).stdout
+
+
+def test_a_selector_of_a_rule_that_did_not_load_says_why(project, run):
+    _with_local_rule(project, DIRECT_QUEUE.replace("from twelvecheck.engine.rule", "import acme_sdk\nfrom twelvecheck"
+                                                                                  ".engine.rule"))
+    write(project, "pyproject.toml", CONFIG + 'extend-select = ["ACME101"]\n')
+    result = run("--no-cache")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[:2] == [
+        "twelvecheck: error: tools/lint_rules/direct_queue.py:18: local rule module: failed to import: "
+        "ModuleNotFoundError: No module named 'acme_sdk'",
+        f"twelvecheck: error: {project / 'pyproject.toml'}: key 'tool.twelvecheck.extend-select': unknown rule "
+        "selector 'ACME101'; did you mean 'TWC101'? (expected a code such as TWC201, a prefix such as TWC2, a "
+        "family (meta, process, logging, signals, scheduler, procfile, formation, container), a rule name, or ALL)",
+    ], result.stderr
+
+
+def test_the_guides_pytest_snippet_runs_local_rule_cases(project):
+    """docs/adding-a-rule.md shows a test module that runs local rules' cases under pytest."""
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "adding-a-rule.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## Local rules and plugins"):]
+    snippet = section[section.index("```python\nfrom pathlib") + len("```python\n"):]
+    _with_local_rule(project)
+    write(project, "tests/test_lint_rules.py", snippet[:snippet.index("```")])
+
+    def pytest_run() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+                               "tests/test_lint_rules.py"], cwd=project, capture_output=True, text=True,
+                              env=clean_env(), timeout=300)
+
+    passed = pytest_run()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "2 passed" in passed.stdout
+    write(project, "tools/lint_rules/direct_queue.py", DIRECT_QUEUE.replace("lines=(2,)", "lines=(1,)"))
+    failed = pytest_run()
+    assert failed.returncode == 1 and "1 failed, 1 passed" in failed.stdout, failed.stdout
+    assert "ACME101 fired on lines [2], expected (1,)" in failed.stdout

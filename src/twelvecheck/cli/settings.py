@@ -15,7 +15,8 @@ import click
 
 from twelvecheck.config.formation import FormationOverride, config_source
 from twelvecheck.config.loading import ConfigError, FileConfig, find_config, load_config, pattern_problem
-from twelvecheck.config.selection import expand
+from twelvecheck.cli.exits import print_error
+from twelvecheck.config.selection import SelectorError, expand
 from twelvecheck.files.ignoring import repository_root
 from twelvecheck.run.cache import CACHE_DIR_NAME
 from twelvecheck.run.model import Settings
@@ -27,19 +28,34 @@ def split_values(values: tuple[str, ...]) -> list[str]:
 
 
 def _load_file_config(paths: list[str], options: dict[str, Any], cwd: Path) -> FileConfig:
-    """The configuration file, with its local rules (and the installed plugins) in use."""
+    """The configuration file, with its local rules (and the installed plugins) in use. When
+    it has a mistake, the rules that did not load are said first: a selector may name one."""
+    not_loaded: list = []
+
+    def rules(local_rules: list[str], folder: Path) -> None:
+        not_loaded[:] = use_rules(local_rules, folder)[1]
+
+    try:
+        return _file_config(paths, options, cwd, rules)
+    except (ConfigError, SelectorError):
+        for error in not_loaded:
+            print_error(str(error))
+        raise
+
+
+def _file_config(paths: list[str], options: dict[str, Any], cwd: Path, rules) -> FileConfig:
     if options.get("isolated"):
-        use_rules([], cwd)
+        rules([], cwd)
         return FileConfig()
     if options.get("config_file"):
         path = Path(options["config_file"])
         if not path.is_file():
             raise ConfigError("configuration file does not exist", path)
-        return load_config(path, use_rules)
+        return load_config(path, rules)
     found = find_config(_search_start(paths, options, cwd))
     if found:
-        return load_config(found, use_rules)
-    use_rules([], cwd)
+        return load_config(found, rules)
+    rules([], cwd)
     return FileConfig()
 
 
@@ -119,7 +135,12 @@ def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Setti
     file_values = config.values
     for option in ("select", "extend_select", "ignore"):
         for selector in split_values(options.get(option, ())):
-            expand(selector)  # an unknown selector is a usage error (exit 2)
+            try:
+                expand(selector)  # an unknown selector is a usage error (exit 2)
+            except SelectorError:
+                for error in use_rules(file_values.get("local-rules", []), config.root or cwd)[1]:
+                    print_error(str(error))  # it may name a rule that did not load: say why first
+                raise
     for option in ("exclude", "extend_exclude"):
         for pattern in split_values(options.get(option, ())):
             problem = pattern_problem(pattern)
