@@ -308,3 +308,18 @@ def test_the_guides_pytest_snippet_runs_local_rule_cases(project):
     failed = pytest_run()
     assert failed.returncode == 1 and "1 failed, 1 passed" in failed.stdout, failed.stdout
     assert "ACME101 fired on lines [2], expected (1,)" in failed.stdout
+
+
+def test_every_report_format_shows_a_local_finding(project, run):
+    from twelvecheck.reports import FORMATS
+
+    _with_local_rule(project)
+    for name in FORMATS:
+        result = run("--no-cache", "--format", name, "worker.py")
+        assert result.returncode == 1, f"{name}: {result.stderr}"
+        assert "ACME101" in result.stdout, name
+        if name == "sarif":
+            rules = json.loads(result.stdout)["runs"][0]["tool"]["driver"]["rules"]
+            local = next(rule for rule in rules if rule["id"] == "ACME101")
+            assert local["properties"]["origin"] == "local tools/lint_rules/direct_queue.py"
+            assert local["helpUri"] == (project / "tools/lint_rules/direct_queue.py").resolve().as_uri()

@@ -40,7 +40,7 @@ def _plain(markdown: str) -> str:
 def rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
     what = doc.sections.get("What it does", "")
     full = _plain(_FENCE.sub("", what)) or doc.summary
-    return {
+    descriptor = {
         "id": doc.code,
         "name": doc.name,
         "shortDescription": {"text": doc.summary},
@@ -51,11 +51,15 @@ def rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
         "properties": {
             "tags": ["twelve-factor", doc.family],
             "family": doc.family,
-            "familyDescription": FAMILIES[doc.family],
+            # A local rule's or a plugin's family is its own word, with no description of ours.
+            "familyDescription": FAMILIES.get(doc.family, f"rules from {doc.origin}"),
             "fixable": doc.fixable,
             "fix": list(doc.fix),
         },
     }
+    if not doc.builtin:
+        descriptor["properties"]["origin"] = doc.origin
+    return descriptor
 
 
 def _result(finding: Finding, index: int, context: ReportContext, role: str) -> dict[str, Any]:
