@@ -323,3 +323,17 @@ def test_every_report_format_shows_a_local_finding(project, run):
             local = next(rule for rule in rules if rule["id"] == "ACME101")
             assert local["properties"]["origin"] == "local tools/lint_rules/direct_queue.py"
             assert local["helpUri"] == (project / "tools/lint_rules/direct_queue.py").resolve().as_uri()
+
+
+def test_workers_that_do_not_fork_from_the_run_use_the_local_rules_too(project):
+    """Python 3.14 starts pool workers with forkserver: they must load the local rules themselves."""
+    _with_local_rule(project)
+    for index in range(30):  # above the size of a run analysed in one process
+        write(project, f"jobs/queue_{index}.py", WORKER)
+    script = ("import multiprocessing, sys\nmultiprocessing.set_start_method('spawn')\n"
+              "from twelvecheck.cli.main import run\nsys.argv = ['twelvecheck', *sys.argv[1:]]\nrun()\n")
+    proc = subprocess.run([sys.executable, "-c", script, "--no-cache", "--jobs", "2", "--select", "ACME101",
+                           "--format", "json", "jobs"], cwd=project, capture_output=True, text=True,
+                          env=clean_env(), timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert len(json.loads(proc.stdout)["findings"]) == 30

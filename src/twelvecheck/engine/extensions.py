@@ -73,6 +73,8 @@ class _Source:
 # What was loaded last, by fingerprint: a run loads its local rules once, and a second run
 # in the same process (the tests, the fixer's re-analysis) with the same sources reuses them.
 _last: tuple[str, Extensions] | None = None
+# What use_extensions was given for the extensions in use, or None with none in use.
+_in_use: tuple[tuple[str, ...], str] | None = None
 # Formation rules run in the run's own process: what one of ours raised there, for the run.
 _formation_failures: list[ToolError] = []
 
@@ -80,19 +82,32 @@ _formation_failures: list[ToolError] = []
 def use_extensions(local_rules: Iterable[str | Path], root: Path) -> Extensions:
     """Load the local rules (paths relative to ``root``) and installed plugins and put them in
     use beside the built-in rules; with neither, put none in use at no cost."""
+    global _last, _in_use
     paths = tuple(Path(root, path) for path in local_rules)
     if not paths and not plugins_installed():
         if extension_docs_in_use():
             _activate(Extensions())
+        _in_use = None
         return Extensions()
-    global _last
     sources, fingerprint, errors = _sources(paths, root)
     if _last is None or _last[0] != fingerprint:
         extensions = _load(sources, errors)
         extensions.fingerprint = fingerprint
         _last = (fingerprint, extensions)
     _activate(_last[1])
+    _in_use = (tuple(str(path) for path in paths), str(root)) if _last[1].docs else None
     return _last[1]
+
+
+def extensions_in_use() -> tuple[tuple[str, ...], str] | None:
+    """What a worker process needs to put the same local rules and plugins in use (use_again)."""
+    return _in_use if extension_docs_in_use() else None
+
+
+def use_again(in_use: tuple[tuple[str, ...], str] | None) -> None:
+    """In a worker process: the run's local rules and plugins, unless it forked with them."""
+    if in_use is not None and not extension_docs_in_use():
+        use_extensions(in_use[0], Path(in_use[1]))
 
 
 def fingerprint_in_use() -> str:

@@ -21,7 +21,7 @@ from twelvecheck.core.findings import FileResult, Finding, RelatedLocation, Span
 from twelvecheck.deploy.cli_targets import cli_setup_units
 from twelvecheck.deploy.process_model import apply_process_model, build_process_model, process_entry_points
 from twelvecheck.engine.code_text import code_text
-from twelvecheck.engine.extensions import fingerprint_in_use, formation_failures
+from twelvecheck.engine.extensions import extensions_in_use, fingerprint_in_use, formation_failures, use_again
 from twelvecheck.engine.registry import load_rules, rule_failure
 from twelvecheck.engine.rule import ProjectRule
 from twelvecheck.engine.suppressions import Suppressions
@@ -370,10 +370,12 @@ def _size(task: FileTask) -> int:
         return 0
 
 
-def _exit_with_parent(parent: int) -> None:
+def _exit_with_parent(parent: int, extensions: tuple | None = None) -> None:
     """In each worker: exit when the run that started it is gone. A run killed outright
     (SIGKILL, an OOM kill, a CI timeout) would otherwise leave its workers waiting forever
-    on a queue whose other end they hold themselves."""
+    on a queue whose other end they hold themselves. And the local rules and plugins in use
+    are in use there too, in a worker that did not fork from the run (spawn, forkserver)."""
+    use_again(extensions)
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.5)
@@ -401,7 +403,7 @@ def _analyze(tasks: list[FileTask], indexes: list[int], jobs: int) -> list[FileR
     order = sorted(range(len(todo)), key=lambda position: -_size(todo[position]))
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_exit_with_parent,
-                                 initargs=(os.getpid(),)) as pool:
+                                 initargs=(os.getpid(), extensions_in_use())) as pool:
             done = list(pool.map(analyze_file, [todo[position] for position in order], chunksize=chunksize))
         results: list[FileResult] = [done[0]] * len(todo)
         for position, result in zip(order, done):
