@@ -146,7 +146,8 @@ def _sources(paths: tuple[Path, ...], root: Path) -> tuple[list[_Source], str, l
             continue
         for file in read:
             try:
-                hashed.update(f"\0{file}\0".encode("utf-8", "surrogatepass") + hashlib.sha256(file.read_bytes()).digest())
+                digest = hashlib.sha256(file.read_bytes()).digest()
+                hashed.update(f"\0{file}\0".encode("utf-8", "surrogatepass") + digest)
             except OSError as exc:
                 errors.append(ToolError(f"local rule: cannot read {_shown(file, root)}: {exc.strerror or exc}",
                                         _shown(file, root)))
@@ -266,7 +267,8 @@ def _document(rule: type[Rule], module: ModuleType | None, source: _Source) -> R
     docstring = (module.__doc__ or "") if module is not None else ""
     if not docstring.lstrip().startswith("+++"):
         raise RuleDocError(f"no document: give {rule.code} front matter between '+++' lines in its module's "
-                           f"docstring, or a {rule.code}.md beside the module (docs/adding-a-rule.md, 'Local rules and plugins')")
+                           f"docstring, or a {rule.code}.md beside the module "
+                           "(docs/adding-a-rule.md, 'Local rules and plugins')")
     doc = parse_rule_doc(docstring.strip() + "\n", Path(file or rule.__module__), source.origin)
     return _same_code(doc, rule)
 
