@@ -15,6 +15,7 @@ from twelvecheck.files.discovery import SourceFile, discover
 from twelvecheck.files.kinds import is_local_file, process_file_kind, script_kind_by_head
 from twelvecheck.files.modulepath import module_name_from_path
 from twelvecheck.files.roles import PASSED_OVER, PRODUCTION, VENDORED, FileRoles
+from twelvecheck.run.library_copies import copies_in_use
 from twelvecheck.run.cache import CACHE_FORMAT_DIR
 from twelvecheck.run.model import RunResult, Settings, roots_of
 from twelvecheck.run.replay import RunRecords, files_above
@@ -145,6 +146,8 @@ def _by_role(settings: Settings, files: list[SourceFile], packaging: list[Path]
     if settings.stdin_source is not None:
         return files, {}, {}, frozenset()
     judge = FileRoles(settings.root, settings.cwd, roots_of(settings), packaging, settings.role_paths)
+    if judge.copies:  # a library copy that the project imports runs in production
+        judge.keep_copies(judge.copies - copies_in_use(judge, files, settings.cwd))
     kept, roles, passed_over, unreported = [], {}, {}, set()
     for source in files:
         role = judge.role(source.display)
