@@ -21,6 +21,8 @@ role, then the file's name, then a library copy around it:
   run/library_copies.py which copies are in use) and that deploys nothing of its own (no
   Procfile, Dockerfile or app.json: a monorepo's service), and the ``vendored-paths`` patterns;
 - *example*: ``examples/``, ``docs/``, ``demo/`` and the like, and ``example-paths``;
+- *local*: local tooling, given by the run (run/runner.py): development deployment files
+  and development settings modules (files/local_settings.py);
 - *production*: everything else.
 
 Where this can be wrong: a package of the project named ``tests`` or ``docs`` that production
@@ -40,6 +42,10 @@ from pathlib import Path
 from twelvecheck.core import toml
 
 PRODUCTION, TEST, VENDORED, EXAMPLE = "production", "test", "vendored", "example"
+# Local tooling: a development Procfile, Dockerfile or Compose override (files/kinds.is_local_file)
+# and a development settings module (files/local_settings.py). Checked and reported (a local
+# deployment file by the rules whose document says local_files), labelled.
+LOCAL = "local"
 PASSED_OVER = (TEST, VENDORED)  # the roles a run leaves out unless asked
 
 # Folder names, compared case-insensitively, per role (checked in this order).
