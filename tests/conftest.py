@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,10 @@ FILE_HANDLER = 'import logging\nlogging.FileHandler("app.log")\n'  # TWC201 on 2
 BASIC_CONFIG = 'import logging\nlogging.basicConfig(filename="x")\n'  # TWC202 on 2:1
 CLEAN = "import logging\nlogging.getLogger(__name__).info('hi')\n"
 
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+FENCE_RE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
+
 _SCRUBBED_ENV = ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "TWELVECHECK_DEBUG")
 
 
@@ -31,6 +36,27 @@ def clean_env(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in _SCRUBBED_ENV}
     env.update(extra)
     return env
+
+
+def quick_start_commands() -> list[str]:
+    """The ``sh`` commands of the README's quick start: install and run, install and test."""
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", section)
+
+
+def readme_examples() -> list[tuple[str, str]]:
+    """(command, shown output) of every README block whose first line is ``$ twelvecheck ...``."""
+    found = []
+    for _, body in FENCE_RE.findall(README):
+        first, _, shown = body.partition("\n")
+        if first.startswith("$ twelvecheck "):
+            found.append((first[2:], shown))
+    return found
+
+
+def git(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+                          cwd=cwd, check=True, capture_output=True, text=True)
 
 
 def write(root: Path, relative: str, text: str | bytes) -> Path:

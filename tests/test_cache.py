@@ -123,16 +123,17 @@ def test_a_warm_run_writes_nothing(service, run):
     def written(path: Path) -> tuple[int, int]:
         return path.stat().st_mtime_ns, path.stat().st_ino
 
-    before = written(pack), written(records)
+    front_matter = cache / "v2" / "front-matter.json"  # the rule documents', parsed
+    before = written(pack), written(records), written(front_matter)
     run()  # answered from the run record
-    assert (written(pack), written(records)) == before
+    assert (written(pack), written(records), written(front_matter)) == before
     forget_runs(cache)
     run()  # the closure's list of files is remembered by the first run answered from the pack
     forget_runs(cache)
     before = written(pack)
     run()  # answered from the pack: the pack is not written, the run record is
     assert written(pack) == before and records.exists()
-    assert sorted(p.name for p in pack.parent.iterdir()) == ["pack.json", "runs"]
+    assert sorted(p.name for p in pack.parent.iterdir()) == ["front-matter.json", "pack.json", "runs"]
 
 
 def test_cache_dir_option_and_config_keys(service, run, tmp_path):

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import probe as _probe, write
+from conftest import clean_env, probe as _probe, write
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -62,3 +64,38 @@ def test_a_fully_cached_run_without_deployment_files_loads_neither_yaml_nor_a_pr
     warm_out, warm = _probe(project, "--jobs", "2", "--format", "json", ".")
     assert warm["others"] == [] and warm["libcst"] == []
     assert warm_out == cold_out
+
+
+def test_a_replayed_run_of_a_project_without_toml_reads_no_toml(project):
+    """The rule documents' front matter comes parsed from the cache folder; TOML is read only
+    for a project's own pyproject.toml. The memo is keyed by the text it parsed, so a
+    corrupt one costs the parse and changes nothing."""
+    shutil.copytree(REPO / "fixtures" / "sample-app", project / "app")
+    cold_out, cold = _probe(project, "app", "--format", "json", watch=("tomllib", "tomli", "configparser"))
+    assert set(cold["watched"]) & {"tomllib", "tomli"}  # the probe sees the documents parsed
+    warm_out, warm = _probe(project, "app", "--format", "json", watch=("tomllib", "tomli", "configparser"))
+    assert warm["watched"] == [] and warm_out == cold_out
+    memo = project / ".twelvecheck_cache" / "v2" / "front-matter.json"
+    parsed = json.loads(memo.read_text())
+    assert len(parsed) == len(list((REPO / "rules").glob("TWC*.md")))
+    for broken in ("{not json", json.dumps({text: {"code": "TWC999"} for text in parsed})):
+        memo.write_text(broken)
+        (project / "app" / "extra.py").write_text(f"x = {len(broken)}\n")  # not answered from the record
+        out, _ = _probe(project, "app", "--format", "json")
+        assert json.loads(out)["findings"] == json.loads(cold_out)["findings"]
+        assert json.loads(memo.read_text()) == parsed  # parsed again, and kept
+
+
+def test_the_garbage_collector_is_off_until_files_are_analysed(project):
+    """twelvecheck/__main__.py turns it off before the command line loads; a replayed run
+    never turns it on, an analysing one does (run/runner.py)."""
+    write(project, "app.py", "import logging\nlogging.FileHandler('x.log')\n")
+    script = ("import gc, os, sys\n"
+              "import twelvecheck.__main__ as entry\n"
+              "from twelvecheck.cli import main as cli\n"
+              "cli._end = lambda code: (sys.stderr.write(f'gc={gc.isenabled()}\\n'), os._exit(0))\n"
+              "sys.argv = ['twelvecheck', '.']\n"
+              "entry.main()\n")
+    said = [subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True,
+                           env=clean_env(), timeout=120).stderr.strip().splitlines()[-1] for _ in range(2)]
+    assert said == ["gc=True", "gc=False"]  # analysed, then answered from the run record

@@ -10,13 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import git as _git
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _git(*args: str, cwd: Path) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-                   cwd=cwd, check=True, capture_output=True)
 
 
 @pytest.fixture

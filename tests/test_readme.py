@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+
+from conftest import README, REPO
+from conftest import quick_start_commands as _quick_start_commands
 
 from twelvecheck.core.ruledocs import load_rule_docs
-
-REPO = Path(__file__).resolve().parents[1]
-README = (REPO / "README.md").read_text(encoding="utf-8")
-
-
-def _quick_start_commands() -> list[str]:
-    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```sh\n(.+?)\n```", section)
 
 
 def test_quick_start_has_the_two_commands():

@@ -21,30 +21,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import clean_env, write
+from conftest import FENCE_RE, README, REPO, clean_env, write
+from conftest import readme_examples as _examples
 from golden_files import UPDATE
 
 import twelvecheck
-
-REPO = Path(__file__).resolve().parents[1]
-README = (REPO / "README.md").read_text(encoding="utf-8")
-_FENCE_RE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
-
-
-def _examples() -> list[tuple[str, str]]:
-    """(command, shown output) of every ``$ twelvecheck`` block."""
-    found = []
-    for _, body in _FENCE_RE.findall(README):
-        first, _, shown = body.partition("\n")
-        if first.startswith("$ twelvecheck "):
-            found.append((first[2:], shown))
-    return found
 
 
 def _sh_commands() -> list[str]:
     """The twelvecheck command lines of the ``sh`` blocks, without their comments."""
     found = []
-    for language, body in _FENCE_RE.findall(README):
+    for language, body in FENCE_RE.findall(README):
         if language != "sh":
             continue
         for line in body.splitlines():

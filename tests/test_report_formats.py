@@ -206,7 +206,7 @@ def test_junit_lists_run_errors_and_config_files_get_their_own_rule(project, run
 
 # --- the same exit codes for every format ---------------------------------------------------
 
-FORMATS = ["text", "json", "sarif", "github", "gitlab", "junit", "html"]
+FORMATS = ["text", "json", "sarif", "github", "gitlab", "junit", "html", "markdown"]
 
 
 @pytest.mark.parametrize("format_", FORMATS)
@@ -248,6 +248,7 @@ def _sarif_without_rule_texts(text: str) -> str:
     ("github", "sample-app.github.txt"),
     ("gitlab", "sample-app.gitlab.json"),
     ("junit", "sample-app.junit.xml"),
+    ("markdown", "sample-app.summary.md"),
 ])
 def test_golden_sample_app(format_, name):
     proc = in_repo("--format", format_, *GOLDEN_SELECT, "fixtures/sample-app")
@@ -260,3 +261,14 @@ def test_golden_sample_app_text_with_source_and_statistics():
                  in_repo("--no-color", "--show-source", *GOLDEN_SELECT, "fixtures/sample-app").stdout)
     check_golden("sample-app.statistics.txt",
                  in_repo("--no-color", "--statistics", *GOLDEN_SELECT, "fixtures/sample-app").stdout)
+
+
+def test_markdown_summary_escapes_what_the_repository_names_and_lists_run_errors(project, run):
+    write(project, "a|b_<img src=x onerror=alert(1)>.py", FILE_HANDLER)
+    proc = run("--format", "markdown", ".", "missing.py")
+    assert proc.returncode == 2
+    row = next(line for line in proc.stdout.splitlines() if "TWC201" in line and "<code>" in line)
+    assert "<code>a\\|b\\_&lt;img src=x onerror=alert(1)&gt;.py:2:1</code>" in row
+    assert row.count(" | ") == 2  # three cells: the pipe in the name does not add one
+    assert "<img" not in proc.stdout
+    assert "**Errors**" in proc.stdout and "<code>missing.py</code>" in proc.stdout

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from twelvecheck.cli.exits import BaselineError
 from twelvecheck.core.findings import Finding, fingerprints_at
 
 BASELINE_SCHEMA_VERSION = 2
@@ -39,11 +40,6 @@ BASELINE_SCHEMA_VERSION = 2
 # that wrote the file; still read, and matched both ways.
 _READABLE_VERSIONS = (1, 2)
 _ENTRY_KEYS = {"code": str, "path": str, "fingerprint": str, "message": str}
-
-
-class BaselineError(Exception):
-    def __init__(self, message: str, path: str | Path) -> None:
-        super().__init__(f"baseline {path}: {message}")
 
 
 @dataclass(frozen=True)

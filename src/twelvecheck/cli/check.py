@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 from pathlib import Path
@@ -83,7 +84,8 @@ def _check_and_report(settings: Settings, options: dict[str, Any], fix_mode: str
     fix_errors: list = []
     if fix_mode:
         # Deferred: the fixer analyzes its fixes with the engine, which a run answered
-        # from the cache never loads.
+        # from the cache never loads; with the garbage collector on (twelvecheck/__main__.py).
+        gc.enable()
         from twelvecheck.fix.fixer import plan_fixes, write_fixes
 
         outcome = plan_fixes(result.findings, result.tasks, bool(options.get("unsafe_fixes")), baseline_plan.keep)

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Callable
 
 import click
 
-from twelvecheck.cli.baseline import BaselineError
 from twelvecheck.config.loading import ConfigError
 from twelvecheck.config.selection import SelectorError
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be read or written (cli/baseline.py): exit 2."""
+
+    def __init__(self, message: str, path: str | Path) -> None:
+        super().__init__(f"baseline {path}: {message}")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

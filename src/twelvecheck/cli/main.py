@@ -18,9 +18,9 @@ import click
 from twelvecheck import __version__
 from twelvecheck.config.formation import parse_formation_option
 from twelvecheck.core.fixhints import fix_kinds, rule_fix_hint
+from twelvecheck.core.formats import REPORT_FORMATS
 from twelvecheck.core.ruledocs import load_rule_docs, resolve_code
 
-REPORT_FORMATS = ["text", "json", "sarif", "github", "gitlab", "junit", "html"]
 
 
 class _DefaultToCheck(click.Group):

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from twelvecheck.cli import baseline as baselines
+from twelvecheck.cli.exits import BaselineError
 from twelvecheck.core.findings import Finding, assign_fingerprints
 from twelvecheck.reports import FORMATS, ReportContext, render
 from twelvecheck.run.model import RunResult
+
+if TYPE_CHECKING:
+    from twelvecheck.cli import baseline as baselines
 
 
 def parse_output_formats(values: list[str] | tuple[str, ...], from_config: dict[str, str] | None) -> list[tuple[str, str]]:
@@ -55,6 +58,9 @@ class BaselinePlan:
             read = str(configured if configured.is_absolute() or config_root is None else config_root / configured)
         plan = cls(read=read, write=options.get("write_baseline"))
         if plan.read or plan.write:
+            # Loaded only for a run with a baseline: its dataclasses cost every other run's start.
+            from twelvecheck.cli import baseline as baselines
+
             plan.place = baselines.Place.of(plan.write or plan.read, cwd or Path.cwd())
         if plan.read and not plan.write:
             plan.entries = baselines.load(plan.read)
@@ -64,16 +70,22 @@ class BaselinePlan:
         """The findings the baseline does not cover (one file's, analyzed again by the fixer)."""
         if not self.entries:
             return findings
+        from twelvecheck.cli import baseline as baselines  # loaded by prepare()
+
         assign_fingerprints(findings)
         return baselines.apply(findings, self.entries, None, set(), self.place).new
 
     def apply(self, result: RunResult, write_atomically: Any) -> None:
         """Write the baseline (--write-baseline), then report only what it does not cover."""
+        if not self.write and self.entries is None:
+            return
+        from twelvecheck.cli import baseline as baselines  # loaded by prepare()
+
         if self.write:
             try:
                 write_atomically(self.write, baselines.dumps(result.findings, self.place))
             except OSError as exc:
-                raise baselines.BaselineError(f"cannot write: {exc.strerror or exc}", self.write) from None
+                raise BaselineError(f"cannot write: {exc.strerror or exc}", self.write) from None
             self.entries = baselines.entries_for(result.findings, self.place)
         if self.entries is None:
             return

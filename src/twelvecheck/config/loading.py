@@ -14,11 +14,12 @@ from typing import Any, Iterator
 
 from twelvecheck.core import toml as _toml
 from twelvecheck.core.findings import Severity
+from twelvecheck.core.formats import REPORT_FORMATS
 from twelvecheck.config.formation import config_problem
 from twelvecheck.config.selection import SelectorError, expand
 
 CONFIG_NAMES = (".twelvecheck.toml", "twelvecheck.toml", "pyproject.toml")
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "html")
+FORMATS = REPORT_FORMATS
 # How deployment files meant for a developer's machine are judged (files/kinds.is_local_file):
 # "local-only" reports only what breaks them there too, "check" judges them as production files.
 LOCAL_FILES = ("local-only", "check")

@@ -7,7 +7,8 @@ lookup imports libcst (an ordinary import, so other code importing libcst or its
 is unaffected) and copies its names here, so later lookups cost what a module's do.
 ``tests/test_lazy_imports.py`` checks that ``--version`` and a fully cached run never import it.
 PyYAML is deferred the same way (``from twelvecheck.core.lazy import yaml``): only Procfiles,
-app.json and YAML logging configs need it, and its import costs about 20 ms.
+app.json and YAML logging configs need it, and its import costs about 20 ms; so are the TOML
+reader (core/toml.py) and configparser (files/roles.py), which only some projects need.
 """
 
 from __future__ import annotations
@@ -24,5 +25,10 @@ class _Deferred(types.ModuleType):
         return getattr(real, name)
 
 
-libcst: Any = _Deferred("libcst")
-yaml: Any = _Deferred("yaml")
+def deferred(name: str) -> Any:
+    """The module ``name``, imported on the first use of one of its names."""
+    return _Deferred(name)
+
+
+libcst: Any = deferred("libcst")
+yaml: Any = deferred("yaml")

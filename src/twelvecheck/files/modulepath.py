@@ -18,14 +18,20 @@ def module_name_from_path(path: "Path | str") -> tuple[str, bool]:
 @lru_cache(maxsize=65536)
 def _module_name(path: str) -> tuple[str, bool]:
     # Strings, not Paths, and remembered: the cache key, the fact closure and the engine
-    # each ask for every file of a run.
-    directory, name = os.path.split(os.path.abspath(path))
+    # each ask for every file of a run. The folder is made absolute once for all its files.
+    directory, name = os.path.split(path)
+    directory = _absolute(directory)
     is_package = name == "__init__.py"
     packages = _packages(directory)
     parts = [*packages] if is_package else [*packages, os.path.splitext(name)[0]]
     if not parts:
         parts = [os.path.basename(directory) or "__main__"]
     return ".".join(parts), is_package
+
+
+@lru_cache(maxsize=4096)
+def _absolute(directory: str) -> str:
+    return os.path.abspath(directory)
 
 
 @lru_cache(maxsize=4096)

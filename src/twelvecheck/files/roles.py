@@ -34,12 +34,15 @@ are never vendored copies.
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from twelvecheck.core import toml
+from twelvecheck.core.lazy import deferred
+
+configparser: Any = deferred("configparser")  # for setup.cfg and tox.ini, which few projects have
 
 PRODUCTION, TEST, VENDORED, EXAMPLE = "production", "test", "vendored", "example"
 # Local tooling: a development Procfile, Dockerfile or Compose override (files/kinds.is_local_file)

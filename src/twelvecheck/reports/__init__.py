@@ -1,24 +1,27 @@
 """Every report format behind one call: ``render(format, result, context)``.
 
 One module per format: text (``text.py``), json, sarif, github and gitlab (``ci.py``),
-junit and html. The formats CI systems read (sarif, github, gitlab, junit) name files
-relative to the repository root (the nearest folder above the working directory with a
-``.git``), which is what code scanning, annotations and merge-request widgets resolve
+junit, html and markdown (``summary.py``: a job summary); their names are in
+core/formats.py. The formats CI systems read (sarif, github, gitlab, junit, markdown) name
+files relative to the repository root (the nearest folder above the working directory with
+a ``.git``), which is what code scanning, annotations and merge-request widgets resolve
 against; text, json and html keep the paths relative to the working directory.
 """
 
 from __future__ import annotations
 
+from twelvecheck.core.formats import REPORT_FORMATS
 from twelvecheck.reports.ci import render_github, render_gitlab
 from twelvecheck.reports.context import ReportContext
 from twelvecheck.reports.json import render_json
 from twelvecheck.reports.sarif import render_sarif
+from twelvecheck.reports.summary import render_markdown
 from twelvecheck.reports.text import render_text
 from twelvecheck.run.model import RunResult
 
 __all__ = ["FORMATS", "ReportContext", "render"]
 
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "html")
+FORMATS = REPORT_FORMATS
 
 
 def render(format_: str, result: RunResult, context: ReportContext) -> str:
@@ -33,6 +36,8 @@ def render(format_: str, result: RunResult, context: ReportContext) -> str:
         return render_github(result, context)
     if format_ == "gitlab":
         return render_gitlab(result, context)
+    if format_ == "markdown":
+        return render_markdown(result, context)
     # junit and html are imported when asked for: xml.etree and jinja2 would cost every run
     # (a run answered from its record takes about 0.1 s in all).
     if format_ == "junit":

@@ -6,10 +6,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from twelvecheck.files.ignoring import repository_root
-from twelvecheck.reports.sources import SourceCache
+
+if TYPE_CHECKING:
+    from twelvecheck.reports.sources import SourceCache
 
 
 @dataclass
@@ -32,6 +35,9 @@ class ReportContext:
     @property
     def sources(self) -> SourceCache:
         if self._sources is None:
+            # Loaded when a report shows source lines: a plain text report never does.
+            from twelvecheck.reports.sources import SourceCache
+
             self._sources = SourceCache(self.cwd, self.stdin_name, self.stdin_source)
         return self._sources
 

@@ -44,11 +44,14 @@ from typing import Any
 
 from twelvecheck import __version__
 from twelvecheck.core.findings import FileResult, Finding, Fix, RelatedLocation, Requires, Severity, Span
+from twelvecheck.core.ruledocs import FRONT_MATTER, RuleDocError, load_rule_docs
+from twelvecheck.files.writing import write_atomically
 
 CACHE_DIR_NAME = ".twelvecheck_cache"
 _FORMAT = 2  # bump when the pack layout changes
 CACHE_FORMAT_DIR = f"v{_FORMAT}"  # the cache folder's subfolder for this layout
 _PACK = "pack.json"
+_FRONT_MATTER = "front-matter.json"  # the rule documents' front matter, parsed (load_rule_docs_remembered)
 _KEEP_GENERATIONS = 32
 # A file modified less than this long before it was read may still change without its size
 # and times changing (FAT keeps 2 s, most others far less): its content is not remembered
@@ -372,3 +375,31 @@ def finding_from_json(item: dict[str, Any]) -> Finding:
         fix=Fix.from_json(item.get("fix")), requires=Requires.from_json(item.get("requires")),
         related=tuple(RelatedLocation.from_json(location) for location in item.get("related_locations", ())),
     )
+
+
+def load_rule_docs_remembered(directory: Path | None) -> None:
+    """Load the rule documents with the front matter the last run parsed, kept in the cache
+    folder (``front-matter.json``, core/ruledocs.FrontMatterMemo), and keep what this run
+    used. A missing, corrupt or tampered memo only costs the parse."""
+    path = directory / CACHE_FORMAT_DIR / _FRONT_MATTER if directory is not None else None
+    kept: object = None
+    if path is not None:
+        try:
+            kept = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            pass
+        FRONT_MATTER.adopt(kept)
+    try:
+        load_rule_docs()
+    except RuleDocError:
+        if not FRONT_MATTER.known:
+            raise
+        FRONT_MATTER.forget()  # the memo may be at fault: parse every document again
+        load_rule_docs.cache_clear()
+        load_rule_docs()
+    if path is not None and FRONT_MATTER.used != kept:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(str(path), json.dumps(FRONT_MATTER.used))
+        except (OSError, TypeError, ValueError):
+            pass

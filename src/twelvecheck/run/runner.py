@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -16,8 +17,8 @@ from twelvecheck.files.kinds import is_local_file, process_file_kind, script_kin
 from twelvecheck.files.modulepath import module_name_from_path
 from twelvecheck.files.local_settings import development_settings
 from twelvecheck.files.roles import LOCAL, PASSED_OVER, PRODUCTION, VENDORED, FileRoles
+from twelvecheck.run.cache import CACHE_FORMAT_DIR, load_rule_docs_remembered
 from twelvecheck.run.library_copies import copies_in_use
-from twelvecheck.run.cache import CACHE_FORMAT_DIR
 from twelvecheck.run.model import RunResult, Settings, roots_of
 from twelvecheck.run.replay import RunRecords, files_above
 
@@ -56,6 +57,7 @@ class _PerFileIgnores:
 
 
 def run(settings: Settings) -> RunResult:
+    load_rule_docs_remembered(settings.cache_dir)
     enabled = resolve(settings.select, settings.extend_select, settings.ignore)
     severities = _severity_overrides(settings)
     per_file = _PerFileIgnores(settings)
@@ -122,7 +124,9 @@ def run(settings: Settings) -> RunResult:
             result.local_only = local_only
             return _with_roles(result, roles, passed_over, unreported)
     # Deferred: the analysis loads the rules, the process model and the engine, which a run
-    # answered from its record never needs.
+    # answered from its record never needs. The console script kept the garbage collector off
+    # until here (twelvecheck/__main__.py): syntax trees and facts do make cycles.
+    gc.enable()
     from twelvecheck.run.analysis import analyze_run
 
     result = analyze_run(settings, enabled, severities, sources, packaging, errors, with_process_model,
