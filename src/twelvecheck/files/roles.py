@@ -78,9 +78,10 @@ class FileRoles:
         kept = {self.root, *(path.resolve() for path in checked)}  # never vendored copies
         # Library copies: folders below the root with packaging metadata (the walk met it) and
         # a licence; the run keeps only those nothing imports (run/library_copies.py).
-        self.copies = frozenset(str(folder) + os.sep for folder in {path.parent.resolve() for path in packaging
-                                                                     if is_packaging_metadata(path)}
-                                if folder not in kept and self.root in folder.parents and _is_library_copy(folder))
+        # The cheap tests first: the metadata is parsed only in a folder with a licence.
+        self.copies = frozenset(str(path.parent.resolve()) + os.sep for path in packaging
+                                if (folder := path.parent.resolve()) not in kept and self.root in folder.parents
+                                and _is_library_copy(folder) and is_packaging_metadata(path))
         role_paths = role_paths or {}
         self.patterns = {TEST: [*pytest_testpaths(self.root), *role_paths.get(TEST, [])],
                          VENDORED: list(role_paths.get(VENDORED, [])), EXAMPLE: list(role_paths.get(EXAMPLE, []))}
