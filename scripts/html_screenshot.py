@@ -1,4 +1,5 @@
-"""Write docs/html-report.png: the HTML report of fixtures/ as headless Chromium shows it.
+"""Write docs/html-report.png: the HTML report of fixtures/ as headless Chromium shows it, and
+docs/html-report-fix.png beside it: the first finding whose fix the report shows.
 
     python scripts/html_screenshot.py [OUTPUT.png]
 
@@ -36,8 +37,10 @@ def main() -> int:
             page.goto(report.as_uri())
             output.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(output))
+            fixed = output.with_name(output.stem + "-fix" + output.suffix)
+            page.locator("article[data-finding]:has([data-fix])").first.screenshot(path=str(fixed))
             browser.close()
-    print(f"wrote {output}")
+    print(f"wrote {output} and {fixed}")
     return 0
 
 

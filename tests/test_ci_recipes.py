@@ -8,6 +8,8 @@ import re
 import shlex
 from pathlib import Path
 
+import yaml
+
 from click.testing import CliRunner
 from conftest import FILE_HANDLER, write
 
@@ -45,3 +47,19 @@ def test_the_recipe_prints_the_findings_and_writes_the_json_report(project, run)
     assert proc.stdout.startswith("app.py:2:1: TWC201")
     assert proc.stdout.endswith("in 1 file.\n")
     assert json.loads((project / "twelvecheck.json").read_text())["summary"]["findings"] == 1
+
+
+def test_a_machine_report_on_stdout_with_reports_in_files_still_prints_the_summary_line(project, run):
+    """The Reports section's GitHub job: annotations on standard output for the log, SARIF
+    and HTML in files, and the summary line on standard error, as with -o."""
+    section = README.split("\n## Reports\n", 1)[1].split("\n## ", 1)[0]
+    job = yaml.safe_load(re.findall(r"```yaml\n(.+?)```", section, re.S)[0])["jobs"]["twelvecheck"]
+    command = next(step["run"] for step in job["steps"] if step.get("run", "").startswith("twelvecheck"))
+    write(project, "app.py", FILE_HANDLER)
+    proc = run(*shlex.split(command)[1:])
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("::warning file=app.py,line=2")
+    assert proc.stderr == "Found 1 finding (1 warning) in 1 file. Reports written to twelvecheck.sarif, twelvecheck.html.\n"
+    assert (project / "twelvecheck.sarif").is_file() and (project / "twelvecheck.html").is_file()
+    quiet = run("-q", *shlex.split(command)[1:])
+    assert quiet.stderr == "" and quiet.stdout == proc.stdout

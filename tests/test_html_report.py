@@ -361,8 +361,9 @@ def test_no_repository_text_runs_as_script(browser, project, run):
 
 def test_readme_shows_the_screenshot_and_its_ci_examples_run(project, run):
     section = (REPO / "README.md").read_text(encoding="utf-8").split("\n## Reports\n", 1)[1].split("\n## ", 1)[0]
-    assert "](docs/html-report.png)" in section
-    assert (REPO / "docs" / "html-report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for image in ("html-report.png", "html-report-fix.png"):
+        assert f"](docs/{image})" in section
+        assert (REPO / "docs" / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     github, gitlab = (yaml.safe_load(block) for block in re.findall(r"```yaml\n(.+?)```", section, re.S))
     job = github["jobs"]["twelvecheck"]
     assert job["permissions"]["security-events"] == "write"

@@ -103,3 +103,20 @@ def test_what_django_and_celery_import_by_name_is_reached(django_site, run):
         "billing/tasks.py": ["worker"],
         "tools/report.py": [],
     }
+
+
+def test_the_unit_is_the_file_and_an_import_in_a_function_counts_once_it_is_called(shop, run):
+    """As the README says: a finding anywhere in a reached module is reached, even in a
+    function nothing calls; a module imported inside a function is reached only when a
+    process's code calls that function."""
+    def reached() -> dict[str, list[str]]:
+        return {f["path"]: sorted(p["name"] for p in f["process_types"]) for f in findings(run)["findings"]
+                if f["code"] == "TWC201"}
+
+    web = "from shop import logs\n\n\ndef report():\n    from shop import export\n\n    return export\n\n\n"
+    write(shop, "shop/logs.py", "import logging\n\n\ndef spare():\n    return logging.FileHandler('spare.log')\n")
+    write(shop, "shop/export.py", FILE_LOG.format(name="export"))
+    write(shop, "shop/web.py", web + "app = object()\n")
+    assert reached()["shop/logs.py"] == ["web", "worker"] and reached()["shop/export.py"] == []
+    write(shop, "shop/web.py", web + "report()\napp = object()\n")
+    assert reached()["shop/export.py"] == ["web"]

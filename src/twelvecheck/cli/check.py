@@ -120,15 +120,19 @@ def _check_and_report(settings: Settings, options: dict[str, Any], fix_mode: str
         except OSError as exc:
             print_error(f"cannot write {output}: {exc.strerror or exc}")
             return EXIT_ERROR
-        if not quiet:  # the report is in the file; the terminal still hears how the run went
-            from twelvecheck.reports.text import summary_line
-
-            terminal_color = options["color"] if options["color"] is not None else \
-                file_values.get("color", sys.stderr.isatty() and not os.environ.get("NO_COLOR"))
-            click.echo(f"{summary_line(result, bool(terminal_color))} Report written to {output}.",
-                       err=True, color=True)
     else:
         click.echo(text, nl=False, color=True)
+    written = [*([output] if output else []), *(path for _, path in extra_outputs)]
+    # A report in a file, or only a machine's report on standard output (github, json): the
+    # terminal, or the CI job's log, still hears how the run went, on standard error. The
+    # text report ends with that line itself.
+    if written and not quiet and not problems and (output or format_ != "text"):
+        from twelvecheck.reports.text import summary_line
+
+        terminal_color = options["color"] if options["color"] is not None else \
+            file_values.get("color", sys.stderr.isatty() and not os.environ.get("NO_COLOR"))
+        click.echo(f"{summary_line(result, bool(terminal_color))} Report{'s' if len(written) > 1 else ''} "
+                   f"written to {', '.join(written)}.", err=True, color=True)
 
     if result.errors or problems or fix_errors:
         return EXIT_ERROR

@@ -109,7 +109,8 @@ def _config_options(command):
 @click.option("--reachable-only", is_flag=True, default=None,
               help="Report only findings in code a declared process type reaches (see README: What runs in production).")
 @click.option("--include-vendored", is_flag=True, default=None,
-              help="Check vendored copies of libraries too (vendor/, a folder with its own packaging and licence).")
+              help="Check vendored copies of libraries too (vendor/, a library copied in with its own packaging "
+                   "and licence that nothing imports; passed over by default).")
 @click.option("--no-prefilter", is_flag=True, default=None, hidden=True,
               help="Parse every file and collect whole-program facts everywhere (for tests and benchmarks).")
 @click.option("--no-cache", is_flag=True, default=None,
@@ -172,7 +173,8 @@ def _with_project_rules(options: dict[str, Any]) -> list:
 
 
 @cli.command("rules")
-@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "format_", type=click.Choice(["text", "json"]), default="text",
+              help="Output format (default: text).")
 @_project_rules_options
 def rules_command(format_: str, **options: Any) -> None:
     """List every rule: code, name, family, default severity; the project's local rules and

@@ -5,6 +5,7 @@ it out (fix/fixer.py applies an unsafe fix only with ``--unsafe-fixes``)."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable
 
 from twelvecheck.core.findings import SAFE, UNSAFE
@@ -31,3 +32,11 @@ def rule_fix_hint(applicabilities: Iterable[str]) -> str:
 def _present(applicabilities: Iterable[str]) -> list[str]:
     given = set(applicabilities)
     return [kind for kind in (SAFE, UNSAFE) if kind in given]
+
+
+def fix_command(applicability: str, code: str, path: str, show: bool = False) -> str:
+    """The command that applies a finding's fix (and the other fixes of its rule in its file),
+    run from the folder the check ran in: ``twelvecheck --fix --unsafe-fixes --select TWC201
+    app.py``; with ``show``, the one that prints them as a diff and writes nothing."""
+    options = (SHOW if show else APPLY)[applicability]
+    return f"twelvecheck {options} --select {code} {shlex.quote(path)}"

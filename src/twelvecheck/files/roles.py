@@ -15,15 +15,20 @@ role, then the file's name, then a library copy around it:
   pytest.ini, tox.ini, setup.cfg: celery keeps its tests in ``t/``), and the ``test-paths``
   patterns of twelvecheck's configuration;
 - *vendored*: a folder named for vendored code (``vendor/``, ``_vendor/``, ``third_party/``),
-  a folder below the project root holding its own packaging metadata and licence (a library
-  copied in whole, ``vendorlibs/pyqs/``), and the ``vendored-paths`` patterns;
+  a folder below the project root holding its own packaging metadata (setup.py, setup.cfg
+  with [metadata], pyproject.toml with [project] or [tool.poetry]) and licence that no
+  module outside it imports (a library copied in whole, ``vendorlibs/pyqs/``: the run asks
+  run/library_copies.py which copies are in use) and that deploys nothing of its own (no
+  Procfile, Dockerfile or app.json: a monorepo's service), and the ``vendored-paths`` patterns;
 - *example*: ``examples/``, ``docs/``, ``demo/`` and the like, and ``example-paths``;
+- *local*: local tooling, given by the run (run/runner.py): development deployment files
+  and development settings modules (files/local_settings.py);
 - *production*: everything else.
 
 Where this can be wrong: a package of the project named ``tests`` or ``docs`` that production
-imports (name it in ``per-file-ignores`` instead, or include the role), and a monorepo's
-service that carries its own licence (``vendored-paths`` cannot un-vendor it: use
-``--include-vendored``). The folder the user names on the command line and the project root
+imports (name it in ``per-file-ignores`` instead, or include the role), and a library copy
+that the project loads by a name built at run time, or that only code outside the checked
+paths imports (``vendored-paths`` cannot un-vendor it: use ``--include-vendored``). The folder the user names on the command line and the project root
 are never vendored copies.
 """
 
@@ -40,6 +45,10 @@ from twelvecheck.core.lazy import deferred
 configparser: Any = deferred("configparser")  # for setup.cfg and tox.ini, which few projects have
 
 PRODUCTION, TEST, VENDORED, EXAMPLE = "production", "test", "vendored", "example"
+# Local tooling: a development Procfile, Dockerfile or Compose override (files/kinds.is_local_file)
+# and a development settings module (files/local_settings.py). Checked and reported (a local
+# deployment file by the rules whose document says local_files), labelled.
+LOCAL = "local"
 PASSED_OVER = (TEST, VENDORED)  # the roles a run leaves out unless asked
 
 # Folder names, compared case-insensitively, per role (checked in this order).
@@ -55,6 +64,8 @@ _ROLE_FOLDER = re.compile("(?:^|/)(?:" + "|".join(
 # pattern "test*.py": test_*.py covers the common spelling), Django's per-app tests.py.
 TEST_FILE = re.compile(r"^(test_.*|.*_tests?|tests|conftest)\.pyi?$")
 LICENCE = re.compile(r"^(licen[cs]e|copying)(\.\w+)?$", re.I)
+# A folder with its own deployment is a service of a monorepo, not a library copied in.
+DEPLOYS = re.compile(r"^(procfile|dockerfile|app\.json|docker-compose\.ya?ml|compose\.ya?ml)$", re.I)
 
 
 class FileRoles:
@@ -65,9 +76,12 @@ class FileRoles:
         self.root = root.resolve()
         self.cwd = cwd.resolve()
         kept = {self.root, *(path.resolve() for path in checked)}  # never vendored copies
-        # Library copies: folders below the root with packaging metadata (the walk met it) and a licence.
-        self.copies = sorted({str(folder) + os.sep for folder in {path.parent.resolve() for path in packaging}
-                              if folder not in kept and self.root in folder.parents and _has_licence(folder)})
+        # Library copies: folders below the root with packaging metadata (the walk met it) and
+        # a licence; the run keeps only those nothing imports (run/library_copies.py).
+        # The cheap tests first: the metadata is parsed only in a folder with a licence.
+        self.copies = frozenset(str(path.parent.resolve()) + os.sep for path in packaging
+                                if (folder := path.parent.resolve()) not in kept and self.root in folder.parents
+                                and _is_library_copy(folder) and is_packaging_metadata(path))
         role_paths = role_paths or {}
         self.patterns = {TEST: [*pytest_testpaths(self.root), *role_paths.get(TEST, [])],
                          VENDORED: list(role_paths.get(VENDORED, [])), EXAMPLE: list(role_paths.get(EXAMPLE, []))}
@@ -99,6 +113,10 @@ class FileRoles:
                 return VENDORED
         return PRODUCTION
 
+    def keep_copies(self, copies: frozenset[str]) -> None:
+        """Only ``copies`` are vendored library copies (the others are in use)."""
+        self.copies = frozenset(copies)
+
     def _matches(self, role: str, relative: str) -> bool:
         if role not in self._specs:
             import pathspec  # deferred, as in ignoring.py: a run without such patterns never loads it
@@ -107,11 +125,33 @@ class FileRoles:
         return self._specs[role].match_file(relative)  # type: ignore[attr-defined]
 
 
-def _has_licence(folder: Path) -> bool:
+def is_packaging_metadata(path: Path) -> bool:
+    """A file that makes its folder a distribution: setup.py, setup.cfg with [metadata], a
+    pyproject.toml with [project] or [tool.poetry] (one holding only tool settings, as many a
+    service's does, does not)."""
+    if path.name == "setup.py":
+        return True
     try:
-        return any(LICENCE.match(name) for name in os.listdir(folder))
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if path.name == "setup.cfg":
+        return re.search(r"^\[metadata\]", text, re.M) is not None
+    try:
+        table = toml.loads(text)
+    except ValueError:
+        return False
+    tool = table.get("tool")
+    return isinstance(table.get("project"), dict) or isinstance(tool, dict) and isinstance(tool.get("poetry"), dict)
+
+
+def _is_library_copy(folder: Path) -> bool:
+    """A licence beside the packaging, and nothing that deploys the folder as a service."""
+    try:
+        names = os.listdir(folder)
     except OSError:
         return False
+    return any(LICENCE.match(name) for name in names) and not any(DEPLOYS.match(name) for name in names)
 
 
 def pytest_testpaths(root: Path) -> list[str]:

@@ -24,6 +24,7 @@ from twelvecheck.core.findings import Finding
 from twelvecheck.files.ignoring import repository_root
 from twelvecheck.core.fixhints import fix_kinds, rule_fix_hint
 from twelvecheck.reports.context import ReportContext
+from twelvecheck.reports.fixdiff import fix_view
 from twelvecheck.reports.provenance import git_commit
 from twelvecheck.reports.markdown import to_html
 from twelvecheck.reports.sources import ContextLine, context as source_context
@@ -145,6 +146,7 @@ def build_view(result: RunResult, context: ReportContext) -> dict[str, Any]:
             "finding": finding,
             "severity": str(finding.severity),
             "reached": None if reached is None else [label(p) for p in reached.get(id(finding), [])],
+            "fix": fix_view(context.sources, finding),
             "lines": [{"number": line.number, "marked": line.marked, "segments": _segments(line, finding)}
                       for line in lines],
         })

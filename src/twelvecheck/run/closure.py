@@ -21,19 +21,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from twelvecheck.engine.task import FileTask
 from twelvecheck.core.findings import FileResult
+from twelvecheck.files.imports_text import imports_in_text
 from twelvecheck.files.modulepath import module_name_from_path, namespace_names
 from twelvecheck.program.project import Project, command_convention, is_test_path
 
 Analyze = Callable[[list[FileTask]], list[FileResult]]
-_IMPORT_RE = re.compile(r"^[ \t]*(?:import[ \t]+(?P<plain>[\w. \t,]+)|from[ \t]+(?P<source>\.*[\w.]*)[ \t]+import"
-                        r"[ \t]+(?P<names>\([\w, \t\n]*\)|[\w. \t,]+))", re.M)
 
 
 class FactClosure:
@@ -74,27 +72,7 @@ class FactClosure:
         """The modules a file imports, read from its text (a guess for the first pass only:
         a module missed here is asked for by a later wave, one taken wrongly costs its facts)."""
         task = self.tasks[index]
-        try:
-            text = Path(task.path).read_bytes().decode("utf-8", errors="replace")
-        except OSError:
-            return set()
-        module = self.modules[index]
-        package = module if os.path.basename(task.path) == "__init__.py" else module.rpartition(".")[0]
-        found: set[str] = set()
-        for match in _IMPORT_RE.finditer(text):
-            if match.group("plain"):
-                found.update(part.split()[0] for part in match.group("plain").split(",") if part.strip())
-                continue
-            source = match.group("source")
-            dots = len(source) - len(source.lstrip("."))
-            if dots:
-                base = package.split(".") if package else []
-                base = base[:len(base) - (dots - 1)] if dots > 1 else base
-                source = ".".join([*base, source.lstrip(".")]).strip(".")
-            found.add(source)
-            found.update(f"{source}.{name.split()[0]}" for name in match.group("names").strip("()").split(",")
-                         if name.strip())
-        return found
+        return imports_in_text(task.path, self.modules[index])
 
     def _may_start(self, index: int, task: FileTask) -> bool:
         if is_test_path(task.display_path):

@@ -16,8 +16,10 @@ from twelvecheck.engine.task import FileTask
 from twelvecheck.files.discovery import SourceFile, discover
 from twelvecheck.files.kinds import is_local_file, process_file_kind, script_kind_by_head
 from twelvecheck.files.modulepath import module_name_from_path
-from twelvecheck.files.roles import PASSED_OVER, PRODUCTION, VENDORED, FileRoles
+from twelvecheck.files.local_settings import development_settings
+from twelvecheck.files.roles import LOCAL, PASSED_OVER, PRODUCTION, VENDORED, FileRoles
 from twelvecheck.run.cache import CACHE_FORMAT_DIR, load_rule_docs_remembered
+from twelvecheck.run.library_copies import copies_in_use
 from twelvecheck.run.model import RunResult, Settings, roots_of
 from twelvecheck.run.replay import RunRecords, files_above
 
@@ -113,6 +115,7 @@ def run(settings: Settings) -> RunResult:
                 report = report & local_codes
                 local_only.append(source.display)
             sources.append((source, report, os.path.join(cwd, source.path)))  # an absolute path stays
+    roles.update((display, LOCAL) for display in local_only if display not in roles)
     # Procfiles, formations, and the code they run (`twelvecheck formation` always wants them).
     with_process_model = settings.process_model or settings.reachable_only or wants_process_files(enabled)
     key = _run_key(records, settings, enabled, severities, sources, packaging, rules) if records is not None \
@@ -166,9 +169,13 @@ def _by_role(settings: Settings, files: list[SourceFile], packaging: list[Path]
     if settings.stdin_source is not None:
         return files, {}, {}, frozenset()
     judge = FileRoles(settings.root, settings.cwd, roots_of(settings), packaging, settings.role_paths)
+    if judge.copies:  # a library copy that the project imports runs in production
+        judge.keep_copies(judge.copies - copies_in_use(judge, files, settings.cwd))
     kept, roles, passed_over, unreported = [], {}, {}, set()
+    local = development_settings(files, settings.cwd)  # labelled, checked all the same
     for source in files:
         role = judge.role(source.display)
+        role = LOCAL if role == PRODUCTION and source.display in local else role
         if role in PASSED_OVER and role not in settings.include_roles and \
                 (settings.force_exclude or not source.explicit):
             passed_over[role] = passed_over.get(role, 0) + 1
