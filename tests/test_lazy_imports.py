@@ -75,6 +75,9 @@ def test_a_replayed_run_of_a_project_without_toml_reads_no_toml(project):
     assert set(cold["watched"]) & {"tomllib", "tomli"}  # the probe sees the documents parsed
     warm_out, warm = _probe(project, "app", "--format", "json", watch=("tomllib", "tomli", "configparser"))
     assert warm["watched"] == [] and warm_out == cold_out
+    _probe(project, "app", "--select", "TWC2")  # selectors on the command line name the documents
+    _, selected = _probe(project, "app", "--select", "TWC2", watch=("tomllib", "tomli"))
+    assert selected["watched"] == []
     memo = project / ".twelvecheck_cache" / "v2" / "front-matter.json"
     parsed = json.loads(memo.read_text())
     assert len(parsed) == len(list((REPO / "rules").glob("TWC*.md")))

@@ -18,7 +18,7 @@ from twelvecheck.config.loading import ConfigError, FileConfig, find_config, loa
 from twelvecheck.cli.exits import print_error
 from twelvecheck.config.selection import SelectorError, expand
 from twelvecheck.files.ignoring import repository_root
-from twelvecheck.run.cache import CACHE_DIR_NAME
+from twelvecheck.run.cache import CACHE_DIR_NAME, load_rule_docs_remembered
 from twelvecheck.run.model import Settings
 from twelvecheck.run.runner import use_rules
 
@@ -133,14 +133,6 @@ def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Setti
     (a command without an option reads it from the file alone)."""
     config = _load_file_config(paths, options, cwd)
     file_values = config.values
-    for option in ("select", "extend_select", "ignore"):
-        for selector in split_values(options.get(option, ())):
-            try:
-                expand(selector)  # an unknown selector is a usage error (exit 2)
-            except SelectorError:
-                for error in use_rules(file_values.get("local-rules", []), config.root or cwd)[1]:
-                    print_error(str(error))  # it may name a rule that did not load: say why first
-                raise
     for option in ("exclude", "extend_exclude"):
         for pattern in split_values(options.get(option, ())):
             problem = pattern_problem(pattern)
@@ -171,6 +163,17 @@ def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Setti
     settings.jobs = pick_option(options, file_values, "jobs", "jobs", 0)
     settings.cache_dir = _cache_dir(options, file_values, cwd, settings.root,
                                     _project_folder(config, paths, options, cwd))
+    # The rule documents, with the front matter the cache folder keeps parsed, before the
+    # selectors name them (a configuration's own selectors were checked as it was read).
+    load_rule_docs_remembered(settings.cache_dir)
+    for option in ("select", "extend_select", "ignore"):
+        for selector in split_values(options.get(option, ())):
+            try:
+                expand(selector)  # an unknown selector is a usage error (exit 2)
+            except SelectorError:
+                for error in use_rules(file_values.get("local-rules", []), config.root or cwd)[1]:
+                    print_error(str(error))  # it may name a rule that did not load: say why first
+                raise
     settings.prefilter = not options.get("no_prefilter")
     settings.include_roles = [role for role, option in (("test", "tests"), ("vendored", "vendored"))
                               if pick_option(options, file_values, f"include_{option}", f"include-{option}", False)]
