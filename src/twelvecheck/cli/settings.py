@@ -140,6 +140,7 @@ def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Setti
     settings.per_file_ignores = file_values.get("per-file-ignores", {})
     settings.severity = file_values.get("severity", {})
     settings.local_files = file_values.get("local-files", settings.local_files)
+    settings.knowledge = file_values.get("knowledge", {})
     settings.jobs = pick_option(options, file_values, "jobs", "jobs", 0)
     settings.cache_dir = _cache_dir(options, file_values, cwd, settings.root,
                                     _project_folder(config, paths, options, cwd))

@@ -80,7 +80,7 @@ def code_fingerprint() -> str:
         except OSError:
             continue
         for entry in entries:
-            if entry.name.endswith((".py", ".md")):
+            if entry.name.endswith((".py", ".md", ".toml")):  # knowledge/*.toml is code too
                 try:
                     stat = entry.stat()
                 except OSError:

@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+from twelvecheck.config import knowledge
 from twelvecheck.config.selection import expand, reads_any, resolve, wants_process_files
 from twelvecheck.core.findings import Severity, ToolError
 from twelvecheck.core.ruledocs import load_rule_docs
@@ -54,6 +55,7 @@ class _PerFileIgnores:
 
 
 def run(settings: Settings) -> RunResult:
+    knowledge.use(settings.knowledge)  # the readers see the project's additions (worker processes too)
     enabled = resolve(settings.select, settings.extend_select, settings.ignore)
     severities = _severity_overrides(settings)
     per_file = _PerFileIgnores(settings)

@@ -16,7 +16,7 @@ from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.checks.scheduler._schedulers import (
     CELERY_WORKER, CELERY_WORKER_CLASSES, SCHEDULING_TOKENS, START_TOKENS, SCHEDULER_CLASSES, SPAWNERS, THREAD_CLASSES, TIMER_CLASSES,
-    SchedulerKind, is_gui_toolkit, is_standalone, runs_embedded_beat,
+    SchedulerKind, is_gui_toolkit, is_standalone, runs_embedded_beat, user_scheduler, user_scheduler_tokens,
 )
 from twelvecheck.checks.scheduler._threads import JobThreads
 from twelvecheck.program.facts import ProgramFacts
@@ -64,6 +64,11 @@ class InProcessScheduler(Rule):
                      for method in ("start", "start_in_background")}
     collectors = (ProgramFacts,)
     models = (ModuleModel,)
+
+    @classmethod
+    def mentioned_in(cls, text: str) -> bool:
+        # The project's own schedulers ([tool.twelvecheck.knowledge]) are named by it alone.
+        return super().mentioned_in(text) or any(token in text for token in user_scheduler_tokens())
 
     @classmethod
     def models_to_feed(cls, text: str) -> tuple[type, ...]:
@@ -123,6 +128,9 @@ class InProcessScheduler(Rule):
     # -- calls ----------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.ctx.qualify(node.func) or ""
+        if user_scheduler(qualified):  # the configuration says calling it starts one
+            self.reports.append((node, self._statement(), f"{qualified}()"))
+            return
         constructed = self._construction(node, qualified)
         if not constructed and "." in qualified and qualified not in SCHEDULER_CLASSES \
                 and not qualified.startswith(self.ctx.module_name + "."):
