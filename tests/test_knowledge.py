@@ -14,6 +14,7 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from conftest import probe, write
@@ -22,6 +23,7 @@ from twelvecheck.config import knowledge
 
 REPO = Path(__file__).resolve().parents[1]
 PLATFORM = REPO / "fixtures" / "platform-service"
+SCHEMA = REPO / "src" / "twelvecheck" / "schemas" / "report-v1.schema.json"
 CONFIG = (PLATFORM / "pyproject.toml").read_text(encoding="utf-8")
 ENTRY_RE = re.compile(r'^(?P<key>[a-z-]+) = \["(?P<name>[^"]+)"\]$', re.M)
 
@@ -186,3 +188,45 @@ def test_a_replayed_run_reads_no_knowledge_file(project):
     warm_out, warm = probe(project, "--format", "json", ".", watch=readers)
     assert warm["watched"] == [] and warm_out == cold_out
     assert json.loads(warm_out)["findings"][0]["code"] == "TWC401"
+
+
+# -- which entry made a finding ---------------------------------------------------------
+
+def test_a_finding_names_the_user_entry_that_made_it(tmp_path, run):
+    folder = copy_platform(tmp_path, CONFIG)
+    for _ in range(2):  # the second run answers from the cache and the run record
+        report = json.loads(run("--format", "json", ".", cwd=folder).stdout)
+        jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(report)
+        by_code = {finding["code"]: finding for finding in report["findings"]}
+        assert by_code["TWC401"]["knowledge"] == "user:ourlib.jobs.every"
+        assert "knowledge" not in by_code["TWC511"]
+
+
+def test_a_finding_names_the_builtin_entry_that_made_it(project, run):
+    write(project, "app.py", "from apscheduler.schedulers.background import BackgroundScheduler as B\n\n"
+                             "jobs = B()\njobs.start()\n")
+    [finding] = json.loads(run("--no-cache", "--format", "json", ".").stdout)["findings"]
+    assert finding["knowledge"] == "scheduler-classes:apscheduler.schedulers.background.BackgroundScheduler"
+
+
+def test_the_html_report_shows_the_entry(tmp_path, run):
+    folder = copy_platform(tmp_path, CONFIG)
+    run("--no-cache", "--format", "html", "--output", "report.html", ".", cwd=folder)
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Knowledge: <code>user:ourlib.jobs.every</code>" in html
+
+
+def test_explain_lists_the_tables_a_rule_reads_and_the_projects_entries(run):
+    out = run("explain", "TWC401", cwd=PLATFORM).stdout
+    classes = len(knowledge.mapping("schedulers", "scheduler-classes"))
+    assert f"  knowledge/schedulers.toml [scheduler-classes]: {classes} entries" in out.splitlines()
+    assert "  [tool.twelvecheck.knowledge] schedulers: user:ourlib.jobs.every" in out.splitlines()
+    out = run("explain", "TWC302", cwd=PLATFORM).stdout
+    assert "  [tool.twelvecheck.knowledge] handles-sigterm: user:ourlib.worker.Worker.run" in out.splitlines()
+    assert "knowledge/schedulers.toml" not in out
+
+
+def test_explain_outside_a_configured_project_lists_the_builtin_tables(project, run):
+    out = run("explain", "TWC201").stdout
+    assert "knowledge/logging.toml [handlers]:" in out
+    assert "  [tool.twelvecheck.knowledge] logs-to-stdout: none configured here" in out.splitlines()

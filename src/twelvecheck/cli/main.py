@@ -11,6 +11,7 @@ import gc
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -191,6 +192,24 @@ def explain(rule: str) -> None:
     hint = rule_fix_hint(doc.fix)
     click.echo(f"{hint}\n" if hint else "")
     click.echo(doc.text)
+    _explain_knowledge(doc)
+
+
+def _explain_knowledge(doc) -> None:
+    """The knowledge tables the rule reads (docs/knowledge.md), with the additions of the
+    configuration found from the working directory."""
+    # Deferred, as for `check`: `--version` and `rules` need neither.
+    from twelvecheck.config import knowledge
+    from twelvecheck.config.loading import ConfigError, find_config, load_config
+
+    try:
+        found = find_config(Path.cwd())
+        table = load_config(found).values.get("knowledge") if found is not None else None
+    except ConfigError:
+        table = None  # `check` reports the configuration's mistakes
+    lines = knowledge.read_by(doc.code, doc.family, table)
+    if lines:
+        click.echo("\nKnowledge it reads (docs/knowledge.md):\n" + "\n".join(lines))
 
 
 def main() -> None:

@@ -96,6 +96,39 @@ def _key(field_name: str) -> str:
     return field_name.replace("_", "-")
 
 
+# The rules each key of the user's table changes (codes or families).
+USER_READ_BY: dict[str, tuple[str, ...]] = {
+    "handles-sigterm": ("TWC302", "TWC303"),
+    "logs-to-stdout": ("TWC201", "TWC202", "TWC203", "TWC204"),
+    "schedulers": ("TWC401",),
+    "wrappers": ("procfile", "container", "formation"),
+}
+
+
+def read_by(code: str, family: str, table: dict[str, Any] | None) -> list[str]:
+    """What ``twelvecheck explain`` says of the knowledge a rule reads: each built-in table
+    with its number of entries, then the user's keys that change the rule and their entries."""
+    lines = []
+    for name in builtin_files():
+        data = builtin(name)
+        for key, readers in data.get("read-by", {}).items():
+            if code in readers or family in readers:
+                count = _count(data[key])
+                lines.append(f"  knowledge/{name}.toml [{key}]: {count} {'entry' if count == 1 else 'entries'}")
+    additions = UserKnowledge.from_table(table)
+    for key, readers in USER_READ_BY.items():
+        if code in readers or family in readers:
+            names = getattr(additions, key.replace("-", "_"))
+            lines.append(f"  [tool.twelvecheck.knowledge] {key}: "
+                         + (", ".join(f"user:{name}" for name in names) if names else "none configured here"))
+    return lines
+
+
+def _count(table: dict[str, Any]) -> int:
+    """Entries of a table: its keys, or where its values are lists (groups), their items."""
+    return sum(len(value) if isinstance(value, list) else 1 for value in table.values())
+
+
 # key -> (pattern, what an entry is)
 _USER_KEYS: dict[str, tuple[re.Pattern[str], str]] = {
     "handles-sigterm": (_PYTHON_NAME, "qualified names of calls (module.function, module.Class.method)"),

@@ -371,4 +371,5 @@ def finding_from_json(item: dict[str, Any]) -> Finding:
         help_uri=item["help_uri"], anchor_text=item["anchor_text"], fingerprint=item.get("fingerprint") or "",
         fix=Fix.from_json(item.get("fix")), requires=Requires.from_json(item.get("requires")),
         related=tuple(RelatedLocation.from_json(location) for location in item.get("related_locations", ())),
+        knowledge=item.get("knowledge"),
     )

@@ -18,6 +18,7 @@ class SchedulerKind:
     start_methods: frozenset[str]  # the calls that start it running in the background
     # How its start reads in the message, when "<name>.<method>()" does not fit.
     phrase: str | None = None
+    knowledge: str | None = None  # the knowledge entry it comes from (config/knowledge.entry_id)
 
     def started_by(self, method: str) -> str:
         return self.phrase or f"{self.name}.{method}()"
@@ -32,7 +33,8 @@ START_TOKENS = (".start(", ".start_in_background(")
 # Schedulers that run their jobs in a thread, greenlet or event loop of the process that
 # starts them (knowledge/schedulers.toml [scheduler-classes], which says why each is one
 # and why BlockingScheduler and QtScheduler are not).
-SCHEDULER_CLASSES = {name: SchedulerKind(row["name"], frozenset(row["start"]))
+SCHEDULER_CLASSES = {name: SchedulerKind(row["name"], frozenset(row["start"]),
+                                         knowledge=knowledge.entry_id("scheduler-classes", name, False))
                      for name, row in knowledge.mapping("schedulers", "scheduler-classes").items()}
 CELERY_WORKER = SchedulerKind("celery Worker(beat=True)", START)
 CELERY_WORKER_CLASSES = frozenset({"Worker", "WorkController"})
