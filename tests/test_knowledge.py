@@ -25,7 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 PLATFORM = REPO / "fixtures" / "platform-service"
 SCHEMA = REPO / "src" / "twelvecheck" / "schemas" / "report-v1.schema.json"
 CONFIG = (PLATFORM / "pyproject.toml").read_text(encoding="utf-8")
-ENTRY_RE = re.compile(r'^(?P<key>[a-z-]+) = \["(?P<name>[^"]+)"\]$', re.M)
+# An entry of the fixture's [tool.twelvecheck.knowledge] (other keys of [tool.twelvecheck] are left alone).
+ENTRY_RE = re.compile(rf'^(?P<key>{"|".join(knowledge.USER_KEYS)}) = \["(?P<name>[^"]+)"\]$', re.M)
 
 # What each entry of the fixture's configuration changes: the finding it silences (a false
 # alarm without it) or the finding it lets the run make (a miss without it).
