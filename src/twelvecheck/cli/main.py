@@ -238,6 +238,7 @@ def explain(rule: str, **options: Any) -> None:
     hint = rule_fix_hint(doc.fix)
     click.echo(f"{hint}\n" if hint else "")
     click.echo(doc.text)
+    _explain_knowledge(doc)
     if errors:
         sys.exit(2)
 
@@ -253,6 +254,23 @@ def test_rules_command(paths: tuple[str, ...], quiet: bool, **options: Any) -> N
     from twelvecheck.cli.rule_tests import test_rules  # deferred: the engine and the runner
 
     sys.exit(test_rules(list(paths), quiet, options))
+
+
+def _explain_knowledge(doc) -> None:
+    """The knowledge tables the rule reads (docs/knowledge.md), with the additions of the
+    configuration found from the working directory."""
+    # Deferred, as for `check`: `--version` and `rules` need neither.
+    from twelvecheck.config import knowledge
+    from twelvecheck.config.loading import ConfigError, find_config, load_config
+
+    try:
+        found = find_config(Path.cwd())
+        table = load_config(found).values.get("knowledge") if found is not None else None
+    except ConfigError:
+        table = None  # `check` reports the configuration's mistakes
+    lines = knowledge.read_by(doc.code, doc.family, table)
+    if lines:
+        click.echo("\nKnowledge it reads (docs/knowledge.md):\n" + "\n".join(lines))
 
 
 def main() -> None:

@@ -160,6 +160,7 @@ def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Setti
     settings.severity = file_values.get("severity", {})
     settings.local_files = file_values.get("local-files", settings.local_files)
     settings.local_rules = list(file_values.get("local-rules", []))
+    settings.knowledge = file_values.get("knowledge", {})
     settings.jobs = pick_option(options, file_values, "jobs", "jobs", 0)
     settings.cache_dir = _cache_dir(options, file_values, cwd, settings.root,
                                     _project_folder(config, paths, options, cwd))

@@ -16,6 +16,7 @@ from twelvecheck.core import toml as _toml
 from twelvecheck.core.findings import Severity
 from twelvecheck.core.formats import REPORT_FORMATS
 from twelvecheck.config.formation import config_problem
+from twelvecheck.config.knowledge import USER_KEYS, knowledge_problems
 from twelvecheck.config.selection import SelectorError, expand
 
 CONFIG_NAMES = (".twelvecheck.toml", "twelvecheck.toml", "pyproject.toml")
@@ -84,6 +85,7 @@ _SCALARS: dict[str, tuple[Any, str]] = {
     "example-paths": (_list_of_str, "a list of gitignore-style patterns"),
     "local-files": (lambda v: v in LOCAL_FILES, f"one of {', '.join(repr(v) for v in LOCAL_FILES)}"),
     "local-rules": (_list_of_str, "a list of folders or modules of local rules (relative to the configuration file)"),
+    "knowledge": (lambda v: isinstance(v, dict), f"a table of {', '.join(USER_KEYS)} (docs/knowledge.md)"),
 }
 KNOWN_KEYS = tuple(_SCALARS)
 
@@ -224,6 +226,9 @@ def _key_problems(key: str, value: Any, path: Path | None, prefix: str) -> Itera
         problem = config_problem(value)
         if problem:
             yield ConfigError(problem[1], path, prefix + key + problem[0])
+    elif key == "knowledge":
+        for below, message in knowledge_problems(value):
+            yield ConfigError(message, path, prefix + key + below)
 
 
 def _selector_problems(selector: str, path: Path | None, key: str) -> Iterator[ConfigError]:

@@ -233,6 +233,10 @@ class Finding:
     requires: Requires | None = None
     # Other places the finding is about; in the JSON report only when there are some.
     related: tuple[RelatedLocation, ...] = ()
+    # The knowledge entry that made the finding (config/knowledge.entry_id:
+    # "scheduler-classes:apscheduler.schedulers.background.BackgroundScheduler",
+    # "user:ourlib.jobs.every"); in the JSON report only when there is one.
+    knowledge: str | None = None
 
     @property
     def line(self) -> int:
@@ -263,6 +267,8 @@ class Finding:
         }
         if self.related:
             item["related_locations"] = [location.to_json() for location in self.related]
+        if self.knowledge:
+            item["knowledge"] = self.knowledge
         return item
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from twelvecheck.deploy.shell_words import REDIRECT_RE, QuoteError, Token, tokenize
 from twelvecheck.deploy.tools import (
-    MANAGEMENT_SCRIPTS, PYTHON_MODULE_TOOLS, SHELL_KEYWORDS, SHELLS, TOOLS, Tool,
+    MANAGEMENT_SCRIPTS, PYTHON_MODULE_TOOLS, SHELL_KEYWORDS, SHELLS, Tool, tools,
 )
 
 _ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -272,16 +272,17 @@ def _lookup(name: str, rest: list[Token], with_python: bool = False) -> tuple[To
     (in ``rest``) of the words that named it."""
     if name == "python" or _PYTHON_RE.match(name):
         if with_python and len(rest) >= 2 and rest[0].text == "-m" and rest[1].text == "http.server":
-            return TOOLS["python -m http.server"], [0, 1]
+            return tools()["python -m http.server"], [0, 1]
         return None
-    base = TOOLS.get(name)
+    table = tools()  # the built-in rows and the project's own wrappers
+    base = table.get(name)
     positions = positionals(rest, base)
     words = [rest[i].text for i in positions]
-    if len(words) >= 2 and f"{name} {words[0]} {words[1]}" in TOOLS:
-        return TOOLS[f"{name} {words[0]} {words[1]}"], positions[:2]
+    if len(words) >= 2 and f"{name} {words[0]} {words[1]}" in table:
+        return table[f"{name} {words[0]} {words[1]}"], positions[:2]
     for index, word in enumerate(words[:3]):  # `rake environment resque:scheduler`
-        if f"{name} {word}" in TOOLS:
-            return TOOLS[f"{name} {word}"], [positions[index]]
+        if f"{name} {word}" in table:
+            return table[f"{name} {word}"], [positions[index]]
     return (base, []) if base is not None else None
 
 
@@ -308,8 +309,8 @@ def _value_flags(tool: Tool) -> set[str]:
 
 
 def _known(word: str) -> bool:
-    name = posixpath.basename(word)
-    return name in TOOLS or bool(_PYTHON_RE.match(name)) or any(key.startswith(name + " ") for key in TOOLS)
+    name, table = posixpath.basename(word), tools()
+    return name in table or bool(_PYTHON_RE.match(name)) or any(key.startswith(name + " ") for key in table)
 
 
 def _inside(path: Path, root: Path | None) -> Path | None:

@@ -19,6 +19,7 @@ from twelvecheck.core.findings import FileResult, Span, ToolError
 from twelvecheck.core.lazy import libcst as cst
 from twelvecheck.engine.code_text import code_text
 from twelvecheck.engine.factscope import FileScope
+from twelvecheck.engine.knowledge_scope import silenced_lines, silencing_entry
 from twelvecheck.engine.meta import META_CODES, PARSE_ERROR, UNUSED_SUPPRESSION
 from twelvecheck.engine.names import collect_module_bindings
 from twelvecheck.engine.positions import Positions
@@ -202,6 +203,9 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
     positions = Positions(module)
 
     factory = FindingFactory(task, lines)
+    # Functions the project's knowledge says do it right (engine/knowledge_scope.py).
+    silenced = {rule.code: silenced_lines(tree, module_name, rule.silenced_inside)
+                for rule in firing if rule.silenced_inside}
     if ctx.candidates:
         seen: set[tuple[str, int, int]] = set()
         # Where a rule reported at one place with a condition and without, the finding holds.
@@ -215,6 +219,8 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
             if candidate.statement is not None:
                 statement_line = positions.span(candidate.statement).line
             if suppressions.suppresses(candidate.code, span.line, span.end_line, statement_line):
+                continue
+            if silencing_entry(silenced.get(candidate.code, []), span.line):
                 continue
             if candidate.code in task.report:
                 fix = None if candidate.fix is None else materialize(candidate.fix, module, positions, text,

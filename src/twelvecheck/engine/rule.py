@@ -129,6 +129,9 @@ class Rule:
     # (``report(..., requires=Requires.instance_of(name, key))``): the run answers it from
     # the project's classes (run/analysis.py), after every file is analyzed.
     known_classes: ClassVar[dict[str, frozenset[str]]] = {}
+    # A key of [tool.twelvecheck.knowledge] naming functions the rule reports nothing inside
+    # ("logs-to-stdout" for the logging rules; engine/knowledge_scope.py).
+    silenced_inside: ClassVar[str] = ""
     # The whole-program facts such a question is answered from (``FactCollector`` s); a
     # project rule's are those it is judged from.
     collectors: ClassVar[tuple[type["FactCollector"], ...]] = ()

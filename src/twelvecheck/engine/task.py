@@ -60,6 +60,8 @@ class FindingFactory:
             anchor_text=anchor,
             fix=fix,
             requires=requires,
+            # A rule names the knowledge entry behind a finding as the field "knowledge".
+            knowledge=(fields or {}).get("knowledge"),
         )
 
 

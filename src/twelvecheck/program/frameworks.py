@@ -1,72 +1,34 @@
 """What the signal rules know about libraries: who installs a SIGTERM handler when it
 owns the main loop, and which calls block for good.
 
-Every entry in FRAMEWORKS_HANDLING_SIGTERM was verified in the library's source; the
-rule document TWC302 lists where. Names are the qualified names calls resolve to.
+The tables are data (``knowledge/frameworks.toml``: every entry was verified in the
+library's source, the file says where); a project adds its own in
+``[tool.twelvecheck.knowledge]`` (``config/knowledge.py``).
 """
 
 from __future__ import annotations
 
 import sys
 
-# Calling any of these hands the main loop to a framework that handles SIGTERM itself.
-FRAMEWORKS_HANDLING_SIGTERM: dict[str, str] = {
-    # gunicorn: Arbiter.init_signals() registers SIGTERM (arbiter.py, SIGNALS)
-    "gunicorn.app.base.BaseApplication.run": "gunicorn",
-    "gunicorn.app.base.Application.run": "gunicorn",
-    "gunicorn.app.wsgiapp.WSGIApplication.run": "gunicorn",
-    "gunicorn.app.wsgiapp.run": "gunicorn",
-    "gunicorn.arbiter.Arbiter.run": "gunicorn",
-    # huey: Consumer.run() -> _set_signal_handlers() (consumer.py)
-    "huey.consumer.Consumer.run": "huey",
-    "huey.bin.huey_consumer.consumer_main": "huey",
-    # dramatiq: cli.main() installs SIGTERM in the parent and the workers (cli.py)
-    "dramatiq.cli.main": "dramatiq",
-    # twisted: reactor.run() installs SIGINT/SIGTERM handlers by default
-    "twisted.internet.reactor.run": "twisted",
-    "twisted.internet.task.react": "twisted",
-    "twisted.scripts.twistd.run": "twistd",
-    "twisted.application.app.run": "twistd",
-    "twisted.application.app.runApp": "twistd",
-    # uvicorn: Server.serve() -> capture_signals() registers SIGINT/SIGTERM (server.py)
-    "uvicorn.run": "uvicorn",
-    "uvicorn.main.run": "uvicorn",
-    "uvicorn.Server.run": "uvicorn",
-    "uvicorn.Server.serve": "uvicorn",
-    "uvicorn.server.Server.run": "uvicorn",
-    "uvicorn.server.Server.serve": "uvicorn",
-    # aiohttp: run_app(handle_signals=True) -> BaseRunner.setup() (web_runner.py)
-    "aiohttp.web.run_app": "aiohttp",
-    # hypercorn: asyncio worker_serve() installs SIGTERM when no shutdown_trigger is given
-    "hypercorn.asyncio.serve": "hypercorn",
-    "hypercorn.run.run": "hypercorn",
-    # celery: apps/worker.py install_worker_term_handler(); beat: install_sync_handler()
-    "celery.Celery.worker_main": "celery",
-    "celery.Celery.start": "celery",
-    "celery.app.base.Celery.worker_main": "celery",
-    "celery.app.base.Celery.start": "celery",
-    "celery.apps.worker.Worker.start": "celery",
-    # rq: BaseWorker.work() -> _install_signal_handlers() (worker/base.py)
-    "rq.Worker.work": "rq",
-    "rq.SimpleWorker.work": "rq",
-    "rq.worker.Worker.work": "rq",
-    "rq.worker.SimpleWorker.work": "rq",
-    "rq.worker_pool.WorkerPool.start": "rq",
-    # granian: server/common.py startup() -> set_main_signals() (SIGINT, SIGTERM)
-    "granian.Granian.serve": "granian",
-    "granian.server.Granian.serve": "granian",
-}
+from twelvecheck.config import knowledge
 
-# Calls that block the calling thread for good (resolved at the call site).
-BLOCKING_CALLS: dict[str, str] = {
-    "apscheduler.schedulers.blocking.BlockingScheduler.start": "BlockingScheduler.start()",
-    "apscheduler.schedulers.BlockingScheduler.start": "BlockingScheduler.start()",
-    "tornado.ioloop.IOLoop.current().start": "IOLoop.current().start()",
-    "tornado.ioloop.IOLoop.instance().start": "IOLoop.instance().start()",
-    "rpyc.utils.server.ThreadedServer.start": "ThreadedServer.start()",
-    "rpyc.ThreadedServer.start": "ThreadedServer.start()",
-    "rpyc.utils.server.ForkingServer.start": "ForkingServer.start()",
-}
+# Calling any of these hands the main loop to a framework that handles SIGTERM itself
+# (knowledge/frameworks.toml [handles-sigterm]: name -> the framework a message names).
+FRAMEWORKS_HANDLING_SIGTERM: dict[str, str] = knowledge.mapping("frameworks", "handles-sigterm")
+
+# Calls that block the calling thread for good (resolved at the call site; [blocking-calls]).
+BLOCKING_CALLS: dict[str, str] = knowledge.mapping("frameworks", "blocking-calls")
+
+
+def handles_sigterm(qualified: str) -> tuple[str, str] | None:
+    """(the framework a message names, the knowledge entry) when calling ``qualified`` hands
+    the main loop to code that handles SIGTERM: a built-in entry, or the user's."""
+    if qualified in FRAMEWORKS_HANDLING_SIGTERM:
+        return FRAMEWORKS_HANDLING_SIGTERM[qualified], knowledge.entry_id("handles-sigterm", qualified, False)
+    if qualified in knowledge.user().handles_sigterm:
+        return qualified, knowledge.entry_id("handles-sigterm", qualified, True)
+    return None
+
 
 # Classes a framework finds by where they are and runs as a process's main code. Django's
 # `manage.py <name>` imports `<app>/management/commands/<name>.py` and runs its class

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from twelvecheck.program.frameworks import FRAMEWORKS_HANDLING_SIGTERM
+from twelvecheck.program.frameworks import handles_sigterm
 from twelvecheck.program.project import FILE_START, EntryPoint, Project
 from twelvecheck.engine.rule import ProjectFinding
 
@@ -21,6 +21,8 @@ class Lifetime:
     interactive: bool
     catches_interrupt: bool  # catches KeyboardInterrupt
     sigint_handler: bool  # installs a SIGINT handler of its own
+    # The knowledge entry that says a framework handles SIGTERM (config/knowledge.entry_id).
+    knowledge: str | None = None
 
     @property
     def stops_on_interrupt(self) -> bool:
@@ -56,8 +58,9 @@ def judge(project: Project, entry: EntryPoint) -> Lifetime:
         verdict.sigint_handler |= bool(unit["sigint"]) or "SIGINT" in installed
         for callee in unit["calls"]:
             for external in project.external_calls(callee):
-                if external in FRAMEWORKS_HANDLING_SIGTERM:
-                    verdict.framework = FRAMEWORKS_HANDLING_SIGTERM[external]
+                handled = handles_sigterm(external)
+                if handled is not None:
+                    verdict.framework, verdict.knowledge = handled
     if prompt_depth is not None and loop_depth is not None and prompt_depth <= loop_depth:
         verdict.interactive = True
     return verdict

@@ -9,10 +9,13 @@ for it.
 
 from __future__ import annotations
 
-DAEMON_CONTEXTS = frozenset({"daemon.DaemonContext", "daemon.daemon.DaemonContext"})
-# DaemonRunner(app) opens ``app.stdout_path`` and ``app.stderr_path`` as the context's
-# stdout and stderr, and locks a PID file at ``app.pidfile_path``.
-DAEMON_RUNNERS = frozenset({"daemon.runner.DaemonRunner"})
+from twelvecheck.config import knowledge
+
+# The library's context and runner classes (knowledge/python_daemon.toml). DaemonRunner(app)
+# opens ``app.stdout_path`` and ``app.stderr_path`` as the context's stdout and stderr, and
+# locks a PID file at ``app.pidfile_path``.
+DAEMON_CONTEXTS = knowledge.names("python_daemon", "python-daemon", "contexts")
+DAEMON_RUNNERS = knowledge.names("python_daemon", "python-daemon", "runners")
 APP_STREAM_PATHS = {"stdout_path": "stdout", "stderr_path": "stderr"}
 # PEP 3143: "pidfile: Context manager for a PID lock file. When the daemon context opens
 # and closes, it enters and exits the pidfile context manager." DaemonContext.open() does

@@ -17,6 +17,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+from twelvecheck.config import knowledge
 from twelvecheck.core.findings import FileResult, Finding, RelatedLocation, Span, ToolError, assign_fingerprints
 from twelvecheck.deploy.cli_targets import cli_setup_units
 from twelvecheck.deploy.process_model import apply_process_model, build_process_model, process_entry_points
@@ -350,7 +351,8 @@ def _cache_key(cache: ResultCache, task: FileTask) -> str | None:
     if content is None:
         return None  # unreadable: the analysis reports it
     shape = (task.display_path, task.path, module_name_from_path(task.path)[0], task.collect_facts,
-             _shared_shape(task.report, task.severities, task.prefilter, task.entry_functions))
+             _shared_shape(task.report, task.severities, task.prefilter, task.entry_functions),
+             *knowledge.user().key())  # the project's knowledge changes what a file's rules see
     return cache.key(content.digest, shape)
 
 
@@ -368,6 +370,12 @@ def _size(task: FileTask) -> int:
         return os.stat(task.path).st_size
     except OSError:
         return 0
+
+
+def _start_worker(parent: int, user_knowledge: knowledge.UserKnowledge, extensions: tuple | None = None) -> None:
+    """In each worker: the run's knowledge (however the worker was started), and its end."""
+    knowledge.adopt(user_knowledge)
+    _exit_with_parent(parent, extensions)
 
 
 def _exit_with_parent(parent: int, extensions: tuple | None = None) -> None:
@@ -402,8 +410,8 @@ def _analyze(tasks: list[FileTask], indexes: list[int], jobs: int) -> list[FileR
     # while the others wait.
     order = sorted(range(len(todo)), key=lambda position: -_size(todo[position]))
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_exit_with_parent,
-                                 initargs=(os.getpid(), extensions_in_use())) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_start_worker,
+                                 initargs=(os.getpid(), knowledge.user(), extensions_in_use())) as pool:
             done = list(pool.map(analyze_file, [todo[position] for position in order], chunksize=chunksize))
         results: list[FileResult] = [done[0]] * len(todo)
         for position, result in zip(order, done):

@@ -83,7 +83,7 @@ def code_fingerprint() -> str:
         except OSError:
             continue
         for entry in entries:
-            if entry.name.endswith((".py", ".md")):
+            if entry.name.endswith((".py", ".md", ".toml")):  # knowledge/*.toml is code too
                 try:
                     stat = entry.stat()
                 except OSError:
@@ -379,6 +379,7 @@ def finding_from_json(item: dict[str, Any]) -> Finding:
         help_uri=item["help_uri"], anchor_text=item["anchor_text"], fingerprint=item.get("fingerprint") or "",
         fix=Fix.from_json(item.get("fix")), requires=Requires.from_json(item.get("requires")),
         related=tuple(RelatedLocation.from_json(location) for location in item.get("related_locations", ())),
+        knowledge=item.get("knowledge"),
     )
 
 

@@ -51,6 +51,8 @@ class Settings:
     role_paths: dict[str, list[str]] = field(default_factory=dict)
     # Report only findings some process type reaches (deploy/reach.py).
     reachable_only: bool = False
+    # [tool.twelvecheck.knowledge]: what the project's own code and tools do (config/knowledge.py).
+    knowledge: dict[str, list[str]] = field(default_factory=dict)
     # twelvecheck's own outputs (reports, baselines), as absolute normalized paths: never
     # checked, though a walk meets them.
     own_outputs: frozenset[str] = frozenset()

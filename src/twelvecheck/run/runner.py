@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+from twelvecheck.config import knowledge
 from twelvecheck.config.selection import expand, reads_any, resolve, wants_process_files
 from twelvecheck.core.findings import Severity, ToolError
 from twelvecheck.core.plugins import plugins_installed
@@ -59,6 +60,7 @@ class _PerFileIgnores:
 
 def run(settings: Settings) -> RunResult:
     load_rule_docs_remembered(settings.cache_dir)
+    knowledge.use(settings.knowledge)  # the readers see the project's additions (worker processes too)
     # The local rules and plugins first: selection and the documents know their codes.
     rules, errors = use_rules(settings.local_rules, settings.root)
     enabled = resolve(settings.select, settings.extend_select, settings.ignore)

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-# Qualified names of handler classes (and logger factories) that write to a file path.
-FILE_HANDLER_CLASSES = frozenset({
-    "logging.FileHandler",
-    "logging.handlers.RotatingFileHandler",
-    "logging.handlers.TimedRotatingFileHandler",
-    "logging.handlers.WatchedFileHandler",
-    "concurrent_log_handler.ConcurrentRotatingFileHandler",
-    "concurrent_log_handler.ConcurrentTimedRotatingFileHandler",
-    "cloghandler.ConcurrentRotatingFileHandler",
-    "logbook.FileHandler",
-    "logbook.RotatingFileHandler",
-    "logbook.TimedRotatingFileHandler",
-    "logbook.handlers.FileHandler",
-    "logbook.handlers.RotatingFileHandler",
-    "logbook.handlers.TimedRotatingFileHandler",
-    "twisted.python.logfile.LogFile",
-    "twisted.python.logfile.DailyLogFile",
-})
+from twelvecheck.config import knowledge
 
-# structlog logger factories write wherever ``file=`` points: a file when it is opened here.
-STRUCTLOG_FILE_FACTORIES = frozenset({
-    "structlog.PrintLoggerFactory",
-    "structlog.WriteLoggerFactory",
-    "structlog.BytesLoggerFactory",
-    "structlog.PrintLogger",
-    "structlog.WriteLogger",
-    "structlog.BytesLogger",
-    "structlog.stdlib.PrintLoggerFactory",
-})
+# Qualified names of handler classes (and logger factories) that write to a file path, and
+# structlog's logger factories, which write wherever ``file=`` points: a file when it is
+# opened here (knowledge/logging.toml [handlers], which says where each was verified).
+FILE_HANDLER_CLASSES = knowledge.names("logging", "handlers", "file-classes")
+STRUCTLOG_FILE_FACTORIES = knowledge.names("logging", "handlers", "structlog-file-factories")
 
 LOGURU_ADD = "loguru.logger.add"
 

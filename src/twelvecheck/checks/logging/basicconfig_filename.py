@@ -13,6 +13,7 @@ from twelvecheck.engine.rule import Invalid, Rule, Valid
 
 class BasicConfigFilename(Rule):
     code = "TWC202"
+    silenced_inside = "logs-to-stdout"  # the project says such a function logs to stdout
     models = (AssignedValues,)
     tokens = ("basicConfig",)
 

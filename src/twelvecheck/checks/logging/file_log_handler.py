@@ -20,6 +20,7 @@ _FILE_HANDLERS = "file_handlers"
 
 class FileLogHandler(Rule):
     code = "TWC201"
+    silenced_inside = "logs-to-stdout"  # the project says such a function logs to stdout
     models = (AssignedValues,)
     tokens = ("FileHandler", "LogFile", "loguru", "structlog")
     # A handler installed by a module that only imports its class or factory.

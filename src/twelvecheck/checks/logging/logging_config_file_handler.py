@@ -37,6 +37,7 @@ _MAX_ROOTS = 8
 
 class LoggingConfigFileHandler(Rule):
     code = "TWC203"
+    silenced_inside = "logs-to-stdout"  # the project says such a function logs to stdout
     tokens = ("dictConfig", "LOGGING", "LOG_CONFIG")
     # Python, and the files that may be logging configurations (fileConfig INI, YAML, JSON).
     kinds = ("python", *sorted(set(LOGGING_CONFIG_SUFFIXES.values())))

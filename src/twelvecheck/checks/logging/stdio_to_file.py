@@ -44,6 +44,7 @@ DAEMON_STREAMS = ("stdout", "stderr")
 
 class StdioToFile(Rule):
     code = "TWC204"
+    silenced_inside = "logs-to-stdout"  # the project says such a function logs to stdout
     models = (AssignedValues,)
     tokens = ("stdout", "stderr", "dup2", "DaemonRunner")
     # A file opened here (open, io/codecs/os.open, fdopen, Path.open), or a DaemonRunner app's

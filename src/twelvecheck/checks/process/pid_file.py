@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from twelvecheck.config import knowledge
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.assigned import AssignedValues
@@ -27,19 +28,14 @@ from twelvecheck.engine.rule import Invalid, Rule, Valid
 from twelvecheck.program.frameworks import STDLIB_MODULES
 from twelvecheck.program.python_daemon import CONTEXT_PID_LOCK_ATTRIBUTE, is_daemon_context
 
-# Third-party PID lock files: constructing one creates (or prepares) the file.
-PID_LOCK_CLASSES = frozenset({
-    "lockfile.pidlockfile.PIDLockFile", "lockfile.PIDLockFile",
-    "daemon.pidfile.PIDLockFile", "daemon.pidfile.TimeoutPIDLockFile",
-    "daemon.pidlockfile.PIDLockFile", "daemon.pidlockfile.TimeoutPIDLockFile",
-    "pid.PidFile", "pid.base.PidFile", "pid.decorator.pidfile", "pidfile.PIDFile",
-    "daemon.runner.make_pidlockfile",  # python-daemon: returns a TimeoutPIDLockFile
-})
-# python-daemon's DaemonRunner(app) locks a PID file at ``app.pidfile_path`` unless it is None.
-APP_PIDFILE_RUNNERS = {"daemon.runner.DaemonRunner": "pidfile_path"}
-# Daemonizers whose pid file argument makes them write one (and python-daemon's contexts,
-# by their PID lock's keyword).
-DAEMONIZERS_PIDFILE_ARG = {"daemonize.Daemonize": ("pid", "pidfile")}
+# Third-party PID lock files (constructing one creates or prepares the file), python-daemon's
+# DaemonRunner(app), which locks a PID file at ``app.pidfile_path`` unless it is None, and the
+# daemonizers whose pid file argument makes them write one (and python-daemon's contexts, by
+# their PID lock's keyword): knowledge/process.toml [pid-files].
+PID_LOCK_CLASSES = knowledge.names("process", "pid-files", "lock-classes")
+APP_PIDFILE_RUNNERS: dict[str, str] = dict(knowledge.builtin("process")["pid-files"]["app-pidfile-runners"])
+DAEMONIZERS_PIDFILE_ARG = {name: tuple(keywords) for name, keywords
+                           in knowledge.builtin("process")["pid-files"]["daemonizers-pidfile-arg"].items()}
 # Calls into these are no project helper (``logging.info(fmt, pidfile, pid)``).
 WRITE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open"})
 # Calls whose result is a writable file (or descriptor) when it is written to.

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from twelvecheck.config import knowledge
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.engine.walk import child_nodes
@@ -20,10 +21,8 @@ from twelvecheck.engine.rule import Invalid, Rule, Valid
 RELAUNCHES = "re-launches this program's own command line"
 # Library functions that run the program again in a child each time it exits asking for a
 # restart: the restart loops of development reloaders.
-RELOADERS = frozenset({
-    "django.utils.autoreload.run_with_reloader", "django.utils.autoreload.main",
-    "werkzeug.serving.run_with_reloader", "werkzeug._reloader.run_with_reloader", "hupper.start_reloader",
-})
+# (knowledge/process.toml [reloaders])
+RELOADERS = knowledge.names("process", "reloaders", "functions")
 # A service class of another module with a factory classmethod (what the cases import).
 ARBITER = ("class Arbiter:\n    restarting = False\n\n    @classmethod\n    def load_from_config(cls, path):\n"
            "        return cls()\n\n    def start(self):\n        pass\n")

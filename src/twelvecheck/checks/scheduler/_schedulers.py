@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from twelvecheck.config import knowledge
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.exprs import keyword_is_true
@@ -17,6 +18,7 @@ class SchedulerKind:
     start_methods: frozenset[str]  # the calls that start it running in the background
     # How its start reads in the message, when "<name>.<method>()" does not fit.
     phrase: str | None = None
+    knowledge: str | None = None  # the knowledge entry it comes from (config/knowledge.entry_id)
 
     def started_by(self, method: str) -> str:
         return self.phrase or f"{self.name}.{method}()"
@@ -28,41 +30,38 @@ START = frozenset({"start"})
 SCHEDULING_TOKENS = ("Scheduler", "EmbeddedService", "MiniHuey", "run_pending", "Timer", "worker_main", "beat",
                      "with_scheduler", '"-B"', "'-B'")
 START_TOKENS = (".start(", ".start_in_background(")
-APS4_START = frozenset({"start_in_background"})
 # Schedulers that run their jobs in a thread, greenlet or event loop of the process that
-# starts them. APScheduler's BlockingScheduler (and APScheduler 4's run_until_stopped())
-# is the whole program: a clock process. QtScheduler needs a Qt event loop, which means a
-# desktop application, not a scaled web or worker process.
-SCHEDULER_CLASSES = {
-    "apscheduler.schedulers.background.BackgroundScheduler": SchedulerKind("BackgroundScheduler", START),
-    "apscheduler.schedulers.asyncio.AsyncIOScheduler": SchedulerKind("AsyncIOScheduler", START),
-    "apscheduler.schedulers.gevent.GeventScheduler": SchedulerKind("GeventScheduler", START),
-    "apscheduler.schedulers.tornado.TornadoScheduler": SchedulerKind("TornadoScheduler", START),
-    "apscheduler.schedulers.twisted.TwistedScheduler": SchedulerKind("TwistedScheduler", START),
-    # APScheduler 2: a thread unless constructed with standalone=True.
-    "apscheduler.scheduler.Scheduler": SchedulerKind("apscheduler Scheduler", START),
-    "apscheduler.Scheduler": SchedulerKind("APScheduler Scheduler", APS4_START),
-    "apscheduler.AsyncScheduler": SchedulerKind("APScheduler AsyncScheduler", APS4_START),
-    "apscheduler._schedulers.sync.Scheduler": SchedulerKind("APScheduler Scheduler", APS4_START),
-    "apscheduler._schedulers.async_.AsyncScheduler": SchedulerKind("APScheduler AsyncScheduler", APS4_START),
-    "flask_apscheduler.APScheduler": SchedulerKind("flask_apscheduler APScheduler", START),
-    "flask_apscheduler.scheduler.APScheduler": SchedulerKind("flask_apscheduler APScheduler", START),
-    "celery.beat.EmbeddedService": SchedulerKind("celery beat EmbeddedService", START),
-    "huey.contrib.mini.MiniHuey": SchedulerKind("MiniHuey", START),
-}
+# starts them (knowledge/schedulers.toml [scheduler-classes], which says why each is one
+# and why BlockingScheduler and QtScheduler are not).
+SCHEDULER_CLASSES = {name: SchedulerKind(row["name"], frozenset(row["start"]),
+                                         knowledge=knowledge.entry_id("scheduler-classes", name, False))
+                     for name, row in knowledge.mapping("schedulers", "scheduler-classes").items()}
 CELERY_WORKER = SchedulerKind("celery Worker(beat=True)", START)
 CELERY_WORKER_CLASSES = frozenset({"Worker", "WorkController"})
 SCHEDULE_LOOP = "schedule.run_pending()"
-# A Timer calls its function once; one whose function builds it again, or a subclass whose
-# run() loops, calls it for good.
-TIMER_CLASSES = frozenset({"threading.Timer"})
+# Threads, timers and spawners that run a job loop of their own, and the GUI toolkits whose
+# programs are not web or worker processes ([job-loops]: a Timer calls its function once;
+# one whose function builds it again, or a subclass whose run() loops, calls it for good).
+TIMER_CLASSES = knowledge.names("schedulers", "job-loops", "timer-classes")
 REPEATING_TIMER = "a threading.Timer subclass whose run() loops"
-THREAD_CLASSES = frozenset({"threading.Thread", "multiprocessing.Process", "multiprocessing.context.Process"})
+THREAD_CLASSES = knowledge.names("schedulers", "job-loops", "thread-classes")
 # Calls that start their first argument running right away.
-SPAWNERS = frozenset({"_thread.start_new_thread", "gevent.spawn", "eventlet.spawn", "eventlet.spawn_n"})
-# A program built on a desktop GUI toolkit is not a web or worker process.
-GUI_TOOLKITS = frozenset({"tkinter", "Tkinter", "PyQt4", "PyQt5", "PyQt6", "PySide", "PySide2", "PySide6",
-                          "qtpy", "wx", "kivy", "toga"})
+SPAWNERS = knowledge.names("schedulers", "job-loops", "spawners")
+GUI_TOOLKITS = knowledge.names("schedulers", "job-loops", "gui-toolkits")
+
+
+def user_scheduler(qualified: str) -> str | None:
+    """The knowledge entry of a call the project's configuration says starts a scheduler in
+    the calling process (``[tool.twelvecheck.knowledge] schedulers``)."""
+    if qualified in knowledge.user().schedulers:
+        return knowledge.entry_id("schedulers", qualified, True)
+    return None
+
+
+def user_scheduler_tokens() -> tuple[str, ...]:
+    """What the prefilter looks for besides SCHEDULING_TOKENS: the last part of each name
+    the project's configuration calls a scheduler."""
+    return tuple(name.rsplit(".", 1)[-1] for name in knowledge.user().schedulers)
 
 
 def is_gui_toolkit(module: str | None) -> bool:

@@ -16,7 +16,7 @@ from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.checks.scheduler._schedulers import (
     CELERY_WORKER, CELERY_WORKER_CLASSES, SCHEDULING_TOKENS, START_TOKENS, SCHEDULER_CLASSES, SPAWNERS, THREAD_CLASSES, TIMER_CLASSES,
-    SchedulerKind, is_gui_toolkit, is_standalone, runs_embedded_beat,
+    SchedulerKind, is_gui_toolkit, is_standalone, runs_embedded_beat, user_scheduler, user_scheduler_tokens,
 )
 from twelvecheck.checks.scheduler._threads import JobThreads
 from twelvecheck.program.facts import ProgramFacts
@@ -64,6 +64,11 @@ class InProcessScheduler(Rule):
                      for method in ("start", "start_in_background")}
     collectors = (ProgramFacts,)
     models = (ModuleModel,)
+
+    @classmethod
+    def mentioned_in(cls, text: str) -> bool:
+        # The project's own schedulers ([tool.twelvecheck.knowledge]) are named by it alone.
+        return super().mentioned_in(text) or any(token in text for token in user_scheduler_tokens())
 
     @classmethod
     def models_to_feed(cls, text: str) -> tuple[type, ...]:
@@ -123,6 +128,10 @@ class InProcessScheduler(Rule):
     # -- calls ----------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.ctx.qualify(node.func) or ""
+        entry = user_scheduler(qualified)
+        if entry:  # the configuration says calling it starts one
+            self.reports.append((node, self._statement(), f"{qualified}()", None, entry))
+            return
         constructed = self._construction(node, qualified)
         if not constructed and "." in qualified and qualified not in SCHEDULER_CLASSES \
                 and not qualified.startswith(self.ctx.module_name + "."):
@@ -199,15 +208,17 @@ class InProcessScheduler(Rule):
                 local = self.ctx.qualify(made.target)  # a local class: its bases may be imported
                 made.elsewhere = local if local not in SCHEDULER_CLASSES else None  # not the library's own
             if made.kind is not None and made.started:  # spawned by the call itself
-                self.reports.append((made.node, made.statement, made.kind.started_by("start")))
+                self.reports.append((made.node, made.statement, made.kind.started_by("start"), None,
+                                     made.kind.knowledge))
         for timer, kind in self.threads.rearmed_timers():
             self.made[id(timer)].kind = kind
         # A scheduler is reported where it starts: one built here and started nowhere in
         # this module runs nothing here (built for another process, or never started).
         for start in self.started:
             self._resolve_start(start)
-        for report_node, statement, what, *requires in self.reports:
-            self.report_at(report_node, statement, what=what, requires=requires[0] if requires else None)
+        for report_node, statement, what, *more in self.reports:  # [requires[, knowledge entry]]
+            requires, entry = (*more, None, None)[:2]
+            self.report_at(report_node, statement, what=what, requires=requires, knowledge=entry)
 
     def _resolve_start(self, start: Started) -> None:
         argv = self._argv(start) if start.method in ("worker_main", "start") else []
@@ -218,7 +229,8 @@ class InProcessScheduler(Rule):
         for value in self.model.holds(start.receiver, start.site):
             made = self.made.get(id(value)) if isinstance(value, cst.Call) else None
             if made is not None and made.kind is not None and start.method in made.kind.start_methods:
-                self.reports.append((start.node, start.statement, made.kind.started_by(start.method)))
+                self.reports.append((start.node, start.statement, made.kind.started_by(start.method), None,
+                                     made.kind.knowledge))
                 return
         # Only where one of the rule's tokens occurs: the prefilter must not change a finding.
         if start.method not in self.known_classes or not self.mentioned_in(self.ctx.code):
