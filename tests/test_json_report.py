@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 import jsonschema
@@ -18,10 +19,12 @@ def test_the_schema_itself_is_valid_draft_2020_12():
     assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
-def test_the_schema_names_every_rule_family():
+def test_the_schema_names_every_rule_family_and_takes_a_local_rules_own():
     from twelvecheck.core.ruledocs import FAMILIES
 
-    assert set(SCHEMA["$defs"]["finding"]["properties"]["family"]["enum"]) == set(FAMILIES)
+    family = SCHEMA["$defs"]["finding"]["properties"]["family"]
+    assert all(re.fullmatch(family["pattern"], name) and name in family["description"] for name in FAMILIES)
+    assert re.fullmatch(family["pattern"], "platform") and not re.fullmatch(family["pattern"], "Not a slug")
 
 
 def report(run, *args, expect=(0, 1), cwd=None):

@@ -25,8 +25,10 @@ REPO = Path(__file__).resolve().parents[1]
 PLATFORM = REPO / "fixtures" / "platform-service"
 SCHEMA = REPO / "src" / "twelvecheck" / "schemas" / "report-v1.schema.json"
 CONFIG = (PLATFORM / "pyproject.toml").read_text(encoding="utf-8")
-# An entry of the fixture's [tool.twelvecheck.knowledge] (other keys of [tool.twelvecheck] are left alone).
-ENTRY_RE = re.compile(rf'^(?P<key>{"|".join(knowledge.USER_KEYS)}) = \["(?P<name>[^"]+)"\]$', re.M)
+# An entry of the fixture's [tool.twelvecheck.knowledge], or its local rules (other keys of
+# [tool.twelvecheck] are left alone).
+ENTRY_RE = re.compile(rf'^(?P<key>{"|".join([*knowledge.USER_KEYS, "local-rules"])}) = \["(?P<name>[^"]+)"\]$',
+                      re.M)
 
 # What each entry of the fixture's configuration changes: the finding it silences (a false
 # alarm without it) or the finding it lets the run make (a miss without it).
@@ -37,6 +39,7 @@ FALSE_ALARMS = {
 MISSES = {
     "schedulers": ("billing/web.py", 12, "TWC401"),
     "wrappers": ("Procfile", 1, "TWC511"),
+    "local-rules": ("billing/reminders.py", 11, "PLAT101"),  # the platform team's own rule
 }
 
 
@@ -63,7 +66,7 @@ def without_entries(*keys: str) -> str:
 def test_the_fixture_configures_one_entry_of_each_kind():
     assert {match["key"]: match["name"] for match in ENTRY_RE.finditer(CONFIG)} == {
         "handles-sigterm": "ourlib.worker.Worker.run", "logs-to-stdout": "ourlib.log.setup",
-        "schedulers": "ourlib.jobs.every", "wrappers": "deploy-wrap"}
+        "schedulers": "ourlib.jobs.every", "wrappers": "deploy-wrap", "local-rules": "tools/lint_rules"}
 
 
 def test_with_its_knowledge_the_platform_service_has_no_false_alarm_and_no_miss(tmp_path, run):

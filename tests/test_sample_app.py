@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "fixtures" / "sample-app"
 CLEAN = REPO / "fixtures" / "clean-app"
 SCHEMA = REPO / "src" / "twelvecheck" / "schemas" / "report-v1.schema.json"
-CODES = r"(?P<codes>TWC\d{3}(?:\s*,\s*TWC\d{3})*)"
+CODES = r"(?P<codes>[A-Z]{2,6}\d{1,4}(?:\s*,\s*[A-Z]{2,6}\d{1,4})*)"  # local rules' codes too
 EXPECT_RE = re.compile(r"#\s*expect(?P<below>-below)?:\s*" + CODES)
 # For files that take no comments (app.json): `# expect-at app.json:5: TWC603`, the path
 # relative to the folder of the file holding the comment.
