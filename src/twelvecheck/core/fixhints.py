@@ -5,10 +5,13 @@ it out (fix/fixer.py applies an unsafe fix only with ``--unsafe-fixes``)."""
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterable
+from typing import Any
 
 from twelvecheck.core.findings import SAFE, UNSAFE
+from twelvecheck.core.lazy import deferred
+
+shlex: Any = deferred("shlex")  # for the HTML report's commands only
 
 SHOW = {SAFE: "--diff", UNSAFE: "--diff --unsafe-fixes"}
 APPLY = {SAFE: "--fix", UNSAFE: "--fix --unsafe-fixes"}

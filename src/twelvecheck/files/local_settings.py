@@ -46,6 +46,8 @@ _SERVER_MODULES = frozenset({"wsgi.py", "asgi.py"})
 
 def is_development_settings_name(path: str) -> bool:
     """``settings/dev.py``, ``config/settings/local.py``, ``settings_dev.py``, ``local_settings.py``."""
+    if "settings" not in path.lower():  # every such name has it: most files are done here
+        return False
     folder, name = os.path.split(path.replace("\\", "/"))
     stem = name.rsplit(".", 1)[0].lower()
     if name.endswith(".py") and stem in DEVELOPMENT_NAMES and os.path.basename(folder).lower() == "settings":
