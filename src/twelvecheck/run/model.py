@@ -11,6 +11,8 @@ from twelvecheck.core.findings import Finding, ToolError
 from twelvecheck.files.discovery import DEFAULT_EXCLUDES
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from twelvecheck.engine.task import FileTask
 
 
@@ -74,7 +76,7 @@ class RunResult:
     # Procfiles, formations and the code each process type runs (deploy/process_model.ProcessModel).
     process_model: Any = None
     # display path -> what was analyzed there (the fixer analyzes its fixes the same way).
-    tasks: "dict[str, FileTask]" = field(default_factory=dict)
+    tasks: "Mapping[str, FileTask]" = field(default_factory=dict)
     # How many files of each role the run passed over (files/roles.py), and the role of each
     # checked file that is not production code (display path -> "test"...).
     passed_over: dict[str, int] = field(default_factory=dict)

@@ -6,6 +6,7 @@ import gc
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from twelvecheck.config import knowledge
@@ -263,10 +264,37 @@ def _replayed(answer: dict, settings: Settings, enabled: set[str], severities: t
               errors: list[ToolError]) -> RunResult:
     facts_from = set(answer["facts_from"])
     entry_functions = frozenset(answer["entry_functions"])
-    tasks = {source.display: FileTask(
-        path=path, display_path=source.display, report=report, severities=severities, kind=source.kind,
-        entry_functions=entry_functions, collect_facts=source.display in facts_from,
-        prefilter=settings.prefilter,
-    ) for source, report, path in sources}
+
+    def tasks() -> dict[str, FileTask]:
+        return {source.display: FileTask(
+            path=path, display_path=source.display, report=report, severities=severities, kind=source.kind,
+            entry_functions=entry_functions, collect_facts=source.display in facts_from,
+            prefilter=settings.prefilter,
+        ) for source, report, path in sources}
+
     # The files counted are the ones the record says were checked (analysis._checked_tasks).
-    return RunResult(len(answer["checked"]), answer["findings"], errors, enabled, answer["checked"], tasks=tasks)
+    return RunResult(len(answer["checked"]), answer["findings"], errors, enabled, answer["checked"],
+                     tasks=_OnDemand(tasks))
+
+
+class _OnDemand(Mapping):
+    """A replay's tasks, made when first asked for: only the fixer asks (a task per file was
+    a millisecond of a warm Django run)."""
+
+    def __init__(self, make: Callable[[], dict]) -> None:
+        self._make = make
+        self._made: dict | None = None
+
+    def _tasks(self) -> dict:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def __getitem__(self, key: str) -> FileTask:
+        return self._tasks()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tasks())
+
+    def __len__(self) -> int:
+        return len(self._tasks())
