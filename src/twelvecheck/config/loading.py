@@ -16,7 +16,6 @@ from twelvecheck.core import toml as _toml
 from twelvecheck.core.findings import Severity
 from twelvecheck.core.formats import REPORT_FORMATS
 from twelvecheck.config.formation import config_problem
-from twelvecheck.config.knowledge import USER_KEYS, knowledge_problems
 from twelvecheck.config.selection import SelectorError, expand
 
 CONFIG_NAMES = (".twelvecheck.toml", "twelvecheck.toml", "pyproject.toml")
@@ -85,7 +84,7 @@ _SCALARS: dict[str, tuple[Any, str]] = {
     "example-paths": (_list_of_str, "a list of gitignore-style patterns"),
     "local-files": (lambda v: v in LOCAL_FILES, f"one of {', '.join(repr(v) for v in LOCAL_FILES)}"),
     "local-rules": (_list_of_str, "a list of folders or modules of local rules (relative to the configuration file)"),
-    "knowledge": (lambda v: isinstance(v, dict), f"a table of {', '.join(USER_KEYS)} (docs/knowledge.md)"),
+    "knowledge": (lambda v: True, "a table"),  # judged whole by config/knowledge.knowledge_problems
 }
 KNOWN_KEYS = tuple(_SCALARS)
 
@@ -227,6 +226,9 @@ def _key_problems(key: str, value: Any, path: Path | None, prefix: str) -> Itera
         if problem:
             yield ConfigError(problem[1], path, prefix + key + problem[0])
     elif key == "knowledge":
+        # Loaded for a configuration that has the table: a run without one never reads it.
+        from twelvecheck.config.knowledge import knowledge_problems
+
         for below, message in knowledge_problems(value):
             yield ConfigError(message, path, prefix + key + below)
 

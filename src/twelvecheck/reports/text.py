@@ -11,7 +11,6 @@ import click
 from twelvecheck.core.findings import SAFE, UNSAFE, Finding, Severity
 from twelvecheck.core.fixhints import APPLY, SHOW
 from twelvecheck.core.ruledocs import load_rule_docs
-from twelvecheck.reports.sources import caret_lines
 from twelvecheck.run.model import RunResult
 
 _SEVERITY_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
@@ -38,6 +37,8 @@ def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool
     if statistics:
         lines.extend(_statistics(result, color))
     elif sources is not None:
+        from twelvecheck.reports.sources import caret_lines  # --show-source only
+
         reached = _reached(result)
         for finding in result.findings:
             lines.append(format_finding(finding, color))

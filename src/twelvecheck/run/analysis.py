@@ -56,6 +56,7 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
     path to open), and the record of it kept for the next run when ``records`` is given and
     the answer is plain."""
     errors_before = len(errors)
+    knowledge.use(settings.knowledge)  # the readers see the project's additions (worker processes too)
     rules = load_rules()
     project_codes = sorted(code for code in enabled if issubclass(rules[code], ProjectRule))
     if project_codes:

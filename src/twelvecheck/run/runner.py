@@ -8,13 +8,12 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from twelvecheck.config import knowledge
 from twelvecheck.config.selection import expand, reads_any, resolve, wants_process_files
 from twelvecheck.core.findings import Severity, ToolError
 from twelvecheck.core.plugins import plugins_installed
 from twelvecheck.core.ruledocs import extension_docs_in_use, load_rule_docs
-from twelvecheck.engine.task import FileTask
 from twelvecheck.files.discovery import SourceFile, discover
 from twelvecheck.files.kinds import is_local_file, process_file_kind, script_kind_by_head
 from twelvecheck.files.modulepath import module_name_from_path
@@ -24,6 +23,9 @@ from twelvecheck.run.cache import CACHE_FORMAT_DIR, load_rule_docs_remembered
 from twelvecheck.run.library_copies import copies_in_use
 from twelvecheck.run.model import RunResult, Settings, roots_of
 from twelvecheck.run.replay import RunRecords, files_above
+
+if TYPE_CHECKING:
+    from twelvecheck.engine.task import FileTask
 
 
 def _severity_overrides(settings: Settings) -> tuple[tuple[str, Severity], ...]:
@@ -61,7 +63,6 @@ class _PerFileIgnores:
 
 def run(settings: Settings) -> RunResult:
     load_rule_docs_remembered(settings.cache_dir)
-    knowledge.use(settings.knowledge)  # the readers see the project's additions (worker processes too)
     # The local rules and plugins first: selection and the documents know their codes.
     rules, errors = use_rules(settings.local_rules, settings.root)
     enabled = resolve(settings.select, settings.extend_select, settings.ignore)
@@ -266,6 +267,8 @@ def _replayed(answer: dict, settings: Settings, enabled: set[str], severities: t
     entry_functions = frozenset(answer["entry_functions"])
 
     def tasks() -> dict[str, FileTask]:
+        from twelvecheck.engine.task import FileTask  # loaded only when the fixer asks
+
         return {source.display: FileTask(
             path=path, display_path=source.display, report=report, severities=severities, kind=source.kind,
             entry_functions=entry_functions, collect_facts=source.display in facts_from,
