@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from twelvecheck.engine.task import FileTask
 from twelvecheck.files.discovery import SourceFile, display_path
 from twelvecheck.files.ignoring import inside, repository_folders, repository_root
 from twelvecheck.files.kinds import process_file_kind
@@ -18,6 +17,7 @@ def deployment_facts(settings, facts: dict[str, dict]) -> dict[str, dict]:
     if getattr(settings, "stdin_source", None) is not None:
         return {}
     # Deferred: the analysis (and the engine behind it) loads only for a run that needs it.
+    from twelvecheck.engine.task import FileTask
     from twelvecheck.run.worker import analyze_file
 
     cwd = settings.cwd
