@@ -19,6 +19,9 @@ class SchedulerKind:
     # How its start reads in the message, when "<name>.<method>()" does not fit.
     phrase: str | None = None
     knowledge: str | None = None  # the knowledge entry it comes from (config/knowledge.entry_id)
+    # Reported where it is built, once started: a re-armed Timer's message names the
+    # Timer(...) call, which says what runs and how often; its .start() only arms it.
+    at_construction: bool = False
 
     def started_by(self, method: str) -> str:
         return self.phrase or f"{self.name}.{method}()"

@@ -97,7 +97,8 @@ class JobThreads:
             target = self.model.callable_at(timer.target, timer.site)
             if isinstance(target, cst.FunctionDef) and self.model.reaches(target, timer.function):
                 yield timer.node, SchedulerKind("threading.Timer", START,
-                                                f"a threading.Timer that {target.name.value}() arms again")
+                                                f"a threading.Timer that {target.name.value}() arms again",
+                                                at_construction=True)
 
     def _schedule_loop_functions(self) -> set[int]:
         if self._loop_functions is None:

@@ -229,8 +229,8 @@ class InProcessScheduler(Rule):
         for value in self.model.holds(start.receiver, start.site):
             made = self.made.get(id(value)) if isinstance(value, cst.Call) else None
             if made is not None and made.kind is not None and start.method in made.kind.start_methods:
-                self.reports.append((start.node, start.statement, made.kind.started_by(start.method), None,
-                                     made.kind.knowledge))
+                where = (made.node, made.statement) if made.kind.at_construction else (start.node, start.statement)
+                self.reports.append((*where, made.kind.started_by(start.method), None, made.kind.knowledge))
                 return
         # Only where one of the rule's tokens occurs: the prefilter must not change a finding.
         if start.method not in self.known_classes or not self.mentioned_in(self.ctx.code):
@@ -574,7 +574,7 @@ class InProcessScheduler(Rule):
                     self.timer.start()
             def cleanup():
                 Timer(3600, cleanup).start()
-            """, lines=(6, 8)),
+            """, lines=(5, 8)),
         Invalid("""
             import logging
             from threading import Timer
@@ -591,7 +591,7 @@ class InProcessScheduler(Rule):
                     except Exception:
                         logging.exception("job failed")
                     self._arm(interval, job)
-            """, lines=(9,)),
+            """, lines=(7,)),
         Invalid("""
             import threading
             def repeat(seconds, job):
