@@ -204,7 +204,7 @@ def test_a_finding_names_the_user_entry_that_made_it(tmp_path, run):
         jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(report)
         by_code = {finding["code"]: finding for finding in report["findings"]}
         assert by_code["TWC401"]["knowledge"] == "user:ourlib.jobs.every"
-        assert "knowledge" not in by_code["TWC511"]
+        assert by_code["TWC511"]["knowledge"] == "user:deploy-wrap"  # read through the project's wrapper
 
 
 def test_a_finding_names_the_builtin_entry_that_made_it(project, run):
@@ -212,6 +212,56 @@ def test_a_finding_names_the_builtin_entry_that_made_it(project, run):
                              "jobs = B()\njobs.start()\n")
     [finding] = json.loads(run("--no-cache", "--format", "json", ".").stdout)["findings"]
     assert finding["knowledge"] == "scheduler-classes:apscheduler.schedulers.background.BackgroundScheduler"
+
+
+def test_the_logging_process_and_command_rules_name_the_builtin_entry_that_made_each_finding(project, run):
+    write(project, "shop/logsetup.py", textwrap.dedent("""\
+        import logging
+        import logging.config
+        from logging.handlers import RotatingFileHandler
+
+
+        class NightlyHandler(RotatingFileHandler):
+            pass
+
+
+        def configure(level):
+            logging.getLogger("shop").addHandler(NightlyHandler("/var/log/shop/app.log"))
+            logging.config.dictConfig({
+                "version": 1,
+                "handlers": {"audit": {"class": "logging.FileHandler", "filename": "audit.log"}},
+            })
+        """))
+    write(project, "shop/logging.ini", "[loggers]\nkeys=root\n\n[handlers]\nkeys=trail\n\n"
+                                        "[handler_trail]\nclass=handlers.WatchedFileHandler\nargs=('trail.log',)\n")
+    write(project, "shop/boot.py", textwrap.dedent("""\
+        import pid
+        from django.utils import autoreload
+
+
+        def serve_forever(inner):
+            guard = pid.PidFile("/run/shop.pid")
+            autoreload.run_with_reloader(inner)
+        """))
+    write(project, "Procfile", "web: gunicorn --daemon shop.wsgi\n"
+                               "worker: celery -A shop worker -B --logfile /var/log/shop/worker.log\n"
+                               "static: python -m http.server --bind 0.0.0.0 $PORT &\n")
+    report = json.loads(run("--no-cache", "--format", "json", ".").stdout)
+    jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(report)
+    named = {(item["path"], item["line"], item["code"]): item.get("knowledge") for item in report["findings"]
+             if item["code"] not in ("TWC516", "TWC520")}  # the port and a migration step: no table's
+    assert named == {
+        # a local subclass of a file handler is named by the built-in class it derives from
+        ("shop/logsetup.py", 11, "TWC201"): "handlers:logging.handlers.RotatingFileHandler",
+        ("shop/logsetup.py", 14, "TWC203"): "handlers:logging.FileHandler",
+        ("shop/logging.ini", 8, "TWC203"): "handlers:logging.handlers.WatchedFileHandler",
+        ("shop/boot.py", 6, "TWC101"): "pid-files:pid.PidFile",
+        ("shop/boot.py", 7, "TWC104"): "reloaders:django.utils.autoreload.run_with_reloader",
+        ("Procfile", 1, "TWC511"): "tools:gunicorn",
+        ("Procfile", 2, "TWC513"): "tools:celery worker",
+        ("Procfile", 2, "TWC514"): "tools:celery worker",
+        ("Procfile", 3, "TWC511"): None,  # a trailing `&` is the shell's, no table's
+    }
 
 
 def test_the_html_report_shows_the_entry(tmp_path, run):
