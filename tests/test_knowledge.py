@@ -285,3 +285,58 @@ def test_explain_outside_a_configured_project_lists_the_builtin_tables(project, 
     out = run("explain", "TWC201").stdout
     assert "knowledge/logging.toml [handlers]:" in out
     assert "  [tool.twelvecheck.knowledge] logs-to-stdout: none configured here" in out.splitlines()
+
+
+# -- which entry silenced a finding (--show-silenced) ------------------------------------
+
+SILENCED_BY_USER = "billing/worker.py:26: TWC302 not reported: SIGTERM handled by user:ourlib.worker.Worker.run"
+
+
+def test_show_silenced_names_the_entry_that_kept_a_finding_from_being_reported(tmp_path, run):
+    folder = copy_platform(tmp_path, CONFIG)
+    out = run("--no-cache", "--show-silenced", ".", cwd=folder).stdout.splitlines()
+    assert SILENCED_BY_USER in out
+    assert out.index(SILENCED_BY_USER) > max(i for i, line in enumerate(out) if "[warning]" in line)  # after them
+    assert SILENCED_BY_USER not in run("--no-cache", ".", cwd=folder).stdout.splitlines()
+    # Without the entry, the line is the finding.
+    bare = copy_platform(tmp_path / "bare", without_entries("handles-sigterm"))
+    out = run("--no-cache", "--show-silenced", ".", cwd=bare).stdout
+    assert re.search(r"^billing/worker.py:26:\d+: TWC302 \[warning\]", out, re.M) and "not reported" not in out
+
+
+def test_show_silenced_names_a_builtin_entry_in_the_json_report_only_when_asked(project, run):
+    write(project, "mailer/drain.py", textwrap.dedent("""\
+        import time
+
+        from redis import Redis
+        from rq import Worker
+
+
+        def main():
+            worker = Worker(["mail"], connection=Redis())
+            while True:
+                worker.work(burst=True)
+                time.sleep(5)
+
+
+        if __name__ == "__main__":
+            main()
+        """))
+    schema = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    asked = json.loads(run("--no-cache", "--show-silenced", "--format", "json", ".").stdout)
+    schema.validate(asked)
+    assert asked["findings"] == []
+    assert asked["silenced"] == [{"code": "TWC302", "path": "mailer/drain.py", "line": 14, "column": 4,
+                                  "knowledge": "handles-sigterm:rq.Worker.work", "reason": "SIGTERM handled by"}]
+    plain = json.loads(run("--no-cache", "--format", "json", ".").stdout)
+    schema.validate(plain)
+    assert "silenced" not in plain
+
+
+def test_a_run_with_show_silenced_is_never_answered_by_a_record_without_it(tmp_path, run):
+    folder = copy_platform(tmp_path, CONFIG)
+    plain = [run(".", cwd=folder).stdout for _ in range(2)]  # the second is answered from its record
+    assert plain[0] == plain[1] and SILENCED_BY_USER not in plain[1]
+    asked = [run("--show-silenced", ".", cwd=folder).stdout for _ in range(2)]
+    assert asked[0] == asked[1] and SILENCED_BY_USER in asked[1].splitlines()
+    assert run(".", cwd=folder).stdout == plain[0]
