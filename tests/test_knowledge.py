@@ -204,7 +204,7 @@ def test_a_finding_names_the_user_entry_that_made_it(tmp_path, run):
         jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(report)
         by_code = {finding["code"]: finding for finding in report["findings"]}
         assert by_code["TWC401"]["knowledge"] == "user:ourlib.jobs.every"
-        assert "knowledge" not in by_code["TWC511"]
+        assert by_code["TWC511"]["knowledge"] == "user:deploy-wrap"  # read through the project's wrapper
 
 
 def test_a_finding_names_the_builtin_entry_that_made_it(project, run):
@@ -212,6 +212,56 @@ def test_a_finding_names_the_builtin_entry_that_made_it(project, run):
                              "jobs = B()\njobs.start()\n")
     [finding] = json.loads(run("--no-cache", "--format", "json", ".").stdout)["findings"]
     assert finding["knowledge"] == "scheduler-classes:apscheduler.schedulers.background.BackgroundScheduler"
+
+
+def test_the_logging_process_and_command_rules_name_the_builtin_entry_that_made_each_finding(project, run):
+    write(project, "shop/logsetup.py", textwrap.dedent("""\
+        import logging
+        import logging.config
+        from logging.handlers import RotatingFileHandler
+
+
+        class NightlyHandler(RotatingFileHandler):
+            pass
+
+
+        def configure(level):
+            logging.getLogger("shop").addHandler(NightlyHandler("/var/log/shop/app.log"))
+            logging.config.dictConfig({
+                "version": 1,
+                "handlers": {"audit": {"class": "logging.FileHandler", "filename": "audit.log"}},
+            })
+        """))
+    write(project, "shop/logging.ini", "[loggers]\nkeys=root\n\n[handlers]\nkeys=trail\n\n"
+                                        "[handler_trail]\nclass=handlers.WatchedFileHandler\nargs=('trail.log',)\n")
+    write(project, "shop/boot.py", textwrap.dedent("""\
+        import pid
+        from django.utils import autoreload
+
+
+        def serve_forever(inner):
+            guard = pid.PidFile("/run/shop.pid")
+            autoreload.run_with_reloader(inner)
+        """))
+    write(project, "Procfile", "web: gunicorn --daemon shop.wsgi\n"
+                               "worker: celery -A shop worker -B --logfile /var/log/shop/worker.log\n"
+                               "static: python -m http.server --bind 0.0.0.0 $PORT &\n")
+    report = json.loads(run("--no-cache", "--format", "json", ".").stdout)
+    jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(report)
+    named = {(item["path"], item["line"], item["code"]): item.get("knowledge") for item in report["findings"]
+             if item["code"] not in ("TWC516", "TWC520")}  # the port and a migration step: no table's
+    assert named == {
+        # a local subclass of a file handler is named by the built-in class it derives from
+        ("shop/logsetup.py", 11, "TWC201"): "handlers:logging.handlers.RotatingFileHandler",
+        ("shop/logsetup.py", 14, "TWC203"): "handlers:logging.FileHandler",
+        ("shop/logging.ini", 8, "TWC203"): "handlers:logging.handlers.WatchedFileHandler",
+        ("shop/boot.py", 6, "TWC101"): "pid-files:pid.PidFile",
+        ("shop/boot.py", 7, "TWC104"): "reloaders:django.utils.autoreload.run_with_reloader",
+        ("Procfile", 1, "TWC511"): "tools:gunicorn",
+        ("Procfile", 2, "TWC513"): "tools:celery worker",
+        ("Procfile", 2, "TWC514"): "tools:celery worker",
+        ("Procfile", 3, "TWC511"): None,  # a trailing `&` is the shell's, no table's
+    }
 
 
 def test_the_html_report_shows_the_entry(tmp_path, run):
@@ -235,3 +285,58 @@ def test_explain_outside_a_configured_project_lists_the_builtin_tables(project, 
     out = run("explain", "TWC201").stdout
     assert "knowledge/logging.toml [handlers]:" in out
     assert "  [tool.twelvecheck.knowledge] logs-to-stdout: none configured here" in out.splitlines()
+
+
+# -- which entry silenced a finding (--show-silenced) ------------------------------------
+
+SILENCED_BY_USER = "billing/worker.py:26: TWC302 not reported: SIGTERM handled by user:ourlib.worker.Worker.run"
+
+
+def test_show_silenced_names_the_entry_that_kept_a_finding_from_being_reported(tmp_path, run):
+    folder = copy_platform(tmp_path, CONFIG)
+    out = run("--no-cache", "--show-silenced", ".", cwd=folder).stdout.splitlines()
+    assert SILENCED_BY_USER in out
+    assert out.index(SILENCED_BY_USER) > max(i for i, line in enumerate(out) if "[warning]" in line)  # after them
+    assert SILENCED_BY_USER not in run("--no-cache", ".", cwd=folder).stdout.splitlines()
+    # Without the entry, the line is the finding.
+    bare = copy_platform(tmp_path / "bare", without_entries("handles-sigterm"))
+    out = run("--no-cache", "--show-silenced", ".", cwd=bare).stdout
+    assert re.search(r"^billing/worker.py:26:\d+: TWC302 \[warning\]", out, re.M) and "not reported" not in out
+
+
+def test_show_silenced_names_a_builtin_entry_in_the_json_report_only_when_asked(project, run):
+    write(project, "mailer/drain.py", textwrap.dedent("""\
+        import time
+
+        from redis import Redis
+        from rq import Worker
+
+
+        def main():
+            worker = Worker(["mail"], connection=Redis())
+            while True:
+                worker.work(burst=True)
+                time.sleep(5)
+
+
+        if __name__ == "__main__":
+            main()
+        """))
+    schema = jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    asked = json.loads(run("--no-cache", "--show-silenced", "--format", "json", ".").stdout)
+    schema.validate(asked)
+    assert asked["findings"] == []
+    assert asked["silenced"] == [{"code": "TWC302", "path": "mailer/drain.py", "line": 14, "column": 4,
+                                  "knowledge": "handles-sigterm:rq.Worker.work", "reason": "SIGTERM handled by"}]
+    plain = json.loads(run("--no-cache", "--format", "json", ".").stdout)
+    schema.validate(plain)
+    assert "silenced" not in plain
+
+
+def test_a_run_with_show_silenced_is_never_answered_by_a_record_without_it(tmp_path, run):
+    folder = copy_platform(tmp_path, CONFIG)
+    plain = [run(".", cwd=folder).stdout for _ in range(2)]  # the second is answered from its record
+    assert plain[0] == plain[1] and SILENCED_BY_USER not in plain[1]
+    asked = [run("--show-silenced", ".", cwd=folder).stdout for _ in range(2)]
+    assert asked[0] == asked[1] and SILENCED_BY_USER in asked[1].splitlines()
+    assert run(".", cwd=folder).stdout == plain[0]

@@ -109,8 +109,14 @@ def unhandled_services(code: str, project: Project, also: Callable[[Lifetime], b
     findings = []
     for entry in project.entry_points():
         life = judge(project, entry)
-        if life.long_running_service and not life.handles_sigterm and not life.framework and also(life):
+        if life.long_running_service and not life.handles_sigterm and also(life):
             path, span, related = located(entry, life.loop)
+            if life.framework:  # a framework's handler covers it: the entry that says so is kept
+                if life.knowledge:
+                    project.silenced.append(ProjectFinding(code, path, span, {"knowledge": life.knowledge,
+                                                                               "reason": "SIGTERM handled by"},
+                                                           related=related))
+                continue
             # "this while True loop" where the finding is at it in the entry's own file (it
             # stays there); a loop in another file is named with its place.
             at_loop = (path, span) == (entry.path, tuple(life.loop[1]))

@@ -87,6 +87,7 @@ class Project:
         self.namespace_aliases: dict[str, str] = {}
         self._resolved: dict[str, list[str]] = {}
         self._external: dict[str, list[str]] = {}
+        self.silenced: list = []  # ProjectFindings a knowledge entry silenced (lifetime.py)
         for path, facts in sorted(self.files.items()):
             program = facts.get("program") or {}
             for name, unit in program.get("units", {}).items():

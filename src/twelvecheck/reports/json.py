@@ -56,4 +56,6 @@ def render_json(result: RunResult) -> str:
         "findings": [_finding(finding, result, reached) for finding in result.findings],
         "errors": [error.to_json() for error in result.errors],
     }
+    if result.silenced is not None:  # --show-silenced
+        document["silenced"] = [item.to_dict() for item in result.silenced]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -48,6 +48,8 @@ def render_text(result: RunResult, *, color: bool, statistics: bool, quiet: bool
                 lines.append(f"  reached by: {names}")
     else:
         lines.extend(format_finding(finding, color) for finding in result.findings)
+    # --show-silenced: what a knowledge entry kept from being reported, after the findings.
+    lines.extend(item.line_text() for item in result.silenced or ())
     if not quiet:
         if lines:
             lines.append("")

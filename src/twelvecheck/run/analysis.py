@@ -25,8 +25,6 @@ from twelvecheck.engine.code_text import code_text
 from twelvecheck.engine.extensions import extensions_in_use, fingerprint_in_use, formation_failures, use_again
 from twelvecheck.engine.registry import load_rules, rule_failure
 from twelvecheck.engine.rule import ProjectRule
-from twelvecheck.engine.suppressions import Suppressions
-from twelvecheck.core.ruledocs import resolve_code
 from twelvecheck.engine.task import FileTask, FindingFactory
 from twelvecheck.files.decoding import SourceError, decode_source
 from twelvecheck.files.discovery import SourceFile
@@ -42,6 +40,7 @@ from twelvecheck.run.conditions import answer, questions
 from twelvecheck.run.deploy_files import deployment_facts, show_targets_as_checked
 from twelvecheck.run.model import RunResult, Settings, roots_of
 from twelvecheck.run.replay import RunRecords
+from twelvecheck.run.silenced import Silenced, reported, silenced_findings
 
 
 # Below this many files a process pool costs more than it saves.
@@ -127,8 +126,11 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
             cache.remember(_closure_name(settings), closure.asked_paths())
         cache.flush()
     findings = answer([finding for result in results for finding in result.findings], project)
+    silenced: list | None = [] if settings.show_silenced else None
     if project_codes:
         findings.extend(_project_findings(project, project_codes, tasks, errors))
+        if silenced is not None:
+            silenced.extend(silenced_findings(project, tasks))
     if process_model is not None:
         findings = apply_process_model(findings, process_model, tasks, settings)
         errors.extend(ToolError(problem) for problem in process_model.problems)
@@ -149,7 +151,8 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
         records.store(key, findings, checked, [task.display_path for task in tasks if task.collect_facts],
                       sorted(entry_functions))
     return RunResult(len(checked), findings, errors, enabled, checked, process_model=process_model,
-                     tasks={task.display_path: task for task in tasks})
+                     tasks={task.display_path: task for task in tasks},
+                     silenced=sorted(silenced, key=Silenced.sort_key) if silenced is not None else None)
 
 
 def _read_handed_process_id(tasks: list[FileTask], results: list[FileResult], jobs: int,
@@ -272,32 +275,12 @@ def _project_findings(project: Project, codes: list[str], tasks: list[FileTask],
         except Exception as exc:  # a rule bug costs that rule, not the run
             errors.append(ToolError(rule_failure(code, exc)))
             continue
-        for item in found:
-            task = by_path.get(item.path)
-            if task is None or code not in task.report:
-                continue
-            text = _read_text(task)
-            lines = text.splitlines()
-            line, column, end_line, end_column = item.span
-            suppressions = Suppressions.scan(text, resolve_code)
-            # A comment at a related place of the same file silences it too: the entry point
-            # where such a finding was reported before it moved to the loop.
-            if any(suppressions.suppresses(code, at[0], at[2], at[0])
-                   for at in [item.span, *(span for path, span, _ in item.related if path == item.path)]):
-                continue
-            span = Span(line, column, end_line, end_column)
+        for item, task, lines in reported(found, by_path):
+            span = Span(*item.span)
             finding = FindingFactory(task, lines).make(code, span, item.fields, fix=item.fix)
             finding.related = tuple(RelatedLocation(path, Span(*at), what) for path, at, what in item.related)
             findings.append(finding)
     return findings
-
-
-def _read_text(task: FileTask) -> str:
-    try:
-        data = task.source if task.source is not None else Path(task.path).read_bytes()
-        return decode_source(data)
-    except (OSError, SourceError):
-        return ""
 
 
 def _open_cache(settings: Settings, errors: list[ToolError]) -> ResultCache | None:

@@ -53,6 +53,8 @@ class Settings:
     role_paths: dict[str, list[str]] = field(default_factory=dict)
     # Report only findings some process type reaches (deploy/reach.py).
     reachable_only: bool = False
+    # --show-silenced: list what a knowledge entry kept from being reported (RunResult.silenced).
+    show_silenced: bool = False
     # [tool.twelvecheck.knowledge]: what the project's own code and tools do (config/knowledge.py).
     knowledge: dict[str, list[str]] = field(default_factory=dict)
     # twelvecheck's own outputs (reports, baselines), as absolute normalized paths: never
@@ -86,6 +88,9 @@ class RunResult:
     unreached: int | None = None
     # The local-only files checked without their production findings (local-files = "local-only").
     local_only: list[str] = field(default_factory=list)
+    # --show-silenced: what knowledge entries silenced (run/analysis.Silenced; None when it
+    # was not asked for, and on every run that is not analysed: a replay has no such list).
+    silenced: list | None = None
 
 
 def roots_of(settings: Settings) -> list[Path]:

@@ -220,7 +220,7 @@ def _run_records(settings: Settings, enabled: set[str], severities: tuple, rules
     """The record of runs like this one (replay.py), which also holds their last walk; None
     for runs that are not recorded."""
     if settings.cache_dir is None or settings.stdin_source is not None or not settings.prefilter \
-            or settings.process_model:
+            or settings.process_model or settings.show_silenced:  # a record keeps findings only
         return None
     name = hashlib.sha256(json.dumps(_run_shape(settings, enabled, severities, rules), sort_keys=True,
                                      default=str).encode("utf-8", "surrogatepass"))

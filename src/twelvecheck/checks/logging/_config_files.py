@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from twelvecheck.core.lazy import yaml
 
-from twelvecheck.checks.logging._handlers import FILE_HANDLER_CLASSES, handler_class_string_is_file
+from twelvecheck.checks.logging._handlers import (FILE_HANDLER_CLASSES, handler_class_string_entry,
+                                                  handler_class_string_is_file)
 from twelvecheck.core.findings import Span
 from twelvecheck.engine.rule import Problem
 
@@ -82,8 +83,14 @@ def config_problems(text: str, kind: str) -> list[Problem]:
             hits = _json_hits(text, data)
     # A directive above the handler (its section header or key) covers it, as one above a
     # statement does in Python (JSON has no comments).
-    return [Problem(hit.span, {"handler": hit.handler, "detail": hit.detail, "where": WHERE[kind]},
+    return [Problem(hit.span, {"handler": hit.handler, "detail": hit.detail, "where": WHERE[kind],
+                               "knowledge": _entry(hit.detail)},
                     statement_line=hit.handler_line) for hit in hits]
+
+
+def _entry(detail: str) -> str | None:
+    """The ``[handlers]`` entry behind a hit on a ``class`` (none for a bare filename)."""
+    return handler_class_string_entry(detail[len("class "):]) if detail.startswith("class ") else None
 
 
 # --- fileConfig INI

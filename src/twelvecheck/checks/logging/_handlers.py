@@ -14,13 +14,24 @@ LOGURU_ADD = "loguru.logger.add"
 
 
 def handler_class_string_is_file(value: str) -> bool:
-    """A dictConfig/fileConfig ``class`` string naming a file handler.
+    """A dictConfig/fileConfig ``class`` string naming a file handler."""
+    return handler_class_string_entry(value) is not None
+
+
+def handler_class_string_entry(value: str) -> str | None:
+    """The ``[handlers]`` entry (config/knowledge.entry_id) a dictConfig/fileConfig ``class``
+    string names, or None if it names no file handler.
 
     fileConfig evaluates the class in the ``logging`` namespace, so ``FileHandler`` and
     ``handlers.RotatingFileHandler`` are spelled without the ``logging.`` prefix there.
     """
     value = value.strip()
-    candidates = {value, f"logging.{value}"}
+    candidates = [value, f"logging.{value}"]
     if value.startswith("ext://"):
-        candidates.add(value[len("ext://"):])
-    return bool(candidates & FILE_HANDLER_CLASSES)
+        candidates.append(value[len("ext://"):])
+    return next((handler_entry(name) for name in candidates if name in FILE_HANDLER_CLASSES), None)
+
+
+def handler_entry(qualified: str) -> str:
+    """How reports name the ``[handlers]`` entry of this built-in handler class or factory."""
+    return knowledge.entry_id("handlers", qualified, False)

@@ -9,7 +9,8 @@ from twelvecheck.program.facts import ProgramFacts
 from twelvecheck.program.values.assigned import AssignedValues
 from twelvecheck.program.values.exprs import argument, environment_default, is_stdio_device, is_path_expression, keyword_argument, opened_path
 from twelvecheck.checks.logging._fixes import handler_to_stream, loguru_sink_to_stderr
-from twelvecheck.checks.logging._handlers import FILE_HANDLER_CLASSES, LOGURU_ADD, STRUCTLOG_FILE_FACTORIES
+from twelvecheck.checks.logging._handlers import (FILE_HANDLER_CLASSES, LOGURU_ADD, STRUCTLOG_FILE_FACTORIES,
+                                                  handler_entry)
 from twelvecheck.core.findings import Requires
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 
@@ -30,8 +31,9 @@ class FileLogHandler(Rule):
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        # Local classes (qualified) that derive from a file handler, found so far.
-        self.file_subclasses: set[str] = set()
+        # Local classes (qualified) that derive from a file handler, found so far: the
+        # [handlers] entry of the built-in class they derive from.
+        self.file_subclasses: dict[str, str] = {}
         self.assigned = ctx.model_of(AssignedValues)
 
 
@@ -45,20 +47,27 @@ class FileLogHandler(Rule):
             changed = False
             for cls in classes:
                 qualified = self.ctx.imports.lookup(cls.name.value)
-                if qualified not in self.file_subclasses and self._derives_from_file_handler(cls):
-                    self.file_subclasses.add(qualified)
+                if qualified not in self.file_subclasses and (entry := self._file_handler_base(cls)):
+                    self.file_subclasses[qualified] = entry
                     changed = True
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if self.ctx.functions and self._derives_from_file_handler(node):
-            self.file_subclasses.add(self.ctx.imports.lookup(node.name.value) or "")
+        if self.ctx.functions and (entry := self._file_handler_base(node)):
+            self.file_subclasses[self.ctx.imports.lookup(node.name.value) or ""] = entry
 
-    def _derives_from_file_handler(self, node: cst.ClassDef) -> bool:
+    def _file_handler_base(self, node: cst.ClassDef) -> str | None:
+        """The [handlers] entry of the file handler class this class derives from, if any."""
         for base in node.bases:
-            qualified = self.ctx.qualify(base.value)
-            if qualified in FILE_HANDLER_CLASSES or qualified in self.file_subclasses:
-                return True
-        return False
+            entry = self._entry(self.ctx.qualify(base.value))
+            if entry is not None:
+                return entry
+        return None
+
+    def _entry(self, qualified: str | None) -> str | None:
+        """The [handlers] entry of a file handler class, or of a local class derived from one."""
+        if qualified in FILE_HANDLER_CLASSES:
+            return handler_entry(qualified)
+        return self.file_subclasses.get(qualified) if qualified is not None else None
 
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "addHandler":
@@ -71,11 +80,11 @@ class FileLogHandler(Rule):
                 if isinstance(value, (cst.List, cst.Tuple)):
                     for element in value.elements:
                         self._installed(element.value)
-        if qualified in FILE_HANDLER_CLASSES or qualified in self.file_subclasses:
+        if (entry := self._entry(qualified)) is not None:
             if is_stdio_device(argument(node, 0, "filename"), self.ctx, self.assigned.values):
                 return  # FileHandler("/dev/stdout"), FileHandler(os.devnull): no file
             self.report(node, handler=qualified.rsplit(".", 1)[-1],
-                        fix=handler_to_stream(node, qualified, self.ctx.imports))
+                        fix=handler_to_stream(node, qualified, self.ctx.imports), knowledge=entry)
         elif qualified == LOGURU_ADD:
             sink = argument(node, 0, "sink")
             if sink is not None and is_path_expression(sink, self.ctx, self.assigned.values):
@@ -87,7 +96,8 @@ class FileLogHandler(Rule):
         elif qualified in STRUCTLOG_FILE_FACTORIES:
             file_arg = keyword_argument(node, "file")
             if file_arg is not None and opened_path(file_arg.value, self.ctx, self.assigned.values) is not None:
-                self.report(node, handler=f"{qualified.rsplit('.', 1)[-1]}(file=open(...))")
+                self.report(node, handler=f"{qualified.rsplit('.', 1)[-1]}(file=open(...))",
+                            knowledge=handler_entry(qualified))
 
     def _installed(self, handler: cst.BaseExpression | None) -> None:
         """A handler installed on a logger, built by a call this module cannot judge (a class
@@ -99,7 +109,7 @@ class FileLogHandler(Rule):
             if not isinstance(value, cst.Call):
                 continue
             qualified = self.ctx.qualify(value.func)
-            if qualified is None or qualified in FILE_HANDLER_CLASSES or qualified in self.file_subclasses:
+            if qualified is None or self._entry(qualified) is not None:
                 continue  # unknown, or reported where it is built
             if is_stdio_device(argument(value, 0, "filename"), self.ctx, self.assigned.values):
                 continue

@@ -13,7 +13,7 @@ from twelvecheck.program.values.dicts import dict_entries, merged_sources
 from twelvecheck.program.values.exprs import argument, is_stdio_device, string_value
 from twelvecheck.checks.logging._config_files import config_problems, is_logging_config
 from twelvecheck.checks.logging._fixes import dictconfig_handler_to_stream
-from twelvecheck.checks.logging._handlers import handler_class_string_is_file
+from twelvecheck.checks.logging._handlers import handler_class_string_entry
 from twelvecheck.engine.rule import Invalid, Problem, Rule, Valid
 from twelvecheck.files.kinds import LOGGING_CONFIG_SUFFIXES
 
@@ -190,10 +190,11 @@ class LoggingConfigFileHandler(Rule):
             return  # "filename": "/dev/stdout" is the process's own stream
         if "class" in fields:
             class_name = string_value(fields["class"][1])
-            if class_name is not None and handler_class_string_is_file(class_name):
+            entry = handler_class_string_entry(class_name) if class_name is not None else None
+            if entry is not None:
                 fix = dictconfig_handler_to_stream(handler, fields["class"][1]) if handler is not None else None
                 self._report(fields["class"][1], statement, fix, handler=name, detail=f"class {class_name}",
-                             where=where)
+                             where=where, knowledge=entry)
                 return
         if "filename" in fields:
             self._report(fields["filename"][0], statement, None, handler=name, detail="a filename", where=where)

@@ -50,6 +50,11 @@ PATH_WRITE_METHODS = frozenset({"write_text", "write_bytes"})
 LOCK_METHODS = frozenset({"acquire", "lock", "__enter__"})
 
 
+def _pid_files_entry(qualified: str) -> str:
+    """How reports name the built-in ``[pid-files]`` entry (knowledge/process.toml) of a class."""
+    return knowledge.entry_id("pid-files", qualified, False)
+
+
 @dataclass
 class _PidWrite:
     requires: Requires | None  # None: the process id itself; else the callers must give it
@@ -181,14 +186,15 @@ class PidFile(Rule):
         if self._check_tools(node, qualified):
             return
         if qualified in PID_LOCK_CLASSES:
-            self.report(node, what=f"{qualified.rsplit('.', 1)[-1]}(...) creates a PID lock file")
+            self.report(node, what=f"{qualified.rsplit('.', 1)[-1]}(...) creates a PID lock file",
+                        knowledge=_pid_files_entry(qualified))
         elif qualified in DAEMONIZERS_PIDFILE_ARG or is_daemon_context(qualified):
             self._check_daemonizer(node, qualified)  # type: ignore[arg-type]
         elif qualified in APP_PIDFILE_RUNNERS:
             app = argument(node, 0, "app")
             if app is not None and self._sets_attribute(app, APP_PIDFILE_RUNNERS[qualified]):
                 self.report(node, what=f"{qualified.rsplit('.', 1)[-1]}(app) locks the PID file at "
-                                       f"app.{APP_PIDFILE_RUNNERS[qualified]}")
+                                       f"app.{APP_PIDFILE_RUNNERS[qualified]}", knowledge=_pid_files_entry(qualified))
         elif qualified == "os.write":
             fd, data = argument(node, 0, "fd"), argument(node, 1, "data")
             written = self._pid_write(fd, data) if fd is not None and data is not None else None
@@ -265,7 +271,8 @@ class PidFile(Rule):
             if arg is not None and not is_none(arg.value):
                 if isinstance(arg.value, cst.Call):
                     self.handled.add(id(arg.value))  # the lock built for it is the same finding
-                self.report(node, what=f"{qualified.rsplit('.', 1)[-1]}({keyword}=...) writes a PID file")
+                self.report(node, what=f"{qualified.rsplit('.', 1)[-1]}({keyword}=...) writes a PID file",
+                            knowledge=_pid_files_entry(qualified) if qualified in DAEMONIZERS_PIDFILE_ARG else None)
                 return
 
     def _check_entered(self, item: cst.BaseExpression) -> None:

@@ -99,7 +99,8 @@ class SelfRestart(Rule):
                          if name in RELOADERS), None)
         if reloader is not None:
             self.report(node, call=f"{reloader}()", how="runs this program again in a child each time it exits "
-                                                        "asking for a restart (a reloader's restart loop)")
+                                                        "asking for a restart (a reloader's restart loop)",
+                        knowledge=knowledge.entry_id("reloaders", reloader, False))
         if not self.active:
             return
         qualified = self.ctx.qualify(node.func)

@@ -18,9 +18,11 @@ of its own).
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 import re
 from typing import Callable, Iterator
 
+from twelvecheck.config import knowledge
 from twelvecheck.core.findings import SAFE, Edit, Fix, Span
 from twelvecheck.deploy.documents import EntryReading, ProcfileDocument, tool_settings
 from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, find_options
@@ -29,6 +31,7 @@ from twelvecheck.deploy.scripts import ScriptCommand, token_span
 from twelvecheck.deploy.server_configs import DAEMON, LOG, PID, ServerConfig, Setting
 from twelvecheck.deploy.shell_commands import Invocation
 from twelvecheck.deploy.shell_words import Token
+from twelvecheck.deploy.tools import tools
 from twelvecheck.engine.rule import Problem
 
 
@@ -47,6 +50,13 @@ class CommandCheck:
     def problem(self, inv: Invocation, token: Token, text: str, fix: CommandFix | None = None) -> Problem:
         raise NotImplementedError
 
+    def tool_problem(self, inv: Invocation, token: Token, text: str, fix: CommandFix | None = None) -> Problem:
+        """A problem that the tool's row of knowledge/tools.toml makes (its options, its
+        role): it names the knowledge entry behind it (``tool_entry``)."""
+        problem = self.problem(inv, token, text, fix)
+        problem.fields["knowledge"] = tool_entry(inv)
+        return problem
+
     def config(self, inv: Invocation) -> str:
         """The text of the configuration files the command gives its tool."""
         raise NotImplementedError
@@ -62,7 +72,7 @@ class CommandCheck:
         configuration file sets (gunicorn.conf.py, uwsgi.ini), at the program name."""
         options = find_options(inv.args, specs)
         for option in options:
-            yield self.problem(inv, option.token, describe(option), fix(option) if fix else None)
+            yield self.tool_problem(inv, option.token, describe(option), fix(option) if fix else None)
         if options:
             return
         settings = self.settings(inv)
@@ -70,13 +80,13 @@ class CommandCheck:
             behaviour = _behaviour(inv, specs)
             found = [s for s in settings.of(behaviour) if not s.default] if behaviour else []
             if found:
-                yield self.problem(inv, inv.words[0], f"`{inv.tool.key}` {what} (its configuration file sets "
+                yield self.tool_problem(inv, inv.words[0], f"`{inv.tool.key}` {what} (its configuration file sets "
                                                       f"{found[0].key})")
             return
         config = self.config(inv)
         for spec in specs:
             if in_config(config, spec):
-                yield self.problem(inv, inv.words[0], f"`{inv.tool.key}` {what} (its configuration file sets "
+                yield self.tool_problem(inv, inv.words[0], f"`{inv.tool.key}` {what} (its configuration file sets "
                                                       f"{spec.split()[0].lstrip('-')})")
                 return
 
@@ -98,6 +108,18 @@ class CommandCheck:
             return not settings.of(DAEMON)
         config = self.config(inv)
         return any(in_config(config, spec) for spec in tool.foreground)
+
+
+def tool_entry(inv: Invocation) -> str | None:
+    """The knowledge entry that made ``inv``'s tool judged at all (config/knowledge.entry_id):
+    the project's own wrapper it was read through (``user:deploy-wrap``), else the tool's row
+    (``tools:gunicorn``)."""
+    table = tools()
+    for wrapper in inv.wrappers:
+        row = table.get(posixpath.basename(wrapper.text))
+        if row is not None and row.knowledge:
+            return row.knowledge
+    return knowledge.entry_id("tools", inv.tool.key, False) if inv.tool is not None else None
 
 
 def _behaviour(inv: Invocation, specs: tuple[str, ...]) -> str | None:

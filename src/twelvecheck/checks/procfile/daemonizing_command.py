@@ -38,7 +38,7 @@ def _detaching(check: CommandCheck, inv: Invocation) -> Iterator[Problem]:
     if tool.role == "detacher" or tool.foreground:
         if not check.told_foreground(inv):
             note = f": {tool.note}" if tool.note else ""
-            yield check.problem(inv, inv.words[0], f"`{tool.key}` detaches{note}")
+            yield check.tool_problem(inv, inv.words[0], f"`{tool.key}` detaches{note}")
 
 
 def _trailing_ampersand(check: CommandCheck, inv: Invocation) -> CommandFix | None:

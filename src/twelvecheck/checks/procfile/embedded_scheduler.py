@@ -20,7 +20,7 @@ class EmbeddedScheduler(DeployRule):
         for check, inv in tool_invocations(document):
             if inv.tool.role != "scheduler":  # a clock process is the right place for one
                 for option in find_options(inv.args, inv.tool.scheduler):
-                    yield check.problem(inv, option.token, f"`{inv.tool.key} {option.token.text}`")
+                    yield check.tool_problem(inv, option.token, f"`{inv.tool.key} {option.token.text}`")
 
     VALID = [
         Valid("worker: celery -A app worker -B\n", filename="Procfile.dev"),  # local-only

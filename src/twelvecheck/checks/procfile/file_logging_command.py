@@ -17,10 +17,10 @@ def _log_options(check: CommandCheck, inv: Invocation) -> Iterator[Problem]:
     tool = inv.tool
     for option in log_files(inv.args, tool):
         note = f"; {tool.note}" if option.value == "-" and tool.stdout is None and tool.note else ""
-        yield check.problem(inv, option.token, f"`{tool.key} {option.token.text}` logs to the file "
+        yield check.tool_problem(inv, option.token, f"`{tool.key} {option.token.text}` logs to the file "
                                                f"{option.value!r}{note}", _to_stdout(option, tool.stdout))
     if not find_options(inv.args, tool.log) and (setting := check.config_setting(inv, LOG)) is not None:
-        yield check.problem(inv, inv.words[0], f"`{tool.key}` logs to a file (its configuration file sets "
+        yield check.tool_problem(inv, inv.words[0], f"`{tool.key}` logs to a file (its configuration file sets "
                                                f"{setting.key})")
 
 

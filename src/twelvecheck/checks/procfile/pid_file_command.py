@@ -36,7 +36,7 @@ class PidFileCommand(DeployRule):
             for effect in written:
                 if effect.option is not None:
                     option = effect.option
-                    yield check.problem(inv, option.token, f"`{tool.key} {option.token.text}` writes the PID file "
+                    yield check.tool_problem(inv, option.token, f"`{tool.key} {option.token.text}` writes the PID file "
                                                            f"{option.value or ''}".rstrip(), removal(option))
             if written and written[0].option is not None or find_options(inv.args, tool.pid):
                 continue  # named on the command line (or turned off: `--pidfile=`)
@@ -44,7 +44,7 @@ class PidFileCommand(DeployRule):
             yield from in_config
             if written and not in_config:
                 flag = tool.pid[-1].split()[0]
-                yield check.problem(inv, inv.words[0], f"`{tool.key}` writes the PID file {written[0].value} "
+                yield check.tool_problem(inv, inv.words[0], f"`{tool.key}` writes the PID file {written[0].value} "
                                                        f"by default (unless given `{flag}=`)")
 
     VALID = [
