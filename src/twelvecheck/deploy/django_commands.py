@@ -11,6 +11,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from twelvecheck.config import knowledge
 from twelvecheck.deploy.shell_commands import Invocation
 
 def management_command(inv: Invocation) -> str | None:
@@ -56,24 +57,10 @@ def management_commands(folder: str) -> dict[str, list[Path]]:
     return found
 
 
-# Django's own commands, and those of django.contrib's apps. Verified against Django 5.2.8's
-# source (django/core/management/commands/ and django/contrib/*/management/commands/), plus
-# the commands older releases had, since a project may pin one: syncdb, validate, cleanup,
-# reset, runfcgi and the sql* family (removed in 1.9 and 1.10), ping_google (contrib.sitemaps,
-# removed in 5.0, in 4.2's source).
-DJANGO_COMMANDS = frozenset({
-    # django/core/management/commands (5.2.8)
-    "check", "compilemessages", "createcachetable", "dbshell", "diffsettings", "dumpdata", "flush",
-    "inspectdb", "loaddata", "makemessages", "makemigrations", "migrate", "optimizemigration",
-    "runserver", "sendtestemail", "shell", "showmigrations", "sqlflush", "sqlmigrate",
-    "sqlsequencereset", "squashmigrations", "startapp", "startproject", "test", "testserver",
-    # django/contrib/*/management/commands (5.2.8)
-    "changepassword", "createsuperuser", "remove_stale_contenttypes", "collectstatic", "findstatic",
-    "clearsessions", "ogrinspect",
-    # removed in earlier releases
-    "syncdb", "validate", "cleanup", "reset", "runfcgi", "sql", "sqlall", "sqlclear", "sqlcustom",
-    "sqldropindexes", "sqlindexes", "sqlinitialdata", "sqlreset", "ping_google",
-})
+# Django's own commands, and those of django.contrib's apps, and the commands older releases
+# had (knowledge/commands.toml [django-commands], which says which Django source each list
+# was verified against).
+DJANGO_COMMANDS = frozenset().union(*knowledge.mapping("commands", "django-commands").values())
 _SETTINGS_RE = re.compile(r"""DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]""")
 MAX_SETTINGS_BYTES = 512 * 1024
 

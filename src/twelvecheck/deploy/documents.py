@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from twelvecheck.config import knowledge
 from twelvecheck.deploy.appjson import FormationItem, read_formation
 from twelvecheck.deploy.options import find_options, first_argument
 from twelvecheck.deploy.procfile import Entry, Procfile, parse, split_lines
@@ -118,8 +119,9 @@ def _python_module_file(name: str) -> str:
 
 
 # The tools whose configuration files are read by a real reader (server_configs.py); for
-# the others the text is searched for the option's name (``in_config`` of the rules).
-READ_CONFIGS = frozenset({"gunicorn", "uwsgi", "supervisord"})
+# the others the text is searched for the option's name (``in_config`` of the rules):
+# knowledge/commands.toml [config-readers].
+READ_CONFIGS = knowledge.names("commands", "config-readers", "tools")
 
 
 def tool_settings(inv: Invocation, root: Path | None,

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from twelvecheck.config import knowledge
 from twelvecheck.core.findings import SAFE, Edit, Fix, Span
 from twelvecheck.deploy.container import (
     DockerfileDocument, find_program, instruction_argv, script_text,
@@ -31,18 +32,18 @@ from twelvecheck.deploy.shell_commands import Invocation, read_argv, read_comman
 from twelvecheck.deploy.shell_words import QuoteError
 from twelvecheck.deploy.tools import SHELLS
 
-# Inits that run as PID 1 and forward signals to their child (github.com/krallin/tini,
-# github.com/Yelp/dumb-init, github.com/openSUSE/catatonit; docker-init is `docker run --init`'s tini).
-INITS = frozenset({"tini", "tini-static", "dumb-init", "catatonit", "docker-init"})
+# Inits that run as PID 1 and forward signals to their child (knowledge/commands.toml [pid1],
+# which says where each was verified).
+INITS = knowledge.names("commands", "pid1", "inits")
 # Their options that take a value (`tini -e 143`, `dumb-init --rewrite 15:3`).
 _INIT_VALUE_OPTIONS = frozenset({"-e", "-p", "--rewrite", "-r"})
 # Programs that exec the command after them (so it keeps their PID): how many words they take first.
 EXEC_WRAPPERS = {"exec": 0, "gosu": 1, "su-exec": 1, "s6-setuidgid": 1, "setpriv": 0, "chpst": 0, "env": 0}
 # Tool roles of deploy/tools.py that keep running in the foreground.
 LONG_RUNNING_ROLES = frozenset({"server", "worker", "scheduler"})
-# `python -m X` that runs a task and exits (a test image's CMD): never a long-running program.
-SHORT_LIVED_MODULES = frozenset({"pytest", "unittest", "doctest", "pip", "venv", "ensurepip", "compileall", "mypy",
-                                 "coverage", "tox", "nox", "build", "twine"})
+# `python -m X` that runs a task and exits (a test image's CMD): never a long-running program
+# (knowledge/commands.toml [pid1]).
+SHORT_LIVED_MODULES = knowledge.names("commands", "pid1", "short-lived-modules")
 _DOLLAR_AT = frozenset({"$@", "${@}", "$*"})
 _FUNCTION_RE = re.compile(r"^\s*(function\s+[\w.-]+\s*(\(\))?|[\w.-]+\s*\(\))\s*(\{.*)?$")
 _HEREDOC_RE = re.compile(r"<<(-?)\s*([\"']?)([A-Za-z_][A-Za-z0-9_]*)\2")

@@ -34,19 +34,10 @@ def handles_sigterm(qualified: str) -> tuple[str, str] | None:
 # `manage.py <name>` imports `<app>/management/commands/<name>.py` and runs its class
 # `Command`'s `handle()`; the class is one when it derives, through the project's classes,
 # from one of `bases`. (What a finding calls it: "management command '<name>'".)
-COMMAND_CONVENTIONS: tuple[dict, ...] = (
-    {
-        "folder": "management/commands",
-        "class": "Command",
-        "method": "handle",
-        "what": "management command",
-        "bases": frozenset({
-            "django.core.management.base.BaseCommand",
-            "django.core.management.BaseCommand",
-            "django.core.management.base.LabelCommand",
-            "django.core.management.base.AppCommand",
-        }),
-    },
+# knowledge/commands.toml [command-conventions], one table per framework.
+COMMAND_CONVENTIONS: tuple[dict, ...] = tuple(
+    {**convention, "bases": frozenset(convention["bases"])}
+    for convention in knowledge.mapping("commands", "command-conventions").values()
 )
 # Methods whose position the facts keep: one of them may be reported as an entry point.
 COMMAND_METHODS = frozenset(convention["method"] for convention in COMMAND_CONVENTIONS)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable, TypeVar
 
+from twelvecheck.config import knowledge
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.checks.process._launch import callee_name
@@ -25,12 +26,10 @@ from twelvecheck.program.values.module_model import CallSite, ModuleModel
 from twelvecheck.program.values.scopes import Scope
 from twelvecheck.engine.names import dotted_name
 
-FORK_FUNCTIONS = frozenset({"os.fork", "os.forkpty", "pty.fork"})
-PROCESS_CLASSES = frozenset({
-    "multiprocessing.Process", "multiprocessing.process.BaseProcess", "multiprocessing.context.Process",
-    "multiprocessing.context.ForkProcess", "multiprocessing.context.SpawnProcess",
-    "multiprocessing.context.ForkServerProcess", "billiard.Process", "billiard.context.Process",
-})
+# Calls that fork this process, and classes whose start() runs a child process
+# (knowledge/process.toml [children]).
+FORK_FUNCTIONS = knowledge.names("process", "children", "fork-functions")
+PROCESS_CLASSES = knowledge.names("process", "children", "process-classes")
 LIVENESS_CALLS = frozenset({
     "is_alive", "is_running", "pid_exists", "waitpid", "wait3", "wait4", "waitid",
     "WIFEXITED", "WIFSIGNALED", "WEXITSTATUS", "WTERMSIG",

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from twelvecheck.config import knowledge
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.engine.walk import child_nodes
@@ -32,25 +33,20 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = "__value__"
 
+# The standard library's calls that run a program (knowledge/process.toml [launchers]).
 # Calls that always hand their command to a shell.
-SHELL_LAUNCHERS = frozenset({
-    "os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
-    "asyncio.create_subprocess_shell",
-})
+SHELL_LAUNCHERS = knowledge.names("process", "launchers", "shell")
 # Calls that take a command (list or string) first and a shell= switch.
-SUBPROCESS_LAUNCHERS = frozenset({
-    "subprocess.Popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
-    "subprocess.check_output",
-})
+SUBPROCESS_LAUNCHERS = knowledge.names("process", "launchers", "subprocess")
 # Calls that take the program and its arguments as separate positional arguments.
-ARGV_LAUNCHERS = frozenset({"asyncio.create_subprocess_exec"})
+ARGV_LAUNCHERS = knowledge.names("process", "launchers", "argv")
 # os.spawn*(mode, path, ...): the l-forms take argv as arguments, the v-forms as one list.
-SPAWN_L = frozenset({"os.spawnl", "os.spawnle", "os.spawnlp", "os.spawnlpe"})
-SPAWN_V = frozenset({"os.spawnv", "os.spawnve", "os.spawnvp", "os.spawnvpe"})
-POSIX_SPAWN = frozenset({"os.posix_spawn", "os.posix_spawnp"})
+SPAWN_L = knowledge.names("process", "launchers", "spawn-l")
+SPAWN_V = knowledge.names("process", "launchers", "spawn-v")
+POSIX_SPAWN = knowledge.names("process", "launchers", "posix-spawn")
 # os.exec*(path, ...): this process becomes the program; argv as arguments or as one list.
-EXEC_L = frozenset({"os.execl", "os.execle", "os.execlp", "os.execlpe"})
-EXEC_V = frozenset({"os.execv", "os.execve", "os.execvp", "os.execvpe"})
+EXEC_L = knowledge.names("process", "launchers", "exec-l")
+EXEC_V = knowledge.names("process", "launchers", "exec-v")
 
 
 @dataclass(frozen=True)

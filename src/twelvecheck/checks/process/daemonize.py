@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from twelvecheck.config import knowledge
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.program.values.assigned import AssignedValues
@@ -17,7 +18,8 @@ from twelvecheck.program.values.exprs import keyword_argument
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 from twelvecheck.program.python_daemon import is_daemon_context
 
-DAEMONIZERS = frozenset({"daemonize.Daemonize", "daemon.runner.DaemonRunner", "twisted.scripts._twistd_unix.daemonize"})
+# Library calls that detach the process (knowledge/process.toml [daemonizers]).
+DAEMONIZERS = knowledge.names("process", "daemonizers", "classes")
 
 
 @dataclass

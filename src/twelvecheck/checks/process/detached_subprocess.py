@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
+from twelvecheck.config import knowledge
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.deploy.options import detaching_wrappers
 from twelvecheck.program.values.assigned import AssignedValues
-from twelvecheck.checks.process._launch import is_launcher, launched_command
+from twelvecheck.checks.process._launch import SPAWN_L, SPAWN_V, is_launcher, launched_command
 from twelvecheck.program.values.dicts import keyword_value
 from twelvecheck.program.values.exprs import argument, target_key
 from twelvecheck.engine.names import dotted_name
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 from twelvecheck.engine.walk import ReadOnlyVisitor, visit_readonly
 
-# Launchers that return a process object which may be waited for.
-PROCESS_STARTERS = frozenset({
-    "subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell",
-})
-SPAWNERS = frozenset({
-    "os.spawnl", "os.spawnle", "os.spawnlp", "os.spawnlpe",
-    "os.spawnv", "os.spawnve", "os.spawnvp", "os.spawnvpe",
-})
+# Launchers that return a process object which may be waited for (knowledge/process.toml
+# [launchers]).
+PROCESS_STARTERS = knowledge.names("process", "launchers", "process-starters")
+SPAWNERS = SPAWN_L | SPAWN_V
 
 
 class DetachedSubprocess(Rule):

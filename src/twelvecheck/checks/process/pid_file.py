@@ -37,12 +37,10 @@ APP_PIDFILE_RUNNERS: dict[str, str] = dict(knowledge.builtin("process")["pid-fil
 DAEMONIZERS_PIDFILE_ARG = {name: tuple(keywords) for name, keywords
                            in knowledge.builtin("process")["pid-files"]["daemonizers-pidfile-arg"].items()}
 # Calls into these are no project helper (``logging.info(fmt, pidfile, pid)``).
-WRITE_OPENERS = frozenset({"builtins.open", "io.open", "codecs.open"})
-# Calls whose result is a writable file (or descriptor) when it is written to.
-FILE_SOURCES = frozenset({
-    "builtins.open", "io.open", "codecs.open", "os.open", "os.fdopen", "tempfile.mkstemp",
-    "tempfile.NamedTemporaryFile", "tempfile.TemporaryFile",
-})
+WRITE_OPENERS = knowledge.names("process", "file-writers", "openers")
+# Calls whose result is a writable file (or descriptor) when it is written to
+# (knowledge/process.toml [file-writers], as WRITE_OPENERS).
+FILE_SOURCES = knowledge.names("process", "file-writers", "sources")
 WRITE_FLAGS = frozenset({"O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND", "O_EXCL"})
 WRITE_METHODS = frozenset({"write", "writelines"})
 PATH_WRITE_METHODS = frozenset({"write_text", "write_bytes"})

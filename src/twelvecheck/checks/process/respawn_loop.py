@@ -22,6 +22,7 @@ not supervision: they have no such test, or no loop around it.
 
 from __future__ import annotations
 
+from twelvecheck.config import knowledge
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.engine.walk import child_nodes
@@ -37,7 +38,8 @@ PROC_MODULE = ("import subprocess\n\n\nclass Child:\n    def __init__(self, argv
                "        self.proc = subprocess.Popen(argv)\n        self.pid = self.proc.pid\n"
                "        self.state = \"running\"\n")
 WAIT_METHODS = frozenset({"wait", "communicate", "join"})
-EXIT_CALLS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit"})
+# Calls that end the process (knowledge/process.toml [exits]).
+EXIT_CALLS = knowledge.names("process", "exits", "calls")
 
 
 class RespawnLoop(Rule):

@@ -10,7 +10,7 @@ from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.engine.walk import child_nodes
 
-from twelvecheck.checks.process._launch import POSIX_SPAWN
+from twelvecheck.checks.process._launch import EXEC_L, EXEC_V, POSIX_SPAWN
 from twelvecheck.checks.process._supervision import RUN_FUNCTIONS, SPAWN_FUNCTIONS, START_FUNCTIONS
 from twelvecheck.program.values.exprs import argument, subexpressions, target_key
 from twelvecheck.program.values.assigned import AssignedValues
@@ -26,8 +26,7 @@ RELOADERS = knowledge.names("process", "reloaders", "functions")
 # A service class of another module with a factory classmethod (what the cases import).
 ARBITER = ("class Arbiter:\n    restarting = False\n\n    @classmethod\n    def load_from_config(cls, path):\n"
            "        return cls()\n\n    def start(self):\n        pass\n")
-EXEC_FUNCTIONS = frozenset(f"os.{name}" for name in (
-    "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp", "execlpe"))
+EXEC_FUNCTIONS = EXEC_L | EXEC_V  # knowledge/process.toml [launchers]
 
 
 class SelfRestart(Rule):

@@ -30,6 +30,9 @@ class SchedulerKind:
 START = frozenset({"start"})
 # The prefilter's tokens: what names a scheduler, a job loop or an embedded beat; and the
 # calls that start an object some other module made (the whole program says what it is).
+# They are a performance device (TWC401 skips a file that contains none of them), not
+# knowledge: they stay in code. An entry added to knowledge/schedulers.toml needs a file that
+# uses it to contain one of them.
 SCHEDULING_TOKENS = ("Scheduler", "EmbeddedService", "MiniHuey", "run_pending", "Timer", "worker_main", "beat",
                      "with_scheduler", '"-B"', "'-B'")
 START_TOKENS = (".start(", ".start_in_background(")
@@ -39,8 +42,11 @@ START_TOKENS = (".start(", ".start_in_background(")
 SCHEDULER_CLASSES = {name: SchedulerKind(row["name"], frozenset(row["start"]),
                                          knowledge=knowledge.entry_id("scheduler-classes", name, False))
                      for name, row in knowledge.mapping("schedulers", "scheduler-classes").items()}
-CELERY_WORKER = SchedulerKind("celery Worker(beat=True)", START)
-CELERY_WORKER_CLASSES = frozenset({"Worker", "WorkController"})
+# celery's worker classes, which run beat in the worker when constructed with beat=True, and
+# the worker options that do (knowledge/schedulers.toml [celery-worker]).
+_CELERY_WORKER = knowledge.builtin("schedulers")["celery-worker"]
+CELERY_WORKER = SchedulerKind(_CELERY_WORKER["name"], frozenset(_CELERY_WORKER["start"]))
+CELERY_WORKER_CLASSES = frozenset(_CELERY_WORKER["classes"])
 SCHEDULE_LOOP = "schedule.run_pending()"
 # Threads, timers and spawners that run a job loop of their own, and the GUI toolkits whose
 # programs are not web or worker processes ([job-loops]: a Timer calls its function once;
@@ -76,7 +82,7 @@ def is_standalone(node: cst.Call, qualified: str) -> bool:
     return qualified == "apscheduler.scheduler.Scheduler" and keyword_is_true(node, "standalone")
 
 
-BEAT_FLAGS = frozenset({"-B", "--beat"})
+BEAT_FLAGS = frozenset(_CELERY_WORKER["beat-flags"])
 
 
 def runs_embedded_beat(argv: list[str]) -> bool:
