@@ -106,14 +106,14 @@ def _config_options(command):
 @click.option("--no-respect-gitignore", is_flag=True, default=False, help="Check files that .gitignore ignores.")
 @click.option("--include-tests", is_flag=True, default=None,
               help="Check test files too (tests/, test_*.py, pytest's testpaths; passed over by default).")
-@click.option("--show-silenced", is_flag=True, default=False,
-              help="After the findings, list each one a knowledge entry kept from being reported, and the entry "
-                   "(docs/knowledge.md); the JSON report gains a 'silenced' list.")
-@click.option("--reachable-only", is_flag=True, default=None,
-              help="Report only findings in code a declared process type reaches (see README: What runs in production).")
 @click.option("--include-vendored", is_flag=True, default=None,
               help="Check vendored copies of libraries too (vendor/, a library copied in with its own packaging "
                    "and licence that nothing imports; passed over by default).")
+@click.option("--reachable-only", is_flag=True, default=None,
+              help="Report only findings in code a declared process type reaches (see README: What runs in production).")
+@click.option("--show-silenced", is_flag=True, default=False,
+              help="After the findings, list each one a knowledge entry kept from being reported, and the entry "
+                   "(docs/knowledge.md); the JSON report gains a 'silenced' list.")
 @click.option("--no-prefilter", is_flag=True, default=None, hidden=True,
               help="Parse every file and collect whole-program facts everywhere (for tests and benchmarks).")
 @click.option("--no-cache", is_flag=True, default=None,
