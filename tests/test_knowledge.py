@@ -340,3 +340,13 @@ def test_a_run_with_show_silenced_is_never_answered_by_a_record_without_it(tmp_p
     asked = [run("--show-silenced", ".", cwd=folder).stdout for _ in range(2)]
     assert asked[0] == asked[1] and SILENCED_BY_USER in asked[1].splitlines()
     assert run(".", cwd=folder).stdout == plain[0]
+
+
+def test_the_html_report_lists_what_knowledge_silenced_when_asked(tmp_path, run):
+    folder = copy_platform(tmp_path, CONFIG)
+    for asked, listed in (((), False), (("--show-silenced",), True)):
+        run("--no-cache", *asked, "--format", "html", "--output", "report.html", ".", cwd=folder)
+        html = (folder / "report.html").read_text(encoding="utf-8")
+        line = ("<li data-silenced><code>billing/worker.py:26</code> TWC302 not reported: SIGTERM handled by "
+                "<code data-knowledge>user:ourlib.worker.Worker.run</code></li>")
+        assert (line in html) is listed and ('id="silenced-heading"' in html) is listed

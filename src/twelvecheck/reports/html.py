@@ -186,4 +186,4 @@ def render_html(result: RunResult, context: ReportContext) -> str:
               "base-uri 'none'; form-action 'none'")
     view = build_view(result, context)
     return env.get_template("report.html.j2").render(
-        css=Markup(css), script=Markup(script), csp=policy, **view)
+        css=Markup(css), script=Markup(script), csp=policy, silenced=result.silenced, **view)
