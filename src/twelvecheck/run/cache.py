@@ -383,11 +383,18 @@ def finding_from_json(item: dict[str, Any]) -> Finding:
     )
 
 
+_MEMO_READ: set[Path | None] = set()  # the memos load_rule_docs_remembered has read in this process
+
+
 def load_rule_docs_remembered(directory: Path | None) -> None:
     """Load the rule documents with the front matter the last run parsed, kept in the cache
     folder (``front-matter.json``, core/ruledocs.FrontMatterMemo), and keep what this run
-    used. A missing, corrupt or tampered memo only costs the parse."""
+    used. A missing, corrupt or tampered memo only costs the parse. The command line asks
+    before it checks selectors and the runner again: the memo is read once per folder."""
     path = directory / CACHE_FORMAT_DIR / _FRONT_MATTER if directory is not None else None
+    if path in _MEMO_READ and builtin_rule_docs.cache_info().currsize:
+        return
+    _MEMO_READ.add(path)
     kept: object = None
     if path is not None:
         try:
