@@ -136,7 +136,11 @@ class Requires:
       gives it ``os.getpid()``;
     - ``writes_process_id``: the function ``name`` of another module, given the process id
       at ``known`` (a position or a keyword), writes that parameter into a file: some
-      finding of the run asks ``given_process_id`` about it (``Pidfile(path).create(os.getpid())``).
+      finding of the run asks ``given_process_id`` about it (``Pidfile(path).create(os.getpid())``);
+    - ``unless_set_elsewhere``: a tool's default (``name``: twistd writes ``twistd.pid``) that
+      holds unless another finding of the run, asking ``instance_of`` with the same table
+      ``known``, holds: a twistd plugin's options that set the pid file themselves, where that
+      finding is reported instead. Without a project nothing overrides the default.
 
     Plain data (it is cached and crosses process boundaries): the table is named by its key,
     never held. A condition is never shown in a report.
@@ -155,7 +159,8 @@ class Requires:
 
     GIVEN_PROCESS_ID = "given_process_id"
     WRITES_PROCESS_ID = "writes_process_id"
-    KINDS = frozenset({INSTANCE_OF, HOLDS_INSTANCE_OF, GIVEN_PROCESS_ID, WRITES_PROCESS_ID})
+    UNLESS_SET_ELSEWHERE = "unless_set_elsewhere"
+    KINDS = frozenset({INSTANCE_OF, HOLDS_INSTANCE_OF, GIVEN_PROCESS_ID, WRITES_PROCESS_ID, UNLESS_SET_ELSEWHERE})
 
     @classmethod
     def holds_instance_of(cls, name: str, known: str) -> "Requires":
@@ -168,6 +173,10 @@ class Requires:
     @classmethod
     def writes_process_id(cls, function: str, where: int | str) -> "Requires":
         return cls(cls.WRITES_PROCESS_ID, function, str(where))
+
+    @classmethod
+    def unless_set_elsewhere(cls, tool: str, known: str) -> "Requires":
+        return cls(cls.UNLESS_SET_ELSEWHERE, tool, known)
 
     def argument(self) -> int | str:
         """A ``writes_process_id`` question's argument: a position or a keyword."""

@@ -17,6 +17,10 @@ whether some call passes it ``os.getpid()`` (the calls come from the facts of ev
 file, and a caller names a pid); a call handing another module's function the process id
 is asked whether that function writes it, which is another finding of the same run asking
 the first question.
+
+A tool's default (twistd writes ``twistd.pid``) holds unless the project sets the value
+itself where another finding of the run says so: a twistd plugin's options that set the pid
+file, when the project says the class is a twistd plugin's ``usage.Options``.
 """
 
 from __future__ import annotations
@@ -29,39 +33,50 @@ from twelvecheck.program.project import Project
 
 
 def questions(results: list[FileResult]) -> list[str]:
-    """The names the conditional findings of ``results`` ask about."""
+    """The names the conditional findings of ``results`` ask about (a tool's default names
+    no module)."""
     return sorted({finding.requires.name for result in results for finding in result.findings
-                   if finding.requires is not None})
+                   if finding.requires is not None and finding.requires.kind != Requires.UNLESS_SET_ELSEWHERE})
 
 
 def answer(findings: list[Finding], project: Project | None) -> list[Finding]:
     """The findings that hold: the plain ones, and the conditional ones the project answers
     yes, without their condition."""
-    kept = []
     rules = load_rules()
     # The parameters the run's findings write into a file, if a caller gives them the pid.
     writers = [(finding.requires.name, *finding.requires.parameter()) for finding in findings
                if finding.requires is not None and finding.requires.kind == Requires.GIVEN_PROCESS_ID]
+    holds = {id(finding): _holds(finding, project, rules, writers) for finding in findings
+             if finding.requires is not None and finding.requires.kind != Requires.UNLESS_SET_ELSEWHERE}
+    # What the project sets itself in place of a tool's default: (rule, table) pairs.
+    set_elsewhere = {(finding.code, finding.requires.known) for finding in findings
+                     if holds.get(id(finding)) and finding.requires.kind == Requires.INSTANCE_OF}
+    kept = []
     for finding in findings:
         requires = finding.requires
         if requires is None:
             kept.append(finding)
-            continue
-        if project is not None and requires.kind == Requires.WRITES_PROCESS_ID:
-            where = requires.argument()
-            if any(project.passes_parameter(requires.name, where, function, index, name)
-                   and project.given_process_id(function, index, name) for function, index, name in writers):
+        elif requires.kind == Requires.UNLESS_SET_ELSEWHERE:
+            if (finding.code, requires.known) not in set_elsewhere:
                 kept.append(dataclasses.replace(finding, requires=None))
-            continue
-        if project is not None and requires.kind == Requires.GIVEN_PROCESS_ID:
-            if project.given_process_id(requires.name, *requires.parameter()):
-                kept.append(dataclasses.replace(finding, requires=None))
-            continue
-        rule = rules.get(finding.code)
-        known = rule.known_classes.get(requires.known) if rule is not None else None
-        if project is None or known is None:
-            continue
-        holds = project.holds_instance_of if requires.kind == Requires.HOLDS_INSTANCE_OF else project.makes_instance_of
-        if holds(requires.name, known):
+        elif holds[id(finding)]:
             kept.append(dataclasses.replace(finding, requires=None))
     return kept
+
+
+def _holds(finding: Finding, project: Project | None, rules: dict, writers: list[tuple]) -> bool:
+    requires = finding.requires
+    if project is None:
+        return False
+    if requires.kind == Requires.WRITES_PROCESS_ID:
+        where = requires.argument()
+        return any(project.passes_parameter(requires.name, where, function, index, name)
+                   and project.given_process_id(function, index, name) for function, index, name in writers)
+    if requires.kind == Requires.GIVEN_PROCESS_ID:
+        return project.given_process_id(requires.name, *requires.parameter())
+    rule = rules.get(finding.code)
+    known = rule.known_classes.get(requires.known) if rule is not None else None
+    if known is None:
+        return False
+    holds = project.holds_instance_of if requires.kind == Requires.HOLDS_INSTANCE_OF else project.makes_instance_of
+    return holds(requires.name, known)

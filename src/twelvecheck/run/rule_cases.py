@@ -20,6 +20,7 @@ from twelvecheck.engine.meta import PARSE_ERROR
 from twelvecheck.engine.rule import Invalid, ProjectRule, Rule, Valid
 from twelvecheck.engine.task import FileTask
 from twelvecheck.program.project import Project
+from twelvecheck.run.conditions import answer
 from twelvecheck.run.model import RunResult, Settings
 from twelvecheck.run.runner import run
 from twelvecheck.run.worker import analyze_file
@@ -111,8 +112,9 @@ def file_findings(code: str, source: str, name: str) -> list:
             raise CaseFailure("; ".join(str(error) for error in result.errors))
         if not (result.parsed or prefilter or code == PARSE_ERROR):
             raise CaseFailure(f"the case does not parse:\n{source}")
-        # Without a project a conditional finding is dropped, as a run does (run/conditions.py).
-        found[prefilter] = [f for f in result.findings if f.code == code and f.requires is None]
+        # Without a project a conditional finding is answered as a run answers it: dropped,
+        # unless it is a tool's default that only the project could override (run/conditions.py).
+        found[prefilter] = answer([f for f in result.findings if f.code == code], None)
     if [f.to_json() for f in found[True]] != [f.to_json() for f in found[False]]:
         raise CaseFailure(f"the prefilter changed {code}'s findings (are its tokens complete?):\n{source}")
     return found[False]

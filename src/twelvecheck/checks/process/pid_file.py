@@ -36,6 +36,9 @@ PID_LOCK_CLASSES = knowledge.names("process", "pid-files", "lock-classes")
 APP_PIDFILE_RUNNERS: dict[str, str] = dict(knowledge.builtin("process")["pid-files"]["app-pidfile-runners"])
 DAEMONIZERS_PIDFILE_ARG = {name: tuple(keywords) for name, keywords
                            in knowledge.builtin("process")["pid-files"]["daemonizers-pidfile-arg"].items()}
+# Tools whose plugins set the tool's pid file through `self.parent` (twistd's usage.Options):
+# the tool, the plugin options' bases and the key ([pid-files] plugin-options).
+PLUGIN_OPTIONS: dict[str, dict] = dict(knowledge.builtin("process")["pid-files"]["plugin-options"])
 # Calls into these are no project helper (``logging.info(fmt, pidfile, pid)``).
 WRITE_OPENERS = knowledge.names("process", "file-writers", "openers")
 # Calls whose result is a writable file (or descriptor) when it is written to
@@ -53,9 +56,50 @@ def _pid_files_entry(qualified: str) -> str:
     return knowledge.entry_id("pid-files", qualified, False)
 
 
+def _plugin_options(tool: str) -> str:
+    """The key of a tool's plugin-options classes in ``PidFile.known_classes``."""
+    return f"{tool}-plugin-options"
+
+
 @dataclass
 class _PidWrite:
     requires: Requires | None  # None: the process id itself; else the callers must give it
+
+
+def _subscript_key(target: cst.BaseExpression, receiver: str) -> str | None:
+    """The string key of ``receiver["key"]`` as an assignment target, else None."""
+    if not (isinstance(target, cst.Subscript) and target_key(target.value) == receiver and len(target.slice) == 1):
+        return None
+    index = target.slice[0].slice
+    return string_value(index.value) if isinstance(index, cst.Index) else None
+
+
+_TWISTD_LAUNCH = ("feeds/launch.py", (
+    "import sys\n"
+    "from twisted.scripts.twistd import ServerOptions, runApp\n\n"
+    "def main(argv=None):\n"
+    "    args = list(sys.argv[1:] if argv is None else argv)\n"
+    "    program = args.pop(0)\n"
+    "    config = ServerOptions()\n"
+    "    config.parseOptions([\"--nodaemon\", program, *args])\n"
+    "    runApp(config)\n"))
+_TWISTD_PLUGIN_BASE = ("feeds/base.py", (
+    "from twisted.python import usage\n\n"
+    "class CommonOptions(usage.Options):\n"
+    "    optParameters = [[\"config\", \"c\", \"feeds.conf\", \"configuration file\"]]\n"))
+_TWISTD_PLUGIN = ("twisted/plugins/feeds_plugin.py", (
+    "from zope.interface import implementer\n"
+    "from twisted.application.service import IServiceMaker, MultiService\n"
+    "from twisted.plugin import IPlugin\n"
+    "from feeds.options import IngestOptions\n\n"
+    "@implementer(IServiceMaker, IPlugin)\n"
+    "class IngestMaker:\n"
+    "    tapname = \"feeds-ingest\"\n"
+    "    description = \"ingest feeds\"\n"
+    "    options = IngestOptions\n\n"
+    "    def makeService(self, options):\n"
+    "        return MultiService()\n\n"
+    "serviceMaker = IngestMaker()\n"))
 
 
 def _given(parameter: Parameter) -> Requires:
@@ -79,6 +123,9 @@ class PidFile(Rule):
     # a question for the whole program (Requires.given_process_id).
     collectors = (ProgramFacts,)
     reads_handed_modules = True
+    # A class whose methods set `self.parent["pidfile"]` is a twistd plugin's options when it
+    # derives from usage.Options, through the project's classes (Requires.instance_of).
+    known_classes = {_plugin_options(tool): frozenset(row["bases"]) for tool, row in PLUGIN_OPTIONS.items()}
     tokens = (*PID_TOKENS, "twistd", "supervisord")  # tools that write a PID file by default
 
     def __init__(self, ctx) -> None:
@@ -95,6 +142,7 @@ class PidFile(Rule):
     # -- bookkeeping --------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
         self._check_opened(node.value)
+        self._check_plugin_option(node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -243,10 +291,33 @@ class PidFile(Rule):
                                            f"file{value}")
                 else:
                     flag = inv.tool.pid[-1].split()[0]
+                    # A plugin's options may name the file instead: reported there (see above).
+                    default = (Requires.unless_set_elsewhere(inv.tool.key, _plugin_options(inv.tool.key))
+                               if inv.tool.key in PLUGIN_OPTIONS else None)
                     self.report(node, what=f"{how} {inv.tool.key} writes a PID file ({effect.value} unless another "
-                                           f"is named; only an empty `{flag}=` writes none)")
+                                           f"is named; only an empty `{flag}=` writes none)", requires=default)
                 return True
         return False
+
+    def _check_plugin_option(self, node: cst.Assign) -> None:
+        """A tool's plugin naming the tool's pid file: ``self.parent["pidfile"] = path`` in a
+        method of a class of the module's top level. It holds when the project says the class
+        is the tool's plugin options (a twistd ``usage.Options``); the tool's default at the
+        place that runs it is then not reported (``Requires.unless_set_elsewhere``)."""
+        method = self.ctx.functions[-1] if len(self.ctx.functions) == 1 else None
+        if (len(self.ctx.classes) != 1 or method is None or not method.params.params
+                or is_none(node.value) or string_value(node.value) == ""):
+            return  # None or an empty path names no file
+        receiver = f"{method.params.params[0].name.value}.parent"
+        for target in node.targets:
+            key = _subscript_key(target.target, receiver)
+            for tool, row in PLUGIN_OPTIONS.items():
+                if key == row["pid-key"]:
+                    cls = f"{self.ctx.module_name}.{self.ctx.classes[0].name.value}"
+                    self.report(node, what=f"a {tool} plugin's options set {tool}'s PID file "
+                                           f"(`{receiver}[\"{key}\"]`), which {tool} writes",
+                                requires=Requires.instance_of(cls, _plugin_options(tool)),
+                                knowledge=_pid_files_entry(tool))
 
     def _sets_attribute(self, app: cst.BaseExpression, attribute: str) -> bool:
         """``app`` is an instance of a class of this module whose methods set
@@ -585,6 +656,25 @@ class PidFile(Rule):
                 def open(self):
                     self.pidfile.__enter__()
             """, filename="svc/context.py", files=(("svc/__init__.py", ""),)),
+        # `self.parent["pidfile"]` in a class that is no twistd plugin's options is some
+        # other tree of settings: twistd's default is still reported where it runs.
+        Valid("""
+            class Node:
+                def __init__(self, parent):
+                    self.parent = parent
+
+                def inherit(self, path):
+                    self.parent["pidfile"] = path
+            """, filename="feeds/tree.py", files=(("feeds/__init__.py", ""), _TWISTD_LAUNCH),
+            elsewhere=(("feeds/launch.py", (9,)),)),
+        # A plugin's options that empty the pid file name none.
+        Valid("""
+            from feeds.base import CommonOptions
+
+            class QuietOptions(CommonOptions):
+                def postOptions(self):
+                    self.parent["pidfile"] = ""
+            """, filename="feeds/options.py", files=(("feeds/__init__.py", ""), _TWISTD_PLUGIN_BASE)),
     ]
 
     INVALID = [
@@ -815,4 +905,22 @@ class PidFile(Rule):
             """, files=(("agent/__init__.py", ""),
                         ("agent/settings.py", 'OUT = "/tmp/agent.out"\nRUN_DIR = "/tmp"\n\ndef loop():\n    pass\n')),
             lines=(10, 17)),
+        # A twistd plugin's options (a usage.Options, here through a base of another module)
+        # name the pid file twistd writes: reported there, and twistd's default is then not
+        # reported where the project runs it with a plugin's name.
+        Invalid("""
+            import os
+            from feeds import settings
+            from feeds.base import CommonOptions
+
+            class IngestOptions(CommonOptions):
+                optParameters = [["instance", "i", "a", "instance name"]]
+
+                def postOptions(opts):
+                    location = os.path.join(settings.RUN_DIR, "ingest-%s.pid" % opts["instance"])
+                    opts.parent["pidfile"] = location
+            """, filename="feeds/options.py", files=(
+                ("feeds/__init__.py", ""), ("feeds/settings.py", 'RUN_DIR = "/var/run/feeds"\n'),
+                _TWISTD_PLUGIN_BASE, _TWISTD_LAUNCH, _TWISTD_PLUGIN,
+            ), lines=(10,)),
     ]
