@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
+from twelvecheck.config import knowledge
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.engine.walk import child_nodes
 
 MAX_DEPTH = 3
 # The parent leaves: the calls that end the process.
-EXIT_CALLS = frozenset({"sys.exit", "os._exit", "builtins.exit", "builtins.quit", "os.abort"})
+EXIT_CALLS = knowledge.names("process", "exits", "calls")
 
 
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
