@@ -188,6 +188,52 @@ def test_broken_local_rules_are_errors_naming_them_and_cost_no_other_finding(pro
     assert [line.split()[1] for line in _lines(result.stdout)] == ["TWC201", "ACME101"]
 
 
+# A platform team's Procfile rule whose own code raises on every Procfile.
+RAISING_PROCFILE_RULE = '''"""
++++
+code = "ACME201"
+name = "procfile-owner"
+family = "platform"
+severity = "warning"
+summary = "Every process type names its owning team."
+message = "{type} names no owner"
+fix = []
++++
+
+# ACME201 procfile-owner
+
+## What it does
+Flags process types without an owner comment.
+"""
+
+from twelvecheck.engine.rule import DeployRule
+
+
+class ProcfileOwner(DeployRule):
+    code = "ACME201"
+    kinds = ("procfile",)
+
+    @classmethod
+    def check(cls, document):
+        return [document.owners_by_type[name] for name in ("web",)]
+'''
+
+
+def test_a_deployment_rule_that_raises_costs_only_its_own_findings(project, run):
+    write(project, "pyproject.toml", CONFIG)
+    write(project, "tools/lint_rules/procfile_owner.py", RAISING_PROCFILE_RULE)
+    write(project, "Procfile", "web: gunicorn --daemon app:wsgi\n")
+    write(project, "app.py", "def wsgi(environ, start_response):\n    return []\n")
+    result = run("--no-cache", "--select", "TWC511,ACME201")
+    assert result.returncode == 2, result.stdout + result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("twelvecheck: error:")]
+    assert errors == ["twelvecheck: error: Procfile: rule ACME201 (local tools/lint_rules/procfile_owner.py) "
+                      "raised AttributeError: 'ProcfileDocument' object has no attribute "
+                      "'owners_by_type'"], result.stderr
+    # The built-in rules still judge the same Procfile.
+    assert [line.split()[:2] for line in _lines(result.stdout)] == [["Procfile:1:15:", "TWC511"]], result.stdout
+
+
 def test_a_bad_local_rules_path_is_an_error(project, run):
     write(project, "pyproject.toml", '[tool.twelvecheck]\nlocal-rules = ["tools/missing_rules"]\n')
     write(project, "logs.py", FILE_HANDLER)

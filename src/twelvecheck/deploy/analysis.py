@@ -33,7 +33,7 @@ from twelvecheck.deploy.procfile import UnreadableProcfile, split_lines
 from twelvecheck.deploy.scripts import UnreadableScript, read_script
 from twelvecheck.deploy.server_configs import read_server_config
 from twelvecheck.engine.meta import PARSE_ERROR
-from twelvecheck.engine.registry import load_rules, rules_of_kind
+from twelvecheck.engine.registry import load_rules, problems_of, rules_of_kind
 from twelvecheck.engine.rule import DeployRule, FormationRule, Problem
 from twelvecheck.engine.suppressions import TRAILING_DIRECTIVE, Suppression, Suppressions, directives, parse_codes
 from twelvecheck.engine.task import FileTask, FindingFactory
@@ -102,7 +102,7 @@ def _analyze_descriptor(task: FileTask, kind: str, data: bytes, result: FileResu
     # The command rules judge each production process's command at its line (JSON takes
     # no comments, so no suppressions there).
     suppressions = comment_suppressions(text) if not task.display_path.endswith(".json") else Suppressions.empty()
-    result.findings.extend(make_findings(task, split_lines(text), _problems(task, document, kind), suppressions))
+    result.findings.extend(make_findings(task, split_lines(text), _problems(task, document, result, kind), suppressions))
 
 
 def _directory(task: FileTask) -> Path | None:
@@ -120,7 +120,7 @@ def _analyze_procfile(task: FileTask, data: bytes, result: FileResult) -> None:
         return
     result.parsed = True
     procfile = document.procfile
-    result.findings.extend(make_findings(task, procfile.lines, _problems(task, document),
+    result.findings.extend(make_findings(task, procfile.lines, _problems(task, document, result),
                                          comment_suppressions(procfile.text)))
     result.facts = document.facts()
 
@@ -137,7 +137,7 @@ def _analyze_dockerfile(task: FileTask, data: bytes, result: FileResult) -> None
     result.parsed = True
     in_scripts: dict[Any, list[Coded]] = {}
     own = []
-    for code, problem in _problems(task, document):
+    for code, problem in _problems(task, document, result):
         if isinstance(problem, ScriptProblem) and problem.script is not None:
             in_scripts.setdefault((problem.script, problem.shown), []).append((code, problem))
         else:
@@ -162,7 +162,7 @@ def _analyze_script(task: FileTask, data: bytes, result: FileResult) -> None:
         return
     result.parsed = True
     suppressions = Suppressions.scan(document.text, resolve_code, by_line=True)
-    result.findings.extend(make_findings(task, document.lines, _problems(task, document), suppressions))
+    result.findings.extend(make_findings(task, document.lines, _problems(task, document, result), suppressions))
 
 
 # The rules that judge server configuration files (a pseudo-kind: such a file is Python or
@@ -190,8 +190,7 @@ def analyze_server_config(task: FileTask, result: FileResult) -> None:
                                     _directory(task))
     lines = split_lines(text)
     suppressions = Suppressions.scan(text, resolve_code, by_line=not task.display_path.endswith(".py"))
-    problems = [(rule.code, problem) for rule in rules_of_kind(SERVER_CONFIG)
-                if issubclass(rule, DeployRule) and rule.code in task.report for problem in rule.check(document)]
+    problems = _problems(task, document, result, SERVER_CONFIG)
     # A Python file's suppressions were applied (and counted) by its own analysis already.
     result.findings.extend(make_findings(task, lines, problems, suppressions))
     if config.programs and not result.facts:
@@ -214,15 +213,17 @@ def _analyze_app_json(task: FileTask, data: bytes, result: FileResult) -> None:
     if document is None:
         return
     result.parsed = True
-    result.findings.extend(make_findings(task, document.lines, _problems(task, document), Suppressions.empty()))
+    result.findings.extend(make_findings(task, document.lines, _problems(task, document, result), Suppressions.empty()))
     result.facts = document.facts()
 
 
-def _problems(task: FileTask, document: Any, kind: str | None = None) -> list[Coded]:
+def _problems(task: FileTask, document: Any, result: FileResult, kind: str | None = None) -> list[Coded]:
     """The problems of every reported rule that judges files of this kind (``kind``: the
-    document's, where it is not the file's: Kubernetes manifests are YAML files)."""
-    return [(rule.code, problem) for rule in rules_of_kind(kind or task.kind)
-            if issubclass(rule, DeployRule) and rule.code in task.report for problem in rule.check(document)]
+    document's, where it is not the file's: Kubernetes manifests are YAML files). A rule that
+    raises costs only its own problems; the error names it."""
+    rules = [rule for rule in rules_of_kind(kind or task.kind)
+             if issubclass(rule, DeployRule) and rule.code in task.report]
+    return problems_of(rules, lambda rule: rule.check(document), task.display_path, result.errors)
 
 
 def _unreadable(task: FileTask, result: FileResult, lines: list[str], reason: str, line: int = 1,

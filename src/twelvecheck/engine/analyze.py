@@ -24,7 +24,7 @@ from twelvecheck.engine.meta import META_CODES, PARSE_ERROR, UNUSED_SUPPRESSION
 from twelvecheck.engine.names import collect_module_bindings
 from twelvecheck.engine.positions import Positions
 from twelvecheck.engine.pyfix import materialize
-from twelvecheck.engine.registry import load_rules, rule_failure, rules_of_kind
+from twelvecheck.engine.registry import load_rules, problems_of, rule_failure, rules_of_kind
 from twelvecheck.engine.rule import FileContext, ProjectRule, Rule
 from twelvecheck.engine.suppressions import Suppressions
 from twelvecheck.core.ruledocs import resolve_code
@@ -82,7 +82,8 @@ def analyze_text(task: FileTask, result: FileResult) -> None:
     for rule in rules_of_kind(task.kind):
         if rule.code not in task.report:
             continue
-        problems = {(p.span.line, p.span.column): p for p in rule.check_text(text, task.kind)}  # aliases repeat one
+        found = problems_of([rule], lambda rule: rule.check_text(text, task.kind), task.display_path, result.errors)
+        problems = {(p.span.line, p.span.column): p for _, p in found}  # aliases repeat one
         if problems and suppressions is None:
             # A directive in a comment above the problem's statement covers it, as in Python.
             suppressions = Suppressions.scan(text, resolve_code) if has_comments(task.kind) else \

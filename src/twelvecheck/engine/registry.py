@@ -15,8 +15,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from types import ModuleType
-from typing import Iterator
+from typing import Any, Callable, Iterable, Iterator
 
+from twelvecheck.core.findings import ToolError
 from twelvecheck.core.ruledocs import load_rule_docs
 from twelvecheck.engine.rule import Rule
 
@@ -65,6 +66,19 @@ def rule_failure(code: str, exc: BaseException) -> str:
     if doc is not None and not doc.builtin:
         return f"rule {code} ({doc.origin}) raised {type(exc).__name__}: {exc}"
     return f"internal error in rule {code}: {type(exc).__name__}: {exc}"
+
+
+def problems_of(rules: list, check: Callable[[Any], Iterable[Any]], path: str,
+                errors: list[ToolError]) -> list[tuple[str, Any]]:
+    """``(code, problem)`` for what ``check(rule)`` finds of each rule. A rule that raises
+    costs only its own problems: the others are still reported, and ``errors`` names it."""
+    found = []
+    for rule in rules:
+        try:
+            found.extend((rule.code, problem) for problem in check(rule))
+        except Exception as exc:  # the rule's own code: a local rule's or a plugin's too
+            errors.append(ToolError(rule_failure(rule.code, exc), path))
+    return found
 
 
 def rules_of_kind(kind: str) -> list[type[Rule]]:
