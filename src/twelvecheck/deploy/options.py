@@ -85,6 +85,12 @@ def first_argument(inv: Invocation) -> Token | None:
     return inv.args[positions[0]] if positions else None
 
 
+def names_config(args: list[Token], tool: Tool) -> bool:
+    """Whether the command gives its tool a configuration file (``supervisord -c FILE``):
+    what the tool does by default (detach, write a PID file) that file may change."""
+    return any(option.value for option in find_options(args, tool.config))
+
+
 def uses(tool: Tool | None, role: str) -> bool:
     return tool is not None and tool.role == role
 

@@ -13,7 +13,7 @@ from twelvecheck.checks.process._launch import (
 )
 from twelvecheck.program.values.bodies import EXIT_CALLS
 from twelvecheck.program.values.module_model import ModuleModel
-from twelvecheck.deploy.options import detaching
+from twelvecheck.deploy.options import detaching, names_config
 from twelvecheck.program.values.exprs import keyword_argument
 from twelvecheck.engine.rule import Invalid, Rule, Valid
 from twelvecheck.program.python_daemon import is_daemon_context
@@ -144,7 +144,7 @@ class Daemonize(Rule):
             for effect in detaching(inv.args, inv.tool):
                 if effect.option is not None:
                     self.report(node, what=f"{how} `{inv.tool.key} {effect.option.token.text}`")
-                else:
+                elif not names_config(inv.args, inv.tool):  # the file it names may say foreground
                     switch = inv.tool.foreground[-1].split()[0]
                     self.report(node, what=f"{how} {inv.tool.key} without {switch}")
                 return
@@ -201,6 +201,15 @@ class Daemonize(Rule):
                 config.parseOptions(["--nodaemon", "web"])
                 runApp(config)
             """),
+        # A tool given a configuration file that may say foreground (supervisord's
+        # nodaemon=true): the run does not read it here, so its default is not assumed.
+        Valid("""
+            import subprocess
+            from deploy.paths import SUPERVISOR_CONF
+
+            def start_services():
+                return subprocess.Popen(["supervisord", "-c", SUPERVISOR_CONF])
+            """, files=(("deploy/__init__.py", ""), ("deploy/paths.py", 'SUPERVISOR_CONF = "/etc/sv.conf"\n'))),
         Valid("""
             import subprocess, sys
             from twisted.scripts import twistd

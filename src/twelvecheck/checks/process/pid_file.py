@@ -14,7 +14,7 @@ from twelvecheck.checks.process._launch import (
     PLACEHOLDER, CommandLineWords, callee_name, entry_command, is_launcher, launched_command,
     tool_invocations,
 )
-from twelvecheck.deploy.options import pid_files
+from twelvecheck.deploy.options import names_config, pid_files
 from twelvecheck.program.values.exprs import (
     argument, is_none, keyword_argument, string_value, subexpressions, target_key,
 )
@@ -289,7 +289,7 @@ class PidFile(Rule):
                     value = "" if effect.value in (None, PLACEHOLDER) else f" {effect.value}"
                     self.report(node, what=f"{how} `{inv.tool.key} {effect.option.token.text}` writes the PID "
                                            f"file{value}")
-                else:
+                elif not names_config(inv.args, inv.tool):  # the file it names may set another
                     flag = inv.tool.pid[-1].split()[0]
                     # A plugin's options may name the file instead: reported there (see above).
                     default = (Requires.unless_set_elsewhere(inv.tool.key, _plugin_options(inv.tool.key))
@@ -667,6 +667,15 @@ class PidFile(Rule):
                     self.parent["pidfile"] = path
             """, filename="feeds/tree.py", files=(("feeds/__init__.py", ""), _TWISTD_LAUNCH),
             elsewhere=(("feeds/launch.py", (9,)),)),
+        # A tool given a configuration file: whether it writes its default PID file is the
+        # file's to say (supervisord's pidfile=), and the run does not read it here.
+        Valid("""
+            import os
+            from deploy.paths import SUPERVISOR_CONF
+
+            def container_main():
+                os.execvp("supervisord", ["supervisord", "--nodaemon", "-c", SUPERVISOR_CONF])
+            """, files=(("deploy/__init__.py", ""), ("deploy/paths.py", 'SUPERVISOR_CONF = "/etc/sv.conf"\n'))),
         # A plugin's options that empty the pid file name none.
         Valid("""
             from feeds.base import CommonOptions
@@ -863,10 +872,10 @@ class PidFile(Rule):
             from gunicorn.app.wsgiapp import run as run_gunicorn
             from twisted.scripts import twistd
             from twisted.scripts.twistd import ServerOptions, runApp
-            from deploy.paths import SUPERVISOR_CONF
+            from deploy.paths import SUPERVISOR_LOGS
 
             def container_main():
-                os.execvp("supervisord", ["supervisord", "--nodaemon", "-c", SUPERVISOR_CONF])
+                os.execvp("supervisord", ["supervisord", "--nodaemon", "-l", SUPERVISOR_LOGS + "/sv.log"])
 
             def web():
                 sys.argv = ["gunicorn", "--pid", "/run/web.pid", "deploy.wsgi"]
@@ -880,7 +889,7 @@ class PidFile(Rule):
                 config = ServerOptions()
                 config.parseOptions(["--nodaemon", name])
                 runApp(config)
-            """, files=(("deploy/__init__.py", ""), ("deploy/paths.py", 'SUPERVISOR_CONF = "/etc/sv.conf"\n')),
+            """, files=(("deploy/__init__.py", ""), ("deploy/paths.py", 'SUPERVISOR_LOGS = "/var/log/sv"\n')),
             lines=(8, 12, 16, 21)),
         # python-daemon: make_pidlockfile() returns a PID lock file; DaemonRunner(app) locks
         # one at app.pidfile_path.

@@ -20,12 +20,13 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
+from pathlib import Path
 from typing import Callable, Iterator
 
 from twelvecheck.config import knowledge
 from twelvecheck.core.findings import SAFE, Edit, Fix, Span
 from twelvecheck.deploy.documents import EntryReading, ProcfileDocument, tool_settings
-from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, find_options
+from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, find_options, names_config
 from twelvecheck.deploy.procfile import Entry
 from twelvecheck.deploy.scripts import ScriptCommand, token_span
 from twelvecheck.deploy.server_configs import DAEMON, LOG, PID, ServerConfig, Setting
@@ -96,6 +97,13 @@ class CommandCheck:
         settings = self.settings(inv)
         found = [s for s in settings.of(behaviour) if not s.default] if settings is not None else []
         return found[0] if found else None
+
+    def config_unread(self, inv: Invocation) -> bool:
+        """The command gives its tool a configuration file that the run found nowhere
+        (``supervisord -c /etc/supervisord.conf`` made in the image from a template, or from
+        outside the repository): what it sets is unknown, so a default it may change (detach,
+        a PID file) is not reported."""
+        return names_config(inv.args, inv.tool) and self.settings(inv) is None and not self.config(inv)
 
     def told_foreground(self, inv: Invocation) -> bool:
         """Whether a tool that detaches unless told is told, on the command line or in its
@@ -184,16 +192,32 @@ class LineCheck(CommandCheck):
     def settings(self, inv: Invocation) -> ServerConfig | None:
         """A script runs where its caller is: a file it names is looked for beside it, then
         from each folder above it up to the repository root (a container's working
-        directory is one of them, as a rule)."""
+        directory is one of them, as a rule). A file named by an absolute path in the
+        container (``/etc/supervisor/conf.d/supervisord.conf``) is looked for by its file
+        name in the same folders, where a Dockerfile's COPY takes it from, as a rule."""
         if id(inv) not in self._settings:
             root = self.document.root
-            found = tool_settings(inv, root)
-            for folder in _folders_up_to(inv.base, root) if found is None else ():
+            folders = [inv.base, *_folders_up_to(inv.base, root)] if inv.base is not None else []
+            found = None
+            for folder in folders:
                 found = tool_settings(dataclasses.replace(inv, base=folder), root)
                 if found is not None:
                     break
+            if found is None and folders:
+                found = tool_settings(inv, root, locate=lambda name: _by_file_name(name, folders))
             self._settings[id(inv)] = found
         return self._settings[id(inv)]
+
+
+def _by_file_name(name: str, folders: list) -> Path | None:
+    """The first of ``folders`` holding a file named as the absolute path ``name`` ends."""
+    if not name.startswith("/"):
+        return None
+    for folder in folders:
+        candidate = folder / posixpath.basename(name)
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def _folders_up_to(folder, root) -> list:

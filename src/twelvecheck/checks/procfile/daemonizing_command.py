@@ -36,7 +36,7 @@ def _detaching(check: CommandCheck, inv: Invocation) -> Iterator[Problem]:
     yield from check.option_or_config(inv, tool.daemon, "detaches",
                                       lambda option: f"`{tool.key} {option.token.text}` detaches", fix=removal)
     if tool.role == "detacher" or tool.foreground:
-        if not check.told_foreground(inv):
+        if not check.told_foreground(inv) and not check.config_unread(inv):
             note = f": {tool.note}" if tool.note else ""
             yield check.tool_problem(inv, inv.words[0], f"`{tool.key}` detaches{note}")
 
@@ -111,6 +111,14 @@ class DaemonizingCommand(DeployRule):
         Valid(filename="bin/run", code="#!/usr/bin/env python3\nimport os\nos.system('gunicorn -D app &')\n"),
         Valid(filename="entrypoint.sh", code="#!/bin/sh\nexec supervisord -c supervisord.conf\n",
               files=(("supervisord.conf", "[supervisord]\nnodaemon=true\nlogfile=/dev/null\npidfile=/dev/null\n"),)),
+        # A configuration file the run cannot find (made in the image from a template): whether
+        # it says nodaemon=true is unknown, so supervisord's default is not assumed.
+        Valid(filename="bin/launch_task.sh", code="#!/bin/sh\nset -e\nexec supervisord -c /etc/supervisord_task.conf\n"),
+        Valid("web: nginx -c /etc/nginx/site.conf\n"),
+        # ... a file named by its container path is looked for by its name beside the script
+        # and above it (where the Dockerfile copies it from), and read when found.
+        Valid(filename="docker/start.sh", code="#!/bin/sh\nexec supervisord -c /etc/supervisor/conf.d/app.conf\n",
+              files=(("app.conf", "[supervisord]\nnodaemon=true\npidfile=/dev/null\n"),)),
         # server configurations: the foreground, and a module that is no gunicorn config
         Valid(filename="gunicorn.conf.py", code='bind = "0.0.0.0:8000"\ndaemon = False\n'),
         Valid(filename="gunicorn_helpers.py", code="daemon = True\n"),  # one setting: not taken for a config
@@ -120,6 +128,9 @@ class DaemonizingCommand(DeployRule):
         Valid(filename="tox.ini", code="[tox]\nenvlist = py3\n[testenv]\ncommands = daemonize = 1\n"),
     ]
     INVALID = [
+        Invalid(filename="docker/start.sh", code="#!/bin/sh\nsupervisord -c /etc/supervisor/conf.d/app.conf\n"
+                "exec gunicorn app:app\n", lines=(2,),
+                files=(("app.conf", "[supervisord]\nnodaemon=false\n"),), elsewhere=(("app.conf", (2,)),)),
         # A Kubernetes container's args (an argument vector: the first word's column is exact).
         Invalid(filename="deploy/worker.yaml", code="apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
                 "  name: worker\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n"
@@ -131,9 +142,11 @@ class DaemonizingCommand(DeployRule):
         Invalid("worker: celery -A app worker -D\n", lines=(1,)),
         Invalid("beat: celery -A app beat --detach\n", lines=(1,)),
         Invalid("worker: celery multi start w1 -A app\n", lines=(1,)),
-        Invalid("web: supervisord -c supervisord.conf\n", lines=(1,)),
+        Invalid("web: supervisord -c supervisord.conf\n", lines=(1,),
+                files=(("supervisord.conf", "[supervisord]\nlogfile=/dev/null\n"),),
+                elsewhere=(("supervisord.conf", (1,)),)),  # the file is judged too
         Invalid("cache: redis-server --daemonize yes\n", lines=(1,)),
-        Invalid("web: nginx -c nginx.conf\n", lines=(1,)),
+        Invalid("web: nginx -c nginx.conf\n", lines=(1,), files=(("nginx.conf", "worker_processes 2;\n"),)),
         Invalid("worker: nohup python worker.py\n", lines=(1,)),
         Invalid("web: python worker.py & gunicorn app:app\n", lines=(1,)),
         Invalid("worker: start-stop-daemon --start --exec /usr/bin/worker\n", lines=(1,)),

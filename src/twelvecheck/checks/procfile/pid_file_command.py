@@ -42,7 +42,7 @@ class PidFileCommand(DeployRule):
                 continue  # named on the command line (or turned off: `--pidfile=`)
             in_config = list(check.option_or_config(inv, tool.pid, "writes a PID file", str))
             yield from in_config
-            if written and not in_config:
+            if written and not in_config and not check.config_unread(inv):
                 flag = tool.pid[-1].split()[0]
                 yield check.tool_problem(inv, inv.words[0], f"`{tool.key}` writes the PID file {written[0].value} "
                                                        f"by default (unless given `{flag}=`)")
@@ -58,6 +58,8 @@ class PidFileCommand(DeployRule):
         Valid("web: uwsgi --http :$PORT --die-on-term --processes 4 --module app\n"),  # uwsgi -p: processes
         Valid("web: twistd --pidfile= -n web --listen tcp:$PORT\n"),  # an empty --pidfile= writes none
         Valid(filename="start.sh", code="#!/bin/sh\nexec celery -A shop beat -s /tmp/beat-schedule\n"),
+        # A configuration file the run cannot find may set the pid file, or turn it off.
+        Valid(filename="bin/launch_task.sh", code="#!/bin/sh\nexec supervisord -c /etc/supervisord_task.conf\n"),
         Valid(filename="gunicorn.conf.py", code='import os\nworkers = 3\npidfile = os.environ.get("PIDFILE")\n'),
         Valid(filename="gunicorn.conf.py", code="workers = 3\npidfile = None\n"),
         Valid(filename="uwsgi.ini", code="[uwsgi]\nmodule = shop.wsgi\nmaster = true\n"),
