@@ -65,6 +65,9 @@ class LoggingConfigFileHandler(Rule):
         # ``dictConfig(build_config())`` judges what build_config returns.
         self.builders: dict[str, int] = {}
         self.returns: dict[int, list[tuple[cst.BaseExpression, cst.CSTNode | None]]] = {}
+        # Loop names bound to the keys of a dict or the strings of a list the loop walks
+        # (``for name, config in HANDLERS.items():``), per scope: a key of ``X["handlers"][name]``.
+        self.loop_keys: dict[int, dict[str, list[str]]] = {}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if len(self.ctx.functions) == 1 and not self.ctx.classes:
@@ -80,6 +83,19 @@ class LoggingConfigFileHandler(Rule):
     def _statement(self) -> cst.CSTNode | None:
         return self.ctx.statements[-1] if self.ctx.statements else None
 
+    def visit_For(self, node: cst.For) -> None:
+        target = node.target.elements[0].value if isinstance(node.target, cst.Tuple) and node.target.elements \
+            else node.target
+        if not isinstance(target, cst.Name):
+            return
+        walked = node.iter
+        if isinstance(walked, cst.Call) and isinstance(walked.func, cst.Attribute) and not walked.args \
+                and walked.func.attr.value in ("items", "keys"):
+            walked = walked.func.value
+        keys = _literal_keys(walked, self._resolver(self._scope()), self.ctx.qualify)
+        if keys:
+            self.loop_keys.setdefault(self._scope(), {})[target.value] = keys
+
     def visit_Assign(self, node: cst.Assign) -> None:
         if self.ctx.classes and not self.ctx.functions:
             return
@@ -92,9 +108,9 @@ class LoggingConfigFileHandler(Rule):
                     self.settings_assigned.add(name.value)
                     self.configs.append((name, 0, self._statement(), f"{name.value} setting"))
             else:
-                root, keys = _item_path(name)
-                if root is not None and keys:
-                    self._put(scope, root, keys, node.value)
+                for root, keys in _item_paths(name, self.loop_keys.get(scope)):
+                    if keys:
+                        self._put(scope, root, keys, node.value)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -103,20 +119,22 @@ class LoggingConfigFileHandler(Rule):
             if config is not None:
                 self.configs.append((config, self._scope(), self._statement(), "dictConfig()"))
         elif isinstance(func, cst.Attribute) and func.attr.value in MUTATORS and not (self.ctx.classes and not self.ctx.functions):
-            root, keys = _item_path(func.value)
-            if root is None:
-                return
-            if func.attr.value == "setdefault":
-                key = string_value(argument(node, 0))
-                value = argument(node, 1)
-                if key is not None and value is not None:
-                    self._put(self._scope(), root, (*keys, key), value)
-                return
-            for arg in node.args:
-                entries = [(arg.keyword.value, arg.value)] if arg.keyword is not None else \
-                    [(key, value) for key, _, value in dict_entries(arg.value, self._resolver(self._scope())) or ()]
-                for key, value in entries:
-                    self._put(self._scope(), root, (*keys, key), value)
+            for root, keys in _item_paths(func.value, self.loop_keys.get(self._scope())):
+                self._put_entries(node, func.attr.value, root, keys)
+
+    def _put_entries(self, node: cst.Call, method: str, root: str, keys: tuple[str, ...]) -> None:
+        """``X[...].setdefault("k", v)`` or ``X[...].update(...)``: the entries it stores."""
+        if method == "setdefault":
+            key = string_value(argument(node, 0))
+            value = argument(node, 1)
+            if key is not None and value is not None:
+                self._put(self._scope(), root, (*keys, key), value)
+            return
+        for arg in node.args:
+            entries = [(arg.keyword.value, arg.value)] if arg.keyword is not None else \
+                [(key, value) for key, _, value in dict_entries(arg.value, self._resolver(self._scope())) or ()]
+            for key, value in entries:
+                self._put(self._scope(), root, (*keys, key), value)
 
     def _put(self, scope: int, root: str, keys: tuple[str, ...], value: cst.BaseExpression) -> None:
         self.puts.setdefault(scope, {}).setdefault(root, []).append((keys, value, self._statement()))
@@ -146,21 +164,59 @@ class LoggingConfigFileHandler(Rule):
             builder = self.builders[made.func.value]
             for value, returned_at in self.returns.get(builder, ()):
                 self._check_config(value, builder, returned_at, where, depth + 1)
+        puts = [put for put in self._puts_into(config, scope) if put[0][:1] == ("handlers",)]
+        # A handler whose fields are also stored one by one is judged with all of them, below.
+        by_field = {keys[1] for keys, _, _ in puts if len(keys) == 3}
         for key, _, value in dict_entries(config, resolve, qualify=self.ctx.qualify) or ():
             if key == "handlers":
                 for name, _, handler in dict_entries(value, resolve, qualify=self.ctx.qualify) or ():
-                    self._check_handler(name, handler, resolve, statement, where)
+                    if name not in by_field:
+                        self._check_handler(name, handler, resolve, statement, where)
                 for keys, handler, put_at in self._puts_into(value, scope):  # handlers["file"] = {...}
-                    if len(keys) == 1:
+                    if len(keys) == 1 and keys[0] not in by_field:
                         self._check_handler(keys[0], handler, resolve, put_at, where)
-        for keys, value, put_at in self._puts_into(config, scope):
-            if keys[:1] != ("handlers",):
-                continue
+        for keys, value, put_at in puts:
             if len(keys) == 1:
                 for name, _, handler in dict_entries(value, resolve, qualify=self.ctx.qualify) or ():
-                    self._check_handler(name, handler, resolve, put_at, where)
-            elif len(keys) == 2:
+                    if name not in by_field:
+                        self._check_handler(name, handler, resolve, put_at, where)
+            elif len(keys) == 2 and keys[1] not in by_field:
                 self._check_handler(keys[1], value, resolve, put_at, where)
+        self._check_field_puts(config, puts, resolve, where)
+
+    def _check_field_puts(self, config: cst.BaseExpression, puts: list, resolve, where: str) -> None:
+        """Handlers whose fields are stored one by one (``LOGGING["handlers"][name]["class"] =
+        ...``), judged with every field they get, the last stored winning. Each file handler
+        class stored is reported, as branches may store different ones (the other classes
+        stored leave the handler to them)."""
+        stored: dict[str, dict[str, tuple]] = {}  # handler -> field -> (node, value)
+        classes: dict[str, list[tuple[cst.BaseExpression, cst.CSTNode | None]]] = {}
+        for keys, value, put_at in puts:
+            if len(keys) == 3:
+                stored.setdefault(keys[1], {})[keys[2]] = (value, value)
+                if keys[2] == "class":
+                    classes.setdefault(keys[1], []).append((value, put_at))
+        for name, fields in stored.items():
+            merged = {**self._handler_fields(config, puts, name, resolve), **fields}
+            for class_value, put_at in classes.get(name, ()):
+                class_name = string_value(class_value)
+                if class_name is not None and handler_class_string_entry(class_name) is not None:
+                    self._check_fields(name, {**merged, "class": (class_value, class_value)}, None, put_at, where)
+            if name not in classes:
+                self._check_fields(name, merged, None, None, where)
+
+    def _handler_fields(self, config: cst.BaseExpression, puts: list, name: str, resolve) -> dict:
+        """The fields the handler ``name`` gets whole: in the config's literal, or stored as a dict."""
+        fields: dict = {}
+        for key, _, value in dict_entries(config, resolve, qualify=self.ctx.qualify) or ():
+            if key == "handlers":
+                for handler, _, entries in dict_entries(value, resolve, qualify=self.ctx.qualify) or ():
+                    if handler == name:
+                        fields.update({k: (n, v) for k, n, v in dict_entries(entries, resolve) or ()})
+        for keys, value, _ in puts:
+            if keys == ("handlers", name):
+                fields.update({k: (n, v) for k, n, v in dict_entries(value, resolve) or ()})
+        return fields
 
     def _puts_into(self, config: cst.BaseExpression, scope: int):
         """What was stored into the config's dict, or into a dict it copies or merges."""
@@ -205,6 +261,19 @@ class LoggingConfigFileHandler(Rule):
             self.report_at(node, statement, fix=fix, **fields)
 
     VALID = [
+        # Handlers built field by field, in a loop over a table, on the process's streams.
+        Valid("""
+            from shop.settings.base import *  # noqa: F403
+
+            STREAMS = {"app": "ext://sys.stdout", "errors": "ext://sys.stderr"}
+            for name, stream in STREAMS.items():
+                LOGGING["handlers"][name] = {"formatter": "plain"}
+                LOGGING["handlers"][name]["class"] = "logging.StreamHandler"
+                LOGGING["handlers"][name]["stream"] = stream
+            LOGGING["handlers"]["audit"] = {"class": "logging.FileHandler"}
+            LOGGING["handlers"]["audit"]["filename"] = "/dev/stdout"
+            """, filename="shop/settings/prod.py", files=(("shop/__init__.py", ""), ("shop/settings/__init__.py", ""),
+                                                         BASE_SETTINGS)),
         Valid("""
             import logging.config
             logging.config.dictConfig({
@@ -264,6 +333,29 @@ class LoggingConfigFileHandler(Rule):
     ]
 
     INVALID = [
+        # A handler per entry of a table, its fields stored one by one: the file class stored
+        # on one branch is reported (the environment's default picks it), for the table's
+        # first handler; and a handler whose fields are stored under literal keys.
+        Invalid("""
+            import os
+            from shop.settings.base import *  # noqa: F403
+
+            LOG_ROOT = os.environ.get("LOG_ROOT", "/var/log/shop")
+            HANDLER_FILES = {"dispatcher": "dispatcher.log", "callbacks": "callbacks.log"}
+            mode = os.getenv("SHOP_LOGGING_MODE", "file")
+
+            for name, filename in HANDLER_FILES.items():
+                LOGGING["handlers"][name] = {"formatter": "plain"}
+                if mode == "file":
+                    LOGGING["handlers"][name]["class"] = "logging.handlers.WatchedFileHandler"
+                    LOGGING["handlers"][name]["filename"] = os.path.join(LOG_ROOT, filename)
+                else:
+                    LOGGING["handlers"][name]["class"] = "logging.StreamHandler"
+
+            LOGGING["handlers"]["audit"] = {"formatter": "plain"}
+            LOGGING["handlers"]["audit"]["filename"] = "audit.log"
+            """, filename="shop/settings/prod.py", files=(("shop/__init__.py", ""), ("shop/settings/__init__.py", ""),
+                                                         BASE_SETTINGS), lines=(11, 17)),
         Invalid("""
             import logging.config
             logging.config.dictConfig({
@@ -374,23 +466,41 @@ class LoggingConfigFileHandler(Rule):
     ]
 
 
-def _item_path(node: cst.BaseExpression) -> tuple[str | None, tuple[str, ...]]:
-    """``X["a"]["b"]`` (or ``X.setdefault("a", {})["b"]``) -> ("X", ("a", "b")); ``X`` -> ("X", ());
-    anything else (None, ())."""
-    keys: list[str] = []
+def _literal_keys(walked: cst.BaseExpression, resolve, qualify) -> list[str]:
+    """The string keys of a dict (or the strings of a list or tuple) a loop walks, through
+    a module-level name."""
+    held = resolve(walked.value) if isinstance(walked, cst.Name) else walked
+    if isinstance(held, (cst.List, cst.Tuple, cst.Set)):
+        return [text for element in held.elements if (text := string_value(element.value)) is not None]
+    return [key for key, _, _ in dict_entries(walked, resolve, qualify=qualify) or ()]
+
+
+def _item_paths(node: cst.BaseExpression,
+                loop_keys: dict[str, list[str]] | None = None) -> list[tuple[str, tuple[str, ...]]]:
+    """``X["a"]["b"]`` (or ``X.setdefault("a", {})["b"]``) -> [("X", ("a", "b"))]; ``X`` ->
+    [("X", ())]; a key that is a loop name bound to known keys (``X["handlers"][name]`` in
+    ``for name in ("a", "b")``) gives a path for each of them; anything else, none."""
+    alternatives: list[list[str]] = []
     while True:
         if isinstance(node, cst.Subscript):
             if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
-                return None, ()
-            key, node = string_value(node.slice[0].slice.value), node.value
+                return []
+            index, node = node.slice[0].slice.value, node.value
+            key = string_value(index)
+            keys = [key] if key is not None else \
+                (loop_keys or {}).get(index.value, []) if isinstance(index, cst.Name) else []
         elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
               and node.func.attr.value == "setdefault"):  # X.setdefault("a", {}) is X["a"]
             key, node = string_value(argument(node, 0)), node.func.value
+            keys = [key] if key is not None else []
         else:
             break
-        if key is None:
-            return None, ()
-        keys.append(key)
-    if isinstance(node, cst.Name):
-        return node.value, tuple(reversed(keys))
-    return None, ()
+        if not keys:
+            return []
+        alternatives.append(keys)
+    if not isinstance(node, cst.Name):
+        return []
+    paths: list[tuple[str, ...]] = [()]
+    for keys in reversed(alternatives):
+        paths = [(*path, key) for path in paths for key in keys][:_MAX_ROOTS]
+    return [(node.value, path) for path in paths]
