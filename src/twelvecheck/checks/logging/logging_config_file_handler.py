@@ -3,13 +3,15 @@
 Logging configuration files (fileConfig ini, YAML, JSON) are read by _config_files.py.
 """
 
+# size: about 250 lines of logic; the rest are the cases (settings modules that extend a base).
+
 from __future__ import annotations
 
 from textwrap import dedent
 
 from twelvecheck.core.lazy import libcst as cst
 
-from twelvecheck.program.values.dicts import dict_entries, merged_sources
+from twelvecheck.program.values.dicts import dict_entries, item_paths, literal_keys, merged_sources
 from twelvecheck.program.values.exprs import argument, is_stdio_device, string_value
 from twelvecheck.checks.logging._config_files import config_problems, is_logging_config
 from twelvecheck.checks.logging._fixes import dictconfig_handler_to_stream
@@ -92,7 +94,7 @@ class LoggingConfigFileHandler(Rule):
         if isinstance(walked, cst.Call) and isinstance(walked.func, cst.Attribute) and not walked.args \
                 and walked.func.attr.value in ("items", "keys"):
             walked = walked.func.value
-        keys = _literal_keys(walked, self._resolver(self._scope()), self.ctx.qualify)
+        keys = literal_keys(walked, self._resolver(self._scope()), self.ctx.qualify)
         if keys:
             self.loop_keys.setdefault(self._scope(), {})[target.value] = keys
 
@@ -108,7 +110,7 @@ class LoggingConfigFileHandler(Rule):
                     self.settings_assigned.add(name.value)
                     self.configs.append((name, 0, self._statement(), f"{name.value} setting"))
             else:
-                for root, keys in _item_paths(name, self.loop_keys.get(scope)):
+                for root, keys in item_paths(name, self.loop_keys.get(scope)):
                     if keys:
                         self._put(scope, root, keys, node.value)
 
@@ -119,7 +121,7 @@ class LoggingConfigFileHandler(Rule):
             if config is not None:
                 self.configs.append((config, self._scope(), self._statement(), "dictConfig()"))
         elif isinstance(func, cst.Attribute) and func.attr.value in MUTATORS and not (self.ctx.classes and not self.ctx.functions):
-            for root, keys in _item_paths(func.value, self.loop_keys.get(self._scope())):
+            for root, keys in item_paths(func.value, self.loop_keys.get(self._scope())):
                 self._put_entries(node, func.attr.value, root, keys)
 
     def _put_entries(self, node: cst.Call, method: str, root: str, keys: tuple[str, ...]) -> None:
@@ -464,43 +466,3 @@ class LoggingConfigFileHandler(Rule):
                 logging.config.dictConfig(config)
             """, filename="svc/cli.py", lines=(8,), files=(("svc/__init__.py", ""),)),
     ]
-
-
-def _literal_keys(walked: cst.BaseExpression, resolve, qualify) -> list[str]:
-    """The string keys of a dict (or the strings of a list or tuple) a loop walks, through
-    a module-level name."""
-    held = resolve(walked.value) if isinstance(walked, cst.Name) else walked
-    if isinstance(held, (cst.List, cst.Tuple, cst.Set)):
-        return [text for element in held.elements if (text := string_value(element.value)) is not None]
-    return [key for key, _, _ in dict_entries(walked, resolve, qualify=qualify) or ()]
-
-
-def _item_paths(node: cst.BaseExpression,
-                loop_keys: dict[str, list[str]] | None = None) -> list[tuple[str, tuple[str, ...]]]:
-    """``X["a"]["b"]`` (or ``X.setdefault("a", {})["b"]``) -> [("X", ("a", "b"))]; ``X`` ->
-    [("X", ())]; a key that is a loop name bound to known keys (``X["handlers"][name]`` in
-    ``for name in ("a", "b")``) gives a path for each of them; anything else, none."""
-    alternatives: list[list[str]] = []
-    while True:
-        if isinstance(node, cst.Subscript):
-            if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
-                return []
-            index, node = node.slice[0].slice.value, node.value
-            key = string_value(index)
-            keys = [key] if key is not None else \
-                (loop_keys or {}).get(index.value, []) if isinstance(index, cst.Name) else []
-        elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
-              and node.func.attr.value == "setdefault"):  # X.setdefault("a", {}) is X["a"]
-            key, node = string_value(argument(node, 0)), node.func.value
-            keys = [key] if key is not None else []
-        else:
-            break
-        if not keys:
-            return []
-        alternatives.append(keys)
-    if not isinstance(node, cst.Name):
-        return []
-    paths: list[tuple[str, ...]] = [()]
-    for keys in reversed(alternatives):
-        paths = [(*path, key) for path in paths for key in keys][:_MAX_ROOTS]
-    return [(node.value, path) for path in paths]

@@ -1,4 +1,5 @@
-"""Reading dict literals (``{...}`` and ``dict(...)``) without evaluating anything."""
+"""Reading dict literals (``{...}`` and ``dict(...)``), and the item paths stored into them,
+without evaluating anything."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Callable, Iterable, Iterator
 from twelvecheck.core.lazy import libcst as cst
 
 from twelvecheck.engine.names import dotted_name
-from twelvecheck.program.values.exprs import string_value
+from twelvecheck.program.values.exprs import argument, string_value
 
 # (key as a string, key node to report at, value node)
 Entry = tuple[str, "cst.CSTNode", "cst.BaseExpression"]
@@ -15,6 +16,8 @@ Entry = tuple[str, "cst.CSTNode", "cst.BaseExpression"]
 # Calls that return a copy of the dict they are given (``copy.deepcopy(BASE)``).
 COPY_FUNCTIONS = frozenset({"copy.deepcopy", "copy.copy"})
 _MAX_DEPTH = 4
+# Paths a subscript with a loop name for a key stands for, at most.
+_MAX_PATHS = 8
 
 
 def dict_entries(
@@ -121,3 +124,44 @@ def keyword_value(call: cst.Call, keyword: str,
                 if key == keyword:
                     return value
     return None
+
+
+def item_paths(node: cst.BaseExpression,
+               loop_keys: dict[str, list[str]] | None = None) -> list[tuple[str, tuple[str, ...]]]:
+    """``X["a"]["b"]`` (or ``X.setdefault("a", {})["b"]``) -> [("X", ("a", "b"))]; ``X`` ->
+    [("X", ())]; a key that is a loop name bound to known keys (``X["handlers"][name]`` in
+    ``for name in ("a", "b")``) gives a path for each of them; anything else, none."""
+    alternatives: list[list[str]] = []
+    while True:
+        if isinstance(node, cst.Subscript):
+            if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+                return []
+            index, node = node.slice[0].slice.value, node.value
+            key = string_value(index)
+            keys = [key] if key is not None else \
+                (loop_keys or {}).get(index.value, []) if isinstance(index, cst.Name) else []
+        elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+              and node.func.attr.value == "setdefault"):  # X.setdefault("a", {}) is X["a"]
+            key, node = string_value(argument(node, 0)), node.func.value
+            keys = [key] if key is not None else []
+        else:
+            break
+        if not keys:
+            return []
+        alternatives.append(keys)
+    if not isinstance(node, cst.Name):
+        return []
+    paths: list[tuple[str, ...]] = [()]
+    for keys in reversed(alternatives):
+        paths = [(*path, key) for path in paths for key in keys][:_MAX_PATHS]
+    return [(node.value, path) for path in paths]
+
+
+def literal_keys(walked: cst.BaseExpression, resolve: Callable[[str], cst.BaseExpression | None],
+                 qualify: Callable[[cst.BaseExpression], str | None] | None = None) -> list[str]:
+    """The string keys of a dict (or the strings of a list or tuple) a loop walks, through
+    a module-level name."""
+    held = resolve(walked.value) if isinstance(walked, cst.Name) else walked
+    if isinstance(held, (cst.List, cst.Tuple, cst.Set)):
+        return [text for element in held.elements if (text := string_value(element.value)) is not None]
+    return [key for key, _, _ in dict_entries(walked, resolve, qualify=qualify) or ()]
