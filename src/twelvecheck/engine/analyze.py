@@ -25,6 +25,7 @@ from twelvecheck.engine.names import collect_module_bindings
 from twelvecheck.engine.positions import Positions
 from twelvecheck.engine.pyfix import materialize
 from twelvecheck.engine.registry import load_rules, problems_of, rule_failure, rules_of_kind
+from twelvecheck.engine.syntax_versions import newer_syntax, running_python
 from twelvecheck.engine.rule import FileContext, ProjectRule, Rule
 from twelvecheck.engine.suppressions import Suppressions
 from twelvecheck.core.ruledocs import resolve_code
@@ -132,7 +133,11 @@ def _check_syntax(task: FileTask, text: str, lines: list[str], result: FileResul
     try:
         return ast.parse(text)
     except SyntaxError as error:
-        message, line, column = f"not valid Python: {error.msg}", error.lineno or 1, max(error.offset or 1, 1)
+        line, column = error.lineno or 1, max(error.offset or 1, 1)
+        newer = newer_syntax(error.msg, lines[line - 1] if 0 < line <= len(lines) else "")
+        message = f"not valid Python: {error.msg}" if newer is None else (
+            f"not valid Python {running_python()} ({error.msg}), the Python twelvecheck runs on; Python {newer[0]} "
+            f"reads {newer[1]}: to check this file, run twelvecheck on Python {newer[0]} or later")
     except (RecursionError, MemoryError):
         message, line, column = "too deeply nested for the parser", 1, 1
     except ValueError as error:
