@@ -55,6 +55,11 @@ HARD = [
 # Notes the tool deliberately does not follow, with the reason.
 NOT_FOLLOWED = {
     ("1self__api__Procfile", "TWC515"): "node-supervisor's -p is its poll interval (ms), not a port",
+    # `nginx -c $(pwd)/sample-server/nginx.conf`: the corpus has the Procfile alone, and a
+    # configuration file the run cannot read may say `daemon off;` (the repository's does,
+    # at both commits), so nginx's default is not assumed (TWC511's document).
+    ("dod-ccpo__atat__sample-server_Procfile", "TWC511"): "the nginx.conf it names says daemon off",
+    ("dod-ccpo__atat__sample-config_Procfile@a86751e010", "TWC511"): "the nginx.conf it names says daemon off",
 }
 GUNICORN_READS_PORT = "no $PORT in command (gunicorn default bind reads $PORT)"
 
