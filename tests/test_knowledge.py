@@ -163,7 +163,7 @@ def test_knowledge_that_is_not_a_table_is_a_config_error(project, run):
 
 def test_every_builtin_file_has_the_schema_and_its_tables():
     assert knowledge.builtin_files() == ["commands", "frameworks", "logging", "process", "python_daemon",
-                                         "schedulers", "tools"]
+                                         "schedulers", "syntax", "tools"]
     for name in knowledge.builtin_files():
         data = knowledge.builtin(name)
         assert data["schema"] == knowledge.SCHEMA
