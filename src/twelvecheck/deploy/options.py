@@ -163,6 +163,14 @@ LONG_RUNNING_ROLES = frozenset({"server", "worker", "scheduler", "manager", "det
 _STAYING_WRAPPERS = frozenset({"exec", *DETACHING_WRAPPERS})
 
 
+def finishes_first(inv: Invocation) -> bool:
+    """A command the next one waits for (``a && b``, ``a; b``, ``a || b``) that the tool table
+    does not call a server, worker or scheduler: it does its work and exits before the next
+    starts, so what it writes is no output of the process that runs on
+    (``envsubst < site.tmpl > /etc/nginx/conf.d/site.conf && nginx -g 'daemon off;'``)."""
+    return inv.separator in ("&&", "||", ";") and not (inv.tool is not None and inv.tool.role in LONG_RUNNING_ROLES)
+
+
 def long_running(inv: Invocation) -> bool:
     """A command of a script that runs on: a server, worker or scheduler of the table, or a
     command the script hands its process to (`exec`) or puts in the background (`&`,

@@ -7,7 +7,9 @@ from typing import Iterator
 
 from twelvecheck.checks.procfile._entry import CommandCheck, command_checks, config_settings
 from twelvecheck.deploy.server_configs import LOG
-from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, find_options, log_files, long_running
+from twelvecheck.deploy.options import (
+    CommandEdit, CommandFix, Option, find_options, finishes_first, log_files, long_running,
+)
 from twelvecheck.deploy.shell_commands import Invocation
 from twelvecheck.engine.rule import DeployRule, Invalid, Problem, Valid
 from twelvecheck.program.values.exprs import STDIO_DEVICES
@@ -103,7 +105,7 @@ class FileLoggingCommand(DeployRule):
             for inv in check.invocations:
                 if inv.tool is not None:
                     yield from _log_options(check, inv)
-                if check.every_command_runs_on or long_running(inv):
+                if (check.every_command_runs_on or long_running(inv)) and not finishes_first(inv):
                     yield from _redirections(check, inv)
         yield from config_settings(document, LOG)
 
@@ -111,6 +113,10 @@ class FileLoggingCommand(DeployRule):
         Valid("web: gunicorn app:app --log-file app.log\n", filename="Procfile.dev"),  # local-only
         Valid("web: gunicorn --log-file - --access-logfile - app:app\n"),
         Valid("web: gunicorn --error-logfile=- app:app\n"),
+        # A command the next one waits for renders a file, then the server runs on.
+        Valid(filename="compose.yaml", code="services:\n  web:\n    image: nginx\n    command: /bin/bash -c "
+              "\"envsubst < /tmp/site.conf > /etc/nginx/conf.d/default.conf && nginx -g 'daemon off;'\"\n"),
+        Valid("web: python -m shop.render_settings > settings.ini && exec gunicorn shop.wsgi\n"),
         Valid("web: hypercorn --access-logfile - -b 0.0.0.0:$PORT app:app\n"),
         Valid("web: daphne --access-log - -b 0.0.0.0 -p $PORT app.asgi:application\n"),
         Valid("web: gunicorn app:app 2>&1\nrelease: python manage.py migrate > /dev/null\n"),
@@ -145,6 +151,8 @@ class FileLoggingCommand(DeployRule):
         Invalid("web: daphne --access-log access.log -p $PORT app.asgi:application\n", lines=(1,)),
         Invalid("web: hypercorn --error-logfile errors.log -b :$PORT app:app\n", lines=(1,)),
         Invalid("worker: python worker.py >> worker.log 2>&1\n", lines=(1,)),
+        # A server of the tool table runs on whatever follows it.
+        Invalid("web: gunicorn shop.wsgi > web.log; echo stopped\n", lines=(1,)),
         # scripts: each option at its own line of a command continued over several
         Invalid(filename="start.sh", code=START_SH, lines=(4, 5)),
         Invalid(filename="run.sh", code="#!/bin/sh\nexec python worker.py >> /var/log/worker.log 2>&1\n", lines=(2,)),
