@@ -105,7 +105,10 @@ class FileLoggingCommand(DeployRule):
             for inv in check.invocations:
                 if inv.tool is not None:
                     yield from _log_options(check, inv)
-                if (check.every_command_runs_on or long_running(inv)) and not finishes_first(inv):
+                # A line of a script the command runs is judged as a script's line (a script
+                # makes files too); the command's own words (and its `sh -c`) run on.
+                runs_on = check.every_command_runs_on and inv.origin in ("", "sh -c")
+                if (runs_on or long_running(inv)) and not finishes_first(inv):
                     yield from _redirections(check, inv)
         yield from config_settings(document, LOG)
 
@@ -117,6 +120,10 @@ class FileLoggingCommand(DeployRule):
         Valid(filename="compose.yaml", code="services:\n  web:\n    image: nginx\n    command: /bin/bash -c "
               "\"envsubst < /tmp/site.conf > /etc/nginx/conf.d/default.conf && nginx -g 'daemon off;'\"\n"),
         Valid("web: python -m shop.render_settings > settings.ini && exec gunicorn shop.wsgi\n"),
+        # A script the command runs writes a file before it hands over to the server.
+        Valid(filename="compose.yaml", code="services:\n  web:\n    build: .\n    command: ./bin/run-prod.sh\n",
+              files=(("bin/run-prod.sh", '#!/bin/sh\nmkdir -p static\necho "$GIT_SHA" > static/revision.txt\n'
+                                         "exec gunicorn shop.wsgi\n"),)),
         Valid("web: hypercorn --access-logfile - -b 0.0.0.0:$PORT app:app\n"),
         Valid("web: daphne --access-log - -b 0.0.0.0 -p $PORT app.asgi:application\n"),
         Valid("web: gunicorn app:app 2>&1\nrelease: python manage.py migrate > /dev/null\n"),
@@ -151,6 +158,11 @@ class FileLoggingCommand(DeployRule):
         Invalid("web: daphne --access-log access.log -p $PORT app.asgi:application\n", lines=(1,)),
         Invalid("web: hypercorn --error-logfile errors.log -b :$PORT app:app\n", lines=(1,)),
         Invalid("worker: python worker.py >> worker.log 2>&1\n", lines=(1,)),
+        # A script the Procfile runs: its long-running line's redirection, at the Procfile
+        # word and in the script.
+        Invalid("web: sh bin/start.sh\n", lines=(1,), files=(("bin/start.sh", "#!/bin/sh\necho ready > /tmp/ready\n"
+                                                                             "exec gunicorn shop.wsgi >> web.log 2>&1\n"),),
+                elsewhere=(("bin/start.sh", (3,)),)),
         # A server of the tool table runs on whatever follows it.
         Invalid("web: gunicorn shop.wsgi > web.log; echo stopped\n", lines=(1,)),
         # scripts: each option at its own line of a command continued over several
