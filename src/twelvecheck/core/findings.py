@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from twelvecheck.core.values import Frozen, init_field
+
 _NEWLINE = re.compile(r"\r\n?|\n")  # as libcst counts lines (engine/positions.py)
 
 
@@ -38,23 +40,33 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(Frozen):
     """1-based lines and columns; ``end_column`` points one past the last character."""
 
+    __slots__ = ("line", "column", "end_line", "end_column")
     line: int
     column: int
     end_line: int
     end_column: int
 
+    def __init__(self, line: int, column: int, end_line: int, end_column: int) -> None:
+        init_field(self, "line", line)
+        init_field(self, "column", column)
+        init_field(self, "end_line", end_line)
+        init_field(self, "end_column", end_column)
+
 
 SAFE, UNSAFE = "safe", "unsafe"
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(Frozen):
+    __slots__ = ("span", "content")
     span: Span  # what is replaced; an empty span inserts
     content: str
+
+    def __init__(self, span: Span, content: str) -> None:
+        init_field(self, "span", span)
+        init_field(self, "content", content)
 
     def to_json(self) -> dict[str, Any]:
         return {"line": self.span.line, "column": self.span.column, "end_line": self.span.end_line,
@@ -68,11 +80,16 @@ class Edit:
         return cls(span, item["content"])
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(Frozen):
+    __slots__ = ("applicability", "message", "edits")
     applicability: str  # SAFE or UNSAFE
     message: str  # what the fix does, in a few words
     edits: tuple[Edit, ...]
+
+    def __init__(self, applicability: str, message: str, edits: tuple[Edit, ...]) -> None:
+        init_field(self, "applicability", applicability)
+        init_field(self, "message", message)
+        init_field(self, "edits", edits)
 
     @property
     def safe(self) -> bool:
@@ -115,8 +132,7 @@ class LineIndex:
         return start, end
 
 
-@dataclass(frozen=True)
-class Requires:
+class Requires(Frozen):
     """A question about other modules that a per-file finding depends on.
 
     A per-file rule sees one module; when what it reports hangs on a class or a function
@@ -142,9 +158,15 @@ class Requires:
     never held. A condition is never shown in a report.
     """
 
+    __slots__ = ("kind", "name", "known")
     kind: str
     name: str  # a qualified name: "app.logs.AppHandler", "app.logs.make_handler"
     known: str  # a key of the reporting rule's known_classes
+
+    def __init__(self, kind: str, name: str, known: str) -> None:
+        init_field(self, "kind", kind)
+        init_field(self, "name", name)
+        init_field(self, "known", known)
 
     INSTANCE_OF = "instance_of"
     HOLDS_INSTANCE_OF = "holds_instance_of"
@@ -192,14 +214,19 @@ class Requires:
         return cls(kind, name, known)
 
 
-@dataclass(frozen=True)
-class RelatedLocation:
+class RelatedLocation(Frozen):
     """Another place a finding is about (SARIF's ``relatedLocations``): the entry point of a
     whole-program finding reported at its loop, the loop of one reported at its entry point."""
 
+    __slots__ = ("path", "span", "message")
     path: str  # display path, as a finding's
     span: Span
     message: str  # what is there: "entry point: process type 'worker' (Procfile)"
+
+    def __init__(self, path: str, span: Span, message: str) -> None:
+        init_field(self, "path", path)
+        init_field(self, "span", span)
+        init_field(self, "message", message)
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "line": self.span.line, "column": self.span.column,
