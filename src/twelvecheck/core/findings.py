@@ -10,11 +10,11 @@ change behaviour a reader should look at first (``--unsafe-fixes`` applies them;
 from __future__ import annotations
 
 import enum
-import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from twelvecheck.core.digest import sha256
 from twelvecheck.core.values import Frozen, init_field
 
 _NEWLINE = re.compile(r"\r\n?|\n")  # as libcst counts lines (engine/positions.py)
@@ -319,7 +319,7 @@ def fingerprints_at(findings: list[Finding], path_of: Callable[[Finding], str]) 
         key = (finding.code, path_of(finding), finding.anchor_text)
         index = seen.get(key, 0)
         seen[key] = index + 1
-        digest = hashlib.sha256(
+        digest = sha256(
             "\0".join((*key, str(index))).encode("utf-8", "surrogatepass")
         )
         pairs.append((finding, digest.hexdigest()[:32]))

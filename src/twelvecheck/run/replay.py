@@ -35,12 +35,12 @@ of what a replay cost.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any, Iterable
 
+from twelvecheck.core.digest import sha256
 from twelvecheck.run.cache import Content, code_fingerprint, finding_from_json, finding_to_json, read_content
 from twelvecheck.core.findings import Finding
 from twelvecheck.files.ignoring import repository_folders
@@ -80,7 +80,7 @@ class RunRecords:
 
     def key(self, shape: Any) -> str:
         """The key of a run of this ``shape`` over the files digested so far."""
-        hashed = hashlib.sha256(code_fingerprint().encode())
+        hashed = sha256(code_fingerprint().encode())
         hashed.update(json.dumps(shape, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
         for path in sorted(self.contents):
             content = self.contents[path]
