@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from twelvecheck.core.digest import sha256
-from twelvecheck.core.values import Frozen, init_field
+from twelvecheck.core.values import Frozen, Mutable, init_field
 
 _NEWLINE = re.compile(r"\r\n?|\n")  # as libcst counts lines (engine/positions.py)
 
@@ -240,8 +239,9 @@ class RelatedLocation(Frozen):
         return cls(item["path"], span, item["message"])
 
 
-@dataclass
-class Finding:
+class Finding(Mutable):  # core/values.py: a dataclass cost a replay's start 0.5 ms
+    _fields = ("code", "name", "family", "severity", "message", "path", "span", "help_uri", "anchor_text",
+               "fingerprint", "fix", "requires", "related", "knowledge")
     code: str
     name: str
     family: str
@@ -251,19 +251,38 @@ class Finding:
     span: Span
     help_uri: str
     # The normalized source text the fingerprint hashes; not part of the report.
-    anchor_text: str = ""
-    fingerprint: str = ""
+    anchor_text: str
+    fingerprint: str
     # The edits that would remove the finding; None where the rule has none here.
-    fix: Fix | None = None
+    fix: Fix | None
     # The question about other modules the finding holds on (None: it holds); answered and
     # removed by the run before anything reports it, so never part of the report.
-    requires: Requires | None = None
+    requires: Requires | None
     # Other places the finding is about; in the JSON report only when there are some.
-    related: tuple[RelatedLocation, ...] = ()
+    related: tuple[RelatedLocation, ...]
     # The knowledge entry that made the finding (config/knowledge.entry_id:
     # "scheduler-classes:apscheduler.schedulers.background.BackgroundScheduler",
     # "user:ourlib.jobs.every"); in the JSON report only when there is one.
-    knowledge: str | None = None
+    knowledge: str | None
+
+    def __init__(self, code: str, name: str, family: str, severity: Severity, message: str, path: str, span: Span,
+                 help_uri: str, anchor_text: str = "", fingerprint: str = "", fix: Fix | None = None,
+                 requires: Requires | None = None, related: tuple[RelatedLocation, ...] = (),
+                 knowledge: str | None = None) -> None:
+        self.code = code
+        self.name = name
+        self.family = family
+        self.severity = severity
+        self.message = message
+        self.path = path
+        self.span = span
+        self.help_uri = help_uri
+        self.anchor_text = anchor_text
+        self.fingerprint = fingerprint
+        self.fix = fix
+        self.requires = requires
+        self.related = related
+        self.knowledge = knowledge
 
     @property
     def line(self) -> int:
@@ -326,14 +345,21 @@ def fingerprints_at(findings: list[Finding], path_of: Callable[[Finding], str]) 
     return pairs
 
 
-@dataclass
-class ToolError:
+class ToolError(Mutable):
     """A problem that is not a finding: a missing path, a crashed rule, unreadable config."""
 
+    _fields = ("message", "path", "line", "column")
     message: str
-    path: str | None = None
-    line: int | None = None
-    column: int | None = None
+    path: str | None
+    line: int | None
+    column: int | None
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None,
+                 column: int | None = None) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
 
     def to_json(self) -> dict[str, Any]:
         return {"message": self.message, "path": self.path, "line": self.line, "column": self.column}
@@ -347,15 +373,24 @@ class ToolError:
         return f"{where}: {self.message}" if where else self.message
 
 
-@dataclass
-class FileResult:
+class FileResult(Mutable):
+    _fields = ("path", "findings", "errors", "facts", "parsed", "digest")
     path: str
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[ToolError] = field(default_factory=list)
+    findings: list[Finding]
+    errors: list[ToolError]
     # Project-level facts later rules reason over (module name, entry points, ...).
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any]
     # The file gave its whole-program facts: asked for them, or parsed for its own rules.
-    parsed: bool = False
+    parsed: bool
     # The SHA-256 of the bytes analyzed (a Python file read from disk): the run caches the
     # result only under a key made from these same bytes (the file may change in between).
-    digest: str | None = None
+    digest: str | None
+
+    def __init__(self, path: str, findings: list[Finding] | None = None, errors: list[ToolError] | None = None,
+                 facts: dict[str, Any] | None = None, parsed: bool = False, digest: str | None = None) -> None:
+        self.path = path
+        self.findings = [] if findings is None else findings
+        self.errors = [] if errors is None else errors
+        self.facts = {} if facts is None else facts
+        self.parsed = parsed
+        self.digest = digest

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 init_field = object.__setattr__  # for the subclasses' __init__: their own __setattr__ refuses
 
 V = TypeVar("V", bound="Frozen")
+M = TypeVar("M", bound="Mutable")
 
 
 class FrozenError(AttributeError):
@@ -70,3 +71,34 @@ class Frozen:
             raise TypeError(f"{self.__class__.__qualname__} has no field {sorted(unknown)[0]!r}")
         values.update(changes)
         return self.__class__(*values.values())
+
+
+class Mutable:
+    """The same for a value whose fields change (what ``@dataclass`` made without
+    ``frozen``): the fields are named in ``_fields`` (in order), ``==`` and the ``repr`` are
+    theirs, and the value is unhashable. Instances keep a ``__dict__`` (``vars(settings)``
+    is part of a run's key, run/runner.py); ``copy`` and ``pickle`` work as for any object."""
+
+    _fields: tuple[str, ...] = ()
+    __hash__ = None  # type: ignore[assignment]
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{self.__class__.__qualname__}({shown})"
+
+    def replace(self: M, **changes: Any) -> M:
+        """A copy with ``changes`` (as ``dataclasses.replace``)."""
+        unknown = set(changes) - set(self._fields)
+        if unknown:
+            raise TypeError(f"{self.__class__.__qualname__} has no field {sorted(unknown)[0]!r}")
+        values = {name: getattr(self, name) for name in self._fields}
+        values.update(changes)
+        return self.__class__(**values)

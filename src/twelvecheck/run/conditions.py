@@ -21,8 +21,6 @@ the first question.
 
 from __future__ import annotations
 
-import dataclasses
-
 from twelvecheck.core.findings import FileResult, Finding, Requires
 from twelvecheck.engine.registry import load_rules
 from twelvecheck.program.project import Project
@@ -51,11 +49,11 @@ def answer(findings: list[Finding], project: Project | None) -> list[Finding]:
             where = requires.argument()
             if any(project.passes_parameter(requires.name, where, function, index, name)
                    and project.given_process_id(function, index, name) for function, index, name in writers):
-                kept.append(dataclasses.replace(finding, requires=None))
+                kept.append(finding.replace(requires=None))
             continue
         if project is not None and requires.kind == Requires.GIVEN_PROCESS_ID:
             if project.given_process_id(requires.name, *requires.parameter()):
-                kept.append(dataclasses.replace(finding, requires=None))
+                kept.append(finding.replace(requires=None))
             continue
         rule = rules.get(finding.code)
         known = rule.known_classes.get(requires.known) if rule is not None else None
@@ -63,5 +61,5 @@ def answer(findings: list[Finding], project: Project | None) -> list[Finding]:
             continue
         holds = project.holds_instance_of if requires.kind == Requires.HOLDS_INSTANCE_OF else project.makes_instance_of
         if holds(requires.name, known):
-            kept.append(dataclasses.replace(finding, requires=None))
+            kept.append(finding.replace(requires=None))
     return kept
