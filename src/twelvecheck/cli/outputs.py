@@ -8,7 +8,6 @@ write each report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ import click
 
 from twelvecheck.cli.exits import BaselineError
 from twelvecheck.core.findings import Finding, assign_fingerprints
+from twelvecheck.core.values import Mutable
 from twelvecheck.reports import FORMATS, ReportContext, render
 from twelvecheck.run.model import RunResult
 
@@ -40,13 +40,22 @@ def parse_output_formats(values: list[str] | tuple[str, ...], from_config: dict[
     return pairs
 
 
-@dataclass
-class BaselinePlan:
-    read: str | None = None  # --baseline FILE
-    write: str | None = None  # --write-baseline FILE
-    entries: list[baselines.Entry] | None = None
-    place: baselines.Place | None = None  # the baseline's folder: its entries' paths start there
-    warning: str | None = None  # said on standard error: a baseline that matched nothing
+class BaselinePlan(Mutable):
+    _fields = ("read", "write", "entries", "place", "warning")
+    read: str | None  # --baseline FILE
+    write: str | None  # --write-baseline FILE
+    entries: list[baselines.Entry] | None
+    place: baselines.Place | None  # the baseline's folder: its entries' paths start there
+    warning: str | None  # said on standard error: a baseline that matched nothing
+
+    def __init__(self, read: str | None = None, write: str | None = None,
+                 entries: list[baselines.Entry] | None = None, place: baselines.Place | None = None,
+                 warning: str | None = None) -> None:
+        self.read = read
+        self.write = write
+        self.entries = entries
+        self.place = place
+        self.warning = warning
 
     @classmethod
     def prepare(cls, options: dict[str, Any], file_values: dict[str, Any], config_root: Path | None,

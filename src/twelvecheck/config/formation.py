@@ -9,21 +9,29 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from twelvecheck.core.values import Mutable
 
 NAME_RE = re.compile(r"[A-Za-z0-9_-]+")  # what honcho and foreman read as a process type
 
 
-@dataclass
-class FormationOverride:
+class FormationOverride(Mutable):
     """Quantities from the configuration or the command line, and the app they are for."""
 
+    _fields = ("quantities", "source", "roots", "required")
     quantities: dict[str, int]
     source: str  # as messages and the formation table show it: "--formation", "app.json"...
     roots: list[Path]  # it is for the app whose folder holds one of these (the nearest Procfile)
-    required: bool = False  # said on the command line: an error when no app can take it
+    required: bool  # said on the command line: an error when no app can take it
+
+    def __init__(self, quantities: dict[str, int], source: str, roots: list[Path],
+                 required: bool = False) -> None:
+        self.quantities = quantities
+        self.source = source
+        self.roots = roots
+        self.required = required
 
 
 def config_source(path: Path) -> str:

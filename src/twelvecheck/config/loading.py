@@ -8,13 +8,13 @@ without a ``[tool.twelvecheck]`` table is passed over). Command-line options win
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from twelvecheck.core import toml as _toml
 from twelvecheck.core.findings import Severity
 from twelvecheck.core.formats import REPORT_FORMATS
+from twelvecheck.core.values import Mutable
 from twelvecheck.config.formation import config_problem
 from twelvecheck.config.selection import SelectorError, expand
 
@@ -89,11 +89,17 @@ _SCALARS: dict[str, tuple[Any, str]] = {
 KNOWN_KEYS = tuple(_SCALARS)
 
 
-@dataclass
-class FileConfig:
-    path: Path | None = None
-    root: Path | None = None  # patterns in the file are relative to this directory
-    values: dict[str, Any] = field(default_factory=dict)
+class FileConfig(Mutable):
+    _fields = ("path", "root", "values")
+    path: Path | None
+    root: Path | None  # patterns in the file are relative to this directory
+    values: dict[str, Any]
+
+    def __init__(self, path: Path | None = None, root: Path | None = None,
+                 values: dict[str, Any] | None = None) -> None:
+        self.path = path
+        self.root = root
+        self.values = {} if values is None else values
 
 
 def find_config(start: Path) -> Path | None:

@@ -10,10 +10,11 @@ change behaviour a reader should look at first (``--unsafe-fixes`` applies them;
 from __future__ import annotations
 
 import enum
-import hashlib
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from twelvecheck.core.digest import sha256
+from twelvecheck.core.values import Frozen, Mutable, init_field
 
 _NEWLINE = re.compile(r"\r\n?|\n")  # as libcst counts lines (engine/positions.py)
 
@@ -38,23 +39,33 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(Frozen):
     """1-based lines and columns; ``end_column`` points one past the last character."""
 
+    __slots__ = ("line", "column", "end_line", "end_column")
     line: int
     column: int
     end_line: int
     end_column: int
 
+    def __init__(self, line: int, column: int, end_line: int, end_column: int) -> None:
+        init_field(self, "line", line)
+        init_field(self, "column", column)
+        init_field(self, "end_line", end_line)
+        init_field(self, "end_column", end_column)
+
 
 SAFE, UNSAFE = "safe", "unsafe"
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(Frozen):
+    __slots__ = ("span", "content")
     span: Span  # what is replaced; an empty span inserts
     content: str
+
+    def __init__(self, span: Span, content: str) -> None:
+        init_field(self, "span", span)
+        init_field(self, "content", content)
 
     def to_json(self) -> dict[str, Any]:
         return {"line": self.span.line, "column": self.span.column, "end_line": self.span.end_line,
@@ -68,11 +79,16 @@ class Edit:
         return cls(span, item["content"])
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(Frozen):
+    __slots__ = ("applicability", "message", "edits")
     applicability: str  # SAFE or UNSAFE
     message: str  # what the fix does, in a few words
     edits: tuple[Edit, ...]
+
+    def __init__(self, applicability: str, message: str, edits: tuple[Edit, ...]) -> None:
+        init_field(self, "applicability", applicability)
+        init_field(self, "message", message)
+        init_field(self, "edits", edits)
 
     @property
     def safe(self) -> bool:
@@ -115,8 +131,7 @@ class LineIndex:
         return start, end
 
 
-@dataclass(frozen=True)
-class Requires:
+class Requires(Frozen):
     """A question about other modules that a per-file finding depends on.
 
     A per-file rule sees one module; when what it reports hangs on a class or a function
@@ -146,9 +161,15 @@ class Requires:
     never held. A condition is never shown in a report.
     """
 
+    __slots__ = ("kind", "name", "known")
     kind: str
     name: str  # a qualified name: "app.logs.AppHandler", "app.logs.make_handler"
     known: str  # a key of the reporting rule's known_classes
+
+    def __init__(self, kind: str, name: str, known: str) -> None:
+        init_field(self, "kind", kind)
+        init_field(self, "name", name)
+        init_field(self, "known", known)
 
     INSTANCE_OF = "instance_of"
     HOLDS_INSTANCE_OF = "holds_instance_of"
@@ -201,14 +222,19 @@ class Requires:
         return cls(kind, name, known)
 
 
-@dataclass(frozen=True)
-class RelatedLocation:
+class RelatedLocation(Frozen):
     """Another place a finding is about (SARIF's ``relatedLocations``): the entry point of a
     whole-program finding reported at its loop, the loop of one reported at its entry point."""
 
+    __slots__ = ("path", "span", "message")
     path: str  # display path, as a finding's
     span: Span
     message: str  # what is there: "entry point: process type 'worker' (Procfile)"
+
+    def __init__(self, path: str, span: Span, message: str) -> None:
+        init_field(self, "path", path)
+        init_field(self, "span", span)
+        init_field(self, "message", message)
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "line": self.span.line, "column": self.span.column,
@@ -222,8 +248,9 @@ class RelatedLocation:
         return cls(item["path"], span, item["message"])
 
 
-@dataclass
-class Finding:
+class Finding(Mutable):  # core/values.py: a dataclass cost a replay's start 0.5 ms
+    _fields = ("code", "name", "family", "severity", "message", "path", "span", "help_uri", "anchor_text",
+               "fingerprint", "fix", "requires", "related", "knowledge")
     code: str
     name: str
     family: str
@@ -233,19 +260,38 @@ class Finding:
     span: Span
     help_uri: str
     # The normalized source text the fingerprint hashes; not part of the report.
-    anchor_text: str = ""
-    fingerprint: str = ""
+    anchor_text: str
+    fingerprint: str
     # The edits that would remove the finding; None where the rule has none here.
-    fix: Fix | None = None
+    fix: Fix | None
     # The question about other modules the finding holds on (None: it holds); answered and
     # removed by the run before anything reports it, so never part of the report.
-    requires: Requires | None = None
+    requires: Requires | None
     # Other places the finding is about; in the JSON report only when there are some.
-    related: tuple[RelatedLocation, ...] = ()
+    related: tuple[RelatedLocation, ...]
     # The knowledge entry that made the finding (config/knowledge.entry_id:
     # "scheduler-classes:apscheduler.schedulers.background.BackgroundScheduler",
     # "user:ourlib.jobs.every"); in the JSON report only when there is one.
-    knowledge: str | None = None
+    knowledge: str | None
+
+    def __init__(self, code: str, name: str, family: str, severity: Severity, message: str, path: str, span: Span,
+                 help_uri: str, anchor_text: str = "", fingerprint: str = "", fix: Fix | None = None,
+                 requires: Requires | None = None, related: tuple[RelatedLocation, ...] = (),
+                 knowledge: str | None = None) -> None:
+        self.code = code
+        self.name = name
+        self.family = family
+        self.severity = severity
+        self.message = message
+        self.path = path
+        self.span = span
+        self.help_uri = help_uri
+        self.anchor_text = anchor_text
+        self.fingerprint = fingerprint
+        self.fix = fix
+        self.requires = requires
+        self.related = related
+        self.knowledge = knowledge
 
     @property
     def line(self) -> int:
@@ -301,21 +347,28 @@ def fingerprints_at(findings: list[Finding], path_of: Callable[[Finding], str]) 
         key = (finding.code, path_of(finding), finding.anchor_text)
         index = seen.get(key, 0)
         seen[key] = index + 1
-        digest = hashlib.sha256(
+        digest = sha256(
             "\0".join((*key, str(index))).encode("utf-8", "surrogatepass")
         )
         pairs.append((finding, digest.hexdigest()[:32]))
     return pairs
 
 
-@dataclass
-class ToolError:
+class ToolError(Mutable):
     """A problem that is not a finding: a missing path, a crashed rule, unreadable config."""
 
+    _fields = ("message", "path", "line", "column")
     message: str
-    path: str | None = None
-    line: int | None = None
-    column: int | None = None
+    path: str | None
+    line: int | None
+    column: int | None
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None,
+                 column: int | None = None) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
 
     def to_json(self) -> dict[str, Any]:
         return {"message": self.message, "path": self.path, "line": self.line, "column": self.column}
@@ -329,15 +382,24 @@ class ToolError:
         return f"{where}: {self.message}" if where else self.message
 
 
-@dataclass
-class FileResult:
+class FileResult(Mutable):
+    _fields = ("path", "findings", "errors", "facts", "parsed", "digest")
     path: str
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[ToolError] = field(default_factory=list)
+    findings: list[Finding]
+    errors: list[ToolError]
     # Project-level facts later rules reason over (module name, entry points, ...).
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any]
     # The file gave its whole-program facts: asked for them, or parsed for its own rules.
-    parsed: bool = False
+    parsed: bool
     # The SHA-256 of the bytes analyzed (a Python file read from disk): the run caches the
     # result only under a key made from these same bytes (the file may change in between).
-    digest: str | None = None
+    digest: str | None
+
+    def __init__(self, path: str, findings: list[Finding] | None = None, errors: list[ToolError] | None = None,
+                 facts: dict[str, Any] | None = None, parsed: bool = False, digest: str | None = None) -> None:
+        self.path = path
+        self.findings = [] if findings is None else findings
+        self.errors = [] if errors is None else errors
+        self.facts = {} if facts is None else facts
+        self.parsed = parsed
+        self.digest = digest

@@ -9,11 +9,11 @@ was given.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from twelvecheck.core.findings import ToolError
+from twelvecheck.core.values import Frozen, Mutable, init_field
 from twelvecheck.files.ignoring import Ignorer, inside
 from twelvecheck.files.kinds import (
     LOGGING_CONFIG_SUFFIXES, PLATFORM_FILES, PYTHON_SUFFIXES, SCRIPT_SUFFIXES, config_kind, process_file_kind,
@@ -30,20 +30,32 @@ DEFAULT_EXCLUDES = (
 PACKAGING_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(Frozen):  # core/values.py: a frozen dataclass cost a replay's start 0.5 ms
+    __slots__ = ("path", "display", "kind", "explicit")
     path: Path
     display: str
     kind: str  # "python", a logging config kind ("ini", "yaml", "json"), "procfile", "appjson", "script"
-    explicit: bool = False
+    explicit: bool
+
+    def __init__(self, path: Path, display: str, kind: str, explicit: bool = False) -> None:
+        init_field(self, "path", path)
+        init_field(self, "display", display)
+        init_field(self, "kind", kind)
+        init_field(self, "explicit", explicit)
 
 
-@dataclass
-class Discovery:
-    files: list[SourceFile] = field(default_factory=list)
-    errors: list[ToolError] = field(default_factory=list)
+class Discovery(Mutable):
+    _fields = ("files", "errors", "packaging")
+    files: list[SourceFile]
+    errors: list[ToolError]
     # pyproject.toml / setup.cfg / setup.py met on the walk (monorepos hold several).
-    packaging: list[Path] = field(default_factory=list)
+    packaging: list[Path]
+
+    def __init__(self, files: list[SourceFile] | None = None, errors: list[ToolError] | None = None,
+                 packaging: list[Path] | None = None) -> None:
+        self.files = [] if files is None else files
+        self.errors = [] if errors is None else errors
+        self.packaging = [] if packaging is None else packaging
 
 
 def display_path(path: Path, cwd: Path) -> str:

@@ -4,33 +4,45 @@ formats name files from, colors and the other text options, and the checked file
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from twelvecheck.core.values import Mutable
 from twelvecheck.files.ignoring import repository_root
 
 if TYPE_CHECKING:
     from twelvecheck.reports.sources import SourceCache
 
 
-@dataclass
-class ReportContext:
-    cwd: Path = field(default_factory=Path.cwd)
-    root: Path | None = None  # repository root; found from cwd when None
-    color: bool = False
-    statistics: bool = False
-    quiet: bool = False
-    show_source: bool = False
-    stdin_name: str | None = None
-    stdin_source: bytes | None = None
-    _sources: SourceCache | None = None
-    paths: tuple[str, ...] = ()  # the paths checked, as given (the HTML header shows them)
+class ReportContext(Mutable):  # core/values.py: the dataclass cost a replay's start 0.5 ms
+    _fields = ("cwd", "root", "color", "statistics", "quiet", "show_source", "stdin_name", "stdin_source", "_sources",
+               "paths")
+    cwd: Path
+    root: Path | None  # repository root; found from cwd when None
+    color: bool
+    statistics: bool
+    quiet: bool
+    show_source: bool
+    stdin_name: str | None
+    stdin_source: bytes | None
+    _sources: SourceCache | None
+    paths: tuple[str, ...]  # the paths checked, as given (the HTML header shows them)
 
-    def __post_init__(self) -> None:
-        if self.root is None:
-            self.root = repository_root(self.cwd.resolve())
+    def __init__(self, cwd: Path | None = None, root: Path | None = None, color: bool = False,
+                 statistics: bool = False, quiet: bool = False, show_source: bool = False,
+                 stdin_name: str | None = None, stdin_source: bytes | None = None,
+                 _sources: SourceCache | None = None, paths: tuple[str, ...] = ()) -> None:
+        self.cwd = Path.cwd() if cwd is None else cwd
+        self.root = repository_root(self.cwd.resolve()) if root is None else root
+        self.color = color
+        self.statistics = statistics
+        self.quiet = quiet
+        self.show_source = show_source
+        self.stdin_name = stdin_name
+        self.stdin_source = stdin_source
+        self._sources = _sources
+        self.paths = paths
 
     @property
     def sources(self) -> SourceCache:

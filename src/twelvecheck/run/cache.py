@@ -33,7 +33,6 @@ results).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -43,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from twelvecheck import __version__
+from twelvecheck.core.digest import sha256
 from twelvecheck.core.findings import FileResult, Finding, Fix, RelatedLocation, Requires, Severity, Span
 from twelvecheck.core.ruledocs import FRONT_MATTER, RuleDocError, builtin_rule_docs
 from twelvecheck.files.writing import write_atomically
@@ -70,7 +70,7 @@ def code_fingerprint() -> str:
     sources and rule documents by path, size and modification time (as Python's own bytecode
     cache tells a changed source; reading them all cost a warm run a tenth of its time)."""
     # The interpreter too: its parser decides what is a syntax error (TWC001).
-    digest = hashlib.sha256(f"{__version__}\0{_FORMAT}\0{sys.version}".encode())
+    digest = sha256(f"{__version__}\0{_FORMAT}\0{sys.version}".encode())
     package = Path(__file__).resolve().parents[1]  # twelvecheck/, above run/
     folders = [str(package)]
     rules = package.parent.parent / "rules"  # a source checkout keeps them beside src/
@@ -111,6 +111,8 @@ class Content:
 
     @classmethod
     def of(cls, data: bytes) -> "Content":
+        import hashlib  # OpenSSL, quicker on file contents; a replay reads next to none (core/digest.py)
+
         return cls(hashlib.sha256(data).hexdigest(), b"__main__" in data)  # the engine's FileResult.digest too
 
 
@@ -204,7 +206,7 @@ class ResultCache:
     # -- results -------------------------------------------------------------------------
     def key(self, digest: str, shape: tuple[Any, ...]) -> str:
         """The key of a result: the code, the task's shape and the content's ``digest``."""
-        hashed = hashlib.sha256(code_fingerprint().encode())
+        hashed = sha256(code_fingerprint().encode())
         if self.rules_fingerprint:
             hashed.update(self.rules_fingerprint.encode())
         hashed.update(json.dumps(shape, sort_keys=True, default=sorted).encode("utf-8", "surrogatepass"))

@@ -25,8 +25,6 @@ file, when the project says the class is a twistd plugin's ``usage.Options``.
 
 from __future__ import annotations
 
-import dataclasses
-
 from twelvecheck.core.findings import FileResult, Finding, Requires
 from twelvecheck.engine.registry import load_rules
 from twelvecheck.program.project import Project
@@ -58,9 +56,9 @@ def answer(findings: list[Finding], project: Project | None) -> list[Finding]:
             kept.append(finding)
         elif requires.kind == Requires.UNLESS_SET_ELSEWHERE:
             if (finding.code, requires.known) not in set_elsewhere:
-                kept.append(dataclasses.replace(finding, requires=None))
+                kept.append(finding.replace(requires=None))
         elif holds[id(finding)]:
-            kept.append(dataclasses.replace(finding, requires=None))
+            kept.append(finding.replace(requires=None))
     return kept
 
 

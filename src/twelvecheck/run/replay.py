@@ -35,19 +35,19 @@ of what a replay cost.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any, Iterable
 
+from twelvecheck.core.digest import sha256
 from twelvecheck.run.cache import Content, code_fingerprint, finding_from_json, finding_to_json, read_content
 from twelvecheck.core.findings import Finding
 from twelvecheck.files.ignoring import repository_folders
 from twelvecheck.files.walk_memo import WalkMemo
 from twelvecheck.files.writing import write_atomically
 
-_FORMAT = 1
+_FORMAT = 2  # 2: each file's checked codes name one of the answer's code lists
 _FOLDER = "runs"
 # Records kept: one per way a project is run (paths, settings), the most recently written.
 # pre-commit names the staged files, so each commit's run is a way of its own.
@@ -80,7 +80,7 @@ class RunRecords:
 
     def key(self, shape: Any) -> str:
         """The key of a run of this ``shape`` over the files digested so far."""
-        hashed = hashlib.sha256(code_fingerprint().encode())
+        hashed = sha256(code_fingerprint().encode())
         hashed.update(json.dumps(shape, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
         for path in sorted(self.contents):
             content = self.contents[path]
@@ -96,21 +96,28 @@ class RunRecords:
         answer = self._record.get("answer")
         try:
             findings = [finding_from_json(item) for item in answer["findings"]]
-            checked, facts_from = answer["checked"], answer["facts_from"]
+            code_lists, facts_from = answer["code_lists"], answer["facts_from"]
             entry_functions = answer["entry_functions"]
+            if not (isinstance(code_lists, list) and all(_strings(codes) for codes in code_lists)):
+                return None
+            checked = {path: code_lists[index] for path, index in answer["checked"].items()}
         except (LookupError, TypeError, ValueError, AttributeError):
             return None
-        if not (isinstance(checked, dict) and all(_strings(codes) for codes in checked.values())
-                and _strings(facts_from) and _strings(entry_functions)):
+        if not (_strings(facts_from) and _strings(entry_functions)):
             return None
         return {"findings": findings, "checked": checked, "facts_from": facts_from,
                 "entry_functions": entry_functions}
 
     def store(self, key: str, findings: list[Finding], checked: dict[str, list[str]],
               facts_from: list[str], entry_functions: list[str]) -> None:
-        """Record this run's answer under ``key``."""
-        self._write(key, {"findings": [finding_to_json(finding) for finding in findings], "checked": checked,
-                          "facts_from": facts_from, "entry_functions": entry_functions})
+        """Record this run's answer under ``key``. The files of a run mostly check the same
+        codes: each list of them is kept once, and each file names its list by index (Django's
+        record was 150 kB of codes, a replay's JSON and checks of them 2 ms)."""
+        lists: dict[tuple[str, ...], int] = {}
+        indices = {path: lists.setdefault(tuple(codes), len(lists)) for path, codes in checked.items()}
+        self._write(key, {"findings": [finding_to_json(finding) for finding in findings], "checked": indices,
+                          "code_lists": [list(codes) for codes in lists], "facts_from": facts_from,
+                          "entry_functions": entry_functions})
 
     def refresh(self) -> None:
         """After a replay: write the record again if files were read for their digest whose

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twelvecheck.config.selection import expand, reads_any, resolve, wants_process_files
+from twelvecheck.core.digest import sha256
 from twelvecheck.core.findings import Severity, ToolError
 from twelvecheck.core.plugins import plugins_installed
 from twelvecheck.core.ruledocs import extension_docs_in_use, load_rule_docs
@@ -222,7 +222,7 @@ def _run_records(settings: Settings, enabled: set[str], severities: tuple, rules
     if settings.cache_dir is None or settings.stdin_source is not None or not settings.prefilter \
             or settings.process_model or settings.show_silenced:  # a record keeps findings only
         return None
-    name = hashlib.sha256(json.dumps(_run_shape(settings, enabled, severities, rules), sort_keys=True,
+    name = sha256(json.dumps(_run_shape(settings, enabled, severities, rules), sort_keys=True,
                                      default=str).encode("utf-8", "surrogatepass"))
     return RunRecords(settings.cache_dir / CACHE_FORMAT_DIR, name.hexdigest())
 
