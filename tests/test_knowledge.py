@@ -287,6 +287,27 @@ def test_explain_outside_a_configured_project_lists_the_builtin_tables(project, 
     assert "  [tool.twelvecheck.knowledge] logs-to-stdout: none configured here" in out.splitlines()
 
 
+def test_the_container_rules_name_the_tool_row_that_made_a_finding_and_none_for_a_python_program(project, run):
+    write(project, "pyproject.toml", '[tool.twelvecheck.knowledge]\nwrappers = ["deploy-wrap"]\n')
+    write(project, "web/Dockerfile", "FROM python:3.12-slim\nCOPY . /srv\nCMD gunicorn shop.wsgi --bind 0.0.0.0:8000\n")
+    write(project, "jobs/Dockerfile", "FROM python:3.12-slim\nCMD deploy-wrap celery -A shop worker\n")
+    write(project, "all/Dockerfile", 'FROM python:3.12-slim\nCMD ["supervisord", "-n", "-c", "/etc/sv.conf"]\n')
+    write(project, "boot/Dockerfile", 'FROM python:3.12-slim\nCOPY start.sh /start.sh\nENTRYPOINT ["/start.sh"]\n')
+    write(project, "boot/start.sh", "#!/bin/sh\nset -e\npython manage.py migrate --noinput\nuvicorn shop.asgi:app\n")
+    write(project, "plain/Dockerfile", "FROM python:3.12-slim\nCMD python app.py\n")
+    write(project, "odd/Dockerfile", "FROM python:3.12-slim\nCMD ['flask', 'run']\n")
+    report = json.loads(run("--no-cache", "--format", "json", "--select", "container", ".").stdout)
+    jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8"))).validate(report)
+    assert {(item["path"], item["line"], item["code"]): item.get("knowledge") for item in report["findings"]} == {
+        ("web/Dockerfile", 3, "TWC701"): "tools:gunicorn",
+        ("jobs/Dockerfile", 2, "TWC701"): "user:deploy-wrap",  # read through the project's wrapper
+        ("all/Dockerfile", 2, "TWC702"): "tools:supervisord",
+        ("boot/start.sh", 4, "TWC701"): "tools:uvicorn",  # in the script the image runs
+        ("plain/Dockerfile", 2, "TWC701"): None,  # a Python program the shell runs last: no table's
+        ("odd/Dockerfile", 2, "TWC703"): None,  # JSON syntax: no table's
+    }
+
+
 # -- which entry silenced a finding (--show-silenced) ------------------------------------
 
 SILENCED_BY_USER = "billing/worker.py:26: TWC302 not reported: SIGTERM handled by user:ourlib.worker.Worker.run"
