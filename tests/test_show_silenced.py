@@ -118,28 +118,30 @@ SERVICE = {
             logging.basicConfig(filename=target)
         """),
     "relay/drain.py": textwrap.dedent("""\
+        import sys
         import time
 
         from redis import Redis
         from rq import Worker
 
+        QUEUES = sys.argv[1:] or ["relay"]
 
-        def main():
-            worker = Worker(["relay"], connection=Redis())
+
+        def pump(connection):
             while True:
-                worker.work(burst=True)
-                time.sleep(5)
+                Worker(QUEUES, connection=connection).work(burst=True)
+                time.sleep(2)
 
 
         if __name__ == "__main__":
-            main()
+            pump(Redis.from_url("redis://cache:6379/0"))
         """),
     **{f"relay/routes/r{index:02}.py": f"def route_{index}(message):\n    return message[{index}:]\n"
        for index in range(30)},
     "relay/routes/__init__.py": "",
 }
 EXPECTED = [
-    ("relay/drain.py", 14, "TWC302", "handles-sigterm:rq.Worker.work"),
+    ("relay/drain.py", 16, "TWC302", "handles-sigterm:rq.Worker.work"),
     ("relay/obs/sinks.py", 8, "TWC201", "user:relay.obs.sinks.install"),
     ("relay/obs/sinks.py", 10, "TWC204", "user:relay.obs.sinks.install"),
     ("relay/obs/sinks.py", 16, "TWC201", "user:relay.obs.sinks.Console.attach"),  # in a nested function
