@@ -11,7 +11,7 @@ import pytest
 from conftest import BASIC_CONFIG, CLEAN, FILE_HANDLER, write
 
 from twelvecheck.run import analysis
-from twelvecheck.run.cache import ResultCache
+from twelvecheck.run.cache import CACHE_FORMAT_DIR, ResultCache
 from twelvecheck.engine.registry import load_rules
 from twelvecheck.engine.task import FileTask
 
@@ -30,12 +30,12 @@ if __name__ == "__main__":
 
 
 def pack_of(cache: Path) -> Path:
-    return cache / "v2" / "pack.json"
+    return cache / CACHE_FORMAT_DIR / "pack.json"
 
 
 def forget_runs(cache: Path) -> None:
     """Remove the run record (replay.py), which would answer an unchanged run without the pack."""
-    shutil.rmtree(cache / "v2" / "runs")
+    shutil.rmtree(cache / CACHE_FORMAT_DIR / "runs")
 
 
 def entries(cache: Path) -> dict[str, dict]:
@@ -117,13 +117,13 @@ def test_a_warm_run_writes_nothing(service, run):
     run()
     cache = service / ".twelvecheck_cache"
     pack = pack_of(cache)
-    [records] = (cache / "v2" / "runs").iterdir()
+    [records] = (cache / CACHE_FORMAT_DIR / "runs").iterdir()
     assert len(json.loads(pack.read_bytes())["files"]) == 4
 
     def written(path: Path) -> tuple[int, int]:
         return path.stat().st_mtime_ns, path.stat().st_ino
 
-    front_matter = cache / "v2" / "front-matter.json"  # the rule documents', parsed
+    front_matter = cache / CACHE_FORMAT_DIR / "front-matter.json"  # the rule documents', parsed
     before = written(pack), written(records), written(front_matter)
     run()  # answered from the run record
     assert (written(pack), written(records), written(front_matter)) == before

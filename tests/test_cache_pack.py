@@ -12,7 +12,7 @@ import pytest
 from conftest import FILE_HANDLER, write
 
 from twelvecheck.run import cache as cache_module
-from twelvecheck.run.cache import Content, ResultCache
+from twelvecheck.run.cache import CACHE_FORMAT_DIR, Content, ResultCache
 from twelvecheck.core.findings import FileResult
 
 
@@ -72,7 +72,7 @@ def test_a_freshly_written_file_is_not_remembered_by_its_stat(tmp_path):
     assert content.has_main
     cache.put("k", FileResult("a.py", [], [], {}, False))
     cache.flush()
-    pack = json.loads((tmp_path / "cache" / "v2" / "pack.json").read_bytes())
+    pack = json.loads((tmp_path / "cache" / CACHE_FORMAT_DIR / "pack.json").read_bytes())
     assert pack["files"] == {} and list(pack["entries"]) == ["k"]
 
 
@@ -86,7 +86,7 @@ def test_two_runs_flushing_one_pack_keep_each_others_entries(tmp_path):
     assert third.get("one", "a.py").facts == {"module": "a"}
     assert third.get("two", "b.py").facts == {"module": "b"}
     assert third.get("two", "a.py") is None  # an entry is only good for the path it was made for
-    assert [p.name for p in (tmp_path / "cache" / "v2").iterdir()] == ["pack.json"]
+    assert [p.name for p in (tmp_path / "cache" / CACHE_FORMAT_DIR).iterdir()] == ["pack.json"]
 
 
 def test_a_pack_written_by_another_run_since_it_was_read_is_read_again_before_merging(tmp_path, monkeypatch):
@@ -160,7 +160,7 @@ def test_the_closures_list_changes_nothing_reported_even_when_wrong(project, run
     expected = run("--no-cache", "--format", "json").stdout
     assert "TWC302" in expected  # found through a call into another file: the closure at work
     assert run("--format", "json").stdout == expected
-    pack_path = project / ".twelvecheck_cache" / "v2" / "pack.json"
+    pack_path = project / ".twelvecheck_cache" / CACHE_FORMAT_DIR / "pack.json"
     pack = json.loads(pack_path.read_bytes())
     (name, (_, listed)), = pack["lists"].items()
     assert "app/helpers.py" in listed and "app/unrelated.py" not in listed

@@ -217,6 +217,8 @@ def test_extend_select_and_ignore_from_cli_add_to_the_config(two_rules, run):
     ("twelvecheck.toml", 'select = "TWC201"', "'select'", "expected a list of rule selectors"),
     ("twelvecheck.toml", 'fail-on = "fatal"', "'fail-on'", 'expected one of "error", "warning", "info"'),
     ("twelvecheck.toml", 'quiet = "yes"', "'quiet'", "expected true or false"),
+    ("pyproject.toml", '[tool.twelvecheck]\nshow-silenced = "yes"', "'tool.twelvecheck.show-silenced'",
+     "expected true or false"),
     ("twelvecheck.toml", 'format = "xml"', "'format'", "expected one of 'text', 'json'"),
     ("twelvecheck.toml", "jobs = -1", "'jobs'", "expected a whole number"),
     ("twelvecheck.toml", 'jobs = "2"', "'jobs'", "expected a whole number"),

@@ -33,6 +33,14 @@ def test_explain_lists_the_tables_a_rule_reads(run):
         assert f"knowledge/process.toml [{table}]:" in result.stdout
 
 
+def test_explain_lists_no_table_for_a_rule_that_reads_none(run):
+    """TWC703 judges a CMD's JSON syntax: no table of its family's is its (rules/TWC703.md)."""
+    assert "Knowledge it reads" not in run("explain", "TWC703").stdout
+    for code in ("TWC701", "TWC702"):
+        out = run("explain", code).stdout
+        assert "knowledge/tools.toml [tools]:" in out and "[tool.twelvecheck.knowledge] wrappers:" in out
+
+
 def test_a_replayed_run_imports_none_of_the_readers(project):
     """A run of code the process rules look at loads their readers; a run answered from its
     record loads none (a project with deployment files is read again on every run, so the

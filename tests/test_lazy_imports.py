@@ -15,6 +15,8 @@ from pathlib import Path
 
 from conftest import clean_env, probe as _probe, write
 
+from twelvecheck.run.cache import CACHE_FORMAT_DIR
+
 REPO = Path(__file__).resolve().parents[1]
 
 def test_version_does_not_load_libcst(tmp_path):
@@ -79,7 +81,7 @@ def test_a_replayed_run_of_a_project_without_toml_reads_no_toml(project):
     _probe(project, "app", "--select", "TWC2")  # selectors on the command line name the documents
     _, selected = _probe(project, "app", "--select", "TWC2", watch=("tomllib", "tomli"))
     assert selected["watched"] == []
-    memo = project / ".twelvecheck_cache" / "v2" / "front-matter.json"
+    memo = project / ".twelvecheck_cache" / CACHE_FORMAT_DIR / "front-matter.json"
     parsed = json.loads(memo.read_text())
     assert len(parsed) == len(list((REPO / "rules").glob("TWC*.md")))
     for broken in ("{not json", json.dumps({text: {"code": "TWC999"} for text in parsed})):

@@ -19,6 +19,7 @@ from conftest import CLEAN, FILE_HANDLER, probe, write
 
 from twelvecheck.run import analysis
 from twelvecheck.core.findings import ToolError
+from twelvecheck.run.cache import CACHE_FORMAT_DIR
 from twelvecheck.run.model import Settings
 from twelvecheck.run.runner import run as run_in_process
 
@@ -43,7 +44,7 @@ def findings(out: str) -> list[tuple[str, str]]:
 
 def records_of(project: Path) -> list[Path]:
     """The run records in the project's cache, one file per way of running."""
-    folder = project / ".twelvecheck_cache" / "v2" / "runs"
+    folder = project / ".twelvecheck_cache" / CACHE_FORMAT_DIR / "runs"
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
@@ -257,7 +258,7 @@ def test_a_run_with_errors_is_not_recorded(project, monkeypatch):
     settings = cached_settings(project)
     result = run_in_process(settings)
     assert [str(error) for error in result.errors] == ["a.py: cannot read file: injected"]
-    assert (project / ".twelvecheck_cache" / "v2").is_dir() and records_of(project) == []
+    assert (project / ".twelvecheck_cache" / CACHE_FORMAT_DIR).is_dir() and records_of(project) == []
     monkeypatch.undo()
     run_in_process(settings)
     assert len(records_of(project)) == 1  # the check above can see a record being written

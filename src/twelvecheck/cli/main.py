@@ -111,7 +111,7 @@ def _config_options(command):
                    "and licence that nothing imports; passed over by default).")
 @click.option("--reachable-only", is_flag=True, default=None,
               help="Report only findings in code a declared process type reaches (see README: What runs in production).")
-@click.option("--show-silenced", is_flag=True, default=False,
+@click.option("--show-silenced", is_flag=True, default=None,
               help="After the findings, list each one a knowledge entry kept from being reported, and the entry "
                    "(docs/knowledge.md); the JSON report gains a 'silenced' list.")
 @click.option("--no-prefilter", is_flag=True, default=None, hidden=True,

@@ -179,7 +179,7 @@ def prepare(paths: list[str], options: dict[str, Any], cwd: Path) -> tuple[Setti
     settings.include_roles = [role for role, option in (("test", "tests"), ("vendored", "vendored"))
                               if pick_option(options, file_values, f"include_{option}", f"include-{option}", False)]
     settings.reachable_only = bool(pick_option(options, file_values, "reachable_only", "reachable-only", False))
-    settings.show_silenced = bool(options.get("show_silenced"))
+    settings.show_silenced = bool(pick_option(options, file_values, "show_silenced", "show-silenced", False))
     settings.role_paths = {role: list(file_values[key]) for role, key in (
         ("test", "test-paths"), ("vendored", "vendored-paths"), ("example", "example-paths")) if file_values.get(key)}
     settings.formations = _formations(config, options.get("formation") or {}, settings.paths, cwd)

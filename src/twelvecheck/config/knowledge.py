@@ -101,7 +101,7 @@ USER_READ_BY: dict[str, tuple[str, ...]] = {
     "handles-sigterm": ("TWC302", "TWC303"),
     "logs-to-stdout": ("TWC201", "TWC202", "TWC203", "TWC204"),
     "schedulers": ("TWC401",),
-    "wrappers": ("procfile", "container", "formation"),
+    "wrappers": ("procfile", "TWC701", "TWC702", "formation"),
 }
 
 

@@ -79,6 +79,7 @@ _SCALARS: dict[str, tuple[Any, str]] = {
     "include-tests": (lambda v: isinstance(v, bool), "true or false"),
     "include-vendored": (lambda v: isinstance(v, bool), "true or false"),
     "reachable-only": (lambda v: isinstance(v, bool), "true or false"),
+    "show-silenced": (lambda v: isinstance(v, bool), "true or false"),
     "test-paths": (_list_of_str, "a list of gitignore-style patterns"),
     "vendored-paths": (_list_of_str, "a list of gitignore-style patterns"),
     "example-paths": (_list_of_str, "a list of gitignore-style patterns"),

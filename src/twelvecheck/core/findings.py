@@ -383,7 +383,7 @@ class ToolError(Mutable):
 
 
 class FileResult(Mutable):
-    _fields = ("path", "findings", "errors", "facts", "parsed", "digest")
+    _fields = ("path", "findings", "errors", "facts", "parsed", "digest", "silenced")
     path: str
     findings: list[Finding]
     errors: list[ToolError]
@@ -394,12 +394,18 @@ class FileResult(Mutable):
     # The SHA-256 of the bytes analyzed (a Python file read from disk): the run caches the
     # result only under a key made from these same bytes (the file may change in between).
     digest: str | None
+    # What a per-file rule would have reported where a knowledge entry says the code does it
+    # right (``logs-to-stdout``), each with that entry as its ``knowledge``: never reported,
+    # listed by --show-silenced (run/silenced.py). Cached with the findings.
+    silenced: list[Finding]
 
     def __init__(self, path: str, findings: list[Finding] | None = None, errors: list[ToolError] | None = None,
-                 facts: dict[str, Any] | None = None, parsed: bool = False, digest: str | None = None) -> None:
+                 facts: dict[str, Any] | None = None, parsed: bool = False, digest: str | None = None,
+                 silenced: list[Finding] | None = None) -> None:
         self.path = path
         self.findings = [] if findings is None else findings
         self.errors = [] if errors is None else errors
         self.facts = {} if facts is None else facts
         self.parsed = parsed
         self.digest = digest
+        self.silenced = [] if silenced is None else silenced

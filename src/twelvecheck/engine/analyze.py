@@ -226,7 +226,11 @@ def _analyze_python(task: FileTask, text: str, lines: list[str], result: FileRes
                 statement_line = positions.span(candidate.statement).line
             if suppressions.suppresses(candidate.code, span.line, span.end_line, statement_line):
                 continue
-            if silencing_entry(silenced.get(candidate.code, []), span.line):
+            entry = silencing_entry(silenced.get(candidate.code, []), span.line)
+            if entry is not None:
+                if candidate.code in task.report:  # kept for --show-silenced, never reported
+                    result.silenced.append(factory.make(candidate.code, span, {**candidate.fields, "knowledge": entry},
+                                                        requires=candidate.requires))
                 continue
             if candidate.code in task.report:
                 fix = None if candidate.fix is None else materialize(candidate.fix, module, positions, text,

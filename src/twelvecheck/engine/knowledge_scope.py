@@ -16,6 +16,11 @@ from typing import Iterator
 from twelvecheck.config import knowledge
 
 
+# What each key's entry says, as --show-silenced names it before the entry
+# (``TWC201 not reported: logging to stdout set up by user:ourlib.log.setup``).
+SILENCED_REASONS = {"logs-to-stdout": "logging to stdout set up by"}
+
+
 def silenced_lines(tree: ast.Module, module_name: str, key: str) -> list[tuple[int, int, str]]:
     """(first line, last line, knowledge entry) of each function of the module that the
     user's knowledge names under ``key``; empty when it names none of this module's."""

@@ -111,16 +111,16 @@ def unhandled_services(code: str, project: Project, also: Callable[[Lifetime], b
         life = judge(project, entry)
         if life.long_running_service and not life.handles_sigterm and also(life):
             path, span, related = located(entry, life.loop)
-            if life.framework:  # a framework's handler covers it: the entry that says so is kept
-                if life.knowledge:
-                    project.silenced.append(ProjectFinding(code, path, span, {"knowledge": life.knowledge,
-                                                                               "reason": "SIGTERM handled by"},
-                                                           related=related))
-                continue
             # "this while True loop" where the finding is at it in the entry's own file (it
             # stays there); a loop in another file is named with its place.
             at_loop = (path, span) == (entry.path, tuple(life.loop[1]))
             loop = f"this {life.loop[2]}" if at_loop else where(life.loop, entry)
+            if life.framework:  # a framework's handler covers it: the entry that says so is kept
+                if life.knowledge:
+                    project.silenced.append(ProjectFinding(code, path, span, {
+                        "entry": entry.what, "loop": loop, "knowledge": life.knowledge,
+                        "reason": "SIGTERM handled by"}, related=related))
+                continue
             findings.append(ProjectFinding(code, path, span, {"entry": entry.what, "loop": loop},
                                            fix=fix(entry, life) if fix is not None else None, related=related))
     return findings

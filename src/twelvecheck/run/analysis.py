@@ -40,7 +40,7 @@ from twelvecheck.run.conditions import answer, questions
 from twelvecheck.run.deploy_files import deployment_facts, show_targets_as_checked
 from twelvecheck.run.model import RunResult, Settings, roots_of
 from twelvecheck.run.replay import RunRecords
-from twelvecheck.run.silenced import Silenced, reported, silenced_findings
+from twelvecheck.run.silenced import reported, silenced_findings
 
 
 # Below this many files a process pool costs more than it saves.
@@ -93,7 +93,7 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
     if askers and settings.prefilter and settings.stdin_source is None:
         _read_handed_process_id(tasks, results, settings.jobs, cache, askers)
     # Per-file findings that hold on a question about other modules (conditions.py).
-    asked = questions(results) if settings.stdin_source is None else []
+    asked = questions(results, settings.show_silenced) if settings.stdin_source is None else []
     if asked and closure is None and settings.prefilter:
         closure = FactClosure(tasks, scripts, cache.content if cache is not None else None)
     if closure is not None:
@@ -126,11 +126,9 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
             cache.remember(_closure_name(settings), closure.asked_paths())
         cache.flush()
     findings = answer([finding for result in results for finding in result.findings], project)
-    silenced: list | None = [] if settings.show_silenced else None
     if project_codes:
         findings.extend(_project_findings(project, project_codes, tasks, errors))
-        if silenced is not None:
-            silenced.extend(silenced_findings(project, tasks))
+    silenced = silenced_findings(project, tasks, results) if settings.show_silenced else None
     if process_model is not None:
         findings = apply_process_model(findings, process_model, tasks, settings)
         errors.extend(ToolError(problem) for problem in process_model.problems)
@@ -149,10 +147,9 @@ def analyze_run(settings: Settings, enabled: set[str], severities: tuple,
     if records is not None and key is not None and cache is not None and plain \
             and _read_as_keyed(tasks, results, records.contents):
         records.store(key, findings, checked, [task.display_path for task in tasks if task.collect_facts],
-                      sorted(entry_functions))
+                      sorted(entry_functions), silenced)
     return RunResult(len(checked), findings, errors, enabled, checked, process_model=process_model,
-                     tasks={task.display_path: task for task in tasks},
-                     silenced=sorted(silenced, key=Silenced.sort_key) if silenced is not None else None)
+                     tasks={task.display_path: task for task in tasks}, silenced=silenced)
 
 
 def _read_handed_process_id(tasks: list[FileTask], results: list[FileResult], jobs: int,

@@ -48,7 +48,7 @@ from twelvecheck.core.ruledocs import FRONT_MATTER, RuleDocError, builtin_rule_d
 from twelvecheck.files.writing import write_atomically
 
 CACHE_DIR_NAME = ".twelvecheck_cache"
-_FORMAT = 2  # bump when the pack layout changes
+_FORMAT = 3  # bump when the pack layout changes (3: an entry's "silenced")
 CACHE_FORMAT_DIR = f"v{_FORMAT}"  # the cache folder's subfolder for this layout
 _PACK = "pack.json"
 _FRONT_MATTER = "front-matter.json"  # the rule documents' front matter, parsed (load_rule_docs_remembered)
@@ -347,6 +347,7 @@ def _result_to_json(result: FileResult, key: str) -> dict[str, Any]:
         "parsed": result.parsed,
         "facts": result.facts,
         "findings": [finding_to_json(finding) for finding in result.findings],
+        "silenced": [finding_to_json(finding) for finding in result.silenced],
     }
 
 
@@ -355,10 +356,11 @@ def _result_from_json(document: dict[str, Any], key: str, display_path: str) -> 
     if document.get("key") != key or document.get("path") != display_path:
         return None
     findings = [finding_from_json(item) for item in document["findings"]]
+    silenced = [finding_from_json(item) for item in document["silenced"]]
     facts = document["facts"]
     if not isinstance(facts, dict):
         return None
-    return FileResult(display_path, findings, [], facts, bool(document["parsed"]))
+    return FileResult(display_path, findings, [], facts, bool(document["parsed"]), silenced=silenced)
 
 
 

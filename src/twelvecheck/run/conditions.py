@@ -30,10 +30,12 @@ from twelvecheck.engine.registry import load_rules
 from twelvecheck.program.project import Project
 
 
-def questions(results: list[FileResult]) -> list[str]:
+def questions(results: list[FileResult], with_silenced: bool = False) -> list[str]:
     """The names the conditional findings of ``results`` ask about (a tool's default names
-    no module)."""
-    return sorted({finding.requires.name for result in results for finding in result.findings
+    no module), and, ``with_silenced``, those of the ones a knowledge entry silenced:
+    --show-silenced lists the ones that hold."""
+    return sorted({finding.requires.name for result in results
+                   for finding in (*result.findings, *(result.silenced if with_silenced else ()))
                    if finding.requires is not None and finding.requires.kind != Requires.UNLESS_SET_ELSEWHERE})
 
 

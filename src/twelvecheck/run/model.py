@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from twelvecheck.config.formation import FormationOverride
 from twelvecheck.core.findings import Finding, ToolError
-from twelvecheck.core.values import Mutable
+from twelvecheck.core.values import Frozen, Mutable, init_field
 from twelvecheck.files.discovery import DEFAULT_EXCLUDES
 
 if TYPE_CHECKING:
@@ -135,9 +135,9 @@ class RunResult(Mutable):
     unreached: int | None
     # The local-only files checked without their production findings (local-files = "local-only").
     local_only: list[str]
-    # --show-silenced: what knowledge entries silenced (run/analysis.Silenced; None when it
-    # was not asked for, and on every run that is not analysed: a replay has no such list).
-    silenced: list | None
+    # --show-silenced: what knowledge entries silenced (Silenced, sorted; None when it was
+    # not asked for). A run record keeps it for a replay of such a run.
+    silenced: "list[Silenced] | None"
 
     def __init__(self, files_scanned: int, findings: list[Finding], errors: list[ToolError], enabled: set[str],
                  checked: dict[str, list[str]] | None = None, baseline: dict | None = None,
@@ -158,6 +158,45 @@ class RunResult(Mutable):
         self.unreached = unreached
         self.local_only = [] if local_only is None else local_only
         self.silenced = silenced
+
+
+class Silenced(Frozen):
+    """A finding a rule did not report because a knowledge entry says the code does it right
+    (``[handles-sigterm]``: a framework handles SIGTERM for the process, TWC302 and TWC303;
+    ``logs-to-stdout``: the function sets up logging to stdout, TWC201 to TWC204):
+    --show-silenced (run/silenced.py)."""
+
+    __slots__ = ("code", "path", "line", "column", "knowledge", "reason", "message")
+    code: str
+    path: str  # display path
+    line: int
+    column: int
+    knowledge: str  # the entry (config/knowledge.entry_id)
+    reason: str  # what the entry says, before its name: "SIGTERM handled by"
+    message: str  # the finding's message, as it would have been reported
+
+    def __init__(self, code: str, path: str, line: int, column: int, knowledge: str, reason: str,
+                 message: str) -> None:
+        for name, value in zip(self.__slots__, (code, path, line, column, knowledge, reason, message)):
+            init_field(self, name, value)
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code)
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(zip(self.__slots__, self._values(self)))
+
+    @classmethod
+    def from_dict(cls, item: Any) -> "Silenced":
+        """``to_dict`` undone (a run record's); raises TypeError or KeyError on a foreign item."""
+        values = [item[name] for name in cls.__slots__]
+        if not all(isinstance(value, int if index in (2, 3) else str) for index, value in enumerate(values)):
+            raise TypeError("not a silenced finding")
+        return cls(*values)
+
+    def line_text(self) -> str:
+        """``app/worker.py:12: TWC302 not reported: SIGTERM handled by user:ourlib.worker.Worker.run``"""
+        return f"{self.path}:{self.line}: {self.code} not reported: {self.reason} {self.knowledge}"
 
 
 def roots_of(settings: Settings) -> list[Path]:

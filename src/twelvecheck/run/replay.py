@@ -45,9 +45,10 @@ from twelvecheck.run.cache import Content, code_fingerprint, finding_from_json, 
 from twelvecheck.core.findings import Finding
 from twelvecheck.files.ignoring import repository_folders
 from twelvecheck.files.walk_memo import WalkMemo
+from twelvecheck.run.model import Silenced
 from twelvecheck.files.writing import write_atomically
 
-_FORMAT = 2  # 2: each file's checked codes name one of the answer's code lists
+_FORMAT = 3  # 2: each file's checked codes name one of the answer's code lists; 3: its "silenced"
 _FOLDER = "runs"
 # Records kept: one per way a project is run (paths, settings), the most recently written.
 # pre-commit names the staged files, so each commit's run is a way of its own.
@@ -90,7 +91,8 @@ class RunRecords:
 
     def recall(self, key: str) -> dict[str, Any] | None:
         """The answer recorded under ``key``: {"findings", "checked", "facts_from",
-        "entry_functions"}, findings decoded; None when there is none or it is malformed."""
+        "entry_functions", "silenced"}, findings and silenced ones decoded (silenced None
+        unless the run listed them); None when there is none or it is malformed."""
         if self._record.get("key") != key:
             return None
         answer = self._record.get("answer")
@@ -101,23 +103,26 @@ class RunRecords:
             if not (isinstance(code_lists, list) and all(_strings(codes) for codes in code_lists)):
                 return None
             checked = {path: code_lists[index] for path, index in answer["checked"].items()}
+            silenced = None if answer["silenced"] is None else [Silenced.from_dict(item) for item in answer["silenced"]]
         except (LookupError, TypeError, ValueError, AttributeError):
             return None
         if not (_strings(facts_from) and _strings(entry_functions)):
             return None
         return {"findings": findings, "checked": checked, "facts_from": facts_from,
-                "entry_functions": entry_functions}
+                "entry_functions": entry_functions, "silenced": silenced}
 
     def store(self, key: str, findings: list[Finding], checked: dict[str, list[str]],
-              facts_from: list[str], entry_functions: list[str]) -> None:
-        """Record this run's answer under ``key``. The files of a run mostly check the same
-        codes: each list of them is kept once, and each file names its list by index (Django's
-        record was 150 kB of codes, a replay's JSON and checks of them 2 ms)."""
+              facts_from: list[str], entry_functions: list[str], silenced: list[Silenced] | None = None) -> None:
+        """Record this run's answer under ``key`` (``silenced``: what --show-silenced listed).
+        The files of a run mostly check the same codes: each list of them is kept once, and
+        each file names its list by index (Django's record was 150 kB of codes, a replay's
+        JSON and checks of them 2 ms)."""
         lists: dict[tuple[str, ...], int] = {}
         indices = {path: lists.setdefault(tuple(codes), len(lists)) for path, codes in checked.items()}
         self._write(key, {"findings": [finding_to_json(finding) for finding in findings], "checked": indices,
                           "code_lists": [list(codes) for codes in lists], "facts_from": facts_from,
-                          "entry_functions": entry_functions})
+                          "entry_functions": entry_functions,
+                          "silenced": None if silenced is None else [item.to_dict() for item in silenced]})
 
     def refresh(self) -> None:
         """After a replay: write the record again if files were read for their digest whose

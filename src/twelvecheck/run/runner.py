@@ -200,6 +200,8 @@ def _with_roles(result: RunResult, roles: dict[str, str], passed_over: dict[str,
     result.roles, result.passed_over = roles, passed_over
     if unreported:
         result.findings = [finding for finding in result.findings if finding.path not in unreported]
+        if result.silenced is not None:
+            result.silenced = [item for item in result.silenced if item.path not in unreported]
         result.checked = {path: codes for path, codes in result.checked.items() if path not in unreported}
         result.files_scanned = len(result.checked)  # as the analysis and a replay count them
     return result
@@ -220,7 +222,7 @@ def _run_records(settings: Settings, enabled: set[str], severities: tuple, rules
     """The record of runs like this one (replay.py), which also holds their last walk; None
     for runs that are not recorded."""
     if settings.cache_dir is None or settings.stdin_source is not None or not settings.prefilter \
-            or settings.process_model or settings.show_silenced:  # a record keeps findings only
+            or settings.process_model:
         return None
     name = sha256(json.dumps(_run_shape(settings, enabled, severities, rules), sort_keys=True,
                                      default=str).encode("utf-8", "surrogatepass"))
@@ -277,7 +279,7 @@ def _replayed(answer: dict, settings: Settings, enabled: set[str], severities: t
 
     # The files counted are the ones the record says were checked (analysis._checked_tasks).
     return RunResult(len(answer["checked"]), answer["findings"], errors, enabled, answer["checked"],
-                     tasks=_OnDemand(tasks))
+                     tasks=_OnDemand(tasks), silenced=answer["silenced"])
 
 
 class _OnDemand(Mapping):

@@ -3,48 +3,39 @@ what a knowledge entry kept them from reporting (``--show-silenced``)."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from twelvecheck.core.findings import FileResult, Span
 from twelvecheck.core.ruledocs import resolve_code
+from twelvecheck.engine.knowledge_scope import SILENCED_REASONS
+from twelvecheck.engine.registry import load_rules
 from twelvecheck.engine.rule import ProjectFinding
 from twelvecheck.engine.suppressions import Suppressions
-from twelvecheck.engine.task import FileTask
+from twelvecheck.engine.task import FileTask, FindingFactory
 from twelvecheck.files.decoding import SourceError, decode_source
 from twelvecheck.program.project import Project
+from twelvecheck.run.conditions import answer
+from twelvecheck.run.model import Silenced
 
 
-@dataclasses.dataclass(frozen=True)
-class Silenced:
-    """A finding a rule did not report because a knowledge entry says the code does it right
-    (``[handles-sigterm]``: a framework handles SIGTERM for the process): --show-silenced."""
-
-    code: str
-    path: str  # display path
-    line: int
-    column: int
-    knowledge: str  # the entry (config/knowledge.entry_id)
-    reason: str  # what the entry says, before its name: "SIGTERM handled by"
-
-    def sort_key(self) -> tuple:
-        return (self.path, self.line, self.column, self.code)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"code": self.code, "path": self.path, "line": self.line, "column": self.column,
-                "knowledge": self.knowledge, "reason": self.reason}
-
-    def line_text(self) -> str:
-        """``app/worker.py:12: TWC302 not reported: SIGTERM handled by user:ourlib.worker.Worker.run``"""
-        return f"{self.path}:{self.line}: {self.code} not reported: {self.reason} {self.knowledge}"
-
-
-def silenced_findings(project: Project, tasks: list[FileTask]) -> list[Silenced]:
-    """What the whole-program rules would have reported where a knowledge entry says the
-    code does it right (--show-silenced), with the file's suppressions and ignores applied."""
+def silenced_findings(project: Project | None, tasks: list[FileTask], results: list[FileResult]) -> list[Silenced]:
+    """What the rules would have reported where a knowledge entry says the code does it right
+    (--show-silenced), sorted: the whole-program rules' (TWC302, TWC303), with the file's
+    suppressions and ignores applied, and the per-file rules' that each file's analysis kept
+    (engine/analyze.py: already past its suppressions and ignores), those that hold on a
+    question about other modules only where the project answers yes (conditions.py)."""
     by_path = {task.display_path: task for task in tasks}
-    return [Silenced(item.code, item.path, item.span[0], item.span[1], item.fields["knowledge"], item.fields["reason"])
-            for item, _, _ in reported(project.silenced, by_path)]
+    found = [] if project is None else [
+        Silenced(item.code, item.path, item.span[0], item.span[1], item.fields["knowledge"], item.fields["reason"],
+                 FindingFactory(task, lines).make(item.code, Span(*item.span), item.fields).message)
+        for item, task, lines in reported(project.silenced, by_path)]
+    rules = load_rules()
+    for finding in answer([item for result in results for item in result.silenced], project):
+        key = rules[finding.code].silenced_inside if finding.code in rules else ""
+        found.append(Silenced(finding.code, finding.path, finding.line, finding.column, finding.knowledge or "",
+                              SILENCED_REASONS.get(key, f"{key} entry"), finding.message))
+    return sorted(found, key=Silenced.sort_key)
 
 
 def reported(found: Iterable[ProjectFinding], by_path: dict[str, FileTask]) \

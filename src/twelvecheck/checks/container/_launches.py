@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 
+from twelvecheck.checks.procfile._entry import tool_entry
 from twelvecheck.core.findings import Fix, Span
 from twelvecheck.deploy.container import DockerfileDocument, ScriptProblem
 from twelvecheck.deploy.pid1 import Launch
@@ -32,5 +33,11 @@ def started(document: DockerfileDocument, launch: Launch) -> str:
 
 
 def problem(launch: Launch, fields: dict[str, str], fix: Fix | None = None) -> ScriptProblem:
+    """The problem at the launch, naming the knowledge entry that made its program judged: the
+    tool's row of knowledge/tools.toml (``tools:gunicorn``), or the project's wrapper it was
+    read through (``user:deploy-wrap``); a Python program (`python app.py`) is no row's."""
     span = Span(launch.line, launch.column, launch.line, max(launch.end_column, launch.column + 1))
+    entry = tool_entry(launch.inv)
+    if entry is not None:
+        fields = {**fields, "knowledge": entry}
     return ScriptProblem(span, fields, fix, None, launch.script, launch.shown)
