@@ -10,10 +10,11 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+from twelvecheck.config import knowledge
 from twelvecheck.deploy.shell_commands import Invocation, positionals
 from twelvecheck.deploy.shell_words import Token
 from twelvecheck.deploy.tools import (
-    DETACHING_WRAPPERS, INIT_SCRIPT_ACTIONS, INIT_SCRIPT_DIRS, SHORT_LIVED_MANAGEMENT, SHORT_LIVED_PROGRAMS, Tool,
+    DETACHING_WRAPPERS, INIT_SCRIPT_ACTIONS, INIT_SCRIPT_DIRS, SHORT_LIVED_MANAGEMENT, SHORT_LIVED_PROGRAMS, Tool, tools,
 )
 # The process's own standard output or error is no log file, on the command line as in code.
 from twelvecheck.program.values.exprs import STDIO_DEVICES
@@ -89,6 +90,18 @@ def names_config(args: list[Token], tool: Tool) -> bool:
     """Whether the command gives its tool a configuration file (``supervisord -c FILE``):
     what the tool does by default (detach, write a PID file) that file may change."""
     return any(option.value for option in find_options(args, tool.config))
+
+
+def tool_entry(inv: Invocation) -> str | None:
+    """The knowledge entry that made ``inv``'s tool judged at all (config/knowledge.entry_id):
+    the project's own wrapper it was read through (``user:deploy-wrap``), else the tool's row
+    (``tools:gunicorn``)."""
+    table = tools()
+    for wrapper in inv.wrappers:
+        row = table.get(posixpath.basename(wrapper.text))
+        if row is not None and row.knowledge:
+            return row.knowledge
+    return knowledge.entry_id("tools", inv.tool.key, False) if inv.tool is not None else None
 
 
 def uses(tool: Tool | None, role: str) -> bool:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import posixpath
 
-from twelvecheck.checks.procfile._entry import tool_entry
 from twelvecheck.core.findings import Fix, Span
 from twelvecheck.deploy.container import DockerfileDocument, ScriptProblem
+from twelvecheck.deploy.options import tool_entry
 from twelvecheck.deploy.pid1 import Launch
 
 

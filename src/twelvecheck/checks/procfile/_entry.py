@@ -23,16 +23,14 @@ import re
 from pathlib import Path
 from typing import Callable, Iterator
 
-from twelvecheck.config import knowledge
 from twelvecheck.core.findings import SAFE, Edit, Fix, Span
 from twelvecheck.deploy.documents import EntryReading, ProcfileDocument, tool_settings
-from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, find_options, names_config
+from twelvecheck.deploy.options import CommandEdit, CommandFix, Option, find_options, names_config, tool_entry
 from twelvecheck.deploy.procfile import Entry
 from twelvecheck.deploy.scripts import ScriptCommand, token_span
 from twelvecheck.deploy.server_configs import DAEMON, LOG, PID, ServerConfig, Setting
 from twelvecheck.deploy.shell_commands import Invocation
 from twelvecheck.deploy.shell_words import Token
-from twelvecheck.deploy.tools import tools
 from twelvecheck.engine.rule import Problem
 
 
@@ -116,18 +114,6 @@ class CommandCheck:
             return not settings.of(DAEMON)
         config = self.config(inv)
         return any(in_config(config, spec) for spec in tool.foreground)
-
-
-def tool_entry(inv: Invocation) -> str | None:
-    """The knowledge entry that made ``inv``'s tool judged at all (config/knowledge.entry_id):
-    the project's own wrapper it was read through (``user:deploy-wrap``), else the tool's row
-    (``tools:gunicorn``)."""
-    table = tools()
-    for wrapper in inv.wrappers:
-        row = table.get(posixpath.basename(wrapper.text))
-        if row is not None and row.knowledge:
-            return row.knowledge
-    return knowledge.entry_id("tools", inv.tool.key, False) if inv.tool is not None else None
 
 
 def _behaviour(inv: Invocation, specs: tuple[str, ...]) -> str | None:
