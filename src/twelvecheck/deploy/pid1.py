@@ -81,7 +81,7 @@ class Launch:
     @property
     def process_manager(self) -> bool:
         tool = self.inv.tool
-        return tool is not None and (tool.role == "manager" or tool.key == "pm2 start")
+        return tool is not None and (tool.role == "manager" or tool.manages)
 
     def where(self, document: DockerfileDocument) -> str:
         """Which Dockerfile line runs it, as a clause: "which the ENTRYPOINT at line 35 of

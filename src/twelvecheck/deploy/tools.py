@@ -44,6 +44,7 @@ class Tool:
     app: bool = False  # its positional argument is the Python application ("module:attr")
     note: str = ""  # added to messages about it
     runs_command: bool = False  # its daemon options detach only a command it is given to run
+    manages: bool = False  # it supervises programs whatever its role (pm2 start hands them to a pm2 daemon)
     knowledge: str = ""  # the user's knowledge entry that made the row (config/knowledge.entry_id)
 
 

@@ -31,6 +31,9 @@ class ProcessManager(DeployRule):
                 lines=(4,), filename="Dockerfile", files=(("supervisord.conf", "[supervisord]\nnodaemon=true\n"),)),
         Invalid("FROM python:3.12-slim\nCMD honcho start\n", lines=(2,), filename="Dockerfile"),
         Invalid('FROM node:20-slim\nCMD ["pm2-runtime", "ecosystem.config.js"]\n', lines=(2,), filename="Dockerfile"),
+        # pm2 start hands the program to a pm2 daemon, which supervises it (a row's `manages`).
+        Invalid("FROM python:3.12-slim\nCMD pm2 start worker.py --interpreter python3 && pm2 logs\n", lines=(2,),
+                filename="Dockerfile"),
         Invalid('FROM python:3.12-slim\nCOPY run.sh /run.sh\nENTRYPOINT ["/run.sh"]\n', filename="Dockerfile",
                 files=(("run.sh", "#!/bin/sh\nsupervisord -c /etc/supervisord.conf\nexec gunicorn shop.wsgi\n"),),
                 path="run.sh", lines=(2,)),
