@@ -57,6 +57,7 @@ class DockerfileDocument:
     launches: list[Any] = field(default_factory=list)  # pid1.Launch: the processes the image starts (dockerfiles.py)
 
     _configs: dict[int, str] = field(default_factory=dict, repr=False)
+    _settings: dict[int, ServerConfig | None] = field(default_factory=dict, repr=False)
 
     @property
     def final(self) -> Stage | None:
@@ -74,8 +75,11 @@ class DockerfileDocument:
         return self._configs[id(inv)]
 
     def tool_settings(self, inv: Invocation) -> ServerConfig | None:
-        """What those files set, read by the real readers (gunicorn, uwsgi, supervisord)."""
-        return tool_settings(inv, self.root, self._locate())
+        """What those files set, read by the real readers (gunicorn, uwsgi, supervisord), once:
+        several rules ask of each command."""
+        if id(inv) not in self._settings:
+            self._settings[id(inv)] = tool_settings(inv, self.root, self._locate())
+        return self._settings[id(inv)]
 
     def _locate(self) -> Callable[[str], Path | None] | None:
         stage = self.final

@@ -53,6 +53,7 @@ class ProcfileDocument:
     entries: list[EntryReading]
 
     _configs: dict[int, str] = field(default_factory=dict, repr=False)
+    _settings: dict[int, ServerConfig | None] = field(default_factory=dict, repr=False)
 
     @property
     def runnable(self) -> list[EntryReading]:
@@ -66,7 +67,10 @@ class ProcfileDocument:
         return self._configs[id(inv)]
 
     def tool_settings(self, inv: Invocation) -> ServerConfig | None:
-        return tool_settings(inv, self.root)
+        """What those files set, read once: several rules ask of each command."""
+        if id(inv) not in self._settings:
+            self._settings[id(inv)] = tool_settings(inv, self.root)
+        return self._settings[id(inv)]
 
     def facts(self) -> dict[str, Any]:
         """What the process model needs of the file (plain data: it is cached)."""
